@@ -1,0 +1,100 @@
+package dev.vigile.auth.boundary;
+
+import dev.vigile.auth.control.AuthService;
+import dev.vigile.auth.control.SessionService;
+import dev.vigile.common.web.ClientInfoResolver;
+import dev.vigile.security.Permissions;
+import dev.vigile.security.control.CurrentCaller;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Sign-up, sign-in, token refresh and sign-out. */
+@Path("/auth")
+@RequestScoped
+@DenyAll
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+  @Inject AuthService auth;
+  @Inject SessionService sessions;
+  @Inject ClientInfoResolver clients;
+  @Inject JsonWebToken jwt;
+  @Context HttpServletRequest request;
+
+  /**
+   * {@code POST /api/auth/register} : 201 token response; 400 invalid fields or unknown
+   * properties; 409 email taken.
+   */
+  @POST
+  @Path("/register")
+  @PermitAll
+  public Response register(@Valid @NotNull AuthRequests.Register body) {
+    AuthService.Tokens t = auth.register(body.email(), body.password(), body.displayName(), clients.of(request));
+    return tokenResponse(Response.created(URI.create("/api/users/" + t.user().id())), t);
+  }
+
+  /**
+   * {@code POST /api/auth/login} : 200 token response; 401 unknown email, wrong password or
+   * disabled account (same body); 429 with {@code Retry-After} when throttled.
+   */
+  @POST
+  @Path("/login")
+  @PermitAll
+  public Response login(@Valid @NotNull AuthRequests.Login body) {
+    return tokenResponse(Response.ok(), auth.login(body.email(), body.password(), clients.of(request)));
+  }
+
+  /**
+   * {@code POST /api/auth/refresh} : 200 new token response; 401 unknown, expired, revoked or
+   * already-rotated token (the last also revokes the token's family).
+   */
+  @POST
+  @Path("/refresh")
+  @PermitAll
+  public Response refresh(@Valid @NotNull AuthRequests.Refresh body) {
+    return tokenResponse(Response.ok(), auth.refresh(body.refreshToken(), clients.of(request)));
+  }
+
+  /** {@code POST /api/auth/logout} : 204, the token's family revoked; idempotent. */
+  @POST
+  @Path("/logout")
+  @PermitAll
+  public Response logout(@Valid @NotNull AuthRequests.Refresh body) {
+    sessions.logout(body.refreshToken());
+    return Response.noContent().build();
+  }
+
+  /** {@code POST /api/auth/logout-all} : 204, every session revoked, every access token cut off. */
+  @POST
+  @Path("/logout-all")
+  @RolesAllowed(Permissions.SIGNED_IN)
+  @Consumes(MediaType.WILDCARD)
+  public Response logoutAll() {
+    sessions.revokeAll(CurrentCaller.of(jwt).userId(), "logout-all");
+    return Response.noContent().build();
+  }
+
+  private static Response tokenResponse(Response.ResponseBuilder builder, AuthService.Tokens t) {
+    // RFC 6749 section 5.1: token responses must not be cached.
+    return builder
+        .entity(TokenResponse.from(t))
+        .header("Cache-Control", "no-store")
+        .header("Pragma", "no-cache")
+        .build();
+  }
+}

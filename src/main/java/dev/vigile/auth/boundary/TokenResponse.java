@@ -1,0 +1,22 @@
+package dev.vigile.auth.boundary;
+
+import dev.vigile.auth.control.AuthService;
+import dev.vigile.users.boundary.UserResponse;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+
+/** The token response, with RFC 6749's names so OAuth tooling understands it. */
+@JsonbPropertyOrder({"access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in", "user"})
+public record TokenResponse(
+    @JsonbProperty("access_token") String accessToken,
+    @JsonbProperty("token_type") String tokenType,
+    @JsonbProperty("expires_in") long expiresIn,
+    @JsonbProperty("refresh_token") String refreshToken,
+    @JsonbProperty("refresh_expires_in") long refreshExpiresIn,
+    UserResponse user) {
+
+  public static TokenResponse from(AuthService.Tokens t) {
+    return new TokenResponse(
+        t.accessToken(), "Bearer", t.expiresIn(), t.refreshToken(), t.refreshExpiresIn(), UserResponse.from(t.user()));
+  }
+}

@@ -1,0 +1,130 @@
+package dev.vigile.auth.control;
+
+import dev.vigile.auth.entity.Session;
+import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.problem.ProblemTypes;
+import dev.vigile.common.web.ClientInfo;
+import dev.vigile.security.control.AccessTokenIssuer;
+import dev.vigile.security.control.LoginThrottle;
+import dev.vigile.security.control.PasswordHasher;
+import dev.vigile.security.control.PasswordPolicy;
+import dev.vigile.users.control.Emails;
+import dev.vigile.users.control.UserRepository;
+import dev.vigile.users.entity.Role;
+import dev.vigile.users.entity.User;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Registration, login and token refresh. Passwords are hashed outside database transactions so a
+ * slow hash never holds a connection.
+ */
+@ApplicationScoped
+public class AuthService {
+  @Inject UserRepository users;
+  @Inject SessionService sessions;
+  @Inject PasswordHasher hasher;
+  @Inject LoginThrottle throttle;
+  @Inject AccessTokenIssuer tokens;
+  @Inject Clock clock;
+  @Inject AuthTransactions tx;
+
+  /** What the token endpoints return: both tokens and the user. */
+  public record Tokens(
+      String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn, User user) {}
+
+  private static ApplicationException invalidCredentials() {
+    return ApplicationException.unauthorized(
+        ProblemTypes.INVALID_CREDENTIALS, "Invalid credentials", "The email or password is wrong.");
+  }
+
+  private static ApplicationException invalidRefreshToken() {
+    return ApplicationException.unauthorized(
+        ProblemTypes.INVALID_REFRESH_TOKEN,
+        "Invalid refresh token",
+        "The refresh token is unknown, expired or revoked.");
+  }
+
+  public Tokens register(String rawEmail, String password, String displayName, ClientInfo client) {
+    String email = Emails.normalize("email", rawEmail);
+    PasswordPolicy.check("password", password, email)
+        .ifPresent(
+            e -> {
+              throw ApplicationException.invalid(List.of(e));
+            });
+    String hash = hasher.hash(password);
+    return tx.register(email, hash, displayName == null ? null : displayName.strip(), client);
+  }
+
+  public Tokens login(String rawEmail, String password, ClientInfo client) {
+    String email = Emails.lookupKey(rawEmail);
+    long wait = throttle.tryAttempt(email, client.ip());
+    if (wait > 0) {
+      throw ApplicationException.tooManyRequests(wait);
+    }
+    User user = users.findByEmail(email).orElse(null);
+    // Unknown email: check against a dummy hash, so both failures take the same time.
+    PasswordHasher.Verification v = hasher.verify(password, user == null ? null : user.passwordHash());
+    if (user == null || !v.matches() || !user.enabled()) {
+      throw invalidCredentials();
+    }
+    throttle.succeeded(email, client.ip());
+    String newHash = v.needsRehash() ? hasher.hash(password) : null;
+    return tx.login(user.id(), newHash, client);
+  }
+
+  public Tokens refresh(String refreshToken, ClientInfo client) {
+    SessionService.Refreshed outcome = sessions.refresh(refreshToken, client);
+    if (outcome instanceof SessionService.Rotated r) {
+      return issue(r.user(), r.session(), r.refreshToken(), r.refreshExpiresIn());
+    }
+    throw invalidRefreshToken();
+  }
+
+  Tokens issue(User user, Session session, String refreshToken, long refreshExpiresIn) {
+    List<String> groups = new ArrayList<>(user.roleNames());
+    groups.addAll(user.permissionNames());
+    AccessTokenIssuer.AccessToken access =
+        tokens.issue(user.id(), user.email(), groups, session.id(), user.tokensValidAfter());
+    return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user);
+  }
+
+  /** The transactional steps, behind a CDI proxy so {@code @Transactional} applies. */
+  @ApplicationScoped
+  @Transactional
+  public static class AuthTransactions {
+    @Inject UserRepository users;
+    @Inject SessionService sessions;
+    @Inject AuthService auth;
+    @Inject Clock clock;
+
+    Tokens register(String email, String hash, String displayName, ClientInfo client) {
+      UUID id = UUID.randomUUID();
+      if (!users.insertIfAbsent(id, email, displayName, hash, clock.instant())) {
+        throw ApplicationException.conflict("An account with this email already exists.");
+      }
+      users.addRole(id, Role.USER);
+      User user = users.findById(id).orElseThrow();
+      SessionService.Started started = sessions.start(id, client);
+      return auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn());
+    }
+
+    Tokens login(UUID userId, String newHash, ClientInfo client) {
+      User user = users.findById(userId).orElseThrow(AuthService::invalidCredentials);
+      if (!user.enabled()) {
+        throw invalidCredentials();
+      }
+      if (newHash != null) {
+        user.rehashPassword(newHash, clock.instant());
+      }
+      user.recordLogin(clock.instant());
+      SessionService.Started started = sessions.start(userId, client);
+      return auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn());
+    }
+  }
+}

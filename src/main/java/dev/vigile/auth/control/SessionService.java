@@ -1,0 +1,226 @@
+package dev.vigile.auth.control;
+
+import dev.vigile.auth.entity.Session;
+import dev.vigile.common.pagination.Page;
+import dev.vigile.common.pagination.PageRequest;
+import dev.vigile.common.web.ClientInfo;
+import dev.vigile.security.control.TokenCutoffs;
+import dev.vigile.security.control.TokenRevocation.SessionsRevoked;
+import dev.vigile.security.control.TokenRevocation.UserTokensCutOff;
+import dev.vigile.users.control.UserRepository;
+import dev.vigile.users.entity.User;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Sessions and their refresh-token families (RFC 9700 section 4.14). Each refresh rotates the
+ * token with one conditional UPDATE, so of N concurrent refreshes exactly one wins; presenting a
+ * token that was already rotated revokes its whole family.
+ */
+@ApplicationScoped
+@Transactional
+public class SessionService {
+  @PersistenceContext EntityManager em;
+  @Inject Clock clock;
+  @Inject UserRepository users;
+  @Inject Event<SessionsRevoked> sessionsRevoked;
+  @Inject Event<UserTokensCutOff> tokensCutOff;
+
+  @Inject
+  @ConfigProperty(name = "vigile.refresh.idle-ttl", defaultValue = "P7D")
+  Duration idleTtl;
+
+  @Inject
+  @ConfigProperty(name = "vigile.refresh.absolute-ttl", defaultValue = "P30D")
+  Duration absoluteTtl;
+
+  /** A session with its first refresh token (shown once, never stored). */
+  public record Started(Session session, String refreshToken, long refreshExpiresIn) {}
+
+  /** The outcome of a refresh. */
+  public sealed interface Refreshed {}
+
+  /** Rotation succeeded. */
+  public record Rotated(User user, Session session, String refreshToken, long refreshExpiresIn)
+      implements Refreshed {}
+
+  /** Unknown, expired or revoked token. */
+  public record Invalid() implements Refreshed {}
+
+  /** A rotated token came back: the family is now revoked. */
+  public record Reused(UUID userId, UUID sessionId) implements Refreshed {}
+
+  public Started start(UUID userId, ClientInfo client) {
+    Instant now = clock.instant();
+    Session session = new Session(UUID.randomUUID(), userId, now, absoluteTtl, client.ip(), client.userAgent());
+    em.persist(session);
+    em.flush();
+    String token = issueToken(session.id(), now);
+    return new Started(session, token, refreshExpiresIn(session, now));
+  }
+
+  public Refreshed refresh(String token, ClientInfo client) {
+    if (!RefreshTokens.plausible(token)) {
+      return new Invalid();
+    }
+    String hash = RefreshTokens.hash(token);
+    Instant now = clock.instant();
+    @SuppressWarnings("unchecked")
+    List<Object> rotated =
+        em.createNativeQuery(
+                "update refresh_tokens t set rotated_at = ?1 from sessions s"
+                    + " where t.token_hash = ?2 and t.rotated_at is null and s.id = t.session_id"
+                    + " and s.revoked_at is null and s.expires_at > ?1 and s.last_used_at > ?3"
+                    + " returning t.session_id")
+            .setParameter(1, now)
+            .setParameter(2, hash)
+            .setParameter(3, now.minus(idleTtl))
+            .getResultList();
+    if (rotated.isEmpty()) {
+      return reuseOrInvalid(hash, now);
+    }
+    UUID sessionId = (UUID) rotated.get(0);
+    User user = users.findById(em.find(Session.class, sessionId).userId()).orElse(null);
+    if (user == null || !user.enabled()) {
+      revoke(List.of(sessionId), now, "disabled");
+      return new Invalid();
+    }
+    em.createNativeQuery("update sessions set last_used_at = ?1, ip = ?2, user_agent = ?3 where id = ?4")
+        .setParameter(1, now)
+        .setParameter(2, client.ip())
+        .setParameter(3, client.userAgent())
+        .setParameter(4, sessionId)
+        .executeUpdate();
+    String next = issueToken(sessionId, now);
+    Session session = em.find(Session.class, sessionId);
+    em.refresh(session);
+    return new Rotated(user, session, next, refreshExpiresIn(session, now));
+  }
+
+  private Refreshed reuseOrInvalid(String hash, Instant now) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "select t.rotated_at, s.id, s.user_id from refresh_tokens t"
+                    + " join sessions s on s.id = t.session_id where t.token_hash = ?1")
+            .setParameter(1, hash)
+            .getResultList();
+    if (rows.isEmpty() || rows.get(0)[0] == null) {
+      return new Invalid();
+    }
+    UUID sessionId = (UUID) rows.get(0)[1];
+    revoke(List.of(sessionId), now, "reuse");
+    return new Reused((UUID) rows.get(0)[2], sessionId);
+  }
+
+  /** Revokes the family of this refresh token, rotated or not. Unknown tokens are ignored. */
+  public void logout(String token) {
+    if (!RefreshTokens.plausible(token)) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    List<Object> ids =
+        em.createNativeQuery("select session_id from refresh_tokens where token_hash = ?1")
+            .setParameter(1, RefreshTokens.hash(token))
+            .getResultList();
+    revoke(ids.stream().map(UUID.class::cast).toList(), clock.instant(), "logout");
+  }
+
+  /** Revokes every session of the user and cuts off every access token issued until now. */
+  public void revokeAll(UUID userId, String reason) {
+    Instant now = clock.instant();
+    @SuppressWarnings("unchecked")
+    List<Object> ids =
+        em.createNativeQuery(
+                "update sessions set revoked_at = ?1, revoked_reason = ?2"
+                    + " where user_id = ?3 and revoked_at is null returning id")
+            .setParameter(1, now)
+            .setParameter(2, reason)
+            .setParameter(3, userId)
+            .getResultList();
+    em.createQuery("update User u set u.tokensValidAfter = :cutoff where u.id = :id"
+            + " and (u.tokensValidAfter is null or u.tokensValidAfter < :cutoff)")
+        .setParameter("cutoff", TokenCutoffs.cutoffAt(now))
+        .setParameter("id", userId)
+        .executeUpdate();
+    if (!ids.isEmpty()) {
+      sessionsRevoked.fire(new SessionsRevoked(ids.stream().map(UUID.class::cast).toList()));
+    }
+    tokensCutOff.fire(new UserTokensCutOff(userId));
+  }
+
+  /**
+   * Revokes one of the user's own sessions.
+   *
+   * @return false when no such session belongs to the user
+   */
+  public boolean revokeOwn(UUID userId, UUID sessionId) {
+    Session session = em.find(Session.class, sessionId);
+    if (session == null || !session.userId().equals(userId)) {
+      return false;
+    }
+    revoke(List.of(sessionId), clock.instant(), "revoked");
+    return true;
+  }
+
+  /** The user's active sessions. */
+  public Page<Session> active(UUID userId, PageRequest page) {
+    Instant now = clock.instant();
+    String where =
+        " from Session s where s.userId = :user and s.revokedAt is null and s.expiresAt > :now"
+            + " and s.lastUsedAt > :idleSince";
+    Map<String, Object> params = Map.of("user", userId, "now", now, "idleSince", now.minus(idleTtl));
+    var count = em.createQuery("select count(s)" + where, Long.class);
+    var query = em.createQuery("select s" + where + page.orderBy("s", "id"), Session.class);
+    params.forEach(
+        (k, v) -> {
+          count.setParameter(k, v);
+          query.setParameter(k, v);
+        });
+    List<Session> items = query.setFirstResult(page.offset()).setMaxResults(page.size()).getResultList();
+    return Page.of(items, page, count.getSingleResult());
+  }
+
+  public Duration idleTtl() {
+    return idleTtl;
+  }
+
+  private void revoke(List<UUID> ids, Instant now, String reason) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    em.createNativeQuery(
+            "update sessions set revoked_at = ?1, revoked_reason = ?2"
+                + " where id in (?3) and revoked_at is null")
+        .setParameter(1, now)
+        .setParameter(2, reason)
+        .setParameter(3, ids)
+        .executeUpdate();
+    sessionsRevoked.fire(new SessionsRevoked(ids));
+  }
+
+  private String issueToken(UUID sessionId, Instant now) {
+    String token = RefreshTokens.generate();
+    em.createNativeQuery("insert into refresh_tokens (token_hash, session_id, issued_at) values (?1, ?2, ?3)")
+        .setParameter(1, RefreshTokens.hash(token))
+        .setParameter(2, sessionId)
+        .setParameter(3, now)
+        .executeUpdate();
+    return token;
+  }
+
+  private long refreshExpiresIn(Session session, Instant now) {
+    return Math.max(0, Duration.between(now, session.endsAt(idleTtl)).toSeconds());
+  }
+}

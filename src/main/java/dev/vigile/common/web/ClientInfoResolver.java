@@ -1,0 +1,16 @@
+package dev.vigile.common.web;
+
+import dev.vigile.security.control.ClientAddressResolver;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+
+/** Builds {@link ClientInfo} from a request. */
+@ApplicationScoped
+public class ClientInfoResolver {
+  @Inject ClientAddressResolver addresses;
+
+  public ClientInfo of(HttpServletRequest request) {
+    return new ClientInfo(addresses.resolve(request), request.getHeader("User-Agent"));
+  }
+}

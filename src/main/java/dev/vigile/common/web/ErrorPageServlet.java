@@ -1,0 +1,57 @@
+package dev.vigile.common.web;
+
+import dev.vigile.common.problem.BearerChallenge;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The container's error page (see {@code web.xml}): errors raised outside JAX-RS, by Payara itself
+ * (401 from MicroProfile JWT, 404 and 405 from the default servlet, uncaught exceptions) become
+ * problem+json instead of Payara's HTML page.
+ */
+public class ErrorPageServlet extends HttpServlet {
+  private static final Logger LOG = Logger.getLogger(ErrorPageServlet.class.getName());
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    int status = code instanceof Integer i ? i : 404;
+    Throwable error = (Throwable) req.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    if (error != null) {
+      LOG.log(Level.SEVERE, "Unhandled error on " + req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), error);
+      status = 500;
+    }
+    Map<String, String> headers = new HashMap<>();
+    String detail =
+        switch (status) {
+          case 400 -> "The request is malformed.";
+          case 401 -> "A valid access token is required.";
+          case 403 -> "You do not have the permission this action requires.";
+          case 404 -> "No resource at this path.";
+          case 405 -> "This method is not allowed on this resource.";
+          case 413 -> "The request body exceeds the size limit.";
+          case 415 -> "Unsupported media type.";
+          default -> status >= 500 ? "An unexpected error occurred." : "The request could not be processed.";
+        };
+    if (status == 401) {
+      headers.put("WWW-Authenticate", BearerChallenge.forRequest(req.getHeader("Authorization")));
+    }
+    // The error dispatch keeps the original URI in an attribute; report that, not "/error".
+    Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+    HttpServletRequest original =
+        uri == null ? req : new jakarta.servlet.http.HttpServletRequestWrapper(req) {
+          @Override
+          public String getRequestURI() {
+            return uri.toString();
+          }
+        };
+    ErrorWriter.write(original, res, status, detail, headers);
+  }
+}

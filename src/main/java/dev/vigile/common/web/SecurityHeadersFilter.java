@@ -1,0 +1,37 @@
+package dev.vigile.common.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Headers every response carries (OWASP REST Security and HTTP Headers cheat sheets) and the
+ * request id, taken from {@code X-Request-Id} when it is sane, else generated.
+ */
+public class SecurityHeadersFilter extends HttpFilter {
+  public static final String REQUEST_ID = "X-Request-Id";
+  public static final String REQUEST_ID_ATTRIBUTE = "vigile.requestId";
+  private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{8,64}");
+
+  @Override
+  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    String requestId = req.getHeader(REQUEST_ID);
+    if (requestId == null || !SANE_ID.matcher(requestId).matches()) {
+      requestId = UUID.randomUUID().toString();
+    }
+    req.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+    res.setHeader(REQUEST_ID, requestId);
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Referrer-Policy", "no-referrer");
+    res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    res.setHeader("Cache-Control", "no-store");
+    chain.doFilter(req, res);
+  }
+}

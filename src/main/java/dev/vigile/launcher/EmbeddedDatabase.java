@@ -1,0 +1,57 @@
+package dev.vigile.launcher;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL started from the binaries on Maven Central (zonky), for running Vigile or its
+ * tests on a machine with nothing but a JDK. Its data lives in the given directory and survives
+ * restarts. It listens on localhost only.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+  public static final String USER = "postgres";
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  public static EmbeddedDatabase start(Path dataDirectory) throws IOException {
+    Files.createDirectories(dataDirectory);
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dataDirectory)
+            .setCleanDataDirectory(false)
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .start();
+    return new EmbeddedDatabase(pg);
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  /** The JDBC URL of {@code database}, creating it on first use. */
+  public String ensureDatabase(String database) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
+        if (!rs.next()) {
+          s.execute("create database \"" + database + "\"");
+        }
+      }
+    }
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}

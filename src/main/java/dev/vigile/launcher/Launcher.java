@@ -1,0 +1,57 @@
+package dev.vigile.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./mvnw -Prun}: starts Vigile on Payara Micro, with an embedded PostgreSQL in {@code
+ * ./data} unless {@code VIGILE_DB_URL} names a database, and says where it listens once the
+ * application (not just Payara) is ready. Ctrl-C stops both.
+ */
+public final class Launcher {
+  private Launcher() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> sysEnv = System.getenv();
+    int port = Integer.parseInt(sysEnv.getOrDefault("VIGILE_PORT", "8080"));
+    Map<String, String> env = new HashMap<>();
+    EmbeddedDatabase embedded = null;
+    String dbUrl = sysEnv.get("VIGILE_DB_URL");
+    if (dbUrl == null || dbUrl.isBlank()) {
+      Path data = Path.of(sysEnv.getOrDefault("VIGILE_DATA_DIR", "data")).toAbsolutePath();
+      System.out.println("No VIGILE_DB_URL: starting the embedded PostgreSQL in " + data);
+      embedded = EmbeddedDatabase.start(data.resolve("postgres"));
+      env.put("VIGILE_DB_URL", embedded.ensureDatabase("vigile"));
+      env.put("VIGILE_DB_USER", EmbeddedDatabase.USER);
+      // Trust authentication on 127.0.0.1: any non-empty password is accepted.
+      env.put("VIGILE_DB_PASSWORD", "embedded");
+    }
+    PayaraProcess payara =
+        PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, null, List.of());
+    EmbeddedDatabase db = embedded;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  payara.close();
+                  if (db != null) {
+                    try {
+                      db.close();
+                    } catch (Exception ignored) {
+                      // shutting down
+                    }
+                  }
+                }));
+    payara.awaitReady(Duration.ofMinutes(3));
+    System.out.println();
+    System.out.println("Vigile is ready on http://localhost:" + port
+        + "  (API /api, JWKS /.well-known/jwks.json, health /health/ready). Ctrl-C stops it.");
+    System.out.println();
+    while (payara.alive()) {
+      Thread.sleep(1000);
+    }
+  }
+}

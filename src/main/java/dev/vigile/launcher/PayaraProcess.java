@@ -1,0 +1,138 @@
+package dev.vigile.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Payara Micro running the Vigile WAR in a child process, with the boot command files of {@code
+ * payara/}. Ready means Vigile's own readiness check is UP, not merely that Payara booted: a
+ * failed deployment still lets Payara print "ready".
+ */
+public final class PayaraProcess implements AutoCloseable {
+  private final Process process;
+  private final int port;
+
+  private PayaraProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Where the WAR, Payara Micro and its settings are; set by Maven, defaulted for a checkout. */
+  public record Layout(Path war, Path payaraJar, Path payaraDir) {
+    public static Layout fromSystemProperties() {
+      return new Layout(
+          Path.of(System.getProperty("vigile.war", "target/vigile.war")),
+          Path.of(System.getProperty("vigile.payara.jar", "target/payara-micro.jar")),
+          Path.of(System.getProperty("vigile.payara.dir", "payara")));
+    }
+  }
+
+  /**
+   * Starts Payara Micro.
+   *
+   * @param env variables for Vigile (VIGILE_*), added to this process's environment
+   * @param log where Payara's output goes; {@code null} to inherit this process's
+   * @param extraArgs further Payara Micro options (cluster settings)
+   */
+  public static PayaraProcess start(
+      Layout layout, int port, Map<String, String> env, Path log, List<String> extraArgs)
+      throws IOException {
+    for (Path p : List.of(layout.war(), layout.payaraJar())) {
+      if (!Files.isRegularFile(p)) {
+        throw new IOException(p + " is missing: build with ./mvnw package first");
+      }
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add(System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx512m"));
+    cmd.add("-Djava.util.logging.config.file=" + layout.payaraDir().resolve("logging.properties").toAbsolutePath());
+    cmd.addAll(
+        List.of(
+            "-jar", layout.payaraJar().toAbsolutePath().toString(),
+            "--deploy", layout.war().toAbsolutePath().toString(),
+            "--contextroot", "/",
+            "--port", Integer.toString(port),
+            "--nocluster",
+            "--disablephonehome",
+            "--nohostaware",
+            "--prebootcommandfile", layout.payaraDir().resolve("pre-boot-commands.asadmin").toAbsolutePath().toString(),
+            "--postbootcommandfile", layout.payaraDir().resolve("post-boot-commands.asadmin").toAbsolutePath().toString(),
+            "--logproperties", layout.payaraDir().resolve("logging.properties").toAbsolutePath().toString()));
+    cmd.addAll(extraArgs);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    if (log == null) {
+      pb.inheritIO();
+    } else {
+      Files.createDirectories(log.toAbsolutePath().getParent());
+      pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
+    return new PayaraProcess(pb.start(), port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Waits until {@code /health/ready} reports Vigile's own check UP. */
+  public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("Payara Micro exited with status " + process.exitValue());
+      }
+      try {
+        HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("vigile-database")) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IOException("Vigile was not ready within " + timeout);
+  }
+
+  /** Stops Payara gracefully (SIGTERM), then forcibly if it lingers. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Kills Payara at once (SIGKILL), as a crash would. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+}

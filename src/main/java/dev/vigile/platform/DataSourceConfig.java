@@ -1,0 +1,35 @@
+package dev.vigile.platform;
+
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The application's connection pool. Attributes resolve from MicroProfile Config, so {@code
+ * VIGILE_DB_URL}, {@code VIGILE_DB_USER} and {@code VIGILE_DB_PASSWORD} override the defaults.
+ */
+@ApplicationScoped
+@DataSourceDefinition(
+    name = DataSourceConfig.JNDI_NAME,
+    className = "org.postgresql.ds.PGSimpleDataSource",
+    url = "${MPCONFIG=vigile.db.url}",
+    user = "${MPCONFIG=vigile.db.user}",
+    password = "${MPCONFIG=vigile.db.password}",
+    minPoolSize = 2,
+    maxPoolSize = 16,
+    initialPoolSize = 2,
+    loginTimeout = 5,
+    properties = {
+      "fish.payara.is-connection-validation-required=true",
+      "fish.payara.connection-validation-method=custom-validation",
+      "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+      "fish.payara.fail-all-connections=true",
+      "fish.payara.max-wait-time-in-millis=5000",
+      "fish.payara.statement-timeout-in-seconds=30",
+      "connectTimeout=5",
+      "socketTimeout=60",
+      "tcpKeepAlive=true",
+      "ApplicationName=vigile"
+    })
+public class DataSourceConfig {
+  public static final String JNDI_NAME = "java:app/jdbc/vigile";
+}

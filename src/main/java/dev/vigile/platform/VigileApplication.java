@@ -1,0 +1,26 @@
+package dev.vigile.platform;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+import java.util.Map;
+import org.eclipse.microprofile.auth.LoginConfig;
+
+/**
+ * The JAX-RS application at {@code /api}. Access tokens are verified by MicroProfile JWT; the class
+ * is a CDI bean because Payara only finds {@code @LoginConfig} on one.
+ */
+@ApplicationScoped
+@ApplicationPath("/api")
+@LoginConfig(authMethod = "MP-JWT", realmName = "vigile")
+public class VigileApplication extends Application {
+
+  @Override
+  public Map<String, Object> getProperties() {
+    return Map.of(
+        // Without this, an error status from a resource becomes Payara's HTML error page.
+        "jersey.config.server.response.setStatusOverSendError", true,
+        "jersey.config.server.wadl.disableWadl", true,
+        "jersey.config.beanValidation.enableOutputValidationErrorEntity.server", false);
+  }
+}

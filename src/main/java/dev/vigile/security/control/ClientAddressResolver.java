@@ -1,0 +1,74 @@
+package dev.vigile.security.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The client's address: the peer's, unless the peer is a configured trusted proxy, in which case
+ * the right-most address of {@code X-Forwarded-For} that is not itself a trusted proxy. A client
+ * cannot spoof its address by sending the header to Vigile directly.
+ */
+@ApplicationScoped
+public class ClientAddressResolver {
+
+  @Inject
+  @ConfigProperty(name = "vigile.http.trusted-proxies")
+  Optional<String> trustedProxies;
+
+  private List<IpRange> trusted;
+
+  @PostConstruct
+  void init() {
+    trusted = parse(trustedProxies.orElse(""));
+  }
+
+  public String resolve(HttpServletRequest request) {
+    return resolve(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
+  }
+
+  String resolve(String peer, java.util.Enumeration<String> forwardedHeaders) {
+    if (!isTrusted(peer) || forwardedHeaders == null) {
+      return peer;
+    }
+    List<String> hops = new ArrayList<>();
+    while (forwardedHeaders.hasMoreElements()) {
+      for (String hop : forwardedHeaders.nextElement().split(",")) {
+        if (!hop.isBlank()) {
+          hops.add(hop.trim());
+        }
+      }
+    }
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      String hop = hops.get(i);
+      if (!IpRange.isLiteral(hop)) {
+        // Garbage in the chain: stop trusting it and use the last trustworthy address.
+        return peer;
+      }
+      if (!isTrusted(hop)) {
+        return hop;
+      }
+      peer = hop;
+    }
+    return peer;
+  }
+
+  private boolean isTrusted(String address) {
+    return trusted.stream().anyMatch(r -> r.contains(address));
+  }
+
+  static List<IpRange> parse(String spec) {
+    List<IpRange> ranges = new ArrayList<>();
+    for (String part : spec.split(",")) {
+      if (!part.isBlank()) {
+        ranges.add(IpRange.parse(part.trim()));
+      }
+    }
+    return List.copyOf(ranges);
+  }
+}

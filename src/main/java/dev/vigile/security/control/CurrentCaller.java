@@ -1,0 +1,20 @@
+package dev.vigile.security.control;
+
+import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** The signed-in caller as the access token names them. */
+public record CurrentCaller(UUID userId, String email, UUID sessionId) {
+
+  /** Reads the caller from a verified token; {@code null} if its subject is not a Vigile user id. */
+  public static CurrentCaller of(JsonWebToken jwt) {
+    try {
+      UUID user = UUID.fromString(jwt.getSubject());
+      Object sid = jwt.getClaim(AccessTokenIssuer.SESSION_CLAIM);
+      UUID session = sid == null ? null : UUID.fromString(sid.toString().replace("\"", ""));
+      return new CurrentCaller(user, jwt.getName(), session);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return null;
+    }
+  }
+}

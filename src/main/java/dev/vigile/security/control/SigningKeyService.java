@@ -1,0 +1,101 @@
+package dev.vigile.security.control;
+
+import dev.vigile.platform.FlywayIntegrator.Migrations;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Owns the token-signing keys. A key given in configuration ({@code vigile.jwt.private-key}, PEM)
+ * wins, with {@code vigile.jwt.public-keys} published beside it during a rotation; otherwise keys
+ * are generated, stored and rotated by {@link SigningKeyStore}. Loaded on first need, whether
+ * that is MicroProfile JWT asking for the verification key or the application starting, and
+ * refreshed every minute so that all cluster members follow a rotation.
+ */
+public final class SigningKeyService {
+  private static final Logger LOG = Logger.getLogger(SigningKeyService.class.getName());
+
+  private SigningKeyService() {}
+
+  /** The current ring, loading it first if nothing has yet. */
+  public static KeyRing ensureLoaded() {
+    KeyRing ring = KeyRing.Current.get();
+    if (ring != null) {
+      return ring;
+    }
+    synchronized (SigningKeyService.class) {
+      ring = KeyRing.Current.get();
+      return ring != null ? ring : refresh();
+    }
+  }
+
+  /** Loads the key ring (generating or rotating stored keys when due) and makes it current. */
+  public static synchronized KeyRing refresh() {
+    Config config = ConfigProvider.getConfig(SigningKeyService.class.getClassLoader());
+    Optional<String> configured =
+        config.getOptionalValue("vigile.jwt.private-key", String.class).filter(s -> !s.isBlank());
+    KeyRing ring;
+    if (configured.isPresent()) {
+      ring = fromConfiguration(configured.get(), config.getOptionalValue("vigile.jwt.public-keys", String.class));
+    } else {
+      ring = fromDatabase(config);
+    }
+    KeyRing previous = KeyRing.Current.get();
+    KeyRing.Current.set(ring);
+    if (previous == null || !previous.kids().equals(ring.kids())) {
+      KeyRing r = ring;
+      LOG.info(() -> "Signing with key " + r.signingKid() + "; publishing " + r.kids());
+    }
+    return ring;
+  }
+
+  static KeyRing fromConfiguration(String privatePem, Optional<String> extraPublicPems) {
+    PrivateKey privateKey = Pem.decodePrivate(privatePem);
+    PublicKey publicKey = Pem.publicOf(privateKey);
+    String kid = Jwks.thumbprint(publicKey);
+    Map<String, PublicKey> published = new HashMap<>();
+    published.put(kid, publicKey);
+    extraPublicPems.ifPresent(
+        all -> {
+          for (String pem : all.split("(?<=-----END PUBLIC KEY-----)")) {
+            if (!pem.isBlank()) {
+              PublicKey extra = Pem.decodePublic(pem);
+              published.put(Jwks.thumbprint(extra), extra);
+            }
+          }
+        });
+    return new KeyRing(kid, privateKey, published);
+  }
+
+  private static KeyRing fromDatabase(Config config) {
+    Duration rotation =
+        config.getOptionalValue("vigile.jwt.key-rotation", Duration.class).orElse(Duration.ofDays(90));
+    Duration accessTtl =
+        config.getOptionalValue("vigile.jwt.access-ttl", Duration.class).orElse(Duration.ofMinutes(5));
+    if (rotation.compareTo(SigningKeyStore.PUBLISH_LEAD.multipliedBy(2)) < 0) {
+      throw new IllegalStateException("vigile.jwt.key-rotation must be at least 20 minutes");
+    }
+    // The table must exist: run the migrations if Hibernate has not yet.
+    Migrations.migrate();
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(config.getValue("vigile.db.url", String.class));
+    config.getOptionalValue("vigile.db.user", String.class).ifPresent(ds::setUser);
+    config.getOptionalValue("vigile.db.password", String.class).ifPresent(ds::setPassword);
+    ds.setConnectTimeout(5);
+    try (Connection c = ds.getConnection()) {
+      return SigningKeyStore.loadOrRotate(c, rotation, accessTtl, Instant.now());
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not load the signing keys: " + e.getMessage(), e);
+    }
+  }
+}

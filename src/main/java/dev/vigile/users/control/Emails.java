@@ -1,0 +1,32 @@
+package dev.vigile.users.control;
+
+import dev.vigile.common.problem.ApplicationException;
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Email normalisation: trimmed, NFC, lower case, so one address has one account. */
+public final class Emails {
+  public static final int MAX_LENGTH = 254;
+  private static final Pattern SHAPE =
+      Pattern.compile("[^\\s@\\p{Cntrl}]{1,64}@[\\p{L}\\p{N}-]+(\\.[\\p{L}\\p{N}-]+)*");
+
+  private Emails() {}
+
+  /** The normalised address, or a 400 naming {@code field} when it is not an email address. */
+  public static String normalize(String field, String raw) {
+    if (raw == null || raw.isBlank()) {
+      throw ApplicationException.invalid(field, "must not be blank");
+    }
+    String email = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    if (email.length() > MAX_LENGTH || !SHAPE.matcher(email).matches()) {
+      throw ApplicationException.invalid(field, "must be a well-formed email address");
+    }
+    return email;
+  }
+
+  /** Normalises without validating, for looking an address up. */
+  public static String lookupKey(String raw) {
+    return raw == null ? "" : Normalizer.normalize(raw.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+  }
+}

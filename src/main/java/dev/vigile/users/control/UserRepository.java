@@ -1,0 +1,75 @@
+package dev.vigile.users.control;
+
+import dev.vigile.users.entity.Role;
+import dev.vigile.users.entity.User;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Users in PostgreSQL. */
+@ApplicationScoped
+public class UserRepository {
+  @PersistenceContext EntityManager em;
+
+  public Optional<User> findByEmail(String normalizedEmail) {
+    return em.createNamedQuery(User.FIND_BY_EMAIL, User.class)
+        .setParameter("email", normalizedEmail)
+        .getResultStream()
+        .findFirst();
+  }
+
+  public Optional<User> findById(UUID id) {
+    return em.createNamedQuery(User.FIND_BY_ID, User.class)
+        .setParameter("id", id)
+        .getResultStream()
+        .findFirst();
+  }
+
+  /**
+   * Inserts a user unless the email is taken, in one statement, so concurrent sign-ups with one
+   * email give exactly one account and no constraint error.
+   *
+   * @return whether the row was inserted
+   */
+  public boolean insertIfAbsent(
+      UUID id, String email, String displayName, String passwordHash, Instant now) {
+    return em.createNativeQuery(
+                "insert into users (id, email, display_name, password_hash, enabled, created_at,"
+                    + " updated_at, version) values (?1, ?2, ?3, ?4, true, ?5, ?5, 0)"
+                    + " on conflict (email) do nothing")
+            .setParameter(1, id)
+            .setParameter(2, email)
+            .setParameter(3, displayName)
+            .setParameter(4, passwordHash)
+            .setParameter(5, now)
+            .executeUpdate()
+        == 1;
+  }
+
+  public void addRole(UUID userId, String roleName) {
+    em.createNativeQuery(
+            "insert into user_roles (user_id, role_name) values (?1, ?2) on conflict do nothing")
+        .setParameter(1, userId)
+        .setParameter(2, roleName)
+        .executeUpdate();
+  }
+
+  public boolean adminExists() {
+    return !em.createQuery(
+            "select 1 from User u join u.roles r where r.name = :admin", Integer.class)
+        .setParameter("admin", Role.ADMIN)
+        .setMaxResults(1)
+        .getResultList()
+        .isEmpty();
+  }
+
+  /** Serialises a start-up step across cluster members, until the transaction ends. */
+  public void lock(String name) {
+    em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))")
+        .setParameter(1, name)
+        .getSingleResult();
+  }
+}

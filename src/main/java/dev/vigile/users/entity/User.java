@@ -1,0 +1,159 @@
+package dev.vigile.users.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.JoinTable;
+import jakarta.persistence.ManyToMany;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/** A person who signs in. The email is stored normalized and is unique. */
+@Entity
+@Table(name = "users")
+@NamedQuery(
+    name = User.FIND_BY_EMAIL,
+    query = "select u from User u left join fetch u.roles where u.email = :email")
+@NamedQuery(
+    name = User.FIND_BY_ID,
+    query = "select u from User u left join fetch u.roles where u.id = :id")
+public class User {
+  public static final String FIND_BY_EMAIL = "User.findByEmail";
+  public static final String FIND_BY_ID = "User.findById";
+
+  @Id private UUID id;
+  private String email;
+
+  @Column(name = "display_name")
+  private String displayName;
+
+  @Column(name = "password_hash")
+  private String passwordHash;
+
+  private boolean enabled;
+
+  @Column(name = "tokens_valid_after")
+  private Instant tokensValidAfter;
+
+  @Column(name = "created_at")
+  private Instant createdAt;
+
+  @Column(name = "updated_at")
+  private Instant updatedAt;
+
+  @Column(name = "last_login_at")
+  private Instant lastLoginAt;
+
+  @Version private long version;
+
+  @ManyToMany(fetch = FetchType.LAZY)
+  @JoinTable(
+      name = "user_roles",
+      joinColumns = @JoinColumn(name = "user_id"),
+      inverseJoinColumns = @JoinColumn(name = "role_name"))
+  private Set<Role> roles = new HashSet<>();
+
+  protected User() {}
+
+  public User(UUID id, String email, String displayName, String passwordHash, Instant now) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.email = Objects.requireNonNull(email, "email");
+    this.displayName = displayName;
+    this.passwordHash = Objects.requireNonNull(passwordHash, "passwordHash");
+    this.enabled = true;
+    this.createdAt = Objects.requireNonNull(now, "now");
+    this.updatedAt = now;
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  public String email() {
+    return email;
+  }
+
+  public String displayName() {
+    return displayName;
+  }
+
+  public String passwordHash() {
+    return passwordHash;
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  public Instant tokensValidAfter() {
+    return tokensValidAfter;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
+  public Instant lastLoginAt() {
+    return lastLoginAt;
+  }
+
+  public Set<Role> roles() {
+    return Set.copyOf(roles);
+  }
+
+  /** Role names, sorted. */
+  public Set<String> roleNames() {
+    Set<String> names = new TreeSet<>();
+    roles.forEach(r -> names.add(r.name()));
+    return names;
+  }
+
+  /** Permission names granted through every role, sorted. */
+  public Set<String> permissionNames() {
+    Set<String> names = new TreeSet<>();
+    roles.forEach(r -> r.permissions().forEach(p -> names.add(p.name())));
+    return names;
+  }
+
+  public boolean hasRole(String name) {
+    return roles.stream().anyMatch(r -> r.name().equals(name));
+  }
+
+  public void grantRoles(Collection<Role> granted) {
+    roles.addAll(granted);
+  }
+
+  public void recordLogin(Instant now) {
+    this.lastLoginAt = Objects.requireNonNull(now);
+  }
+
+  /** Replaces the hash, e.g. when the hashing cost rose since it was computed. */
+  public void rehashPassword(String newHash, Instant now) {
+    this.passwordHash = Objects.requireNonNull(newHash);
+    this.updatedAt = now;
+  }
+
+  /**
+   * Refuses every access token issued before {@code cutoff}. Never moves backwards, so two
+   * concurrent cut-offs keep the later one.
+   */
+  public void cutOffTokensBefore(Instant cutoff) {
+    if (tokensValidAfter == null || cutoff.isAfter(tokensValidAfter)) {
+      tokensValidAfter = cutoff;
+    }
+  }
+}
