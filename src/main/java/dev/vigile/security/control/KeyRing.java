@@ -29,13 +29,11 @@ public record KeyRing(String signingKid, PrivateKey signingKey, Map<String, Publ
   }
 
   /**
-   * The value MicroProfile JWT verifies with: a PEM when one key is published (parsed fastest),
-   * the JWKS when several are (it picks by {@code kid}).
+   * The value MicroProfile JWT verifies with: always the JWKS, so that a token naming an unknown
+   * {@code kid} is refused (with a bare PEM, Payara would ignore the {@code kid}).
    */
   public String verificationKeys() {
-    return published.size() == 1
-        ? Pem.encodePublic(published.values().iterator().next())
-        : jwksJson();
+    return jwksJson();
   }
 
   public List<String> kids() {

@@ -1,0 +1,149 @@
+package dev.vigile.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A REST client as a user of the API would write one. Each instance speaks from its own client
+ * address (via X-Forwarded-For, which the test server trusts from loopback), so that failed-login
+ * throttling per address does not leak between tests.
+ */
+public final class Api {
+  public static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private final TestServer server = TestServer.get();
+  private final String clientAddress;
+
+  public Api() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    this.clientAddress = "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+  }
+
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  /** A response: status, headers and the body, parsed when it is JSON. */
+  public record Res(int status, HttpResponse<String> raw) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(raw.body());
+      } catch (IOException e) {
+        throw new AssertionError("Not JSON: " + raw.body(), e);
+      }
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    public String body() {
+      return raw.body();
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + raw.body();
+    }
+  }
+
+  public static ObjectNode obj(Object... kv) {
+    ObjectNode n = JSON.createObjectNode();
+    for (int i = 0; i < kv.length; i += 2) {
+      n.putPOJO((String) kv[i], kv[i + 1]);
+    }
+    return n;
+  }
+
+  public static String uniqueEmail() {
+    return "u" + UUID.randomUUID().toString().substring(0, 13) + "@example.com";
+  }
+
+  public HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(server.url(path)))
+        .timeout(Duration.ofSeconds(30))
+        .header("X-Forwarded-For", clientAddress)
+        .header("User-Agent", "vigile-it");
+  }
+
+  public Res send(HttpRequest.Builder builder) {
+    try {
+      HttpResponse<String> r = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      return new Res(r.statusCode(), r);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public Res post(String path, Object body, String token) {
+    HttpRequest.Builder b =
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body.toString()));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b);
+  }
+
+  public Res post(String path, Object body) {
+    return post(path, body, null);
+  }
+
+  public Res get(String path, String token) {
+    HttpRequest.Builder b = request(path).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b);
+  }
+
+  public Res delete(String path, String token) {
+    return send(request(path).DELETE().header("Authorization", "Bearer " + token));
+  }
+
+  public Res register(String email, String password) {
+    return post("/api/auth/register", obj("email", email, "password", password));
+  }
+
+  public Res login(String email, String password) {
+    return post("/api/auth/login", obj("email", email, "password", password));
+  }
+
+  public Res refresh(String refreshToken) {
+    return post("/api/auth/refresh", obj("refreshToken", refreshToken));
+  }
+
+  /** Registers a new user and returns the token response. */
+  public JsonNode newUser() {
+    Res r = register(uniqueEmail(), "a long enough passphrase " + UUID.randomUUID());
+    if (r.status() != 201) {
+      throw new AssertionError("register failed: " + r);
+    }
+    return r.json();
+  }
+
+  public Map<String, String> headers(Res r) {
+    Map<String, String> m = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    r.raw().headers().map().forEach((k, v) -> m.put(k, String.join(",", v)));
+    return m;
+  }
+}

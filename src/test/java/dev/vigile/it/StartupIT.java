@@ -1,0 +1,110 @@
+package dev.vigile.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The run command's launcher from a clean directory with no database configured: it starts the
+ * embedded PostgreSQL in ./data, says when Vigile is ready, and the data survives a restart. The
+ * first admin comes from the environment, once.
+ */
+class StartupIT {
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void launcherUsesAnEmbeddedDatabaseWhoseDataSurvivesARestart() throws Exception {
+    Path workDir = Files.createTempDirectory("vigile-run");
+    int port = TestServer.freePort();
+    String email = Api.uniqueEmail();
+    String password = "survives a restart, surely";
+
+    Process first = launch(workDir, port, workDir.resolve("run1.log"));
+    try {
+      String out = awaitLine(workDir.resolve("run1.log"), "Vigile is ready on http://localhost:" + port, first);
+      assertTrue(out.contains("starting the embedded PostgreSQL"), out);
+      assertEquals(201, post(port, "/api/auth/register", email, password).statusCode());
+      HttpResponse<String> admin = post(port, "/api/auth/login", "admin@run.test", "the first admin's passphrase");
+      assertEquals(200, admin.statusCode(), admin.body());
+      assertTrue(JSON.readTree(admin.body()).get("user").get("roles").toString().contains("ADMIN"));
+    } finally {
+      stop(first);
+    }
+    assertTrue(Files.isDirectory(workDir.resolve("data/postgres")), "data lives in ./data");
+
+    Process second = launch(workDir, port, workDir.resolve("run2.log"));
+    try {
+      awaitLine(workDir.resolve("run2.log"), "Vigile is ready", second);
+      HttpResponse<String> login = post(port, "/api/auth/login", email, password);
+      assertEquals(200, login.statusCode(), "the user registered before the restart: " + login.body());
+    } finally {
+      stop(second);
+    }
+  }
+
+  static Process launch(Path workDir, int port, Path log) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    for (String p : List.of("vigile.war", "vigile.payara.jar", "vigile.payara.dir")) {
+      cmd.add("-D" + p + "=" + Path.of(System.getProperty(p)).toAbsolutePath());
+    }
+    cmd.add("dev.vigile.launcher.Launcher");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    pb.environment().remove("VIGILE_DB_URL");
+    pb.environment().put("VIGILE_PORT", Integer.toString(port));
+    pb.environment().put("VIGILE_ADMIN_EMAIL", "admin@run.test");
+    pb.environment().put("VIGILE_ADMIN_PASSWORD", "the first admin's passphrase");
+    return pb.start();
+  }
+
+  static String awaitLine(Path log, String line, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      String out = Files.exists(log) ? Files.readString(log) : "";
+      if (out.contains(line)) {
+        return out;
+      }
+      if (!p.isAlive()) {
+        throw new AssertionError("launcher exited:\n" + out);
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no '" + line + "' in " + log);
+  }
+
+  static void stop(Process p) throws Exception {
+    // Ctrl-C: the launcher's shutdown hook stops Payara and PostgreSQL.
+    p.destroy();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly().waitFor();
+    }
+  }
+
+  static HttpResponse<String> post(int port, String path, String email, String password) throws Exception {
+    String body = JSON.writeValueAsString(java.util.Map.of("email", email, "password", password));
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,137 @@
+package dev.vigile.it;
+
+import dev.vigile.launcher.EmbeddedDatabase;
+import dev.vigile.launcher.PayaraProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One real Vigile for the whole integration-test run: the WAR on Payara Micro against a fresh
+ * PostgreSQL database, on {@code VIGILE_TEST_DB_URL}'s server when set, otherwise an embedded one.
+ * The database is dropped when the run ends.
+ */
+public final class TestServer {
+  public static final String ADMIN_EMAIL = "root@vigile.test";
+  public static final String ADMIN_PASSWORD = "an admin passphrase for tests";
+
+  private static TestServer instance;
+
+  private final String baseUrl;
+  private final String jdbcUrl;
+  private final String dbUser;
+  private final String dbPassword;
+
+  private TestServer(String baseUrl, String jdbcUrl, String dbUser, String dbPassword) {
+    this.baseUrl = baseUrl;
+    this.jdbcUrl = jdbcUrl;
+    this.dbUser = dbUser;
+    this.dbPassword = dbPassword;
+  }
+
+  public static synchronized TestServer get() {
+    if (instance == null) {
+      try {
+        instance = start();
+      } catch (Exception e) {
+        throw new IllegalStateException("Could not start Vigile for the tests", e);
+      }
+    }
+    return instance;
+  }
+
+  public String url(String path) {
+    return baseUrl + path;
+  }
+
+  public Connection db() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+  }
+
+  /** A database for one test: on the CI server, or on an embedded PostgreSQL. */
+  public record Database(String jdbcUrl, String user, String password, AutoCloseable cleanup) {}
+
+  public static Database newDatabase(String prefix) throws Exception {
+    String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String adminUrl = System.getenv("VIGILE_TEST_DB_URL");
+    if (adminUrl != null && !adminUrl.isBlank()) {
+      String user = System.getenv().getOrDefault("VIGILE_TEST_DB_USER", "postgres");
+      String password = System.getenv().getOrDefault("VIGILE_TEST_DB_PASSWORD", "");
+      try (Connection c = DriverManager.getConnection(adminUrl, user, password);
+          Statement s = c.createStatement()) {
+        s.execute("create database " + name);
+      }
+      String url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
+      return new Database(
+          url,
+          user,
+          password.isEmpty() ? "unused" : password,
+          () -> {
+            try (Connection c = DriverManager.getConnection(adminUrl, user, password);
+                Statement s = c.createStatement()) {
+              s.execute("drop database if exists " + name + " with (force)");
+            }
+          });
+    }
+    Path dir = Files.createTempDirectory("vigile-it-pg");
+    EmbeddedDatabase embedded = EmbeddedDatabase.start(dir);
+    return new Database(embedded.ensureDatabase(name), EmbeddedDatabase.USER, "embedded", embedded);
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The settings every test server gets: short throttling windows, a first admin. */
+  public static Map<String, String> testEnvironment(Database db) {
+    Map<String, String> env = new HashMap<>();
+    env.put("VIGILE_DB_URL", db.jdbcUrl());
+    env.put("VIGILE_DB_USER", db.user());
+    env.put("VIGILE_DB_PASSWORD", db.password());
+    // Tests reach Vigile from 127.0.0.1 and name their client address in X-Forwarded-For.
+    env.put("VIGILE_HTTP_TRUSTED_PROXIES", "127.0.0.1,::1");
+    env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "3/PT6S");
+    env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "8/PT1M");
+    env.put("VIGILE_ADMIN_EMAIL", ADMIN_EMAIL);
+    env.put("VIGILE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    return env;
+  }
+
+  private static TestServer start() throws Exception {
+    Database db = newDatabase("vigile_it");
+    int port = freePort();
+    Path log = Path.of("target", "it-payara-" + port + ".log");
+    PayaraProcess payara =
+        PayaraProcess.start(
+            PayaraProcess.Layout.fromSystemProperties(), port, testEnvironment(db), log, List.of());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  payara.close();
+                  try {
+                    db.cleanup().close();
+                  } catch (Exception ignored) {
+                    // best effort
+                  }
+                }));
+    try {
+      payara.awaitReady(Duration.ofMinutes(3));
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + "; see " + log.toAbsolutePath(), e);
+    }
+    return new TestServer("http://127.0.0.1:" + port, db.jdbcUrl(), db.user(), db.password());
+  }
+}

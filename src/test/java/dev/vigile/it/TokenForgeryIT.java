@@ -1,0 +1,172 @@
+package dev.vigile.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigile.security.control.Pem;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Forged and broken access tokens (RFC 8725): each is refused with 401 problem+json, never a 500.
+ * Tokens are minted here with the server's own key, read from its database, so a refusal proves
+ * the check rather than an unknown key.
+ */
+class TokenForgeryIT {
+  final Api api = new Api();
+  final TestServer server = TestServer.get();
+  String kid;
+  PrivateKey key;
+  RSAPublicKey publicKey;
+  JsonNode user;
+
+  @BeforeEach
+  void loadServerKey() throws Exception {
+    user = api.newUser();
+    try (Connection c = server.db();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "select kid, private_key, public_key from signing_keys"
+                        + " where activates_at <= now() order by activates_at desc limit 1")) {
+      assertTrue(rs.next());
+      kid = rs.getString(1);
+      key = Pem.decodePrivate(rs.getString(2));
+      publicKey = (RSAPublicKey) Pem.decodePublic(rs.getString(3));
+    }
+  }
+
+  JwtClaims claims() {
+    JwtClaims c = new JwtClaims();
+    c.setIssuer("vigile");
+    c.setSubject(user.get("user").get("id").asText());
+    c.setClaim("upn", user.get("user").get("email").asText());
+    c.setStringListClaim("groups", List.of("USER"));
+    c.setIssuedAtToNow();
+    c.setExpirationTimeMinutesInTheFuture(5);
+    c.setJwtId(UUID.randomUUID().toString());
+    return c;
+  }
+
+  String sign(JwtClaims claims, Consumer<JsonWebSignature> tweak) throws Exception {
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+    jws.setHeader("typ", "JWT");
+    jws.setKeyIdHeaderValue(kid);
+    jws.setKey(key);
+    tweak.accept(jws);
+    return jws.getCompactSerialization();
+  }
+
+  void assertRefused(String token, String why) {
+    Api.Res r = api.get("/api/users/me", token);
+    assertEquals(401, r.status(), why + ": " + r);
+    assertEquals("application/problem+json", r.header("Content-Type").split(";")[0], why);
+    assertTrue(r.header("WWW-Authenticate").startsWith("Bearer"), why);
+    assertTrue(!r.body().contains("Exception") && !r.body().contains("at "), why);
+  }
+
+  @Test
+  void aTokenMintedWithTheServerKeyIsAccepted() throws Exception {
+    // The control case: the forgeries below differ from this in one respect each.
+    Api.Res r = api.get("/api/users/me", sign(claims(), j -> {}));
+    assertEquals(200, r.status(), r.toString());
+  }
+
+  @Test
+  void algNoneIsRefused() throws Exception {
+    String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+    assertRefused(header + "." + b64(claims().toJson()) + ".", "alg none");
+  }
+
+  @Test
+  void hs256SignedWithThePublicKeyIsRefused() throws Exception {
+    byte[] secret = Pem.encodePublic(publicKey).getBytes(StandardCharsets.US_ASCII);
+    String token =
+        sign(
+            claims(),
+            j -> {
+              j.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+              j.setKey(new HmacKey(secret));
+              j.setDoKeyValidation(false);
+            });
+    assertRefused(token, "HS256 with the public key");
+  }
+
+  @Test
+  void aTamperedPayloadIsRefused() throws Exception {
+    String[] parts = sign(claims(), j -> {}).split("\\.");
+    JwtClaims admin = claims();
+    admin.setStringListClaim("groups", List.of("USER", "ADMIN", "users:read"));
+    assertRefused(parts[0] + "." + b64(admin.toJson()) + "." + parts[2], "tampered payload");
+  }
+
+  @Test
+  void wrongIssuerExpiredAndMissingClaimsAreRefused() throws Exception {
+    JwtClaims wrongIssuer = claims();
+    wrongIssuer.setIssuer("someone-else");
+    assertRefused(sign(wrongIssuer, j -> {}), "wrong issuer");
+
+    JwtClaims expired = claims();
+    expired.setIssuedAt(NumericDate.fromSeconds(NumericDate.now().getValue() - 600));
+    expired.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 300));
+    assertRefused(sign(expired, j -> {}), "expired");
+
+    for (String claim : List.of("iss", "sub", "exp", "iat", "jti")) {
+      JwtClaims missing = claims();
+      missing.unsetClaim(claim);
+      assertRefused(sign(missing, j -> {}), "missing " + claim);
+    }
+    JwtClaims stringExp = claims();
+    stringExp.setClaim("exp", "tomorrow");
+    assertRefused(sign(stringExp, j -> {}), "exp of the wrong type");
+    JwtClaims notAUser = claims();
+    notAUser.setSubject("not-a-uuid");
+    assertRefused(sign(notAUser, j -> {}), "subject that is not a user id");
+    JwtClaims unknownUser = claims();
+    unknownUser.setSubject(UUID.randomUUID().toString());
+    assertRefused(sign(unknownUser, j -> {}), "subject of no user");
+  }
+
+  @Test
+  void unknownKidAndForeignKeyAreRefused() throws Exception {
+    assertRefused(sign(claims(), j -> j.setKeyIdHeaderValue("no-such-key")), "unknown kid");
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(3072);
+    PrivateKey foreign = g.generateKeyPair().getPrivate();
+    assertRefused(sign(claims(), j -> j.setKey(foreign)), "signed by another key, our kid");
+  }
+
+  @Test
+  void wrongTypAndGarbageAreRefused() throws Exception {
+    assertRefused(sign(claims(), j -> j.setHeader("typ", "at+jwt")), "typ other than JWT");
+    assertRefused("garbage", "garbage");
+    assertRefused("a.b.c", "three garbage parts");
+    assertRefused(b64("{}") + "." + b64("{}") + "." + b64("x"), "empty header");
+    assertRefused("e30." + new BigInteger(1, new byte[] {1}).toString() + ".x.y.z", "five parts");
+    Api.Res lowercase = api.send(api.request("/api/users/me").header("Authorization", "bearer x").GET());
+    assertEquals(401, lowercase.status());
+  }
+
+  private static String b64(String s) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+}
