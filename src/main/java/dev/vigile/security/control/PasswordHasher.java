@@ -49,7 +49,7 @@ public class PasswordHasher {
   Duration hashWait;
 
   private Argon2Function function;
-  private Semaphore permits;
+  Semaphore permits;
   private String dummyHash;
 
   /** The outcome of a check; {@code needsRehash} when the stored cost is below the configured one. */
