@@ -3,7 +3,6 @@ package dev.vigile.auth.entity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,14 +15,7 @@ import java.util.UUID;
  */
 @Entity
 @Table(name = "sessions")
-@NamedQuery(
-    name = Session.COUNT_ACTIVE_OF_USER,
-    query =
-        "select count(s) from Session s where s.userId = :userId and s.revokedAt is null"
-            + " and s.expiresAt > :now and s.lastUsedAt > :idleSince")
 public class Session {
-  public static final String COUNT_ACTIVE_OF_USER = "Session.countActiveOfUser";
-
   @Id private UUID id;
 
   @Column(name = "user_id")

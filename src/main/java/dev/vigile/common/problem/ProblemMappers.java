@@ -99,17 +99,7 @@ public final class ProblemMappers {
             HttpHeaders.WWW_AUTHENTICATE,
             BearerChallenge.forRequest(request.getHeader(HttpHeaders.AUTHORIZATION)));
       }
-      String detail =
-          switch (status) {
-            case 400 -> malformedDetail(e);
-            case 401 -> "A valid access token is required.";
-            case 403 -> "You do not have the permission this action requires.";
-            case 404 -> "No resource at this path.";
-            case 405 -> "This method is not allowed on this resource.";
-            case 406 -> "This resource cannot produce the requested media type.";
-            case 415 -> "This resource expects application/json.";
-            default -> "The request could not be processed.";
-          };
+      String detail = status == 400 ? malformedDetail(e) : ProblemTypes.defaultDetail(status);
       return ProblemResponses.of(status, detail, request, headers);
     }
 

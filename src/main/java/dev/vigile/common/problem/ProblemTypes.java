@@ -24,6 +24,21 @@ public final class ProblemTypes {
 
   private ProblemTypes() {}
 
+  /** The detail shown for a bare HTTP status, by both the JAX-RS and the servlet error paths. */
+  public static String defaultDetail(int status) {
+    return switch (status) {
+      case 400 -> "The request is malformed.";
+      case 401 -> "A valid access token is required.";
+      case 403 -> "You do not have the permission this action requires.";
+      case 404 -> "No resource at this path.";
+      case 405 -> "This method is not allowed on this resource.";
+      case 406 -> "This resource cannot produce the requested media type.";
+      case 413 -> "The request body exceeds the size limit.";
+      case 415 -> "This resource expects application/json.";
+      default -> status >= 500 ? "An unexpected error occurred." : "The request could not be processed.";
+    };
+  }
+
   /** The type and title used for a bare HTTP status. */
   public static String[] forStatus(int status) {
     return switch (status) {

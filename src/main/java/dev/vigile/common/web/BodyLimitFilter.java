@@ -1,6 +1,7 @@
 package dev.vigile.common.web;
 
 import dev.vigile.common.problem.ProblemResponses;
+import dev.vigile.common.problem.ProblemTypes;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -43,7 +44,7 @@ public class BodyLimitFilter extends HttpFilter {
   }
 
   public static Response tooLarge(HttpServletRequest request) {
-    return ProblemResponses.of(413, "The request body exceeds the size limit.", request, null);
+    return ProblemResponses.of(413, ProblemTypes.defaultDetail(413), request, null);
   }
 
   private static String detail(long max) {

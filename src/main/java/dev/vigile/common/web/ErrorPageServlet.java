@@ -1,6 +1,7 @@
 package dev.vigile.common.web;
 
 import dev.vigile.common.problem.BearerChallenge;
+import dev.vigile.common.problem.ProblemTypes;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,17 +30,7 @@ public class ErrorPageServlet extends HttpServlet {
       status = 500;
     }
     Map<String, String> headers = new HashMap<>();
-    String detail =
-        switch (status) {
-          case 400 -> "The request is malformed.";
-          case 401 -> "A valid access token is required.";
-          case 403 -> "You do not have the permission this action requires.";
-          case 404 -> "No resource at this path.";
-          case 405 -> "This method is not allowed on this resource.";
-          case 413 -> "The request body exceeds the size limit.";
-          case 415 -> "Unsupported media type.";
-          default -> status >= 500 ? "An unexpected error occurred." : "The request could not be processed.";
-        };
+    String detail = ProblemTypes.defaultDetail(status);
     if (status == 401) {
       headers.put("WWW-Authenticate", BearerChallenge.forRequest(req.getHeader("Authorization")));
     }

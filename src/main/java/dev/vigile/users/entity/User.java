@@ -11,7 +11,6 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -129,14 +128,6 @@ public class User {
     return names;
   }
 
-  public boolean hasRole(String name) {
-    return roles.stream().anyMatch(r -> r.name().equals(name));
-  }
-
-  public void grantRoles(Collection<Role> granted) {
-    roles.addAll(granted);
-  }
-
   public void recordLogin(Instant now) {
     this.lastLoginAt = Objects.requireNonNull(now);
   }
@@ -145,15 +136,5 @@ public class User {
   public void rehashPassword(String newHash, Instant now) {
     this.passwordHash = Objects.requireNonNull(newHash);
     this.updatedAt = now;
-  }
-
-  /**
-   * Refuses every access token issued before {@code cutoff}. Never moves backwards, so two
-   * concurrent cut-offs keep the later one.
-   */
-  public void cutOffTokensBefore(Instant cutoff) {
-    if (tokensValidAfter == null || cutoff.isAfter(tokensValidAfter)) {
-      tokensValidAfter = cutoff;
-    }
   }
 }
