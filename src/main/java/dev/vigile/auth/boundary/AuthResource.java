@@ -85,7 +85,7 @@ public class AuthResource {
   @RolesAllowed(Permissions.SIGNED_IN)
   @Consumes(MediaType.WILDCARD)
   public Response logoutAll() {
-    sessions.revokeAll(CurrentCaller.of(jwt).userId(), "logout-all");
+    sessions.logoutAll(CurrentCaller.of(jwt));
     return Response.noContent().build();
   }
 

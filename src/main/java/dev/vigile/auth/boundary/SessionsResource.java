@@ -65,7 +65,7 @@ public class SessionsResource {
     } catch (IllegalArgumentException e) {
       throw ApplicationException.notFound("No such session.");
     }
-    if (!sessions.revokeOwn(CurrentCaller.of(jwt).userId(), sessionId)) {
+    if (!sessions.revokeOwn(CurrentCaller.of(jwt), sessionId)) {
       throw ApplicationException.notFound("No such session.");
     }
     return Response.noContent().build();

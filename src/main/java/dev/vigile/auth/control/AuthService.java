@@ -1,5 +1,8 @@
 package dev.vigile.auth.control;
 
+import dev.vigile.audit.control.AuditActions;
+import dev.vigile.audit.control.AuditEntry;
+import dev.vigile.audit.control.AuditLog;
 import dev.vigile.auth.entity.Session;
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.problem.ProblemTypes;
@@ -33,6 +36,7 @@ public class AuthService {
   @Inject AccessTokenIssuer tokens;
   @Inject Clock clock;
   @Inject AuthTransactions tx;
+  @Inject AuditLog audit;
 
   /** What the token endpoints return: both tokens and the user. */
   public record Tokens(
@@ -71,6 +75,12 @@ public class AuthService {
     // Unknown email: check against a dummy hash, so both failures take the same time.
     PasswordHasher.Verification v = hasher.verify(password, user == null ? null : user.passwordHash());
     if (user == null || !v.matches() || !user.enabled()) {
+      String reason = user == null ? "unknown email" : !v.matches() ? "wrong password" : "disabled";
+      audit.recordAlone(
+          AuditEntry.failure(AuditActions.AUTH_LOGIN_FAILED)
+              .actor(user == null ? null : user.id(), email)
+              .target("user", user == null ? null : user.id())
+              .detail("reason", reason));
       throw invalidCredentials();
     }
     throttle.succeeded(email, client.ip());
@@ -82,6 +92,14 @@ public class AuthService {
     SessionService.Refreshed outcome = sessions.refresh(refreshToken, client);
     if (outcome instanceof SessionService.Rotated r) {
       return issue(r.user(), r.session(), r.refreshToken(), r.refreshExpiresIn());
+    }
+    if (outcome instanceof SessionService.Reused reused) {
+      // The family was revoked in its own, committed transaction; record it in another.
+      audit.recordAlone(
+          AuditEntry.failure(AuditActions.AUTH_REFRESH_REUSE)
+              .actor(reused.userId(), users.emailOf(reused.userId()))
+              .target("session", reused.sessionId())
+              .detail("reaction", "session revoked"));
     }
     throw invalidRefreshToken();
   }
@@ -102,6 +120,7 @@ public class AuthService {
     @Inject SessionService sessions;
     @Inject AuthService auth;
     @Inject Clock clock;
+    @Inject AuditLog audit;
 
     Tokens register(String email, String hash, String displayName, ClientInfo client) {
       UUID id = UUID.randomUUID();
@@ -111,6 +130,11 @@ public class AuthService {
       users.addRole(id, Role.USER);
       User user = users.findById(id).orElseThrow();
       SessionService.Started started = sessions.start(id, client);
+      audit.record(
+          AuditEntry.success(AuditActions.AUTH_REGISTER)
+              .actor(id, email)
+              .target("user", id)
+              .detail("session", started.session().id()));
       return auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn());
     }
 
@@ -124,6 +148,12 @@ public class AuthService {
       }
       user.recordLogin(clock.instant());
       SessionService.Started started = sessions.start(userId, client);
+      audit.record(
+          AuditEntry.success(AuditActions.AUTH_LOGIN)
+              .actor(userId, user.email())
+              .target("user", userId)
+              .detail("session", started.session().id())
+              .detail("rehashed", newHash != null));
       return auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn());
     }
   }

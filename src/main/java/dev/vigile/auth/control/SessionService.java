@@ -1,9 +1,13 @@
 package dev.vigile.auth.control;
 
+import dev.vigile.audit.control.AuditActions;
+import dev.vigile.audit.control.AuditEntry;
+import dev.vigile.audit.control.AuditLog;
 import dev.vigile.auth.entity.Session;
 import dev.vigile.common.pagination.Page;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.web.ClientInfo;
+import dev.vigile.security.control.CurrentCaller;
 import dev.vigile.security.control.TokenCutoffs;
 import dev.vigile.security.control.TokenRevocation.SessionsRevoked;
 import dev.vigile.security.control.TokenRevocation.UserTokensCutOff;
@@ -36,6 +40,7 @@ public class SessionService {
   @Inject UserRepository users;
   @Inject Event<SessionsRevoked> sessionsRevoked;
   @Inject Event<UserTokensCutOff> tokensCutOff;
+  @Inject AuditLog audit;
 
   @Inject
   @ConfigProperty(name = "vigile.refresh.idle-ttl", defaultValue = "P7D")
@@ -105,6 +110,10 @@ public class SessionService {
     String next = issueToken(sessionId, now);
     Session session = em.find(Session.class, sessionId);
     em.refresh(session);
+    audit.record(
+        AuditEntry.success(AuditActions.AUTH_REFRESH)
+            .actor(user.id(), user.email())
+            .target("session", sessionId));
     return new Rotated(user, session, next, refreshExpiresIn(session, now));
   }
 
@@ -130,47 +139,112 @@ public class SessionService {
       return;
     }
     @SuppressWarnings("unchecked")
-    List<Object> ids =
-        em.createNativeQuery("select session_id from refresh_tokens where token_hash = ?1")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "select t.session_id, u.id, u.email, s.revoked_at from refresh_tokens t"
+                    + " join sessions s on s.id = t.session_id join users u on u.id = s.user_id"
+                    + " where t.token_hash = ?1")
             .setParameter(1, RefreshTokens.hash(token))
             .getResultList();
-    revoke(ids.stream().map(UUID.class::cast).toList(), clock.instant(), "logout");
+    if (rows.isEmpty() || rows.get(0)[3] != null) {
+      return;
+    }
+    UUID sessionId = (UUID) rows.get(0)[0];
+    revoke(List.of(sessionId), clock.instant(), "logout");
+    audit.record(
+        AuditEntry.success(AuditActions.AUTH_LOGOUT)
+            .actor((UUID) rows.get(0)[1], (String) rows.get(0)[2])
+            .target("session", sessionId));
+  }
+
+  /** {@code logout-all}: every session of the caller, and every access token. */
+  public void logoutAll(CurrentCaller caller) {
+    revokeAll(caller.userId(), "logout-all");
+    audit.record(
+        AuditEntry.success(AuditActions.AUTH_LOGOUT_ALL)
+            .actor(caller.userId(), caller.email())
+            .target("user", caller.userId()));
   }
 
   /** Revokes every session of the user and cuts off every access token issued until now. */
   public void revokeAll(UUID userId, String reason) {
+    revokeAllBut(userId, null, reason);
+  }
+
+  /**
+   * Revokes every session of the user but {@code kept} (which may be null), and cuts off every
+   * access token issued until now, the caller's included: the kept session's next refresh gives
+   * a fresh one.
+   */
+  public void revokeAllBut(UUID userId, UUID kept, String reason) {
     Instant now = clock.instant();
     @SuppressWarnings("unchecked")
     List<Object> ids =
         em.createNativeQuery(
                 "update sessions set revoked_at = ?1, revoked_reason = ?2"
-                    + " where user_id = ?3 and revoked_at is null returning id")
+                    + " where user_id = ?3 and revoked_at is null and id <> ?4 returning id")
             .setParameter(1, now)
             .setParameter(2, reason)
             .setParameter(3, userId)
+            .setParameter(4, kept == null ? new UUID(0, 0) : kept)
             .getResultList();
-    em.createQuery("update User u set u.tokensValidAfter = :cutoff where u.id = :id"
-            + " and (u.tokensValidAfter is null or u.tokensValidAfter < :cutoff)")
-        .setParameter("cutoff", TokenCutoffs.cutoffAt(now))
-        .setParameter("id", userId)
-        .executeUpdate();
     if (!ids.isEmpty()) {
       sessionsRevoked.fire(new SessionsRevoked(ids.stream().map(UUID.class::cast).toList()));
     }
-    tokensCutOff.fire(new UserTokensCutOff(userId));
+    cutOff(List.of(userId));
   }
 
   /**
-   * Revokes one of the user's own sessions.
-   *
-   * @return false when no such session belongs to the user
+   * Cuts off the access tokens the users hold now; their sessions survive, so their next refresh
+   * returns a token that reflects their current roles.
    */
-  public boolean revokeOwn(UUID userId, UUID sessionId) {
+  public void cutOff(List<UUID> userIds) {
+    if (userIds.isEmpty()) {
+      return;
+    }
+    em.createQuery("update User u set u.tokensValidAfter = :cutoff where u.id in :ids"
+            + " and (u.tokensValidAfter is null or u.tokensValidAfter < :cutoff)")
+        .setParameter("cutoff", TokenCutoffs.cutoffAt(clock.instant()))
+        .setParameter("ids", userIds)
+        .executeUpdate();
+    tokensCutOff.fire(new UserTokensCutOff(userIds));
+  }
+
+  /** Tells the revocation caches that a deleted user's tokens are dead. */
+  public void forgetUser(UUID userId) {
+    tokensCutOff.fire(new UserTokensCutOff(userId));
+  }
+
+  /** Cuts off the access tokens of every holder of the role (its permissions changed). */
+  public void cutOffRole(String roleName) {
+    @SuppressWarnings("unchecked")
+    List<Object> ids =
+        em.createNativeQuery(
+                "update users u set tokens_valid_after = greatest(u.tokens_valid_after, ?1)"
+                    + " from user_roles r where r.user_id = u.id and r.role_name = ?2 returning u.id")
+            .setParameter(1, TokenCutoffs.cutoffAt(clock.instant()))
+            .setParameter(2, roleName)
+            .getResultList();
+    if (!ids.isEmpty()) {
+      tokensCutOff.fire(new UserTokensCutOff(ids.stream().map(UUID.class::cast).toList()));
+    }
+  }
+
+  /**
+   * Revokes one of the caller's own sessions.
+   *
+   * @return false when no such session belongs to the caller
+   */
+  public boolean revokeOwn(CurrentCaller caller, UUID sessionId) {
     Session session = em.find(Session.class, sessionId);
-    if (session == null || !session.userId().equals(userId)) {
+    if (session == null || !session.userId().equals(caller.userId())) {
       return false;
     }
     revoke(List.of(sessionId), clock.instant(), "revoked");
+    audit.record(
+        AuditEntry.success(AuditActions.AUTH_SESSION_REVOKED)
+            .actor(caller.userId(), caller.email())
+            .target("session", sessionId));
     return true;
   }
 

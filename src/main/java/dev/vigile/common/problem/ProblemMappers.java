@@ -1,6 +1,9 @@
 package dev.vigile.common.problem;
 
+import dev.vigile.audit.control.AccessDenials;
 import dev.vigile.common.web.BodyLimitFilter;
+import dev.vigile.security.boundary.RevocationFilter;
+import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,6 +17,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Comparator;
@@ -36,9 +40,13 @@ public final class ProblemMappers {
   @Provider
   public static class ApplicationExceptionMapper implements ExceptionMapper<ApplicationException> {
     @Context HttpServletRequest request;
+    @Context SecurityContext security;
 
     @Override
     public Response toResponse(ApplicationException e) {
+      if (e.status() == 403) {
+        AccessDenials.record(security, request, e.getMessage());
+      }
       return ProblemResponses.of(e, request);
     }
   }
@@ -76,6 +84,7 @@ public final class ProblemMappers {
   public static class WebApplicationExceptionMapper
       implements ExceptionMapper<WebApplicationException> {
     @Context HttpServletRequest request;
+    @Context SecurityContext security;
 
     @Override
     public Response toResponse(WebApplicationException e) {
@@ -98,6 +107,12 @@ public final class ProblemMappers {
         headers.put(
             HttpHeaders.WWW_AUTHENTICATE,
             BearerChallenge.forRequest(request.getHeader(HttpHeaders.AUTHORIZATION)));
+      }
+      if (status == 403) {
+        if (security != null && RevocationFilter.refused(security.getUserPrincipal())) {
+          return ProblemResponses.of(RevocationFilter.revoked(), request);
+        }
+        AccessDenials.record(security, request, "lacks the permission this endpoint requires");
       }
       String detail = status == 400 ? malformedDetail(e) : ProblemTypes.defaultDetail(status);
       return ProblemResponses.of(status, detail, request, headers);
@@ -157,7 +172,7 @@ public final class ProblemMappers {
       if (app != null) {
         return ProblemResponses.of(app, request);
       }
-      if (findCause(e, JsonbException.class) != null) {
+      if (findCause(e, JsonbException.class) != null || findCause(e, JsonException.class) != null) {
         return ProblemResponses.of(400, ProcessingExceptionMapper.MALFORMED, request, null);
       }
       if (DatabaseUnavailable.isCause(e)) {

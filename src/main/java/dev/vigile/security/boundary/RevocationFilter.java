@@ -6,6 +6,7 @@ import dev.vigile.common.problem.ProblemTypes;
 import dev.vigile.security.control.CurrentCaller;
 import dev.vigile.security.control.TokenRevocation;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
@@ -29,17 +30,32 @@ public class RevocationFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext context) {
-    Principal principal = context.getSecurityContext().getUserPrincipal();
+    if (refused(revocation, context.getSecurityContext().getUserPrincipal())) {
+      context.abortWith(ProblemResponses.of(revoked(), request));
+    }
+  }
+
+  /** The answer to a cut-off token. */
+  public static ApplicationException revoked() {
+    return ApplicationException.unauthorized(
+        ProblemTypes.UNAUTHORIZED, "Unauthorized", "The access token has been revoked.");
+  }
+
+  /**
+   * Whether the caller's token has been cut off. The role check runs before this filter, so a
+   * token whose groups were withdrawn meets a 403 first; the error mapper asks this to answer 401
+   * instead, as for any other cut-off token.
+   */
+  public static boolean refused(Principal principal) {
+    return refused(CDI.current().select(TokenRevocation.class).get(), principal);
+  }
+
+  private static boolean refused(TokenRevocation revocation, Principal principal) {
     if (!(principal instanceof JsonWebToken jwt)) {
-      return;
+      return false;
     }
     CurrentCaller caller = CurrentCaller.of(jwt);
-    if (caller == null || revocation.refused(caller.userId(), caller.sessionId(), jwt.getIssuedAtTime())) {
-      context.abortWith(
-          ProblemResponses.of(
-              ApplicationException.unauthorized(
-                  ProblemTypes.UNAUTHORIZED, "Unauthorized", "The access token has been revoked."),
-              request));
-    }
+    return caller == null
+        || revocation.refused(caller.userId(), caller.sessionId(), jwt.getIssuedAtTime());
   }
 }

@@ -33,8 +33,12 @@ public class TokenRevocation {
   private LoadingCache<UUID, UserState> users;
   private LoadingCache<UUID, Boolean> revokedSessions;
 
-  /** Fired after a user's tokens are cut off or the user is disabled or deleted. */
-  public record UserTokensCutOff(UUID userId) {}
+  /** Fired after users' tokens are cut off, or users are disabled or deleted. */
+  public record UserTokensCutOff(List<UUID> userIds) {
+    public UserTokensCutOff(UUID userId) {
+      this(List.of(userId));
+    }
+  }
 
   /** Fired after sessions are revoked. */
   public record SessionsRevoked(List<UUID> sessionIds) {}
@@ -62,7 +66,11 @@ public class TokenRevocation {
   }
 
   void onUserCutOff(@Observes(during = TransactionPhase.AFTER_SUCCESS) UserTokensCutOff event) {
-    users.invalidate(event.userId());
+    if (event.userIds().size() > 1_000) {
+      users.invalidateAll();
+    } else {
+      users.invalidateAll(event.userIds());
+    }
   }
 
   void onSessionsRevoked(@Observes(during = TransactionPhase.AFTER_SUCCESS) SessionsRevoked event) {

@@ -1,17 +1,28 @@
 package dev.vigile.users.boundary;
 
-import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.web.ClientInfoResolver;
+import dev.vigile.common.web.PatchBody;
 import dev.vigile.security.Permissions;
 import dev.vigile.security.control.CurrentCaller;
-import dev.vigile.users.control.UserRepository;
+import dev.vigile.users.control.UserService;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** The signed-in user's own account. */
@@ -20,17 +31,47 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @DenyAll
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersMeResource {
+  static final Set<String> PROFILE_FIELDS = Set.of("displayName");
+
   @Inject JsonWebToken jwt;
-  @Inject UserRepository users;
+  @Inject UserService users;
+  @Inject UserService.Changes changes;
+  @Inject ClientInfoResolver clients;
+  @Context HttpServletRequest request;
 
   /** {@code GET /api/users/me} : 200 the caller; 401 without a valid token. */
   @GET
   @RolesAllowed(Permissions.SIGNED_IN)
   public UserResponse me() {
-    CurrentCaller caller = CurrentCaller.of(jwt);
-    return users
-        .findById(caller.userId())
-        .map(UserResponse::from)
-        .orElseThrow(() -> ApplicationException.notFound("The account no longer exists."));
+    return UserResponse.from(users.get(CurrentCaller.of(jwt).userId()));
+  }
+
+  /**
+   * {@code PATCH /api/users/me} : 200 the updated caller. A JSON merge patch of profile fields
+   * ({@code displayName}; {@code null} clears it); any other member (roles, enabled, email, id) is
+   * a 400 and changes nothing.
+   */
+  @PATCH
+  @RolesAllowed(Permissions.SIGNED_IN)
+  @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+  public UserResponse update(@NotNull JsonValue body) {
+    return UserResponse.from(
+        changes.updateProfile(CurrentCaller.of(jwt), PatchBody.of(body, PROFILE_FIELDS)));
+  }
+
+  /**
+   * {@code PUT /api/users/me/password} : 204. 400 wrong current password or a new one that breaks
+   * the rules; 429 after repeated wrong tries. Every other session is revoked and every access
+   * token issued until now is cut off, the caller's included: its session's refresh token stays
+   * valid and gives a fresh access token.
+   */
+  @PUT
+  @Path("/password")
+  @RolesAllowed(Permissions.SIGNED_IN)
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response changePassword(@Valid @NotNull UserRequests.PasswordChange body) {
+    users.changePassword(
+        CurrentCaller.of(jwt), body.currentPassword(), body.newPassword(), clients.of(request));
+    return Response.noContent().build();
   }
 }

@@ -1,5 +1,8 @@
 package dev.vigile.users.control;
 
+import dev.vigile.audit.control.AuditActions;
+import dev.vigile.audit.control.AuditEntry;
+import dev.vigile.audit.control.AuditLog;
 import dev.vigile.security.control.PasswordHasher;
 import dev.vigile.security.control.PasswordPolicy;
 import dev.vigile.users.entity.Role;
@@ -7,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -24,6 +28,7 @@ public class AdminBootstrap {
   @Inject UserRepository users;
   @Inject PasswordHasher hasher;
   @Inject Clock clock;
+  @Inject AuditLog audit;
 
   @Inject
   @ConfigProperty(name = "vigile.admin.email")
@@ -60,6 +65,12 @@ public class AdminBootstrap {
     }
     users.addRole(id, Role.USER);
     users.addRole(id, Role.ADMIN);
+    audit.record(
+        AuditEntry.success(AuditActions.USER_CREATED)
+            .target("user", id)
+            .detail("email", address)
+            .detail("roles", List.of(Role.ADMIN, Role.USER))
+            .detail("source", "VIGILE_ADMIN_EMAIL"));
     LOG.info("Created the first admin account " + address);
   }
 }

@@ -28,6 +28,15 @@ public class UserRepository {
         .findFirst();
   }
 
+  /** The user's email, or null when the user no longer exists. */
+  public String emailOf(UUID id) {
+    return em.createQuery("select u.email from User u where u.id = :id", String.class)
+        .setParameter("id", id)
+        .getResultStream()
+        .findFirst()
+        .orElse(null);
+  }
+
   /**
    * Inserts a user unless the email is taken, in one statement, so concurrent sign-ups with one
    * email give exactly one account and no constraint error.
@@ -55,6 +64,27 @@ public class UserRepository {
         .setParameter(1, userId)
         .setParameter(2, roleName)
         .executeUpdate();
+  }
+
+  /**
+   * Replaces the password hash if it is still {@code expected}, so that two concurrent changes
+   * cannot both succeed.
+   */
+  public boolean replacePasswordHash(UUID id, String expected, String newHash, Instant now) {
+    return em.createQuery(
+                "update User u set u.passwordHash = :hash, u.updatedAt = :now, u.version = u.version + 1"
+                    + " where u.id = :id and u.passwordHash = :expected")
+            .setParameter("hash", newHash)
+            .setParameter("now", now)
+            .setParameter("id", id)
+            .setParameter("expected", expected)
+            .executeUpdate()
+        == 1;
+  }
+
+  /** Deletes the user; their sessions, refresh tokens and role links go with them. */
+  public void delete(UUID id) {
+    em.createNativeQuery("delete from users where id = ?1").setParameter(1, id).executeUpdate();
   }
 
   public boolean adminExists() {

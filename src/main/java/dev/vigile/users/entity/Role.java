@@ -37,6 +37,14 @@ public class Role {
 
   protected Role() {}
 
+  public Role(String name, String description, Set<Permission> permissions, Instant now) {
+    this.name = name;
+    this.description = description;
+    this.system = false;
+    this.createdAt = now;
+    this.permissions = new HashSet<>(permissions);
+  }
+
   public String name() {
     return name;
   }
@@ -51,5 +59,25 @@ public class Role {
 
   public Set<Permission> permissions() {
     return Set.copyOf(permissions);
+  }
+
+  /** Permission names, sorted. */
+  public java.util.SortedSet<String> permissionNames() {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    permissions.forEach(p -> names.add(p.name()));
+    return names;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public void describe(String description) {
+    this.description = description;
+  }
+
+  public void grant(Set<Permission> newPermissions) {
+    permissions.clear();
+    permissions.addAll(newPermissions);
   }
 }

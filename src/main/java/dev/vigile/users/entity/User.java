@@ -20,6 +20,8 @@ import java.util.UUID;
 /** A person who signs in. The email is stored normalized and is unique. */
 @Entity
 @Table(name = "users")
+// Only changed columns are written, so a bulk cut-off of tokens_valid_after is never overwritten.
+@org.hibernate.annotations.DynamicUpdate
 @NamedQuery(
     name = User.FIND_BY_EMAIL,
     query = "select u from User u left join fetch u.roles where u.email = :email")
@@ -130,6 +132,23 @@ public class User {
 
   public void recordLogin(Instant now) {
     this.lastLoginAt = Objects.requireNonNull(now);
+  }
+
+  public void rename(String displayName, Instant now) {
+    this.displayName = displayName;
+    this.updatedAt = now;
+  }
+
+  public void setEnabled(boolean enabled, Instant now) {
+    this.enabled = enabled;
+    this.updatedAt = now;
+  }
+
+  /** Replaces the user's roles. */
+  public void assignRoles(Set<Role> newRoles, Instant now) {
+    roles.clear();
+    roles.addAll(newRoles);
+    this.updatedAt = now;
   }
 
   /** Replaces the hash, e.g. when the hashing cost rose since it was computed. */

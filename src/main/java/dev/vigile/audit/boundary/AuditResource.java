@@ -1,0 +1,114 @@
+package dev.vigile.audit.boundary;
+
+import dev.vigile.audit.control.AuditActions;
+import dev.vigile.audit.control.AuditEntry;
+import dev.vigile.audit.control.AuditFilter;
+import dev.vigile.audit.control.AuditLog;
+import dev.vigile.audit.control.AuditQueries;
+import dev.vigile.common.pagination.PageRequest;
+import dev.vigile.common.pagination.PageResponses;
+import dev.vigile.security.Permissions;
+import dev.vigile.security.control.CurrentCaller;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** The audit log: list, export and verification. */
+@Path("/admin/audit")
+@RequestScoped
+@DenyAll
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+  static final PageRequest.Sorts SORTS =
+      new PageRequest.Sorts(Map.of("id", "id", "occurredAt", "occurred_at"), "id", false);
+
+  @Inject AuditQueries queries;
+  @Inject AuditLog audit;
+  @Inject JsonWebToken jwt;
+  @Context UriInfo uri;
+
+  /**
+   * {@code GET /api/admin/audit} : 200 page of events, newest first (sort {@code id} or {@code
+   * occurredAt}); filters {@code actor} (id or email), {@code action}, {@code targetId}, {@code
+   * outcome}, {@code from} (inclusive), {@code to} (exclusive); 400 bad filter or paging.
+   */
+  @GET
+  @RolesAllowed(Permissions.AUDIT_READ)
+  public Response list(
+      @QueryParam("page") String page,
+      @QueryParam("size") String size,
+      @QueryParam("sort") String sort,
+      @QueryParam("actor") String actor,
+      @QueryParam("action") String action,
+      @QueryParam("targetId") String targetId,
+      @QueryParam("outcome") String outcome,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to) {
+    AuditFilter filter = AuditFilter.parse(actor, action, targetId, outcome, from, to);
+    PageRequest request = PageRequest.parse(page, size, sort, SORTS);
+    return PageResponses.ok(queries.page(filter, request).map(AuditEventResponse::from), uri);
+  }
+
+  /** {@code GET /api/admin/audit/verify} : 200 {@code {valid, checked, firstBrokenId}}. */
+  @GET
+  @Path("/verify")
+  @RolesAllowed(Permissions.AUDIT_READ)
+  public AuditQueries.Verification verify() {
+    return queries.verify();
+  }
+
+  /**
+   * {@code GET /api/admin/audit/export} : 200 {@code text/csv} of the matching events, oldest
+   * first, streamed; same filters as the list. The export itself is audited.
+   */
+  @GET
+  @Path("/export")
+  @Produces("text/csv")
+  @RolesAllowed(Permissions.AUDIT_READ)
+  public Response export(
+      @QueryParam("actor") String actor,
+      @QueryParam("action") String action,
+      @QueryParam("targetId") String targetId,
+      @QueryParam("outcome") String outcome,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to) {
+    AuditFilter filter = AuditFilter.parse(actor, action, targetId, outcome, from, to);
+    CurrentCaller caller = CurrentCaller.of(jwt);
+    audit.recordAlone(
+        AuditEntry.success(AuditActions.AUDIT_EXPORTED)
+            .actor(caller.userId(), caller.email())
+            .detail("actor", actor)
+            .detail("action", action)
+            .detail("targetId", targetId)
+            .detail("outcome", outcome)
+            .detail("from", from)
+            .detail("to", to));
+    StreamingOutput body =
+        out -> {
+          Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+          w.write(AuditCsv.HEADER);
+          w.write("\r\n");
+          queries.export(filter, e -> AuditCsv.write(w, e));
+          w.flush();
+        };
+    return Response.ok(body, "text/csv; charset=utf-8")
+        .header("Content-Disposition", "attachment; filename=\"vigile-audit.csv\"")
+        .build();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.vigile.audit.control;
+
+import dev.vigile.common.web.ClientInfo;
+import dev.vigile.common.web.ClientInfoResolver;
+import dev.vigile.common.web.SecurityHeadersFilter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.transaction.Transactional;
+import java.util.logging.Level;
+import org.hibernate.query.NativeQuery;
+import org.hibernate.type.StandardBasicTypes;
+import java.util.logging.Logger;
+
+/**
+ * Writes the audit log. A change and its success row commit together ({@link #record}); failures
+ * and denials are written in a transaction of their own ({@link #recordAlone}) so that the
+ * request's rollback cannot erase them. The database chains each row to the previous one.
+ *
+ * <p>The chain is extended under a lock held until the writing transaction ends, so callers record
+ * last, just before they commit; and {@link #recordAlone} is only called once the request's own
+ * transaction has ended (it would otherwise wait for a lock its suspended transaction holds).
+ */
+@ApplicationScoped
+public class AuditLog {
+  private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
+
+  @Inject Writer writer;
+
+  /** Records in the caller's transaction: the row commits or rolls back with the change. */
+  public void record(AuditEntry entry) {
+    writer.inCurrentTransaction(entry);
+  }
+
+  /**
+   * Records in a new transaction that commits at once. A database failure here is logged, not
+   * thrown, so the client still gets the answer its request deserves.
+   */
+  public void recordAlone(AuditEntry entry) {
+    try {
+      writer.inNewTransaction(entry);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Could not record audit event {0}: {1}", new Object[] {entry.action(), e.toString()});
+    }
+  }
+
+  /** The transactional inserts, behind a CDI proxy. */
+  @ApplicationScoped
+  public static class Writer {
+    @PersistenceContext EntityManager em;
+    @Inject HttpServletRequest request;
+    @Inject ClientInfoResolver clients;
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    void inCurrentTransaction(AuditEntry entry) {
+      insert(entry);
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    void inNewTransaction(AuditEntry entry) {
+      insert(entry);
+    }
+
+    private void insert(AuditEntry e) {
+      String ip = null;
+      String userAgent = null;
+      String requestId = null;
+      try {
+        ClientInfo client = clients.of(request);
+        ip = client.ip();
+        userAgent = client.userAgent();
+        Object id = request.getAttribute(SecurityHeadersFilter.REQUEST_ID_ATTRIBUTE);
+        requestId = id == null ? null : id.toString();
+      } catch (RuntimeException outsideARequest) {
+        // start-up and background work have no client
+      }
+      @SuppressWarnings("unchecked")
+      NativeQuery<Object> q =
+          em.createNativeQuery(
+                  "insert into audit_events (actor_id, actor_email, action, target_type, target_id,"
+                      + " outcome, ip, user_agent, request_id, details) values (cast(?1 as uuid), ?2,"
+                      + " ?3, ?4, ?5, ?6, ?7, ?8, ?9, cast(?10 as jsonb))")
+              .unwrap(NativeQuery.class);
+      String[] values = {
+        e.actorId() == null ? null : e.actorId().toString(),
+        truncate(e.actorEmail(), 254),
+        e.action(),
+        e.targetType(),
+        truncate(e.targetId(), 128),
+        e.outcome().value(),
+        ip,
+        userAgent,
+        requestId,
+        e.detailsJson()
+      };
+      for (int i = 0; i < values.length; i++) {
+        // Typed, so that a null binds as a text null rather than an untyped one.
+        q.setParameter(i + 1, values[i], StandardBasicTypes.STRING);
+      }
+      q.executeUpdate();
+    }
+
+    private static String truncate(String s, int max) {
+      return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.vigile.audit.control;
+
+import dev.vigile.common.pagination.Page;
+import dev.vigile.common.pagination.PageRequest;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Reads the audit log: pages, a streamed export and verification of the hash chain. Plain JDBC, so
+ * that large ranges stream through a server-side cursor instead of filling memory.
+ */
+@ApplicationScoped
+public class AuditQueries {
+  static final String COLUMNS =
+      "a.id, a.occurred_at, a.actor_id, a.actor_email, a.action, a.target_type, a.target_id,"
+          + " a.outcome, a.ip, a.user_agent, a.request_id, a.details::text";
+  private static final int FETCH_SIZE = 500;
+
+  @Resource(lookup = "java:app/jdbc/vigile")
+  DataSource dataSource;
+
+  /** Receives rows one by one. */
+  @FunctionalInterface
+  public interface RowSink {
+    void accept(AuditEvent event) throws IOException;
+  }
+
+  /** The result of verifying the chain. */
+  public record Verification(boolean valid, long checked, Long firstBrokenId) {}
+
+  public Page<AuditEvent> page(AuditFilter filter, PageRequest page) {
+    StringBuilder where = new StringBuilder(" from audit_events a where true");
+    List<Object> params = new ArrayList<>();
+    filter.where(where, params);
+    try (Connection c = dataSource.getConnection()) {
+      long total;
+      try (PreparedStatement ps = c.prepareStatement("select count(*)" + where)) {
+        bind(ps, params);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          total = rs.getLong(1);
+        }
+      }
+      List<AuditEvent> items = new ArrayList<>();
+      String sql =
+          "select " + COLUMNS + where + page.orderBy("a", "id") + " limit " + page.size()
+              + " offset " + page.offset();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, params);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            items.add(read(rs));
+          }
+        }
+      }
+      return Page.of(items, page, total);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read the audit log", e);
+    }
+  }
+
+  /** The newest events, for the dashboard. */
+  public List<AuditEvent> recent(int limit) {
+    List<AuditEvent> items = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("select " + COLUMNS + " from audit_events a order by a.id desc limit ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          items.add(read(rs));
+        }
+      }
+      return items;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read the audit log", e);
+    }
+  }
+
+  /** Streams every matching event, oldest first, through a cursor. */
+  public void export(AuditFilter filter, RowSink sink) throws IOException {
+    StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_events a where true");
+    List<Object> params = new ArrayList<>();
+    filter.where(sql, params);
+    sql.append(" order by a.id");
+    stream(sql.toString(), params, rs -> sink.accept(read(rs)));
+  }
+
+  /**
+   * Recomputes every row's hash and checks that each row names the previous row's hash. The first
+   * row that fails either test is reported.
+   */
+  public Verification verify() {
+    long[] checked = {0};
+    String[] previous = {AuditChain.GENESIS};
+    Long[] broken = {null};
+    try {
+      stream(
+          "select a.id, a.prev_hash, a.hash, audit_event_hash(a.prev_hash, a) from audit_events a"
+              + " order by a.id",
+          List.of(),
+          rs -> {
+            checked[0]++;
+            String prev = rs.getString(2);
+            String hash = rs.getString(3);
+            String computed = rs.getString(4);
+            if (broken[0] == null && (!previous[0].equals(prev) || !hash.equals(computed))) {
+              broken[0] = rs.getLong(1);
+            }
+            previous[0] = hash;
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Verification(broken[0] == null, checked[0], broken[0]);
+  }
+
+  @FunctionalInterface
+  private interface RowReader {
+    void read(ResultSet rs) throws SQLException, IOException;
+  }
+
+  private void stream(String sql, List<Object> params, RowReader reader) throws IOException {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      // PostgreSQL streams through a cursor only outside auto-commit.
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setFetchSize(FETCH_SIZE);
+        bind(ps, params);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            reader.read(rs);
+          }
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read the audit log", e);
+    }
+  }
+
+  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      ps.setObject(i + 1, params.get(i));
+    }
+  }
+
+  private static AuditEvent read(ResultSet rs) throws SQLException {
+    OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
+    return new AuditEvent(
+        rs.getLong(1),
+        at == null ? null : at.toInstant(),
+        rs.getObject(3, UUID.class),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getString(9),
+        rs.getString(10),
+        rs.getString(11),
+        rs.getString(12));
+  }
+}

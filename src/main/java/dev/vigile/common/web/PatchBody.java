@@ -1,0 +1,86 @@
+package dev.vigile.common.web;
+
+import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.problem.Problem;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A JSON merge-patch body (RFC 7396): a member that is absent leaves the field alone, {@code null}
+ * clears it. Only the listed members may appear; any other is refused like an unknown property,
+ * so that a body naming {@code roles} or {@code enabled} where they may not be set changes nothing.
+ */
+public final class PatchBody {
+  private final JsonObject body;
+  private final List<Problem.FieldError> errors = new ArrayList<>();
+
+  private PatchBody(JsonObject body) {
+    this.body = body;
+  }
+
+  /** Checks that the body is an object naming only {@code allowed} members. */
+  public static PatchBody of(JsonValue value, Set<String> allowed) {
+    if (!(value instanceof JsonObject body)) {
+      throw ApplicationException.badRequest("The body must be a JSON object.");
+    }
+    PatchBody patch = new PatchBody(body);
+    body.keySet().stream()
+        .filter(k -> !allowed.contains(k))
+        .sorted()
+        .forEach(k -> patch.errors.add(new Problem.FieldError(k, "cannot be set here")));
+    if (!patch.errors.isEmpty()) {
+      throw ApplicationException.invalid(patch.errors);
+    }
+    return patch;
+  }
+
+  public boolean has(String name) {
+    return body.containsKey(name);
+  }
+
+  /**
+   * A text member, stripped; blank or {@code null} gives an empty optional (clear the field).
+   * Longer than {@code max} code points, or control characters, or not a string: an error.
+   */
+  public Optional<String> text(String name, int max) {
+    JsonValue v = body.get(name);
+    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+      return Optional.empty();
+    }
+    if (!(v instanceof JsonString s)) {
+      errors.add(new Problem.FieldError(name, "must be a string"));
+      return Optional.empty();
+    }
+    String text = s.getString().strip();
+    if (text.codePointCount(0, text.length()) > max) {
+      errors.add(new Problem.FieldError(name, "must be at most " + max + " characters"));
+    } else if (text.codePoints().anyMatch(Character::isISOControl)) {
+      errors.add(new Problem.FieldError(name, "must not contain control characters"));
+    }
+    return text.isEmpty() ? Optional.empty() : Optional.of(text);
+  }
+
+  /** A boolean member that may not be null. */
+  public boolean bool(String name) {
+    JsonValue v = body.get(name);
+    if (v != null && v.getValueType() == JsonValue.ValueType.TRUE) {
+      return true;
+    }
+    if (v == null || v.getValueType() != JsonValue.ValueType.FALSE) {
+      errors.add(new Problem.FieldError(name, "must be true or false"));
+    }
+    return false;
+  }
+
+  /** Throws a 400 naming every bad member read so far. */
+  public void validate() {
+    if (!errors.isEmpty()) {
+      throw ApplicationException.invalid(errors);
+    }
+  }
+}
