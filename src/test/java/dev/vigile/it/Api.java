@@ -117,7 +117,93 @@ public final class Api {
   }
 
   public Res delete(String path, String token) {
-    return send(request(path).DELETE().header("Authorization", "Bearer " + token));
+    HttpRequest.Builder b = request(path).DELETE();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b);
+  }
+
+  /** Any method, with an optional JSON body and token. */
+  public Res call(String method, String path, Object body, String token) {
+    return call(method, path, body, token, Map.of());
+  }
+
+  /** Any method, with an optional JSON body and token, and headers set (or replaced). */
+  public Res call(String method, String path, Object body, String token, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        request(path)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.toString()));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    headers.forEach(b::setHeader);
+    return send(b);
+  }
+
+  public Res put(String path, Object body, String token) {
+    return call("PUT", path, body, token);
+  }
+
+  public Res patch(String path, Object body, String token) {
+    return call("PATCH", path, body, token);
+  }
+
+  /** The admin's access token (the account the test server bootstraps). */
+  public String adminToken() {
+    Res r = login(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+    if (r.status() != 200) {
+      throw new AssertionError("admin login failed: " + r);
+    }
+    return r.json().get("access_token").asText();
+  }
+
+  /** An account made for one test: its id, email, password and a fresh login. */
+  public record Account(String id, String email, String password, JsonNode tokens) {
+    public String token() {
+      return tokens.get("access_token").asText();
+    }
+
+    public String refreshToken() {
+      return tokens.get("refresh_token").asText();
+    }
+  }
+
+  /** Creates an account through the admin API with these roles (besides USER) and logs it in. */
+  public Account account(String adminToken, String... roles) {
+    String email = uniqueEmail();
+    String password = "a long enough passphrase " + UUID.randomUUID();
+    Res created =
+        post("/api/users", obj("email", email, "password", password, "roles", java.util.List.of(roles)), adminToken);
+    if (created.status() != 201) {
+      throw new AssertionError("create user failed: " + created);
+    }
+    Res login = login(email, password);
+    if (login.status() != 200) {
+      throw new AssertionError("login failed: " + login);
+    }
+    return new Account(created.json().get("id").asText(), email, password, login.json());
+  }
+
+  /** The claims of a JWT, read without verification (the server verified it). */
+  public static JsonNode claims(String jwt) {
+    try {
+      return JSON.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A role name no other test uses. */
+  public static String uniqueRole(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toUpperCase(java.util.Locale.ROOT);
   }
 
   public Res register(String email, String password) {

@@ -202,10 +202,11 @@ public class SessionService {
     if (userIds.isEmpty()) {
       return;
     }
-    em.createQuery("update User u set u.tokensValidAfter = :cutoff where u.id in :ids"
-            + " and (u.tokensValidAfter is null or u.tokensValidAfter < :cutoff)")
-        .setParameter("cutoff", TokenCutoffs.cutoffAt(clock.instant()))
-        .setParameter("ids", userIds)
+    em.createNativeQuery(
+            "update users set tokens_valid_after = greatest(?1, tokens_valid_after + interval '1 microsecond')"
+                + " where id in (?2)")
+        .setParameter(1, TokenCutoffs.cutoffAt(clock.instant(), null))
+        .setParameter(2, userIds)
         .executeUpdate();
     tokensCutOff.fire(new UserTokensCutOff(userIds));
   }
@@ -220,9 +221,10 @@ public class SessionService {
     @SuppressWarnings("unchecked")
     List<Object> ids =
         em.createNativeQuery(
-                "update users u set tokens_valid_after = greatest(u.tokens_valid_after, ?1)"
+                "update users u set tokens_valid_after"
+                    + " = greatest(?1, u.tokens_valid_after + interval '1 microsecond')"
                     + " from user_roles r where r.user_id = u.id and r.role_name = ?2 returning u.id")
-            .setParameter(1, TokenCutoffs.cutoffAt(clock.instant()))
+            .setParameter(1, TokenCutoffs.cutoffAt(clock.instant(), null))
             .setParameter(2, roleName)
             .getResultList();
     if (!ids.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.vigile.common.problem;
 import dev.vigile.audit.control.AccessDenials;
 import dev.vigile.common.web.BodyLimitFilter;
 import dev.vigile.security.boundary.RevocationFilter;
+import jakarta.annotation.Priority;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.stream.JsonParsingException;
@@ -158,6 +159,22 @@ public final class ProblemMappers {
     }
   }
 
+  /**
+   * A transaction that failed to commit. Jersey ships a mapper for this type that rethrows, which
+   * would end in an empty 500; this one, preferred by its priority, answers like any other error.
+   */
+  @Provider
+  @Priority(1)
+  public static class TransactionalExceptionMapper
+      implements ExceptionMapper<jakarta.transaction.TransactionalException> {
+    @Context HttpServletRequest request;
+
+    @Override
+    public Response toResponse(jakarta.transaction.TransactionalException e) {
+      return CatchAllMapper.map(e, request);
+    }
+  }
+
   /** Anything else is our fault: log it, answer a generic 500 without internals. */
   @Provider
   public static class CatchAllMapper implements ExceptionMapper<Throwable> {
@@ -165,6 +182,10 @@ public final class ProblemMappers {
 
     @Override
     public Response toResponse(Throwable e) {
+      return map(e, request);
+    }
+
+    static Response map(Throwable e, HttpServletRequest request) {
       if (BodyLimitFilter.exceeded(request)) {
         return BodyLimitFilter.tooLarge(request);
       }

@@ -56,6 +56,6 @@ public class RevocationFilter implements ContainerRequestFilter {
     }
     CurrentCaller caller = CurrentCaller.of(jwt);
     return caller == null
-        || revocation.refused(caller.userId(), caller.sessionId(), jwt.getIssuedAtTime());
+        || revocation.refused(caller.userId(), caller.sessionId(), caller.issuedAtMicros());
   }
 }

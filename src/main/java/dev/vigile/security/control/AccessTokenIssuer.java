@@ -38,8 +38,7 @@ public class AccessTokenIssuer {
   public record AccessToken(String value, long expiresIn) {}
 
   /**
-   * @param notBefore the user's cut-off: the token's {@code iat} is never earlier, so a token
-   *     issued just after a cut-off in the same second is not refused by it
+   * @param notBefore the user's cut-off: the token is dated strictly after it, so that it passes
    */
   public AccessToken issue(
       UUID userId, String email, Collection<String> groups, UUID sessionId, Instant notBefore) {
@@ -47,8 +46,10 @@ public class AccessTokenIssuer {
     if (ring == null) {
       throw new IllegalStateException("No signing key loaded");
     }
-    long now = clock.instant().getEpochSecond();
-    long iat = notBefore == null ? now : Math.max(now, TokenCutoffs.ceilSeconds(notBefore));
+    Instant instant = clock.instant();
+    long now = instant.getEpochSecond();
+    long issuedAtMicros = TokenCutoffs.issuedAtMicros(instant, notBefore);
+    long iat = Math.floorDiv(issuedAtMicros, 1_000_000L);
     long ttl = accessTtl.toSeconds();
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer);
@@ -58,6 +59,7 @@ public class AccessTokenIssuer {
     claims.setIssuedAt(NumericDate.fromSeconds(iat));
     claims.setExpirationTime(NumericDate.fromSeconds(iat + ttl));
     claims.setJwtId(UUID.randomUUID().toString());
+    claims.setClaim(TokenCutoffs.CLAIM, issuedAtMicros);
     if (sessionId != null) {
       claims.setClaim(SESSION_CLAIM, sessionId.toString());
     }
@@ -68,7 +70,7 @@ public class AccessTokenIssuer {
     jws.setKeyIdHeaderValue(ring.signingKid());
     jws.setKey(ring.signingKey());
     try {
-      return new AccessToken(jws.getCompactSerialization(), iat + ttl - now);
+      return new AccessToken(jws.getCompactSerialization(), Math.max(0, iat + ttl - now));
     } catch (JoseException e) {
       throw new IllegalStateException("Could not sign an access token", e);
     }

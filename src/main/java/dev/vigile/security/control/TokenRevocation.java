@@ -57,9 +57,12 @@ public class TokenRevocation {
             .build(this::loadSessionRevoked);
   }
 
-  public boolean refused(UUID userId, UUID sessionId, long issuedAtSeconds) {
+  /**
+   * @param issuedAtMicros the token's issue time in microseconds ({@link TokenCutoffs#CLAIM})
+   */
+  public boolean refused(UUID userId, UUID sessionId, long issuedAtMicros) {
     UserState user = users.get(userId);
-    if (!user.active() || TokenCutoffs.refused(issuedAtSeconds, user.cutoff())) {
+    if (!user.active() || TokenCutoffs.refused(issuedAtMicros, user.cutoff())) {
       return true;
     }
     return sessionId != null && revokedSessions.get(sessionId);

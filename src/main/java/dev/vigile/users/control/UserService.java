@@ -80,8 +80,14 @@ public class UserService {
 
   /** Creates an account; 409 when the email is taken, 403 when a role grants more than the caller holds. */
   public User create(CurrentCaller caller, NewUser request) {
-    String email = Emails.normalize("email", request.email());
     List<Problem.FieldError> errors = new ArrayList<>();
+    String email;
+    try {
+      email = Emails.normalize("email", request.email());
+    } catch (ApplicationException e) {
+      errors.addAll(e.errors());
+      email = request.email().strip();
+    }
     PasswordPolicy.check("password", request.password(), email).ifPresent(errors::add);
     String displayName = displayName("displayName", request.displayName(), errors);
     if (!errors.isEmpty()) {

@@ -1,0 +1,250 @@
+package dev.vigile.it;
+
+import static dev.vigile.it.Api.obj;
+import static dev.vigile.it.Api.uniqueEmail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every endpoint × {anonymous, USER, a custom role, ADMIN}, generated from the one table below.
+ * A second test reads every JAX-RS resource method in the WAR's classes and fails if one is
+ * missing from the table, so a new endpoint cannot be left out.
+ */
+class AccessMatrixIT {
+  static final String PUBLIC = "(public)";
+  static final String SIGNED_IN = "(signed in)";
+
+  /** The custom role's permissions: some read rights, no write right. */
+  static final Set<String> CUSTOM_PERMISSIONS =
+      Set.of("users:read", "roles:read", "audit:read", "dashboard:read");
+
+  static final Api api = new Api();
+  static String admin;
+  static String customRole;
+  static String emptyRole;
+
+  /** Who calls. */
+  enum Caller {
+    ANONYMOUS,
+    USER,
+    CUSTOM,
+    ADMIN
+  }
+
+  /** What one call needs: its caller's account (null for anonymous) is given. */
+  record Call(String path, JsonNode body) {}
+
+  /**
+   * One endpoint: method, path as the contract writes it, what it requires, the status of
+   * success, and how to build a call (fresh targets for each cell).
+   */
+  record Endpoint(
+      String method, String path, String requires, int success, Function<Api.Account, Call> call) {}
+
+  static final List<Endpoint> TABLE =
+      List.of(
+          // Auth
+          new Endpoint("POST", "/api/auth/register", PUBLIC, 201,
+              a -> new Call("/api/auth/register", obj("email", uniqueEmail(), "password", "matrix passphrase " + UUID.randomUUID()))),
+          new Endpoint("POST", "/api/auth/login", PUBLIC, 200,
+              a -> {
+                Api.Account target = api.account(admin);
+                return new Call("/api/auth/login", obj("email", target.email(), "password", target.password()));
+              }),
+          new Endpoint("POST", "/api/auth/refresh", PUBLIC, 200,
+              a -> new Call("/api/auth/refresh", obj("refreshToken", api.account(admin).refreshToken()))),
+          new Endpoint("POST", "/api/auth/logout", PUBLIC, 204,
+              a -> new Call("/api/auth/logout", obj("refreshToken", api.account(admin).refreshToken()))),
+          new Endpoint("POST", "/api/auth/logout-all", SIGNED_IN, 204,
+              a -> new Call("/api/auth/logout-all", null)),
+          new Endpoint("GET", "/api/auth/sessions", SIGNED_IN, 200,
+              a -> new Call("/api/auth/sessions", null)),
+          new Endpoint("DELETE", "/api/auth/sessions/{id}", SIGNED_IN, 204,
+              a -> new Call("/api/auth/sessions/" + (a == null ? UUID.randomUUID() : Api.claims(a.token()).get("sid").asText()), null)),
+          new Endpoint("GET", "/.well-known/jwks.json", PUBLIC, 200,
+              a -> new Call("/.well-known/jwks.json", null)),
+          // Users
+          new Endpoint("GET", "/api/users/me", SIGNED_IN, 200,
+              a -> new Call("/api/users/me", null)),
+          new Endpoint("PATCH", "/api/users/me", SIGNED_IN, 200,
+              a -> new Call("/api/users/me", obj("displayName", "Matrix"))),
+          new Endpoint("PUT", "/api/users/me/password", SIGNED_IN, 204,
+              a -> new Call("/api/users/me/password",
+                  obj("currentPassword", a == null ? "whatever it was" : a.password(), "newPassword", "a new matrix passphrase " + UUID.randomUUID()))),
+          new Endpoint("GET", "/api/users", "users:read", 200,
+              a -> new Call("/api/users?size=5", null)),
+          new Endpoint("GET", "/api/users/{id}", "users:read", 200,
+              a -> new Call("/api/users/" + api.account(admin).id(), null)),
+          new Endpoint("POST", "/api/users", "users:write", 201,
+              a -> new Call("/api/users", obj("email", uniqueEmail(), "password", "matrix passphrase " + UUID.randomUUID()))),
+          new Endpoint("PATCH", "/api/users/{id}", "users:write", 200,
+              a -> new Call("/api/users/" + api.account(admin).id(), obj("displayName", "Renamed"))),
+          new Endpoint("DELETE", "/api/users/{id}", "users:delete", 204,
+              a -> new Call("/api/users/" + api.account(admin).id(), null)),
+          // Admin
+          new Endpoint("PUT", "/api/admin/users/{id}/roles", "roles:assign", 200,
+              a -> new Call("/api/admin/users/" + api.account(admin).id() + "/roles", obj("roles", List.of("USER", emptyRole)))),
+          new Endpoint("GET", "/api/admin/roles", "roles:read", 200,
+              a -> new Call("/api/admin/roles", null)),
+          new Endpoint("GET", "/api/admin/roles/{name}", "roles:read", 200,
+              a -> new Call("/api/admin/roles/ADMIN", null)),
+          new Endpoint("POST", "/api/admin/roles", "roles:write", 201,
+              a -> new Call("/api/admin/roles", obj("name", Api.uniqueRole("M"), "permissions", List.of()))),
+          new Endpoint("PUT", "/api/admin/roles/{name}", "roles:write", 200,
+              a -> new Call("/api/admin/roles/" + newRole(), obj("description", "changed", "permissions", List.of()))),
+          new Endpoint("DELETE", "/api/admin/roles/{name}", "roles:write", 204,
+              a -> new Call("/api/admin/roles/" + newRole(), null)),
+          new Endpoint("GET", "/api/admin/permissions", "roles:read", 200,
+              a -> new Call("/api/admin/permissions", null)),
+          new Endpoint("GET", "/api/admin/dashboard", "dashboard:read", 200,
+              a -> new Call("/api/admin/dashboard", null)),
+          new Endpoint("GET", "/api/admin/audit", "audit:read", 200,
+              a -> new Call("/api/admin/audit?size=5", null)),
+          new Endpoint("GET", "/api/admin/audit/verify", "audit:read", 200,
+              a -> new Call("/api/admin/audit/verify", null)),
+          new Endpoint("GET", "/api/admin/audit/export", "audit:read", 200,
+              a -> new Call("/api/admin/audit/export?action=role.created", null)));
+
+  /** Endpoints served outside JAX-RS, which the class scan cannot see. */
+  static final Set<String> SERVLETS = Set.of("GET /.well-known/jwks.json");
+
+  @BeforeAll
+  static void roles() {
+    admin = api.adminToken();
+    customRole = Api.uniqueRole("CUSTOM");
+    Api.Res r =
+        api.post("/api/admin/roles", obj("name", customRole, "permissions", List.copyOf(CUSTOM_PERMISSIONS)), admin);
+    assertEquals(201, r.status(), r.toString());
+    emptyRole = newRole();
+  }
+
+  static String newRole() {
+    String name = Api.uniqueRole("M");
+    Api.Res r = api.post("/api/admin/roles", obj("name", name, "permissions", List.of()), admin);
+    assertEquals(201, r.status(), r.toString());
+    return name;
+  }
+
+  static boolean allowed(Caller caller, String requires) {
+    return switch (caller) {
+      case ANONYMOUS -> requires.equals(PUBLIC);
+      case USER -> requires.equals(PUBLIC) || requires.equals(SIGNED_IN);
+      case CUSTOM -> !requires.contains(":") || CUSTOM_PERMISSIONS.contains(requires);
+      case ADMIN -> true;
+    };
+  }
+
+  static Api.Account principal(Caller caller) {
+    return switch (caller) {
+      case ANONYMOUS -> null;
+      case USER -> api.account(admin);
+      case CUSTOM -> api.account(admin, customRole);
+      case ADMIN -> api.account(admin, "ADMIN");
+    };
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyEndpointAgainstEveryCaller() {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Endpoint e : TABLE) {
+      for (Caller caller : Caller.values()) {
+        tests.add(
+            DynamicTest.dynamicTest(
+                e.method() + " " + e.path() + " as " + caller,
+                () -> {
+                  Api.Account who = principal(caller);
+                  Call call = e.call().apply(who);
+                  Api.Res r = api.call(e.method(), call.path(), call.body(), who == null ? null : who.token());
+                  if (allowed(caller, e.requires())) {
+                    assertEquals(e.success(), r.status(), r.toString());
+                  } else if (caller == Caller.ANONYMOUS) {
+                    assertEquals(401, r.status(), r.toString());
+                    assertTrue(r.header("WWW-Authenticate").startsWith("Bearer"), r.header("WWW-Authenticate"));
+                    assertEquals("application/problem+json", r.header("Content-Type"));
+                    assertEquals(401, r.json().get("status").asInt());
+                  } else {
+                    assertEquals(403, r.status(), r.toString());
+                    assertEquals("application/problem+json", r.header("Content-Type"));
+                    assertEquals("https://vigile.dev/problems/forbidden", r.json().get("type").asText());
+                    assertEquals(call.path().replaceFirst("\\?.*", ""), r.json().get("instance").asText());
+                  }
+                }));
+      }
+    }
+    return tests.stream();
+  }
+
+  @Test
+  void theTableNamesEveryResourceMethodOfTheWar() throws Exception {
+    Set<String> table = new TreeSet<>();
+    TABLE.forEach(e -> table.add(e.method() + " " + e.path()));
+    Set<String> served = new TreeSet<>(SERVLETS);
+    for (Class<?> c : resourceClasses()) {
+      String base = "/api" + c.getAnnotation(Path.class).value();
+      for (Method m : c.getDeclaredMethods()) {
+        String verb = httpMethod(m);
+        if (verb == null) {
+          continue;
+        }
+        Path sub = m.getAnnotation(Path.class);
+        String path = sub == null ? base : base + (sub.value().startsWith("/") ? "" : "/") + sub.value();
+        served.add(verb + " " + path.replaceAll("/+$", ""));
+      }
+    }
+    assertEquals(served, table, "the access matrix must list exactly the endpoints the WAR serves");
+    assertTrue(served.size() >= 27, served.toString());
+  }
+
+  private static String httpMethod(Method m) {
+    for (Annotation a : m.getAnnotations()) {
+      HttpMethod verb = a.annotationType().getAnnotation(HttpMethod.class);
+      if (verb != null) {
+        return verb.value();
+      }
+    }
+    return null;
+  }
+
+  /** Every class of the WAR under dev.vigile annotated with @Path. */
+  private static List<Class<?>> resourceClasses() throws IOException, URISyntaxException, ClassNotFoundException {
+    URL root = AccessMatrixIT.class.getClassLoader().getResource("dev/vigile/platform");
+    java.nio.file.Path classes = Paths.get(root.toURI()).getParent().getParent().getParent();
+    List<Class<?>> found = new ArrayList<>();
+    try (Stream<java.nio.file.Path> files = Files.walk(classes.resolve("dev/vigile"))) {
+      for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+        String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+        if (name.contains(".launcher.") || name.contains(".it.")) {
+          continue;
+        }
+        Class<?> c = Class.forName(name, false, AccessMatrixIT.class.getClassLoader());
+        if (c.isAnnotationPresent(Path.class)) {
+          found.add(c);
+        }
+      }
+    }
+    assertTrue(found.size() >= 8, "resource classes found: " + found);
+    return found;
+  }
+}

@@ -1,0 +1,356 @@
+package dev.vigile.it;
+
+import static dev.vigile.it.Api.obj;
+import static dev.vigile.it.Api.uniqueEmail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The audit log: what is recorded, that it cannot be changed, and that changes are found. */
+class AuditIT {
+  final Api api = new Api();
+  final TestServer server = TestServer.get();
+
+  /** Calls with a request id of our own, so the audit row can be found by it. */
+  private String rid;
+
+  private Api.Res traced(String method, String path, Object body, String token) {
+    rid = "it-" + UUID.randomUUID();
+    return api.call(method, path, body, token, Map.of("X-Request-Id", rid));
+  }
+
+  /** The audit rows written for the last traced request, as column → value. */
+  private List<Map<String, String>> rows() throws SQLException {
+    return rows("select * from audit_events where request_id = ? order by id", rid);
+  }
+
+  private List<Map<String, String>> rows(String sql, Object... params) throws SQLException {
+    List<Map<String, String>> out = new ArrayList<>();
+    try (Connection c = server.db();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ResultSet rs = ps.executeQuery();
+      while (rs.next()) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
+        }
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
+  /** Exactly one row for the last traced request, with the client's address, agent and id. */
+  private Map<String, String> one(String action, String outcome, String actorId, String actorEmail, String targetId)
+      throws SQLException {
+    List<Map<String, String>> rows = rows();
+    assertEquals(1, rows.size(), action + ": " + rows);
+    Map<String, String> row = rows.get(0);
+    assertEquals(action, row.get("action"), row.toString());
+    assertEquals(outcome, row.get("outcome"), row.toString());
+    assertEquals(actorId, row.get("actor_id"), row.toString());
+    assertEquals(actorEmail, row.get("actor_email"), row.toString());
+    if (targetId != null) {
+      assertEquals(targetId, row.get("target_id"), row.toString());
+    }
+    assertEquals(api.clientAddress(), row.get("ip"));
+    assertEquals("vigile-it", row.get("user_agent"));
+    assertNotNull(row.get("occurred_at"));
+    assertEquals(64, row.get("hash").length());
+    return row;
+  }
+
+  @Test
+  void everyActionIsRecordedOnceWithItsFieldsAndNoSecret() throws Exception {
+    String admin = api.adminToken();
+    String adminId = api.get("/api/users/me", admin).json().get("id").asText();
+    List<String> secrets = new ArrayList<>();
+
+    String email = uniqueEmail();
+    String password = "audited passphrase " + UUID.randomUUID();
+    secrets.add(password);
+    Api.Res reg = traced("POST", "/api/auth/register", obj("email", email, "password", password), null);
+    assertEquals(201, reg.status());
+    String id = reg.json().get("user").get("id").asText();
+    secrets.add(reg.json().get("access_token").asText());
+    secrets.add(reg.json().get("refresh_token").asText());
+    one("auth.register", "success", id, email, id);
+
+    Api.Res login = traced("POST", "/api/auth/login", obj("email", email, "password", password), null);
+    assertEquals(200, login.status());
+    String refresh = login.json().get("refresh_token").asText();
+    secrets.add(refresh);
+    one("auth.login", "success", id, email, id);
+
+    String wrong = "wrong passphrase " + UUID.randomUUID();
+    secrets.add(wrong);
+    assertEquals(401, traced("POST", "/api/auth/login", obj("email", email, "password", wrong), null).status());
+    Map<String, String> failed = one("auth.login.failed", "failure", id, email, id);
+    assertTrue(failed.get("details").contains("wrong password"), failed.toString());
+
+    String stranger = uniqueEmail();
+    assertEquals(401, traced("POST", "/api/auth/login", obj("email", stranger, "password", wrong), null).status());
+    one("auth.login.failed", "failure", null, stranger, null);
+
+    Api.Res refreshed = traced("POST", "/api/auth/refresh", obj("refreshToken", refresh), null);
+    assertEquals(200, refreshed.status());
+    secrets.add(refreshed.json().get("refresh_token").asText());
+    one("auth.refresh", "success", id, email, null);
+    assertEquals(401, traced("POST", "/api/auth/refresh", obj("refreshToken", refresh), null).status());
+    one("auth.refresh.reuse", "failure", id, email, null);
+
+    Api.Res again = api.login(email, password);
+    String token = again.json().get("access_token").asText();
+    assertEquals(204, traced("POST", "/api/auth/logout", obj("refreshToken", again.json().get("refresh_token").asText()), null).status());
+    one("auth.logout", "success", id, email, null);
+
+    Api.Res third = api.login(email, password);
+    token = third.json().get("access_token").asText();
+    String newPassword = "another audited passphrase " + UUID.randomUUID();
+    secrets.add(newPassword);
+    assertEquals(204, traced("PUT", "/api/users/me/password", obj("currentPassword", password, "newPassword", newPassword), token).status());
+    one("auth.password.changed", "success", id, email, id);
+    token = api.login(email, newPassword).json().get("access_token").asText();
+
+    assertEquals(200, traced("PATCH", "/api/users/me", obj("displayName", "Audited"), token).status());
+    one("user.updated", "success", id, email, id);
+
+    assertEquals(403, traced("GET", "/api/users", null, token).status());
+    Map<String, String> denied = one("access.denied", "denied", id, email, null);
+    assertEquals("GET /api/users", denied.get("target_id"));
+
+    String otherEmail = uniqueEmail();
+    String otherPassword = "made by the admin " + UUID.randomUUID();
+    secrets.add(otherPassword);
+    Api.Res created = traced("POST", "/api/users", obj("email", otherEmail, "password", otherPassword), admin);
+    assertEquals(201, created.status());
+    String otherId = created.json().get("id").asText();
+    one("user.created", "success", adminId, TestServer.ADMIN_EMAIL, otherId);
+
+    String role = Api.uniqueRole("AUDITED");
+    assertEquals(201, traced("POST", "/api/admin/roles", obj("name", role, "permissions", List.of("users:read")), admin).status());
+    assertTrue(one("role.created", "success", adminId, TestServer.ADMIN_EMAIL, role).get("details").contains("users:read"));
+    assertEquals(200, traced("PUT", "/api/admin/users/" + otherId + "/roles", obj("roles", List.of(role)), admin).status());
+    assertTrue(one("user.roles.changed", "success", adminId, TestServer.ADMIN_EMAIL, otherId).get("details").contains(role));
+    assertEquals(200, traced("PATCH", "/api/users/" + otherId, obj("enabled", false), admin).status());
+    one("user.updated", "success", adminId, TestServer.ADMIN_EMAIL, otherId);
+    assertEquals(200, traced("PUT", "/api/admin/roles/" + role, obj("permissions", List.of()), admin).status());
+    one("role.updated", "success", adminId, TestServer.ADMIN_EMAIL, role);
+    assertEquals(204, traced("DELETE", "/api/admin/roles/" + role, null, admin).status());
+    one("role.deleted", "success", adminId, TestServer.ADMIN_EMAIL, role);
+    assertEquals(204, traced("DELETE", "/api/users/" + otherId, null, admin).status());
+    one("user.deleted", "success", adminId, TestServer.ADMIN_EMAIL, otherId);
+
+    // A refused change records nothing as a success.
+    assertEquals(409, traced("DELETE", "/api/admin/roles/ADMIN", null, admin).status());
+    assertTrue(rows().isEmpty(), rows().toString());
+
+    // The API shows the same events, newest first, filtered by actor.
+    Api.Res mine = api.get("/api/admin/audit?actor=" + id + "&size=100", admin);
+    assertEquals(200, mine.status());
+    JsonNode items = mine.json().get("items");
+    assertTrue(items.size() >= 9, mine.toString());
+    for (int i = 1; i < items.size(); i++) {
+      assertTrue(items.get(i - 1).get("id").asLong() > items.get(i).get("id").asLong());
+    }
+    items.forEach(e -> assertEquals(id, e.get("actorId").asText()));
+    assertEquals(mine.json().get("total").asText(), mine.header("X-Total-Count"));
+    JsonNode byEmail = api.get("/api/admin/audit?actor=" + email.toUpperCase() + "&size=100", admin).json();
+    assertEquals(mine.json().get("total").asLong(), byEmail.get("total").asLong(), "by email, case-insensitively");
+
+    // No password, token or hash anywhere in the log.
+    String everything = rows("select string_agg(a::text, E'\\n') as t from audit_events a").get(0).get("t");
+    for (String secret : secrets) {
+      assertFalse(everything.contains(secret), "a secret reached the audit log");
+    }
+    assertFalse(everything.contains("$argon2"));
+  }
+
+  @Test
+  void aRolledBackChangeLeavesNoSuccessRow() throws Exception {
+    JsonNode t = api.newUser();
+    String token = t.get("access_token").asText();
+    String marker = "explode-" + UUID.randomUUID().toString().substring(0, 8);
+    try (Connection c = server.db();
+        Statement s = c.createStatement()) {
+      // Fails at commit time, after the change and its audit row were written.
+      s.execute(
+          "create or replace function it_explode() returns trigger language plpgsql as $$"
+              + " begin if new.display_name like 'explode-%' then raise exception 'injected commit failure'; end if;"
+              + " return new; end $$");
+      s.execute(
+          "create constraint trigger it_explode after update on users deferrable initially deferred"
+              + " for each row execute function it_explode()");
+    }
+    try {
+      Api.Res r = traced("PATCH", "/api/users/me", obj("displayName", marker), token);
+      assertEquals(500, r.status(), r.toString());
+      assertEquals("application/problem+json", r.header("Content-Type"));
+      assertFalse(r.body().contains("injected"), "no internals in the answer");
+    } finally {
+      try (Connection c = server.db();
+          Statement s = c.createStatement()) {
+        s.execute("drop trigger it_explode on users");
+        s.execute("drop function it_explode()");
+      }
+    }
+    assertTrue(rows().isEmpty(), "the rolled-back change left an audit row: " + rows());
+    assertNull(api.get("/api/users/me", token).json().get("displayName"));
+    Api.Res ok = traced("PATCH", "/api/users/me", obj("displayName", marker), token);
+    assertEquals(200, ok.status());
+    assertEquals(1, rows().size());
+  }
+
+  @Test
+  void theDatabaseRefusesToUpdateOrDeleteAuditRows() throws Exception {
+    api.newUser();
+    try (Connection c = server.db();
+        Statement s = c.createStatement()) {
+      SQLException update =
+          assertThrows(SQLException.class, () -> s.executeUpdate("update audit_events set outcome = 'failure'"));
+      assertTrue(update.getMessage().contains("append-only"), update.getMessage());
+      SQLException delete = assertThrows(SQLException.class, () -> s.executeUpdate("delete from audit_events"));
+      assertTrue(delete.getMessage().contains("append-only"), delete.getMessage());
+      SQLException truncate = assertThrows(SQLException.class, () -> s.executeUpdate("truncate audit_events"));
+      assertTrue(truncate.getMessage().contains("append-only"), truncate.getMessage());
+      ResultSet rs = s.executeQuery("select count(*) from audit_events where outcome = 'success'");
+      rs.next();
+      assertTrue(rs.getLong(1) > 0);
+    }
+  }
+
+  @Test
+  void verifyFindsAChangedOrRemovedRow() throws Exception {
+    String admin = api.adminToken();
+    for (int i = 0; i < 3; i++) {
+      api.newUser();
+    }
+    JsonNode before = api.get("/api/admin/audit/verify", admin).json();
+    assertTrue(before.get("valid").asBoolean(), before.toString());
+    assertTrue(before.get("checked").asLong() >= 3);
+    try (Connection c = server.db();
+        Statement s = c.createStatement()) {
+      ResultSet rs = s.executeQuery("select id, details::text from audit_events where action = 'auth.register' order by id desc limit 1 offset 1");
+      rs.next();
+      long victim = rs.getLong(1);
+      String original = rs.getString(2);
+      // A superuser can step around the triggers; the chain still tells.
+      s.execute("set session_replication_role = replica");
+      try {
+        s.executeUpdate("update audit_events set details = '{\"forged\": true}' where id = " + victim);
+        JsonNode changed = api.get("/api/admin/audit/verify", admin).json();
+        assertFalse(changed.get("valid").asBoolean(), changed.toString());
+        assertEquals(victim, changed.get("firstBrokenId").asLong());
+        s.executeUpdate("update audit_events set details = '" + original + "'::jsonb where id = " + victim);
+        assertTrue(api.get("/api/admin/audit/verify", admin).json().get("valid").asBoolean());
+
+        s.execute("create temp table saved as select * from audit_events where id = " + victim);
+        s.executeUpdate("delete from audit_events where id = " + victim);
+        JsonNode removed = api.get("/api/admin/audit/verify", admin).json();
+        assertFalse(removed.get("valid").asBoolean());
+        ResultSet next = s.executeQuery("select min(id) from audit_events where id > " + victim);
+        next.next();
+        assertEquals(next.getLong(1), removed.get("firstBrokenId").asLong());
+        s.executeUpdate("insert into audit_events select * from saved");
+      } finally {
+        s.execute("set session_replication_role = origin");
+      }
+    }
+    assertTrue(api.get("/api/admin/audit/verify", admin).json().get("valid").asBoolean());
+  }
+
+  @Test
+  void concurrentWritersKeepOneUnbrokenChain() throws Exception {
+    String admin = api.adminToken();
+    long before = rows("select count(*) as n from audit_events").get(0).values().stream().mapToLong(Long::parseLong).sum();
+    ExecutorService pool = Executors.newFixedThreadPool(12);
+    List<Callable<Integer>> work = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      int n = i;
+      work.add(
+          () -> {
+            Api client = new Api();
+            return n % 2 == 0
+                ? client.newUser().size()
+                : client.login(uniqueEmail(), "no such account passphrase").status();
+          });
+    }
+    for (Future<Integer> f : pool.invokeAll(work)) {
+      f.get();
+    }
+    pool.shutdown();
+    long after = rows("select count(*) as n from audit_events").get(0).values().stream().mapToLong(Long::parseLong).sum();
+    assertTrue(after - before >= 24, (after - before) + " rows");
+    JsonNode v = api.get("/api/admin/audit/verify", admin).json();
+    assertTrue(v.get("valid").asBoolean(), v.toString());
+    assertEquals(after, v.get("checked").asLong());
+    // Each row names the one before it.
+    List<Map<String, String>> broken =
+        rows("select id from (select id, prev_hash, lag(hash) over (order by id) as before from audit_events) x"
+            + " where before is not null and prev_hash <> before");
+    assertTrue(broken.isEmpty(), broken.toString());
+  }
+
+  @Test
+  void theListFiltersAndTheExportStreamsCsv() throws Exception {
+    String admin = api.adminToken();
+    JsonNode u = api.newUser();
+    String id = u.get("user").get("id").asText();
+    String email = u.get("user").get("email").asText();
+    Api.Res formula =
+        api.call("POST", "/api/auth/login", obj("email", email, "password", "wrong for the export"), null,
+            Map.of("User-Agent", "=HYPERLINK(\"http://evil\")"));
+    assertEquals(401, formula.status());
+
+    JsonNode failures = api.get("/api/admin/audit?actor=" + id + "&outcome=failure", admin).json();
+    assertEquals(1, failures.get("total").asInt(), failures.toString());
+    assertEquals("auth.login.failed", failures.get("items").get(0).get("action").asText());
+    assertEquals("wrong password", failures.get("items").get(0).get("details").get("reason").asText());
+    JsonNode registers = api.get("/api/admin/audit?actor=" + id + "&action=auth.register", admin).json();
+    assertEquals(1, registers.get("total").asInt());
+    String at = registers.get("items").get(0).get("occurredAt").asText();
+    assertEquals(0, api.get("/api/admin/audit?actor=" + id + "&to=" + at, admin).json().get("total").asInt(), "to is exclusive");
+    assertEquals(2, api.get("/api/admin/audit?actor=" + id + "&from=" + at, admin).json().get("total").asInt());
+    assertEquals(1, api.get("/api/admin/audit?targetId=" + id + "&outcome=success", admin).json().get("total").asInt());
+    for (String bad : List.of("outcome=maybe", "from=yesterday", "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
+        "action=DROP%20TABLE", "size=101", "sort=actorEmail")) {
+      Api.Res r = api.get("/api/admin/audit?" + bad, admin);
+      assertEquals(400, r.status(), bad + ": " + r);
+      assertEquals("application/problem+json", r.header("Content-Type"));
+    }
+
+    Api.Res csv = api.get("/api/admin/audit/export?actor=" + id, admin);
+    assertEquals(200, csv.status(), csv.toString());
+    assertTrue(csv.header("Content-Type").startsWith("text/csv"), csv.header("Content-Type"));
+    assertTrue(csv.header("Content-Disposition").contains("attachment"));
+    String[] lines = csv.body().split("\r\n");
+    assertEquals(3, lines.length, csv.body());
+    assertTrue(lines[0].startsWith("id,occurredAt,actorId,actorEmail,action"));
+    assertTrue(lines[1].contains(",auth.register,") && lines[2].contains(",auth.login.failed,"), csv.body());
+    assertTrue(lines[2].contains(",\"'=HYPERLINK(\"\"http://evil\"\")\","), "formula neutralised and quoted: " + lines[2]);
+    assertEquals(1, api.get("/api/admin/audit?action=audit.exported&actor=" + TestServer.ADMIN_EMAIL + "&size=1", admin).json().get("items").size());
+  }
+}
