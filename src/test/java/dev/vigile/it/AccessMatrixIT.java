@@ -217,6 +217,37 @@ class AccessMatrixIT {
     assertTrue(served.size() >= 27, served.toString());
   }
 
+  @Test
+  void everyResourceClassDeniesAllAndEveryMethodNamesWhatItAllows() throws Exception {
+    List<String> problems = new ArrayList<>();
+    for (Class<?> c : resourceClasses()) {
+      if (!c.isAnnotationPresent(jakarta.annotation.security.DenyAll.class)) {
+        problems.add(c.getSimpleName() + " is not @DenyAll");
+      }
+      for (Method m : c.getDeclaredMethods()) {
+        if (httpMethod(m) == null) {
+          continue;
+        }
+        boolean roles = m.isAnnotationPresent(jakarta.annotation.security.RolesAllowed.class);
+        boolean open = m.isAnnotationPresent(jakarta.annotation.security.PermitAll.class);
+        if (roles == open) {
+          problems.add(c.getSimpleName() + "." + m.getName() + " needs exactly one of @RolesAllowed, @PermitAll");
+        }
+        if (roles) {
+          for (String group : m.getAnnotation(jakarta.annotation.security.RolesAllowed.class).value()) {
+            if (!group.equals(SIGNED_IN_GROUP) && !RolesIT.ALL.contains(group)) {
+              problems.add(c.getSimpleName() + "." + m.getName() + " allows unknown group " + group);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  /** The group every signed-in user has (the USER role). */
+  static final String SIGNED_IN_GROUP = "USER";
+
   private static String httpMethod(Method m) {
     for (Annotation a : m.getAnnotations()) {
       HttpMethod verb = a.annotationType().getAnnotation(HttpMethod.class);

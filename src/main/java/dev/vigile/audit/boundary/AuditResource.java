@@ -13,6 +13,7 @@ import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -38,6 +39,20 @@ public class AuditResource {
   static final PageRequest.Sorts SORTS =
       new PageRequest.Sorts(Map.of("id", "id", "occurredAt", "occurred_at"), "id", false);
 
+  /** The filters the list and the export share. */
+  public static class FilterParams {
+    @QueryParam("actor") String actor;
+    @QueryParam("action") String action;
+    @QueryParam("targetId") String targetId;
+    @QueryParam("outcome") String outcome;
+    @QueryParam("from") String from;
+    @QueryParam("to") String to;
+
+    AuditFilter parse() {
+      return AuditFilter.parse(actor, action, targetId, outcome, from, to);
+    }
+  }
+
   @Inject AuditQueries queries;
   @Inject AuditLog audit;
   @Inject JsonWebToken jwt;
@@ -54,13 +69,8 @@ public class AuditResource {
       @QueryParam("page") String page,
       @QueryParam("size") String size,
       @QueryParam("sort") String sort,
-      @QueryParam("actor") String actor,
-      @QueryParam("action") String action,
-      @QueryParam("targetId") String targetId,
-      @QueryParam("outcome") String outcome,
-      @QueryParam("from") String from,
-      @QueryParam("to") String to) {
-    AuditFilter filter = AuditFilter.parse(actor, action, targetId, outcome, from, to);
+      @BeanParam FilterParams params) {
+    AuditFilter filter = params.parse();
     PageRequest request = PageRequest.parse(page, size, sort, SORTS);
     return PageResponses.ok(queries.page(filter, request).map(AuditEventResponse::from), uri);
   }
@@ -81,24 +91,18 @@ public class AuditResource {
   @Path("/export")
   @Produces("text/csv")
   @RolesAllowed(Permissions.AUDIT_READ)
-  public Response export(
-      @QueryParam("actor") String actor,
-      @QueryParam("action") String action,
-      @QueryParam("targetId") String targetId,
-      @QueryParam("outcome") String outcome,
-      @QueryParam("from") String from,
-      @QueryParam("to") String to) {
-    AuditFilter filter = AuditFilter.parse(actor, action, targetId, outcome, from, to);
+  public Response export(@BeanParam FilterParams params) {
+    AuditFilter filter = params.parse();
     CurrentCaller caller = CurrentCaller.of(jwt);
     audit.recordAlone(
         AuditEntry.success(AuditActions.AUDIT_EXPORTED)
             .actor(caller.userId(), caller.email())
-            .detail("actor", actor)
-            .detail("action", action)
-            .detail("targetId", targetId)
-            .detail("outcome", outcome)
-            .detail("from", from)
-            .detail("to", to));
+            .detail("actor", params.actor)
+            .detail("action", params.action)
+            .detail("targetId", params.targetId)
+            .detail("outcome", params.outcome)
+            .detail("from", params.from)
+            .detail("to", params.to));
     StreamingOutput body =
         out -> {
           Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
