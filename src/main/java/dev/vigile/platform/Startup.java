@@ -1,5 +1,6 @@
 package dev.vigile.platform;
 
+import dev.vigile.security.control.LoginThrottle;
 import dev.vigile.security.control.SigningKeyService;
 import dev.vigile.users.control.AdminBootstrap;
 import jakarta.annotation.PreDestroy;
@@ -24,6 +25,7 @@ public class Startup {
   private static final Logger LOG = Logger.getLogger(Startup.class.getName());
 
   @Inject AdminBootstrap adminBootstrap;
+  @Inject LoginThrottle throttle;
 
   @Resource ManagedScheduledExecutorService scheduler;
 
@@ -42,6 +44,7 @@ public class Startup {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Could not refresh signing keys; keeping the current ones", e);
     }
+    throttle.removeExpired();
   }
 
   @PreDestroy

@@ -1,19 +1,21 @@
 package dev.vigile.admin.control;
 
+import dev.vigile.cluster.ClusterBus;
+import dev.vigile.realtime.Connections;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-/**
- * Live figures for the dashboard. This instance runs alone (Payara Micro starts with
- * {@code --nocluster}) and no WebSocket endpoint exists yet, so it counts one member and no
- * connection; the WebSocket module replaces these counts with its own.
- */
+/** Live figures for the dashboard: WebSocket connections and members, cluster-wide. */
 @ApplicationScoped
 public class RealtimeStatus {
+  @Inject Connections connections;
+  @Inject ClusterBus bus;
+
   public long connections() {
-    return 0;
+    return connections.clusterCount();
   }
 
   public int clusterMembers() {
-    return 1;
+    return bus.members();
   }
 }

@@ -7,6 +7,8 @@ import dev.vigile.auth.entity.Session;
 import dev.vigile.common.pagination.Page;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.web.ClientInfo;
+import dev.vigile.notifications.control.NotificationKinds;
+import dev.vigile.notifications.control.NotificationService;
 import dev.vigile.security.control.CurrentCaller;
 import dev.vigile.security.control.TokenCutoffs;
 import dev.vigile.security.control.TokenRevocation.SessionsRevoked;
@@ -16,6 +18,7 @@ import dev.vigile.users.entity.User;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -41,6 +44,7 @@ public class SessionService {
   @Inject Event<SessionsRevoked> sessionsRevoked;
   @Inject Event<UserTokensCutOff> tokensCutOff;
   @Inject AuditLog audit;
+  @Inject NotificationService notifications;
 
   @Inject
   @ConfigProperty(name = "vigile.refresh.idle-ttl", defaultValue = "P7D")
@@ -129,8 +133,16 @@ public class SessionService {
       return new Invalid();
     }
     UUID sessionId = (UUID) rows.get(0)[1];
+    UUID userId = (UUID) rows.get(0)[2];
     revoke(List.of(sessionId), now, "reuse");
-    return new Reused((UUID) rows.get(0)[2], sessionId);
+    notifications.notifyUser(
+        userId,
+        NotificationKinds.REFRESH_REUSE,
+        "A sign-in token was reused",
+        "A refresh token of one of your sessions was presented twice, so that session was signed"
+            + " out. If you did not expect this, change your password.",
+        Json.createObjectBuilder().add("session", sessionId.toString()).build());
+    return new Reused(userId, sessionId);
   }
 
   /** Revokes the family of this refresh token, rotated or not. Unknown tokens are ignored. */
@@ -160,6 +172,12 @@ public class SessionService {
   /** {@code logout-all}: every session of the caller, and every access token. */
   public void logoutAll(CurrentCaller caller) {
     revokeAll(caller.userId(), "logout-all");
+    notifications.notifyUser(
+        caller.userId(),
+        NotificationKinds.SESSION_REVOKED,
+        "You were signed out everywhere",
+        "Every session of your account was signed out.",
+        Json.createObjectBuilder().add("all", true).build());
     audit.record(
         AuditEntry.success(AuditActions.AUTH_LOGOUT_ALL)
             .actor(caller.userId(), caller.email())
@@ -243,6 +261,12 @@ public class SessionService {
       return false;
     }
     revoke(List.of(sessionId), clock.instant(), "revoked");
+    notifications.notifyUser(
+        caller.userId(),
+        NotificationKinds.SESSION_REVOKED,
+        "A session was signed out",
+        "One of your sessions was signed out.",
+        Json.createObjectBuilder().add("session", sessionId.toString()).build());
     audit.record(
         AuditEntry.success(AuditActions.AUTH_SESSION_REVOKED)
             .actor(caller.userId(), caller.email())

@@ -6,12 +6,20 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.local.LocalBucketBuilder;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -19,9 +27,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * token buckets. Every attempt takes a token from both buckets; a success gives them back. Several
  * limits per bucket (e.g. 5 a minute, 10 per 15 minutes, 20 an hour) make the wait grow with the
  * failures yet stay short, so an attacker cannot lock the owner out for long.
+ *
+ * <p>The buckets live in PostgreSQL (Bucket4j's select-for-update proxy manager), so every
+ * instance of a cluster counts the same failures: a lockout holds whichever instance a request
+ * reaches. Rows expire once their bucket has refilled.
  */
 @ApplicationScoped
 public class LoginThrottle {
+  private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
+
+  @Resource(lookup = "java:app/jdbc/vigile")
+  DataSource dataSource;
 
   @Inject
   @ConfigProperty(name = "vigile.login.throttle.account", defaultValue = "5/PT1M,10/PT15M,20/PT1H")
@@ -33,15 +49,85 @@ public class LoginThrottle {
 
   private List<Bandwidth> accountLimits;
   private List<Bandwidth> addressLimits;
-  private Cache<String, Bucket> accounts;
-  private Cache<String, Bucket> addresses;
+
+  /** Where buckets live: PostgreSQL in the server, memory in unit tests. */
+  interface Buckets {
+    Bucket get(String key, List<Bandwidth> limits);
+
+    void remove(String key);
+  }
+
+  Buckets buckets;
+  private PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
 
   @PostConstruct
   void init() {
     accountLimits = parse(accountPolicy);
     addressLimits = parse(addressPolicy);
-    accounts = Caffeine.newBuilder().maximumSize(200_000).expireAfterAccess(longest(accountPolicy)).build();
-    addresses = Caffeine.newBuilder().maximumSize(200_000).expireAfterAccess(longest(addressPolicy)).build();
+    if (buckets == null) {
+      proxies =
+          Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+              .primaryKeyMapper(PrimaryKeyMapper.STRING)
+              .table("throttle_buckets")
+              .idColumn("id")
+              .stateColumn("state")
+              .expiresAtColumn("expires_at")
+              .expirationAfterWrite(
+                  ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+              .build();
+      buckets =
+          new Buckets() {
+            @Override
+            public Bucket get(String key, List<Bandwidth> limits) {
+              return proxies.builder().build(key, () -> config(limits));
+            }
+
+            @Override
+            public void remove(String key) {
+              proxies.removeProxy(key);
+            }
+          };
+    }
+  }
+
+  /** Buckets in memory, for unit tests and single-process tools. */
+  static Buckets inMemory() {
+    Cache<String, Bucket> cache = Caffeine.newBuilder().maximumSize(200_000).build();
+    return new Buckets() {
+      @Override
+      public Bucket get(String key, List<Bandwidth> limits) {
+        return cache.get(key, k -> {
+          LocalBucketBuilder builder = Bucket.builder();
+          limits.forEach(builder::addLimit);
+          return builder.build();
+        });
+      }
+
+      @Override
+      public void remove(String key) {
+        cache.invalidate(key);
+      }
+    };
+  }
+
+  /** Deletes expired bucket rows; called every minute. */
+  public void removeExpired() {
+    if (proxies == null) {
+      return;
+    }
+    try {
+      while (proxies.removeExpired(1000) == 1000) {
+        // more to remove
+      }
+    } catch (RuntimeException e) {
+      LOG.warning("Could not remove expired throttling buckets: " + e);
+    }
+  }
+
+  private static BucketConfiguration config(List<Bandwidth> limits) {
+    var builder = BucketConfiguration.builder();
+    limits.forEach(builder::addLimit);
+    return builder.build();
   }
 
   /**
@@ -50,8 +136,8 @@ public class LoginThrottle {
    * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
    */
   public long tryAttempt(String account, String address) {
-    Bucket a = accounts.get(account, k -> bucket(accountLimits));
-    Bucket b = addresses.get(address, k -> bucket(addressLimits));
+    Bucket a = buckets.get("account:" + account, accountLimits);
+    Bucket b = buckets.get("address:" + address, addressLimits);
     EstimationProbe pa = a.estimateAbilityToConsume(1);
     EstimationProbe pb = b.estimateAbilityToConsume(1);
     if (!pa.canBeConsumed() || !pb.canBeConsumed()) {
@@ -69,21 +155,12 @@ public class LoginThrottle {
 
   /** A successful login clears the account's failures and returns the address's token. */
   public void succeeded(String account, String address) {
-    accounts.invalidate(account);
-    Bucket b = addresses.getIfPresent(address);
-    if (b != null) {
-      b.addTokens(1);
-    }
+    buckets.remove("account:" + account);
+    buckets.get("address:" + address, addressLimits).addTokens(1);
   }
 
   private static long seconds(long nanos) {
     return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
-  }
-
-  private static Bucket bucket(List<Bandwidth> limits) {
-    LocalBucketBuilder builder = Bucket.builder();
-    limits.forEach(builder::addLimit);
-    return builder.build();
   }
 
   /** Parses {@code count/ISO-8601-duration} limits separated by commas. */
@@ -102,14 +179,5 @@ public class LoginThrottle {
       throw new IllegalArgumentException("Empty throttle policy");
     }
     return limits;
-  }
-
-  private static Duration longest(String policy) {
-    Duration longest = Duration.ZERO;
-    for (String part : policy.split(",")) {
-      Duration d = Duration.parse(part.trim().split("/")[1].trim());
-      longest = d.compareTo(longest) > 0 ? d : longest;
-    }
-    return longest;
   }
 }

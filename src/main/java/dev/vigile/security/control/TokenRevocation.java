@@ -2,7 +2,15 @@ package dev.vigile.security.control;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.vigile.cluster.ClusterBus;
+import dev.vigile.cluster.ClusterMessage;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonString;
+import java.util.ArrayList;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -26,7 +34,13 @@ public class TokenRevocation {
   /** Bounds staleness between instances until the state is shared across the cluster. */
   static final Duration MAX_STALENESS = Duration.ofSeconds(15);
 
+  /** Cluster event types: users cut off, sessions revoked. */
+  public static final String USERS_CUT_OFF = "users-cut-off";
+
+  public static final String SESSIONS_REVOKED = "sessions-revoked";
+
   @PersistenceContext EntityManager em;
+  @Inject ClusterBus bus;
 
   private record UserState(boolean active, Instant cutoff) {}
 
@@ -69,15 +83,39 @@ public class TokenRevocation {
   }
 
   void onUserCutOff(@Observes(during = TransactionPhase.AFTER_SUCCESS) UserTokensCutOff event) {
-    if (event.userIds().size() > 1_000) {
-      users.invalidateAll();
-    } else {
-      users.invalidateAll(event.userIds());
-    }
+    forgetUsers(event.userIds());
+    JsonArrayBuilder ids = Json.createArrayBuilder();
+    event.userIds().forEach(id -> ids.add(id.toString()));
+    bus.publish(USERS_CUT_OFF, Json.createObjectBuilder().add("ids", ids).build());
   }
 
   void onSessionsRevoked(@Observes(during = TransactionPhase.AFTER_SUCCESS) SessionsRevoked event) {
     revokedSessions.invalidateAll(event.sessionIds());
+    JsonArrayBuilder ids = Json.createArrayBuilder();
+    event.sessionIds().forEach(id -> ids.add(id.toString()));
+    bus.publish(SESSIONS_REVOKED, Json.createObjectBuilder().add("ids", ids).build());
+  }
+
+  /** Another instance (or this one) cut someone off: forget what this instance cached. */
+  void onCluster(@Observes @Priority(100) ClusterMessage message) {
+    if (!message.type().equals(USERS_CUT_OFF) && !message.type().equals(SESSIONS_REVOKED)) {
+      return;
+    }
+    List<UUID> ids = new ArrayList<>();
+    message.body().getJsonArray("ids").getValuesAs(JsonString.class).forEach(s -> ids.add(UUID.fromString(s.getString())));
+    if (message.type().equals(USERS_CUT_OFF)) {
+      forgetUsers(ids);
+    } else {
+      revokedSessions.invalidateAll(ids);
+    }
+  }
+
+  private void forgetUsers(List<UUID> ids) {
+    if (ids.size() > 1_000) {
+      users.invalidateAll();
+    } else {
+      users.invalidateAll(ids);
+    }
   }
 
   private UserState loadUser(UUID id) {

@@ -8,6 +8,8 @@ import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.problem.Problem;
 import dev.vigile.common.web.ClientInfo;
 import dev.vigile.common.web.PatchBody;
+import dev.vigile.notifications.control.NotificationKinds;
+import dev.vigile.notifications.control.NotificationService;
 import dev.vigile.security.Permissions;
 import dev.vigile.security.control.CurrentCaller;
 import dev.vigile.security.control.LoginThrottle;
@@ -17,6 +19,7 @@ import dev.vigile.users.entity.Role;
 import dev.vigile.users.entity.User;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -121,6 +124,7 @@ public class UserService {
     @Inject SessionService sessions;
     @Inject AuditLog audit;
     @Inject Clock clock;
+    @Inject NotificationService notifications;
 
     private User find(UUID id) {
       return users.findById(id).orElseThrow(() -> ApplicationException.notFound("No such user."));
@@ -151,6 +155,12 @@ public class UserService {
         throw ApplicationException.conflict("The password was changed meanwhile; try again.");
       }
       sessions.revokeAllBut(caller.userId(), caller.sessionId(), "password-changed");
+      notifications.notifyUser(
+          caller.userId(),
+          NotificationKinds.PASSWORD_CHANGED,
+          "Your password was changed",
+          "Every other session was signed out. If this was not you, reset your password now.",
+          null);
       audit.record(
           AuditEntry.success(AuditActions.AUTH_PASSWORD_CHANGED)
               .actor(caller.userId(), caller.email())
@@ -284,6 +294,16 @@ public class UserService {
       }
       user.assignRoles(wanted, clock.instant());
       sessions.cutOff(List.of(user.id()));
+      notifications.notifyUser(
+          user.id(),
+          NotificationKinds.ROLE_CHANGED,
+          "Your roles changed",
+          "Your roles are now: " + String.join(", ", names) + ".",
+          Json.createObjectBuilder()
+              .add("roles", Json.createArrayBuilder(names))
+              .add("added", Json.createArrayBuilder(added))
+              .add("removed", Json.createArrayBuilder(removed))
+              .build());
       audit.record(
           AuditEntry.success(AuditActions.USER_ROLES_CHANGED)
               .actor(caller.userId(), caller.email())

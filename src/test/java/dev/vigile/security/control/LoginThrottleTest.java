@@ -11,6 +11,7 @@ class LoginThrottleTest {
     LoginThrottle t = new LoginThrottle();
     t.accountPolicy = account;
     t.addressPolicy = address;
+    t.buckets = LoginThrottle.inMemory();
     t.init();
     return t;
   }

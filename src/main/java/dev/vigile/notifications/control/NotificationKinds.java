@@ -1,0 +1,12 @@
+package dev.vigile.notifications.control;
+
+/** The kinds of notification Vigile raises. */
+public final class NotificationKinds {
+  public static final String ROLE_CHANGED = "role.changed";
+  public static final String PASSWORD_CHANGED = "password.changed";
+  public static final String SESSION_REVOKED = "session.revoked";
+  public static final String REFRESH_REUSE = "security.refresh_reuse";
+  public static final String ADMIN_BROADCAST = "admin.broadcast";
+
+  private NotificationKinds() {}
+}

@@ -1,0 +1,142 @@
+package dev.vigile.realtime;
+
+import dev.vigile.security.control.CurrentCaller;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+/**
+ * One open WebSocket. Outgoing messages wait in a bounded queue and go out one at a time (one
+ * asynchronous send in flight), so a client that stops reading holds at most {@code limit}
+ * messages in memory; the next message past that closes it with 4008.
+ */
+final class Connection {
+  final String id = UUID.randomUUID().toString();
+  final Session session;
+  private final int limit;
+  private final Executor closer;
+  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private boolean sending;
+  private boolean closed;
+  private volatile CurrentCaller caller;
+  private volatile long expiresAt;
+  private volatile long lastSeenMillis = System.currentTimeMillis();
+
+  Connection(Session session, WsCaller caller, int limit, Executor closer) {
+    this.session = session;
+    this.caller = caller.caller();
+    this.expiresAt = caller.expiresAt();
+    this.limit = limit;
+    this.closer = closer;
+  }
+
+  CurrentCaller caller() {
+    return caller;
+  }
+
+  UUID userId() {
+    return caller.userId();
+  }
+
+  long expiresAt() {
+    return expiresAt;
+  }
+
+  long lastSeenMillis() {
+    return lastSeenMillis;
+  }
+
+  void touch() {
+    lastSeenMillis = System.currentTimeMillis();
+  }
+
+  /** A fresh token of the same user extends the connection. */
+  void reauthenticate(WsCaller fresh) {
+    this.caller = fresh.caller();
+    this.expiresAt = fresh.expiresAt();
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  synchronized int queued() {
+    return queue.size() + (sending ? 1 : 0);
+  }
+
+  /** Queues a text frame; false if the connection is closed or was just closed for overflowing. */
+  boolean send(String text) {
+    synchronized (this) {
+      if (closed) {
+        return false;
+      }
+      if (queue.size() >= limit) {
+        closed = true;
+        queue.clear();
+      } else {
+        queue.add(text);
+        if (!sending) {
+          next();
+        }
+        return true;
+      }
+    }
+    closeNow(Protocol.SLOW_CONSUMER, "slow consumer");
+    return false;
+  }
+
+  private void next() {
+    String text = queue.poll();
+    if (text == null) {
+      sending = false;
+      return;
+    }
+    sending = true;
+    try {
+      session.getAsyncRemote().sendText(text, result -> {
+        synchronized (Connection.this) {
+          if (!result.isOK()) {
+            closed = true;
+            queue.clear();
+            sending = false;
+            return;
+          }
+          if (!closed) {
+            next();
+          } else {
+            sending = false;
+          }
+        }
+      });
+    } catch (RuntimeException e) {
+      closed = true;
+      queue.clear();
+      sending = false;
+    }
+  }
+
+  /** Closes with a code of the protocol, on another thread (a close may wait for the socket). */
+  void close(int code, String reason) {
+    synchronized (this) {
+      closed = true;
+      queue.clear();
+    }
+    closeNow(code, reason);
+  }
+
+  private void closeNow(int code, String reason) {
+    closer.execute(
+        () -> {
+          try {
+            if (session.isOpen()) {
+              session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+            }
+          } catch (IOException | RuntimeException ignored) {
+            // the peer is gone already
+          }
+        });
+  }
+}

@@ -1,0 +1,280 @@
+package dev.vigile.realtime;
+
+import com.hazelcast.map.IMap;
+import dev.vigile.cluster.ClusterBus;
+import dev.vigile.cluster.ClusterMessage;
+import dev.vigile.notifications.control.Notification;
+import dev.vigile.notifications.control.NotificationService;
+import dev.vigile.security.control.AccessTokenVerifier;
+import dev.vigile.security.control.CurrentCaller;
+import dev.vigile.security.control.TokenRevocation;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.websocket.Session;
+import java.io.StringReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The WebSocket connections open on this instance, and the protocol spoken on them. Pushes stored
+ * notifications announced by any instance; closes connections whose token expires (4002), whose
+ * user or session is cut off (4011) or that stop pinging (4012).
+ */
+@ApplicationScoped
+public class Connections {
+  private static final Logger LOG = Logger.getLogger(Connections.class.getName());
+  static final String COUNTS = "vigile.ws.connections";
+
+  @Inject NotificationService inbox;
+  @Inject TokenRevocation revocation;
+  @Inject AccessTokenVerifier verifier;
+  @Inject ClusterBus bus;
+  @Inject Clock clock;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+  @Resource ManagedExecutorService executor;
+
+  @Inject
+  @ConfigProperty(name = "vigile.ws.max-connections-per-user", defaultValue = "10")
+  int maxPerUser;
+
+  @Inject
+  @ConfigProperty(name = "vigile.ws.queue-limit", defaultValue = "256")
+  int queueLimit;
+
+  @Inject
+  @ConfigProperty(name = "vigile.ws.ping-timeout", defaultValue = "PT60S")
+  Duration pingTimeout;
+
+  @Inject
+  @ConfigProperty(name = "vigile.ws.resume-limit", defaultValue = "100")
+  int resumeLimit;
+
+  private final Map<UUID, Set<Connection>> byUser = new ConcurrentHashMap<>();
+  private ScheduledFuture<?> sweeper;
+  private long reported = -1;
+
+  @PostConstruct
+  void init() {
+    sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (sweeper != null) {
+      sweeper.cancel(false);
+    }
+    IMap<String, Long> counts = bus.counters(COUNTS);
+    if (counts != null) {
+      try {
+        counts.remove(bus.memberId());
+      } catch (RuntimeException ignored) {
+        // shutting down
+      }
+    }
+  }
+
+  /** Whether this user may open one more connection here. */
+  boolean admits(UUID userId) {
+    Set<Connection> mine = byUser.get(userId);
+    return mine == null || mine.size() < maxPerUser;
+  }
+
+  Connection open(Session session, WsCaller caller) {
+    Connection c = new Connection(session, caller, queueLimit, executor);
+    byUser.computeIfAbsent(c.userId(), k -> ConcurrentHashMap.newKeySet()).add(c);
+    c.send(Protocol.welcome(c.userId().toString(), c.id, expiresIn(c.expiresAt())));
+    return c;
+  }
+
+  void closed(Connection c) {
+    byUser.computeIfPresent(c.userId(), (k, set) -> {
+      set.remove(c);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  /** Connections open on this instance. */
+  public long localCount() {
+    return byUser.values().stream().mapToLong(Set::size).sum();
+  }
+
+  /** Connections open on every instance of the cluster. */
+  public long clusterCount() {
+    IMap<String, Long> counts = bus.counters(COUNTS);
+    if (counts == null) {
+      return localCount();
+    }
+    try {
+      report();
+      Set<String> members = bus.memberIds();
+      return counts.entrySet().stream()
+          .filter(e -> members.contains(e.getKey()))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
+    } catch (RuntimeException e) {
+      return localCount();
+    }
+  }
+
+  private long expiresIn(long expiresAt) {
+    return Math.max(0, expiresAt - clock.instant().getEpochSecond());
+  }
+
+  void onMessage(Connection c, String text) {
+    c.touch();
+    JsonObject m;
+    try (var reader = Json.createReader(new StringReader(text))) {
+      JsonValue v = reader.readValue();
+      if (!(v instanceof JsonObject o) || !(o.get("type") instanceof JsonString)) {
+        c.send(Protocol.error("bad_message", "A message is a JSON object with a type."));
+        return;
+      }
+      m = o;
+    } catch (RuntimeException e) {
+      c.send(Protocol.error("bad_message", "A message is a JSON object with a type."));
+      return;
+    }
+    switch (m.getString("type")) {
+      case "ping" -> c.send(Protocol.pong());
+      case "resume" -> resume(c, m);
+      case "refresh" -> refresh(c, m);
+      default -> c.send(Protocol.error("unknown_type", "Known types: ping, resume, refresh."));
+    }
+  }
+
+  private void resume(Connection c, JsonObject m) {
+    if (!(m.get("after") instanceof JsonNumber n) || !n.isIntegral() || n.longValue() < 0) {
+      c.send(Protocol.error("bad_message", "resume needs after: the last notification id received (0 for all)."));
+      return;
+    }
+    int limit = Math.max(1, Math.min(resumeLimit, queueLimit / 2));
+    List<Notification> missed = inbox.after(c.userId(), n.longValue(), limit + 1);
+    for (int i = 0; i < Math.min(limit, missed.size()); i++) {
+      c.send(Protocol.notification(missed.get(i)));
+    }
+    if (missed.size() > limit) {
+      c.send(
+          Protocol.error(
+              "resume_truncated",
+              "More notifications were missed than one resume replays: resume again after id "
+                  + missed.get(limit - 1).id() + ", or read GET /api/notifications."));
+    }
+  }
+
+  private void refresh(Connection c, JsonObject m) {
+    if (!(m.get("accessToken") instanceof JsonString s)) {
+      c.send(Protocol.error("bad_message", "refresh needs accessToken."));
+      return;
+    }
+    AccessTokenVerifier.Result result = verifier.verify(s.getString());
+    if (result instanceof AccessTokenVerifier.Expired) {
+      c.close(Protocol.TOKEN_EXPIRED, "token expired");
+    } else if (!(result instanceof AccessTokenVerifier.Valid valid)) {
+      c.close(Protocol.INVALID_TOKEN, "invalid token");
+    } else if (!valid.caller().userId().equals(c.userId())) {
+      c.close(Protocol.FORBIDDEN, "token of another user");
+    } else if (refused(valid.caller())) {
+      c.close(Protocol.REAUTHENTICATE, "token revoked");
+    } else {
+      c.reauthenticate(new WsCaller(valid.caller(), valid.expiresAt()));
+      c.send(Protocol.welcome(c.userId().toString(), c.id, expiresIn(valid.expiresAt())));
+    }
+  }
+
+  private boolean refused(CurrentCaller caller) {
+    return revocation.refused(caller.userId(), caller.sessionId(), caller.issuedAtMicros());
+  }
+
+  /** Events from any instance: stored notifications to push, cut-offs to enforce. */
+  void onCluster(@Observes @Priority(200) ClusterMessage message) {
+    switch (message.type()) {
+      case "notify" -> push(message.body().getJsonNumber("message").longValue());
+      case TokenRevocation.USERS_CUT_OFF, TokenRevocation.SESSIONS_REVOKED -> recheck(message.body());
+      default -> {
+        // not ours
+      }
+    }
+  }
+
+  private void push(long messageId) {
+    Set<UUID> here = new HashSet<>(byUser.keySet());
+    if (here.isEmpty()) {
+      return;
+    }
+    for (Notification n : inbox.ofMessage(messageId, here)) {
+      String frame = Protocol.notification(n);
+      for (Connection c : byUser.getOrDefault(n.userId(), Set.of())) {
+        c.send(frame);
+      }
+    }
+  }
+
+  /** After a cut-off (the revocation caches are already refreshed), close what it refuses. */
+  private void recheck(JsonObject body) {
+    List<Connection> all = new ArrayList<>();
+    byUser.values().forEach(all::addAll);
+    for (Connection c : all) {
+      if (refused(c.caller())) {
+        c.close(Protocol.REAUTHENTICATE, "re-authenticate");
+      }
+    }
+  }
+
+  /** Every second: expiry, ping timeout, and cut-offs whose event did not arrive. */
+  void sweep() {
+    try {
+      long now = clock.instant().getEpochSecond();
+      long quietSince = System.currentTimeMillis() - pingTimeout.toMillis();
+      List<Connection> all = new ArrayList<>();
+      byUser.values().forEach(all::addAll);
+      for (Connection c : all) {
+        if (!c.session.isOpen()) {
+          closed(c);
+        } else if (c.expiresAt() <= now) {
+          c.close(Protocol.TOKEN_EXPIRED, "token expired");
+        } else if (c.lastSeenMillis() < quietSince) {
+          c.close(Protocol.NO_PING, "no ping");
+        } else if (refused(c.caller())) {
+          c.close(Protocol.REAUTHENTICATE, "re-authenticate");
+        }
+      }
+      report();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "WebSocket sweep failed", e);
+    }
+  }
+
+  private synchronized void report() {
+    long count = localCount();
+    IMap<String, Long> counts = bus.counters(COUNTS);
+    if (counts != null && count != reported) {
+      counts.put(bus.memberId(), count);
+      reported = count;
+    }
+  }
+}
