@@ -30,7 +30,13 @@ public final class Launcher {
       env.put("VIGILE_DB_PASSWORD", "embedded");
     }
     PayaraProcess payara =
-        PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, null, List.of());
+        PayaraProcess.start(
+            PayaraProcess.Layout.fromSystemProperties(),
+            port,
+            env,
+            null,
+            List.of(),
+            PayaraProcess.Cluster.fromEnvironment(sysEnv));
     EmbeddedDatabase db = embedded;
     Runtime.getRuntime()
         .addShutdownHook(

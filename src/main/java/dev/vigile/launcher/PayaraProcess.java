@@ -37,14 +37,62 @@ public final class PayaraProcess implements AutoCloseable {
   }
 
   /**
+   * Membership of a data-grid cluster (Payara's Hazelcast): the cluster's name, the interface and
+   * first port this member listens on, and every member's {@code host:port} (no ranges: Payara's
+   * boot rejects them).
+   */
+  public record Cluster(String name, String iface, int port, List<String> members) {
+    /**
+     * From {@code VIGILE_CLUSTER_NAME}, {@code VIGILE_CLUSTER_INTERFACE} (default 127.0.0.1),
+     * {@code VIGILE_CLUSTER_PORT} (default 6900) and {@code VIGILE_CLUSTER_MEMBERS}
+     * (comma-separated {@code host:port}); null when no cluster name is set.
+     */
+    public static Cluster fromEnvironment(Map<String, String> env) {
+      String name = env.get("VIGILE_CLUSTER_NAME");
+      if (name == null || name.isBlank()) {
+        return null;
+      }
+      String iface = env.getOrDefault("VIGILE_CLUSTER_INTERFACE", "127.0.0.1");
+      int port = Integer.parseInt(env.getOrDefault("VIGILE_CLUSTER_PORT", "6900"));
+      List<String> members = new ArrayList<>();
+      for (String m : env.getOrDefault("VIGILE_CLUSTER_MEMBERS", iface + ":" + port).split(",")) {
+        if (!m.isBlank()) {
+          members.add(m.trim());
+        }
+      }
+      return new Cluster(name.trim(), iface, port, members);
+    }
+
+    List<String> args() {
+      return List.of(
+          "--clusterName", name,
+          "--interfaces", iface,
+          "--startPort", Integer.toString(port),
+          "--clusterMode", "tcpip:" + String.join(",", members));
+    }
+
+    boolean loopback() {
+      return iface.startsWith("127.") || iface.equals("localhost");
+    }
+  }
+
+  /** Starts Payara Micro alone (no data-grid cluster). */
+  public static PayaraProcess start(
+      Layout layout, int port, Map<String, String> env, Path log, List<String> extraArgs)
+      throws IOException {
+    return start(layout, port, env, log, extraArgs, null);
+  }
+
+  /**
    * Starts Payara Micro.
    *
    * @param env variables for Vigile (VIGILE_*), added to this process's environment
    * @param log where Payara's output goes; {@code null} to inherit this process's
-   * @param extraArgs further Payara Micro options (cluster settings)
+   * @param extraArgs further Payara Micro options
+   * @param cluster the data grid to join, or null to run alone
    */
   public static PayaraProcess start(
-      Layout layout, int port, Map<String, String> env, Path log, List<String> extraArgs)
+      Layout layout, int port, Map<String, String> env, Path log, List<String> extraArgs, Cluster cluster)
       throws IOException {
     for (Path p : List.of(layout.war(), layout.payaraJar())) {
       if (!Files.isRegularFile(p)) {
@@ -56,18 +104,26 @@ public final class PayaraProcess implements AutoCloseable {
     cmd.add(java);
     cmd.add(System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx512m"));
     cmd.add("-Djava.util.logging.config.file=" + layout.payaraDir().resolve("logging.properties").toAbsolutePath());
+    Path preBoot = layout.payaraDir().resolve("pre-boot-commands.asadmin").toAbsolutePath();
+    if (cluster != null) {
+      // Members bind only the interface they announce.
+      cmd.add("-Dhazelcast.socket.bind.any=false");
+      if (cluster.loopback()) {
+        preBoot = loopbackPreBoot(preBoot);
+      }
+    }
     cmd.addAll(
         List.of(
             "-jar", layout.payaraJar().toAbsolutePath().toString(),
             "--deploy", layout.war().toAbsolutePath().toString(),
             "--contextroot", "/",
             "--port", Integer.toString(port),
-            "--nocluster",
             "--disablephonehome",
             "--nohostaware",
-            "--prebootcommandfile", layout.payaraDir().resolve("pre-boot-commands.asadmin").toAbsolutePath().toString(),
+            "--prebootcommandfile", preBoot.toString(),
             "--postbootcommandfile", layout.payaraDir().resolve("post-boot-commands.asadmin").toAbsolutePath().toString(),
             "--logproperties", layout.payaraDir().resolve("logging.properties").toAbsolutePath().toString()));
+    cmd.addAll(cluster == null ? List.of("--nocluster") : cluster.args());
     cmd.addAll(extraArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
@@ -78,6 +134,19 @@ public final class PayaraProcess implements AutoCloseable {
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
     return new PayaraProcess(pb.start(), port);
+  }
+
+  /** The boot commands plus an HTTP listener bound to loopback, for members on one machine. */
+  private static Path loopbackPreBoot(Path base) throws IOException {
+    Path file = Files.createTempFile("vigile-preboot", ".asadmin");
+    file.toFile().deleteOnExit();
+    String lines =
+        Files.readString(base)
+            + System.lineSeparator()
+            + "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1"
+            + System.lineSeparator();
+    Files.writeString(file, lines);
+    return file;
   }
 
   public int port() {

@@ -18,6 +18,7 @@ final class Connection {
   final Session session;
   private final int limit;
   private final Executor closer;
+  private final java.util.function.IntConsumer onClose;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private boolean sending;
   private boolean closed;
@@ -25,7 +26,8 @@ final class Connection {
   private volatile long expiresAt;
   private volatile long lastSeenMillis = System.currentTimeMillis();
 
-  Connection(Session session, WsCaller caller, int limit, Executor closer) {
+  Connection(Session session, WsCaller caller, int limit, Executor closer, java.util.function.IntConsumer onClose) {
+    this.onClose = onClose;
     this.session = session;
     this.caller = caller.caller();
     this.expiresAt = caller.expiresAt();
@@ -128,6 +130,7 @@ final class Connection {
   }
 
   private void closeNow(int code, String reason) {
+    onClose.accept(code);
     closer.execute(
         () -> {
           try {

@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * The WebSocket connections open on this instance, and the protocol spoken on them. Pushes stored
@@ -54,6 +56,7 @@ public class Connections {
   @Inject AccessTokenVerifier verifier;
   @Inject ClusterBus bus;
   @Inject Clock clock;
+  @Inject MetricRegistry metrics;
 
   @Resource ManagedScheduledExecutorService scheduler;
   @Resource ManagedExecutorService executor;
@@ -105,10 +108,19 @@ public class Connections {
   }
 
   Connection open(Session session, WsCaller caller) {
-    Connection c = new Connection(session, caller, queueLimit, executor);
+    Connection c = new Connection(session, caller, queueLimit, executor, this::countClose);
     byUser.computeIfAbsent(c.userId(), k -> ConcurrentHashMap.newKeySet()).add(c);
     c.send(Protocol.welcome(c.userId().toString(), c.id, expiresIn(c.expiresAt())));
     return c;
+  }
+
+  /** Counts the connections this server closed, by close code (metric vigile.ws.closed). */
+  private void countClose(int code) {
+    try {
+      metrics.counter("vigile.ws.closed", new Tag("code", Integer.toString(code))).inc();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "metric not counted", e);
+    }
   }
 
   void closed(Connection c) {

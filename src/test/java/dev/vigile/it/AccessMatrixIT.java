@@ -125,7 +125,31 @@ class AccessMatrixIT {
           new Endpoint("GET", "/api/admin/audit/verify", "audit:read", 200,
               a -> new Call("/api/admin/audit/verify", null)),
           new Endpoint("GET", "/api/admin/audit/export", "audit:read", 200,
-              a -> new Call("/api/admin/audit/export?action=role.created", null)));
+              a -> new Call("/api/admin/audit/export?action=role.created", null)),
+          new Endpoint("POST", "/api/admin/notifications", "notifications:send", 202,
+              a -> new Call("/api/admin/notifications",
+                  obj("audience", obj("type", "user", "value", api.account(admin).id()), "title", "Matrix", "body", "cell"))),
+          // Notifications
+          new Endpoint("GET", "/api/notifications", SIGNED_IN, 200,
+              a -> new Call("/api/notifications?unread=true", null)),
+          new Endpoint("GET", "/api/notifications/unread-count", SIGNED_IN, 200,
+              a -> new Call("/api/notifications/unread-count", null)),
+          new Endpoint("POST", "/api/notifications/{id}/read", SIGNED_IN, 204,
+              a -> new Call("/api/notifications/" + ownNotification(a) + "/read", null)),
+          new Endpoint("POST", "/api/notifications/read-all", SIGNED_IN, 204,
+              a -> new Call("/api/notifications/read-all", null)));
+
+  /** A notification in the caller's inbox (any id for anonymous). */
+  static long ownNotification(Api.Account a) {
+    if (a == null) {
+      return 1;
+    }
+    Api.Res sent =
+        api.post("/api/admin/notifications",
+            obj("audience", obj("type", "user", "value", a.id()), "title", "yours", "body", "to read"), admin);
+    assertEquals(202, sent.status(), sent.toString());
+    return api.get("/api/notifications", a.token()).json().get("items").get(0).get("id").asLong();
+  }
 
   /** Endpoints served outside JAX-RS, which the class scan cannot see. */
   static final Set<String> SERVLETS = Set.of("GET /.well-known/jwks.json");

@@ -106,6 +106,12 @@ public final class TestServer {
     env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "8/PT1M");
     env.put("VIGILE_ADMIN_EMAIL", ADMIN_EMAIL);
     env.put("VIGILE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    // Short WebSocket limits, so that tests see them act.
+    env.put("VIGILE_WS_PING_TIMEOUT", "PT6S");
+    env.put("VIGILE_WS_QUEUE_LIMIT", "40");
+    env.put("VIGILE_WS_RESUME_LIMIT", "20");
+    env.put("VIGILE_WS_MAX_CONNECTIONS_PER_USER", "3");
+    env.put("VIGILE_WS_ALLOWED_ORIGINS", "https://app.example.com");
     return env;
   }
 

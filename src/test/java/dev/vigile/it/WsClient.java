@@ -1,0 +1,170 @@
+package dev.vigile.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A WebSocket client as a user of the API would write one (JDK java.net.http). */
+public final class WsClient implements AutoCloseable {
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final WebSocket socket;
+  private final BlockingQueue<JsonNode> messages;
+  private final CompletableFuture<Integer> closed;
+
+  private WsClient(WebSocket socket, BlockingQueue<JsonNode> messages, CompletableFuture<Integer> closed) {
+    this.socket = socket;
+    this.messages = messages;
+    this.closed = closed;
+  }
+
+  /** The outcome of a handshake: a client, or the HTTP status that refused it. */
+  public record Attempt(WsClient client, int refusedWith) {
+    public WsClient ok() {
+      if (client == null) {
+        throw new AssertionError("handshake refused with " + refusedWith);
+      }
+      return client;
+    }
+  }
+
+  /** Connects to {@code baseUrl}/ws offering vigile.v1 and the token as a subprotocol. */
+  public static Attempt connect(String baseUrl, String token) {
+    return connect(baseUrl, "/ws", token == null ? List.of("vigile.v1") : List.of("vigile.v1", "bearer." + token), Map.of());
+  }
+
+  public static Attempt connect(String baseUrl, String path, List<String> protocols, Map<String, String> headers) {
+    BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    CompletableFuture<Integer> closed = new CompletableFuture<>();
+    WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    headers.forEach(b::header);
+    if (!protocols.isEmpty()) {
+      b.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
+    }
+    WebSocket.Listener listener =
+        new WebSocket.Listener() {
+          final StringBuilder partial = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              try {
+                messages.add(Api.JSON.readTree(partial.toString()));
+              } catch (IOException e) {
+                messages.add(Api.JSON.createObjectNode().put("type", "unparsable").put("text", partial.toString()));
+              }
+              partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+          }
+
+          @Override
+          public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            closed.complete(code);
+            return null;
+          }
+
+          @Override
+          public void onError(WebSocket ws, Throwable error) {
+            closed.complete(-1);
+          }
+        };
+    try {
+      WebSocket ws = b.buildAsync(URI.create(baseUrl.replaceFirst("^http", "ws") + path), listener).join();
+      return new Attempt(new WsClient(ws, messages, closed), 0);
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof WebSocketHandshakeException h) {
+        return new Attempt(null, h.getResponse().statusCode());
+      }
+      throw e;
+    }
+  }
+
+  public String subprotocol() {
+    return socket.getSubprotocol();
+  }
+
+  public void send(String text) {
+    socket.sendText(text, true).join();
+  }
+
+  public void ping() {
+    send("{\"type\":\"ping\"}");
+  }
+
+  /** The next message, or fails after the timeout. */
+  public JsonNode next(Duration timeout) {
+    try {
+      JsonNode m = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (m == null) {
+        throw new AssertionError("no message within " + timeout + (closed.isDone() ? "; closed with " + closed.join() : ""));
+      }
+      return m;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public JsonNode next() {
+    return next(Duration.ofSeconds(10));
+  }
+
+  /** The next message of this type, skipping others. */
+  public JsonNode nextOfType(String type, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      JsonNode m = next(Duration.ofNanos(Math.max(1, left)));
+      if (type.equals(m.path("type").asText())) {
+        return m;
+      }
+    }
+  }
+
+  /** Messages received so far and not yet taken. */
+  public List<JsonNode> drain() {
+    List<JsonNode> out = new ArrayList<>();
+    messages.drainTo(out);
+    return out;
+  }
+
+  /** Waits for the server to close; its close code. */
+  public int awaitClose(Duration timeout) {
+    try {
+      return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("not closed within " + timeout);
+    }
+  }
+
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) {
+      try {
+        socket.sendClose(1000, "bye").get(2, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        socket.abort();
+      }
+    }
+  }
+}
