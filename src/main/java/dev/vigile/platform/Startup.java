@@ -1,5 +1,7 @@
 package dev.vigile.platform;
 
+import dev.vigile.cluster.ClusterBus;
+import dev.vigile.realtime.Connections;
 import dev.vigile.security.control.LoginThrottle;
 import dev.vigile.security.control.SigningKeyService;
 import dev.vigile.users.control.AdminBootstrap;
@@ -26,6 +28,8 @@ public class Startup {
 
   @Inject AdminBootstrap adminBootstrap;
   @Inject LoginThrottle throttle;
+  @Inject ClusterBus bus;
+  @Inject Connections connections;
 
   @Resource ManagedScheduledExecutorService scheduler;
 
@@ -34,6 +38,10 @@ public class Startup {
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
     SigningKeyService.ensureLoaded();
     adminBootstrap.ensureFirstAdmin();
+    // Subscribe to cluster events and start the WebSocket sweeper now, not at first use: an
+    // instance must hear events raised elsewhere before any client connects to it.
+    bus.members();
+    connections.localCount();
     keyRefresh = scheduler.scheduleWithFixedDelay(this::refreshKeys, 1, 1, TimeUnit.MINUTES);
     LOG.info("Vigile started");
   }

@@ -26,10 +26,16 @@ public final class Api {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  private final TestServer server = TestServer.get();
+  private final String baseUrl;
   private final String clientAddress;
 
   public Api() {
+    this(TestServer.get().url(""));
+  }
+
+  /** A client of the Vigile at this base URL (another instance of a cluster, say). */
+  public Api(String baseUrl) {
+    this.baseUrl = baseUrl;
     ThreadLocalRandom r = ThreadLocalRandom.current();
     this.clientAddress = "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
   }
@@ -75,7 +81,7 @@ public final class Api {
   }
 
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(server.url(path)))
+    return HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(Duration.ofSeconds(30))
         .header("X-Forwarded-For", clientAddress)
         .header("User-Agent", "vigile-it");

@@ -41,7 +41,16 @@ class AuditIT {
 
   /** The audit rows written for the last traced request, as column → value. */
   private List<Map<String, String>> rows() throws SQLException {
-    return rows("select * from audit_events where request_id = ? order by id", rid);
+    return rows(
+        "select * from audit_events where request_id = ? and action <> 'notification.sent' order by id", rid);
+  }
+
+  /** The kinds of the notifications the last traced request raised (each audited). */
+  private List<String> notified() throws SQLException {
+    List<String> kinds = new ArrayList<>();
+    rows("select details->>'kind' as kind from audit_events where request_id = ?"
+        + " and action = 'notification.sent' order by id", rid).forEach(r -> kinds.add(r.get("kind")));
+    return kinds;
   }
 
   private List<Map<String, String>> rows(String sql, Object... params) throws SQLException {
@@ -121,6 +130,7 @@ class AuditIT {
     one("auth.refresh", "success", id, email, null);
     assertEquals(401, traced("POST", "/api/auth/refresh", obj("refreshToken", refresh), null).status());
     one("auth.refresh.reuse", "failure", id, email, null);
+    assertEquals(List.of("security.refresh_reuse"), notified());
 
     Api.Res again = api.login(email, password);
     String token = again.json().get("access_token").asText();
@@ -133,6 +143,7 @@ class AuditIT {
     secrets.add(newPassword);
     assertEquals(204, traced("PUT", "/api/users/me/password", obj("currentPassword", password, "newPassword", newPassword), token).status());
     one("auth.password.changed", "success", id, email, id);
+    assertEquals(List.of("password.changed"), notified());
     token = api.login(email, newPassword).json().get("access_token").asText();
 
     assertEquals(200, traced("PATCH", "/api/users/me", obj("displayName", "Audited"), token).status());
@@ -155,6 +166,7 @@ class AuditIT {
     assertTrue(one("role.created", "success", adminId, TestServer.ADMIN_EMAIL, role).get("details").contains("users:read"));
     assertEquals(200, traced("PUT", "/api/admin/users/" + otherId + "/roles", obj("roles", List.of(role)), admin).status());
     assertTrue(one("user.roles.changed", "success", adminId, TestServer.ADMIN_EMAIL, otherId).get("details").contains(role));
+    assertEquals(List.of("role.changed"), notified());
     assertEquals(200, traced("PATCH", "/api/users/" + otherId, obj("enabled", false), admin).status());
     one("user.updated", "success", adminId, TestServer.ADMIN_EMAIL, otherId);
     assertEquals(200, traced("PUT", "/api/admin/roles/" + role, obj("permissions", List.of()), admin).status());

@@ -63,7 +63,9 @@ class WebSocketIT {
     Api.Account c = api.account(admin);
     List<WsClient> open = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      open.add(WsClient.connect(base, c.token()).ok());
+      WsClient w = WsClient.connect(base, c.token()).ok();
+      assertEquals("welcome", w.next().get("type").asText(), "registered");
+      open.add(w);
     }
     assertEquals(429, WsClient.connect(base, c.token()).refusedWith());
     open.forEach(WsClient::close);

@@ -1,0 +1,167 @@
+package dev.vigile.it;
+
+import static dev.vigile.it.Api.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigile.launcher.PayaraProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two Vigile instances on loopback (their own HTTP and data-grid ports) sharing one PostgreSQL
+ * and forming one data-grid cluster: what happens on one holds on the other.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  static final Duration SHORT = Duration.ofSeconds(10);
+  static TestServer.Database db;
+  static PayaraProcess a;
+  static PayaraProcess b;
+  static String urlA;
+  static String urlB;
+  static Api apiA;
+  static Api apiB;
+
+  @BeforeAll
+  static void startTwoInstances() throws Exception {
+    db = TestServer.newDatabase("vigile_cluster");
+    int gridA = TestServer.freePort();
+    int gridB = TestServer.freePort();
+    List<String> members = List.of("127.0.0.1:" + gridA, "127.0.0.1:" + gridB);
+    String name = "vigile-it-" + UUID.randomUUID().toString().substring(0, 8);
+    int httpA = TestServer.freePort();
+    int httpB = TestServer.freePort();
+    PayaraProcess.Layout layout = PayaraProcess.Layout.fromSystemProperties();
+    a = PayaraProcess.start(layout, httpA, TestServer.testEnvironment(db), Path.of("target", "it-cluster-a-" + httpA + ".log"),
+        List.of(), new PayaraProcess.Cluster(name, "127.0.0.1", gridA, members));
+    b = PayaraProcess.start(layout, httpB, TestServer.testEnvironment(db), Path.of("target", "it-cluster-b-" + httpB + ".log"),
+        List.of(), new PayaraProcess.Cluster(name, "127.0.0.1", gridB, members));
+    a.awaitReady(Duration.ofMinutes(3));
+    b.awaitReady(Duration.ofMinutes(3));
+    urlA = "http://127.0.0.1:" + httpA;
+    urlB = "http://127.0.0.1:" + httpB;
+    apiA = new Api(urlA);
+    apiB = new Api(urlB);
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    int members2 = 0;
+    while (System.nanoTime() < deadline) {
+      members2 = apiA.get("/api/admin/dashboard", apiA.adminToken()).json().get("cluster").get("members").asInt();
+      if (members2 == 2) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    assertEquals(2, members2, "the two instances formed one cluster");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (PayaraProcess p : new PayaraProcess[] {a, b}) {
+      if (p != null) {
+        p.close();
+      }
+    }
+    if (db != null) {
+      db.cleanup().close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aNotificationRaisedThroughAReachesAClientOnB() {
+    String admin = apiA.adminToken();
+    Api.Account u = apiA.account(admin);
+    WsClient onB = WsClient.connect(urlB, u.token()).ok();
+    assertEquals("welcome", onB.next().get("type").asText());
+    Api.Res sent = apiA.post("/api/admin/notifications",
+        obj("audience", obj("type", "user", "value", u.id()), "title", "from A", "body", "across the grid"), admin);
+    assertEquals(202, sent.status());
+    JsonNode n = onB.nextOfType("notification", SHORT);
+    assertEquals("from A", n.get("title").asText());
+    onB.close();
+  }
+
+  @Test
+  @Order(2)
+  void aUserCutOffOnAIsRefusedOnBAtOnce() {
+    String admin = apiA.adminToken();
+    Api.Account u = apiA.account(admin);
+    assertEquals(200, apiB.get("/api/users/me", u.token()).status(), "B knows the user (and caches it)");
+    WsClient onB = WsClient.connect(urlB, u.token()).ok();
+    onB.next();
+    assertEquals(204, apiA.post("/api/auth/logout-all", null, u.token()).status());
+    assertEquals(4011, onB.awaitClose(SHORT), "B closed the live connection");
+    assertEquals(401, apiB.get("/api/users/me", u.token()).status(), "B refuses the token without waiting");
+    assertEquals(401, apiB.refresh(u.refreshToken()).status());
+  }
+
+  @Test
+  @Order(3)
+  void aLockoutHoldsOnEveryInstance() {
+    String admin = apiA.adminToken();
+    Api.Account u = apiA.account(admin);
+    // 3 failures per account within 6 s in the test settings, spread over both instances.
+    Api fromA = new Api(urlA);
+    Api fromB = new Api(urlB);
+    assertEquals(401, fromA.login(u.email(), "wrong one").status());
+    assertEquals(401, fromB.login(u.email(), "wrong two").status());
+    assertEquals(401, fromA.login(u.email(), "wrong three").status());
+    Api.Res locked = fromB.login(u.email(), u.password());
+    assertEquals(429, locked.status(), "the fourth attempt, on the other instance: " + locked);
+    assertTrue(Long.parseLong(locked.header("Retry-After")) >= 1);
+  }
+
+  @Test
+  @Order(4)
+  void theDashboardCountsConnectionsOnEveryInstance() throws Exception {
+    String admin = apiA.adminToken();
+    Api.Account u = apiA.account(admin);
+    WsClient onA = WsClient.connect(urlA, u.token()).ok();
+    WsClient onB = WsClient.connect(urlB, u.token()).ok();
+    onA.next();
+    onB.next();
+    long seen = 0;
+    for (int i = 0; i < 10 && seen < 2; i++) {
+      Thread.sleep(500);
+      seen = apiA.get("/api/admin/dashboard", admin).json().get("realtime").get("connections").asLong();
+    }
+    assertEquals(2, seen, "one connection on each instance, counted on A");
+    onA.close();
+    onB.close();
+  }
+
+  @Test
+  @Order(5)
+  void afterBDiesItsClientResumesOnAWithNothingLost() throws Exception {
+    String admin = apiA.adminToken();
+    Api.Account u = apiA.account(admin);
+    WsClient onB = WsClient.connect(urlB, u.token()).ok();
+    onB.next();
+    apiA.post("/api/admin/notifications", obj("audience", obj("type", "user", "value", u.id()), "title", "seen", "body", "1"), admin);
+    long lastSeen = onB.nextOfType("notification", SHORT).get("id").asLong();
+
+    b.kill();
+    onB.awaitClose(SHORT);
+    for (int i = 0; i < 2; i++) {
+      Api.Res r = apiA.post("/api/admin/notifications",
+          obj("audience", obj("type", "user", "value", u.id()), "title", "missed " + i, "body", "while away"), admin);
+      assertEquals(202, r.status(), r.toString());
+    }
+    WsClient onA = WsClient.connect(urlA, u.token()).ok();
+    onA.next();
+    onA.send("{\"type\":\"resume\",\"after\":" + lastSeen + "}");
+    assertEquals("missed 0", onA.nextOfType("notification", SHORT).get("title").asText());
+    assertEquals("missed 1", onA.nextOfType("notification", SHORT).get("title").asText());
+    onA.close();
+  }
+}
