@@ -1,0 +1,250 @@
+import dev.vigile.launcher.PayaraProcess;
+import dev.vigile.security.control.Pem;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+
+/** See run.sh. Prints a Markdown table. */
+public class WsFanoutBench {
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static final String ADMIN = "bench@vigile.test";
+  static final String ADMIN_PASSWORD = "a bench admin passphrase";
+
+  /** One connection: when each titled notification arrived. */
+  static final class Client implements WebSocket.Listener {
+    final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+    final CompletableFuture<Void> welcomed = new CompletableFuture<>();
+    volatile CountDownLatch waiting;
+    volatile String awaited;
+    final StringBuilder partial = new StringBuilder();
+    WebSocket socket;
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      long now = System.nanoTime();
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial.setLength(0);
+        if (text.contains("\"type\":\"welcome\"")) {
+          welcomed.complete(null);
+        } else if (text.contains("\"type\":\"notification\"")) {
+          int i = text.indexOf("\"title\":\"") + 9;
+          String title = text.substring(i, text.indexOf('"', i));
+          arrivals.put(title, now);
+          if (title.equals(awaited) && waiting != null) {
+            waiting.countDown();
+          }
+        }
+      }
+      ws.request(1);
+      return null;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int[] counts = Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray();
+    String adminUrl = System.getenv().getOrDefault("BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    String dbUser = System.getenv().getOrDefault("BENCH_DB_USER", "postgres");
+    String dbName = "vigile_bench_ws_" + ProcessHandle.current().pid();
+    try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
+        Statement s = c.createStatement()) {
+      s.execute("create database " + dbName);
+    }
+    String url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + dbName + "$1");
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("VIGILE_DB_URL", url);
+    env.put("VIGILE_DB_USER", dbUser);
+    env.put("VIGILE_DB_PASSWORD", "unused");
+    env.put("VIGILE_ADMIN_EMAIL", ADMIN);
+    env.put("VIGILE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("VIGILE_WS_MAX_CONNECTIONS_PER_USER", "10");
+    env.put("VIGILE_WS_PING_TIMEOUT", "PT30M");
+    env.put("VIGILE_JAVA_MEMORY", "-Xmx1g");
+    Path log = Files.createTempFile("vigile-bench-ws", ".log");
+    PayaraProcess payara =
+        PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, log, List.of());
+    String base = "http://127.0.0.1:" + port;
+    List<String> rows = new ArrayList<>();
+    try {
+      payara.awaitReady(Duration.ofMinutes(3));
+      String admin = login(base);
+      int created = 0;
+      List<String[]> users = new ArrayList<>();
+      for (int n : counts) {
+        users.addAll(seedUsers(url, dbUser, n - created));
+        created = n;
+        rows.add(measure(base, url, dbUser, payara.pid(), users.subList(0, n), admin));
+        admin = login(base);
+      }
+    } finally {
+      payara.close();
+      try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
+          Statement s = c.createStatement()) {
+        s.execute("drop database if exists " + dbName + " with (force)");
+      }
+    }
+    System.out.println();
+    System.out.println("| connections | open all (s) | RSS per connection (KiB) | broadcast: last delivery (ms) | broadcast p50 / p99 (ms) | per-user p50 / p99 (ms) |");
+    System.out.println("|---|---|---|---|---|---|");
+    rows.forEach(System.out::println);
+  }
+
+  static String login(String base) throws Exception {
+    String body = "{\"email\":\"" + ADMIN + "\",\"password\":\"" + ADMIN_PASSWORD + "\"}";
+    HttpResponse<String> r =
+        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/auth/login")).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    String t = r.body();
+    int i = t.indexOf("\"access_token\":\"") + 16;
+    return t.substring(i, t.indexOf('"', i));
+  }
+
+  /** Users straight into the database, with an access token each minted with the server's key. */
+  static List<String[]> seedUsers(String url, String user, int count) throws Exception {
+    List<String[]> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url, user, "");
+        Statement s = c.createStatement()) {
+      ResultSet rs = s.executeQuery(
+          "select kid, private_key from signing_keys where activates_at <= now() order by activates_at desc limit 1");
+      rs.next();
+      String kid = rs.getString(1);
+      PrivateKey key = Pem.decodePrivate(rs.getString(2));
+      String marker = UUID.randomUUID().toString().substring(0, 8);
+      s.execute("insert into users (id, email, password_hash, enabled, created_at, updated_at)"
+          + " select gen_random_uuid(), 'b" + marker + "-' || g || '@bench.test', 'not-a-hash', true, now(), now()"
+          + " from generate_series(1, " + count + ") g");
+      s.execute("insert into user_roles select id, 'USER' from users where email like 'b" + marker + "-%'");
+      rs = s.executeQuery("select id, email from users where email like 'b" + marker + "-%'");
+      while (rs.next()) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer("vigile");
+        claims.setSubject(rs.getString(1));
+        claims.setClaim("upn", rs.getString(2));
+        claims.setStringListClaim("groups", List.of("USER"));
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(60);
+        claims.setJwtId(UUID.randomUUID().toString());
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", "JWT");
+        jws.setKeyIdHeaderValue(kid);
+        jws.setKey(key);
+        out.add(new String[] {rs.getString(1), jws.getCompactSerialization()});
+      }
+    }
+    return out;
+  }
+
+  static long rssKib(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  static String measure(String base, String url, String dbUser, long pid, List<String[]> users, String admin) throws Exception {
+    int n = users.size();
+    Thread.sleep(2000);
+    long rssBefore = rssKib(pid);
+    List<Client> clients = new ArrayList<>();
+    Semaphore inFlight = new Semaphore(200);
+    long openStart = System.nanoTime();
+    for (String[] u : users) {
+      Client c = new Client();
+      clients.add(c);
+      inFlight.acquire();
+      HTTP.newWebSocketBuilder()
+          .subprotocols("vigile.v1", "bearer." + u[1])
+          .buildAsync(URI.create(base.replace("http", "ws") + "/ws"), c)
+          .whenComplete((ws, e) -> {
+            c.socket = ws;
+            if (e != null) {
+              c.welcomed.completeExceptionally(e);
+            }
+          });
+      c.welcomed.whenComplete((v, e) -> inFlight.release());
+    }
+    CompletableFuture.allOf(clients.stream().map(c -> c.welcomed).toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+    double openSeconds = (System.nanoTime() - openStart) / 1e9;
+    Thread.sleep(3000);
+    long rssAfter = rssKib(pid);
+
+    String title = "broadcast-" + n;
+    CountDownLatch all = new CountDownLatch(n);
+    clients.forEach(c -> { c.awaited = title; c.waiting = all; });
+    long t0 = System.nanoTime();
+    post(base, admin, "{\"audience\":{\"type\":\"all\"},\"title\":\"" + title + "\",\"body\":\"fan-out\"}");
+    if (!all.await(5, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("broadcast not delivered to all " + n);
+    }
+    long[] lat = clients.stream().mapToLong(c -> c.arrivals.get(title) - t0).sorted().toArray();
+
+    int samples = Math.min(200, n);
+    long[] per = new long[samples];
+    for (int i = 0; i < samples; i++) {
+      Client c = clients.get(i * (n / samples));
+      String[] u = users.get(i * (n / samples));
+      String t = "direct-" + n + "-" + i;
+      CountDownLatch one = new CountDownLatch(1);
+      c.awaited = t;
+      c.waiting = one;
+      long s = System.nanoTime();
+      post(base, admin, "{\"audience\":{\"type\":\"user\",\"value\":\"" + u[0] + "\"},\"title\":\"" + t + "\",\"body\":\"direct\"}");
+      one.await(30, TimeUnit.SECONDS);
+      per[i] = c.arrivals.get(t) - s;
+    }
+    Arrays.sort(per);
+    for (Client c : clients) {
+      if (c.socket != null) {
+        c.socket.abort();
+      }
+    }
+    return String.format("| %,d | %.1f | %.0f | %.0f | %.0f / %.0f | %.1f / %.1f |",
+        n, openSeconds, (rssAfter - rssBefore) / (double) n, lat[n - 1] / 1e6, lat[n / 2] / 1e6, lat[(int) (n * 0.99)] / 1e6,
+        per[samples / 2] / 1e6, per[(int) (samples * 0.99)] / 1e6);
+  }
+
+  static void post(String base, String token, String json) throws Exception {
+    HttpResponse<String> r = HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + "/api/admin/notifications"))
+            .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 202) {
+      throw new IllegalStateException("send failed: " + r.statusCode() + " " + r.body());
+    }
+  }
+}

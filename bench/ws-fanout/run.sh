@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# WebSocket fan-out on one Vigile instance: opens N connections (one user each), sends a broadcast
+# and per-user notifications, reports time to the last delivery, p50/p99 latency and memory per
+# connection. Client and server share this machine.
+#   bench/ws-fanout/run.sh [N,N,...]      (default 1000,5000,10000)
+# Needs a PostgreSQL where it may create a database (BENCH_DB_URL, default the local one as postgres).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ -f target/vigile.war ] || ./mvnw -q -B -DskipTests package
+./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-ws.cp >/dev/null
+./mvnw -q -B compile >/dev/null
+exec java -Xmx1g -cp "target/classes:$(cat target/bench-ws.cp)" bench/ws-fanout/WsFanoutBench.java "${1:-1000,5000,10000}"
