@@ -114,8 +114,8 @@ public class WsFanoutBench {
       }
     }
     System.out.println();
-    System.out.println("| connections | open all (s) | RSS per connection (KiB) | broadcast: last delivery (ms) | broadcast p50 / p99 (ms) | per-user p50 / p99 (ms) |");
-    System.out.println("|---|---|---|---|---|---|");
+    System.out.println("| connections | open all (s) | heap per connection (KiB, after GC) | RSS growth per connection (KiB) | broadcast: last delivery (ms) | broadcast p50 / p99 (ms) | per-user p50 / p99 (ms) |");
+    System.out.println("|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
   }
 
@@ -175,9 +175,21 @@ public class WsFanoutBench {
     return -1;
   }
 
+  /** Heap in use after a full collection, in KiB (jcmd from this JDK). */
+  static long heapAfterGcKib(long pid) throws Exception {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor();
+    Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
   static String measure(String base, String url, String dbUser, long pid, List<String[]> users, String admin) throws Exception {
     int n = users.size();
     Thread.sleep(2000);
+    long heapBefore = heapAfterGcKib(pid);
     long rssBefore = rssKib(pid);
     List<Client> clients = new ArrayList<>();
     Semaphore inFlight = new Semaphore(200);
@@ -200,6 +212,7 @@ public class WsFanoutBench {
     CompletableFuture.allOf(clients.stream().map(c -> c.welcomed).toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
     double openSeconds = (System.nanoTime() - openStart) / 1e9;
     Thread.sleep(3000);
+    long heapAfter = heapAfterGcKib(pid);
     long rssAfter = rssKib(pid);
 
     String title = "broadcast-" + n;
@@ -232,8 +245,8 @@ public class WsFanoutBench {
         c.socket.abort();
       }
     }
-    return String.format("| %,d | %.1f | %.0f | %.0f | %.0f / %.0f | %.1f / %.1f |",
-        n, openSeconds, (rssAfter - rssBefore) / (double) n, lat[n - 1] / 1e6, lat[n / 2] / 1e6, lat[(int) (n * 0.99)] / 1e6,
+    return String.format("| %,d | %.1f | %.1f | %.0f | %.0f | %.0f / %.0f | %.1f / %.1f |",
+        n, openSeconds, (heapAfter - heapBefore) / (double) n, (rssAfter - rssBefore) / (double) n, lat[n - 1] / 1e6, lat[n / 2] / 1e6, lat[(int) (n * 0.99)] / 1e6,
         per[samples / 2] / 1e6, per[(int) (samples * 0.99)] / 1e6);
   }
 
