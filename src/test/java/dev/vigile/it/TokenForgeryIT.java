@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -40,18 +38,14 @@ class TokenForgeryIT {
   @BeforeEach
   void loadServerKey() throws Exception {
     user = api.newUser();
-    try (Connection c = server.db();
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    "select kid, private_key, public_key from signing_keys"
-                        + " where activates_at <= now() order by activates_at desc limit 1")) {
-      assertTrue(rs.next());
-      kid = rs.getString(1);
-      key = Pem.decodePrivate(rs.getString(2));
-      publicKey = (RSAPublicKey) Pem.decodePublic(rs.getString(3));
-    }
+    Tokens.ServerKey serverKey = Tokens.serverKey(server);
+    serverKeyRef = serverKey;
+    kid = serverKey.kid();
+    key = serverKey.key();
+    publicKey = (RSAPublicKey) serverKey.publicKey();
   }
+
+  Tokens.ServerKey serverKeyRef;
 
   JwtClaims claims() {
     JwtClaims c = new JwtClaims();
@@ -66,14 +60,7 @@ class TokenForgeryIT {
   }
 
   String sign(JwtClaims claims, Consumer<JsonWebSignature> tweak) throws Exception {
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-    jws.setHeader("typ", "JWT");
-    jws.setKeyIdHeaderValue(kid);
-    jws.setKey(key);
-    tweak.accept(jws);
-    return jws.getCompactSerialization();
+    return Tokens.sign(serverKeyRef, claims, tweak);
   }
 
   void assertRefused(String token, String why) {

@@ -2,10 +2,12 @@ package dev.vigile.it;
 
 import dev.vigile.security.control.Pem;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -15,20 +17,37 @@ import org.jose4j.jwt.NumericDate;
 final class Tokens {
   private Tokens() {}
 
-  /** A token for this user that expires in {@code seconds} (negative: already expired). */
-  static String mint(TestServer server, String userId, String email, long seconds) throws Exception {
-    String kid;
-    PrivateKey key;
+  /** The key the server signs with now. */
+  record ServerKey(String kid, PrivateKey key, PublicKey publicKey) {}
+
+  static ServerKey serverKey(TestServer server) throws Exception {
     try (Connection c = server.db();
         ResultSet rs =
             c.createStatement()
                 .executeQuery(
-                    "select kid, private_key from signing_keys where activates_at <= now()"
+                    "select kid, private_key, public_key from signing_keys where activates_at <= now()"
                         + " order by activates_at desc limit 1")) {
-      rs.next();
-      kid = rs.getString(1);
-      key = Pem.decodePrivate(rs.getString(2));
+      if (!rs.next()) {
+        throw new AssertionError("the server has no signing key");
+      }
+      return new ServerKey(rs.getString(1), Pem.decodePrivate(rs.getString(2)), Pem.decodePublic(rs.getString(3)));
     }
+  }
+
+  /** Signs the claims as the server would (RS256, typ JWT, its kid), then lets a test tamper. */
+  static String sign(ServerKey key, JwtClaims claims, Consumer<JsonWebSignature> tweak) throws Exception {
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+    jws.setHeader("typ", "JWT");
+    jws.setKeyIdHeaderValue(key.kid());
+    jws.setKey(key.key());
+    tweak.accept(jws);
+    return jws.getCompactSerialization();
+  }
+
+  /** A token for this user that expires in {@code seconds} (negative: already expired). */
+  static String mint(TestServer server, String userId, String email, long seconds) throws Exception {
     JwtClaims claims = new JwtClaims();
     claims.setIssuer("vigile");
     claims.setSubject(userId);
@@ -38,12 +57,6 @@ final class Tokens {
     claims.setIssuedAt(NumericDate.fromSeconds(now + Math.min(0, seconds) - 1));
     claims.setExpirationTime(NumericDate.fromSeconds(now + seconds));
     claims.setJwtId(UUID.randomUUID().toString());
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-    jws.setHeader("typ", "JWT");
-    jws.setKeyIdHeaderValue(kid);
-    jws.setKey(key);
-    return jws.getCompactSerialization();
+    return sign(serverKey(server), claims, j -> {});
   }
 }
