@@ -9,9 +9,35 @@ public final class RoleRequests {
   private RoleRequests() {}
 
   /** {@code POST /api/admin/roles}. */
-  public record Create(
-      @NotNull String name, @Size(max = 255) String description, @NotNull @Size(max = 64) List<String> permissions) {}
+  public static final class Create {
+    @NotNull public String name;
+    @Size(max = 255) public String description;
+    @NotNull @Size(max = 64) public List<String> permissions;
+
+    public String name() {
+      return name;
+    }
+
+    public String description() {
+      return description;
+    }
+
+    public List<String> permissions() {
+      return permissions;
+    }
+  }
 
   /** {@code PUT /api/admin/roles/{name}}: the role's new description and permissions. */
-  public record Update(@Size(max = 255) String description, @NotNull @Size(max = 64) List<String> permissions) {}
+  public static final class Update {
+    @Size(max = 255) public String description;
+    @NotNull @Size(max = 64) public List<String> permissions;
+
+    public String description() {
+      return description;
+    }
+
+    public List<String> permissions() {
+      return permissions;
+    }
+  }
 }

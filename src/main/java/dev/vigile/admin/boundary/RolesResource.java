@@ -7,8 +7,6 @@ import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,6 +27,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @DenyAll
 @Produces(MediaType.APPLICATION_JSON)
 public class RolesResource {
+  @Inject dev.vigile.common.web.Bodies bodies;
   @Inject RoleService roles;
   @Inject JsonWebToken jwt;
 
@@ -59,7 +58,8 @@ public class RolesResource {
   @Path("/roles")
   @RolesAllowed(Permissions.ROLES_WRITE)
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response create(@Valid @NotNull RoleRequests.Create body) {
+  public Response create(RoleRequests.Create body) {
+    bodies.check(body);
     RoleResponse role =
         RoleResponse.from(roles.create(CurrentCaller.of(jwt), body.name(), blankToNull(body.description()), body.permissions()));
     return Response.created(URI.create("/api/admin/roles/" + role.name())).entity(role).build();
@@ -74,7 +74,8 @@ public class RolesResource {
   @Path("/roles/{name}")
   @RolesAllowed(Permissions.ROLES_WRITE)
   @Consumes(MediaType.APPLICATION_JSON)
-  public RoleResponse update(@PathParam("name") String name, @Valid @NotNull RoleRequests.Update body) {
+  public RoleResponse update(@PathParam("name") String name, RoleRequests.Update body) {
+    bodies.check(body);
     return RoleResponse.from(
         roles.update(CurrentCaller.of(jwt), name, blankToNull(body.description()), body.permissions()));
   }

@@ -10,8 +10,6 @@ import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -26,6 +24,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @DenyAll
 @Produces(MediaType.APPLICATION_JSON)
 public class UserRolesResource {
+  @Inject dev.vigile.common.web.Bodies bodies;
   @Inject UserService.Changes changes;
   @Inject JsonWebToken jwt;
 
@@ -38,7 +37,8 @@ public class UserRolesResource {
   @PUT
   @RolesAllowed(Permissions.ROLES_ASSIGN)
   @Consumes(MediaType.APPLICATION_JSON)
-  public UserResponse assign(@PathParam("id") String id, @Valid @NotNull UserRequests.Roles body) {
+  public UserResponse assign(@PathParam("id") String id, UserRequests.Roles body) {
+    bodies.check(body);
     return UserResponse.from(
         changes.setRoles(CurrentCaller.of(jwt), UsersResource.userId(id), body.roles()));
   }

@@ -8,12 +8,44 @@ public final class AuthRequests {
   private AuthRequests() {}
 
   /** {@code POST /api/auth/register}. Email and password rules are checked by the service. */
-  public record Register(
-      @NotNull String email, @NotNull String password, @Size(max = 100) String displayName) {}
+  public static final class Register {
+    @NotNull public String email;
+    @NotNull public String password;
+    @Size(max = 100) public String displayName;
+
+    public String email() {
+      return email;
+    }
+
+    public String password() {
+      return password;
+    }
+
+    public String displayName() {
+      return displayName;
+    }
+  }
 
   /** {@code POST /api/auth/login}. */
-  public record Login(@NotNull @Size(max = 320) String email, @NotNull @Size(max = 1024) String password) {}
+  public static final class Login {
+    @NotNull @Size(max = 320) public String email;
+    @NotNull @Size(max = 1024) public String password;
+
+    public String email() {
+      return email;
+    }
+
+    public String password() {
+      return password;
+    }
+  }
 
   /** {@code POST /api/auth/refresh} and {@code POST /api/auth/logout}. */
-  public record Refresh(@NotNull @Size(max = 512) String refreshToken) {}
+  public static final class Refresh {
+    @NotNull @Size(max = 512) public String refreshToken;
+
+    public String refreshToken() {
+      return refreshToken;
+    }
+  }
 }

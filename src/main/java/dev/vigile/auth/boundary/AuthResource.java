@@ -11,8 +11,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,6 +28,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
+  @Inject dev.vigile.common.web.Bodies bodies;
   @Inject AuthService auth;
   @Inject SessionService sessions;
   @Inject ClientInfoResolver clients;
@@ -43,7 +42,8 @@ public class AuthResource {
   @POST
   @Path("/register")
   @PermitAll
-  public Response register(@Valid @NotNull AuthRequests.Register body) {
+  public Response register(AuthRequests.Register body) {
+    bodies.check(body);
     AuthService.Tokens t = auth.register(body.email(), body.password(), body.displayName(), clients.of(request));
     return tokenResponse(Response.created(URI.create("/api/users/" + t.user().id())), t);
   }
@@ -55,7 +55,8 @@ public class AuthResource {
   @POST
   @Path("/login")
   @PermitAll
-  public Response login(@Valid @NotNull AuthRequests.Login body) {
+  public Response login(AuthRequests.Login body) {
+    bodies.check(body);
     return tokenResponse(Response.ok(), auth.login(body.email(), body.password(), clients.of(request)));
   }
 
@@ -66,7 +67,8 @@ public class AuthResource {
   @POST
   @Path("/refresh")
   @PermitAll
-  public Response refresh(@Valid @NotNull AuthRequests.Refresh body) {
+  public Response refresh(AuthRequests.Refresh body) {
+    bodies.check(body);
     return tokenResponse(Response.ok(), auth.refresh(body.refreshToken(), clients.of(request)));
   }
 
@@ -74,7 +76,8 @@ public class AuthResource {
   @POST
   @Path("/logout")
   @PermitAll
-  public Response logout(@Valid @NotNull AuthRequests.Refresh body) {
+  public Response logout(AuthRequests.Refresh body) {
+    bodies.check(body);
     sessions.logout(body.refreshToken());
     return Response.noContent().build();
   }

@@ -35,18 +35,47 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @DenyAll
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminNotificationsResource {
+  @Inject dev.vigile.common.web.Bodies bodies;
   @Inject Sender sender;
   @Inject JsonWebToken jwt;
 
   /** Who receives it. */
-  public record AudienceBody(@NotNull String type, String value) {}
+  public static final class AudienceBody {
+    @NotNull public String type;
+    public String value;
+
+    public String type() {
+      return type;
+    }
+
+    public String value() {
+      return value;
+    }
+  }
 
   /** {@code POST /api/admin/notifications}. */
-  public record Send(
-      @NotNull @Valid AudienceBody audience,
-      @NotNull @Size(min = 1, max = 200) String title,
-      @NotNull @Size(max = 4000) String body,
-      JsonObject data) {}
+  public static final class Send {
+    @NotNull @Valid public AudienceBody audience;
+    @NotNull @Size(min = 1, max = 200) public String title;
+    @NotNull @Size(max = 4000) public String body;
+    public JsonObject data;
+
+    public AudienceBody audience() {
+      return audience;
+    }
+
+    public String title() {
+      return title;
+    }
+
+    public String body() {
+      return body;
+    }
+
+    public JsonObject data() {
+      return data;
+    }
+  }
 
   /**
    * {@code POST /api/admin/notifications} : 202 {@code {id, recipients}}: stored in every
@@ -57,7 +86,8 @@ public class AdminNotificationsResource {
   @POST
   @RolesAllowed(Permissions.NOTIFICATIONS_SEND)
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response send(@Valid @NotNull Send body) {
+  public Response send(Send body) {
+    bodies.check(body);
     NotificationService.Sent sent = sender.send(CurrentCaller.of(jwt), body);
     return Response.accepted(Map.of("id", sent.messageId(), "recipients", sent.recipients())).build();
   }

@@ -9,17 +9,54 @@ public final class UserRequests {
   private UserRequests() {}
 
   /** {@code PUT /api/users/me/password}. */
-  public record PasswordChange(
-      @NotNull @Size(max = 1024) String currentPassword, @NotNull String newPassword) {}
+  public static final class PasswordChange {
+    @NotNull @Size(max = 1024) public String currentPassword;
+    @NotNull public String newPassword;
+
+    public String currentPassword() {
+      return currentPassword;
+    }
+
+    public String newPassword() {
+      return newPassword;
+    }
+  }
 
   /** {@code POST /api/users}. Email, password and name rules are checked by the service. */
-  public record Create(
-      @NotNull String email,
-      @NotNull String password,
-      String displayName,
-      @Size(max = 32) List<String> roles,
-      Boolean enabled) {}
+  public static final class Create {
+    @NotNull public String email;
+    @NotNull public String password;
+    public String displayName;
+    @Size(max = 32) public List<String> roles;
+    public Boolean enabled;
+
+    public String email() {
+      return email;
+    }
+
+    public String password() {
+      return password;
+    }
+
+    public String displayName() {
+      return displayName;
+    }
+
+    public List<String> roles() {
+      return roles;
+    }
+
+    public Boolean enabled() {
+      return enabled;
+    }
+  }
 
   /** {@code PUT /api/admin/users/{id}/roles}. */
-  public record Roles(@NotNull @Size(max = 32) List<String> roles) {}
+  public static final class Roles {
+    @NotNull @Size(max = 32) public List<String> roles;
+
+    public List<String> roles() {
+      return roles;
+    }
+  }
 }

@@ -11,8 +11,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -33,6 +31,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class UsersMeResource {
   static final Set<String> PROFILE_FIELDS = Set.of("displayName");
 
+  @Inject dev.vigile.common.web.Bodies bodies;
   @Inject JsonWebToken jwt;
   @Inject UserService users;
   @Inject UserService.Changes changes;
@@ -54,7 +53,8 @@ public class UsersMeResource {
   @PATCH
   @RolesAllowed(Permissions.SIGNED_IN)
   @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-  public UserResponse update(@NotNull JsonValue body) {
+  public UserResponse update(JsonValue body) {
+    bodies.check(body);
     return UserResponse.from(
         changes.updateProfile(CurrentCaller.of(jwt), PatchBody.of(body, PROFILE_FIELDS)));
   }
@@ -69,7 +69,8 @@ public class UsersMeResource {
   @Path("/password")
   @RolesAllowed(Permissions.SIGNED_IN)
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response changePassword(@Valid @NotNull UserRequests.PasswordChange body) {
+  public Response changePassword(UserRequests.PasswordChange body) {
+    bodies.check(body);
     users.changePassword(
         CurrentCaller.of(jwt), body.currentPassword(), body.newPassword(), clients.of(request));
     return Response.noContent().build();

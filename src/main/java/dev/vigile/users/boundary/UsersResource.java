@@ -13,8 +13,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -41,6 +39,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class UsersResource {
   static final Set<String> ADMIN_FIELDS = Set.of("displayName", "enabled");
 
+  @Inject dev.vigile.common.web.Bodies bodies;
   @Inject JsonWebToken jwt;
   @Inject UserService users;
   @Inject UserService.Changes changes;
@@ -91,7 +90,8 @@ public class UsersResource {
   @POST
   @RolesAllowed(Permissions.USERS_WRITE)
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response create(@Valid @NotNull UserRequests.Create body) {
+  public Response create(UserRequests.Create body) {
+    bodies.check(body);
     UserResponse user =
         UserResponse.from(
             users.create(
@@ -111,7 +111,8 @@ public class UsersResource {
   @Path("/{id}")
   @RolesAllowed(Permissions.USERS_WRITE)
   @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-  public UserResponse update(@PathParam("id") String id, @NotNull JsonValue body) {
+  public UserResponse update(@PathParam("id") String id, JsonValue body) {
+    bodies.check(body);
     return UserResponse.from(
         changes.update(CurrentCaller.of(jwt), userId(id), PatchBody.of(body, ADMIN_FIELDS)));
   }
