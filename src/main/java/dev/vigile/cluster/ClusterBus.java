@@ -90,6 +90,15 @@ public class ClusterBus {
     }
   }
 
+  /** Whether this instance is connected to a running data grid. */
+  public boolean gridRunning() {
+    try {
+      return grid != null && grid.getLifecycleService().isRunning();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Members of the cluster, this one included. */
   public int members() {
     try {

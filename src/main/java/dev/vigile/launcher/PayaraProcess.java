@@ -127,6 +127,9 @@ public final class PayaraProcess implements AutoCloseable {
     cmd.addAll(extraArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
+    if (cluster != null) {
+      pb.environment().put("VIGILE_CLUSTER_NAME", cluster.name());
+    }
     if (log == null) {
       pb.inheritIO();
     } else {

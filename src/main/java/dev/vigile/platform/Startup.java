@@ -35,7 +35,12 @@ public class Startup {
 
   private ScheduledFuture<?> keyRefresh;
 
+  @Inject
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "vigile.log.format", defaultValue = "plain")
+  String logFormat;
+
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+    dev.vigile.platform.observability.LogFormat.apply(logFormat);
     SigningKeyService.ensureLoaded();
     adminBootstrap.ensureFirstAdmin();
     // Subscribe to cluster events and start the WebSocket sweeper now, not at first use: an

@@ -129,6 +129,22 @@ final class Connection {
     closeNow(code, reason);
   }
 
+  /** Closes on this thread: at shutdown, when executors no longer take work. */
+  void closeInline(int code, String reason) {
+    synchronized (this) {
+      closed = true;
+      queue.clear();
+    }
+    onClose.accept(code);
+    try {
+      if (session.isOpen()) {
+        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // the peer is gone already
+    }
+  }
+
   private void closeNow(int code, String reason) {
     onClose.accept(code);
     closer.execute(

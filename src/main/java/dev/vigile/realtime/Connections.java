@@ -84,13 +84,25 @@ public class Connections {
   @PostConstruct
   void init() {
     sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    try {
+      metrics.gauge("vigile.ws.connections", this, Connections::localCount);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "gauge not registered", e);
+    }
   }
 
+  /**
+   * Shutdown: every client is told to reconnect (1012, service restart), to another instance or
+   * to this one once it is back, and to {@code resume} what it missed.
+   */
   @PreDestroy
   void stop() {
     if (sweeper != null) {
       sweeper.cancel(false);
     }
+    List<Connection> all = new ArrayList<>();
+    byUser.values().forEach(all::addAll);
+    all.forEach(c -> c.closeInline(Protocol.SERVICE_RESTART, "server restarting; reconnect and resume"));
     IMap<String, Long> counts = bus.counters(COUNTS);
     if (counts != null) {
       try {

@@ -15,6 +15,8 @@ final class Protocol {
   static final int SLOW_CONSUMER = 4008;
   static final int REAUTHENTICATE = 4011;
   static final int NO_PING = 4012;
+  /** RFC 6455 registry: the server is restarting; the client should reconnect. */
+  static final int SERVICE_RESTART = 1012;
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
   private Protocol() {}

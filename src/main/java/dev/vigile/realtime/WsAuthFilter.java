@@ -69,6 +69,7 @@ public class WsAuthFilter extends HttpFilter {
       return;
     }
     WsCaller caller = new WsCaller(valid.caller(), valid.expiresAt());
+    req.setAttribute(dev.vigile.platform.observability.RequestLogFilter.USER_ATTRIBUTE, caller.getName());
     chain.doFilter(
         new HttpServletRequestWrapper(req) {
           @Override

@@ -164,4 +164,15 @@ class ClusterIT {
     assertEquals("missed 1", onA.nextOfType("notification", SHORT).get("title").asText());
     onA.close();
   }
+
+  @Test
+  @Order(6)
+  void aGracefulShutdownTellsClientsToReconnect() throws Exception {
+    String admin = apiA.adminToken();
+    Api.Account u = apiA.account(admin);
+    WsClient onA = WsClient.connect(urlA, u.token()).ok();
+    onA.next();
+    a.close();
+    assertEquals(1012, onA.awaitClose(Duration.ofSeconds(30)), "service restart: reconnect");
+  }
 }

@@ -28,6 +28,7 @@ public final class TestServer {
   private static TestServer instance;
 
   private final String baseUrl;
+  private Path log;
   private final String jdbcUrl;
   private final String dbUser;
   private final String dbPassword;
@@ -48,6 +49,11 @@ public final class TestServer {
       }
     }
     return instance;
+  }
+
+  /** Payara's output for this server. */
+  public Path log() {
+    return log;
   }
 
   public String url(String path) {
@@ -138,6 +144,8 @@ public final class TestServer {
     } catch (IOException e) {
       throw new IOException(e.getMessage() + "; see " + log.toAbsolutePath(), e);
     }
-    return new TestServer("http://127.0.0.1:" + port, db.jdbcUrl(), db.user(), db.password());
+    TestServer server = new TestServer("http://127.0.0.1:" + port, db.jdbcUrl(), db.user(), db.password());
+    server.log = log;
+    return server;
   }
 }

@@ -37,6 +37,7 @@ public class AuthService {
   @Inject Clock clock;
   @Inject AuthTransactions tx;
   @Inject AuditLog audit;
+  @Inject dev.vigile.platform.observability.VigileMetrics metrics;
 
   /** What the token endpoints return: both tokens and the user. */
   public record Tokens(
@@ -69,6 +70,7 @@ public class AuthService {
     String email = Emails.lookupKey(rawEmail);
     long wait = throttle.tryAttempt(email, client.ip());
     if (wait > 0) {
+      metrics.throttled();
       throw ApplicationException.tooManyRequests(wait);
     }
     User user = users.findByEmail(email).orElse(null);
@@ -81,19 +83,24 @@ public class AuthService {
               .actor(user == null ? null : user.id(), email)
               .target("user", user == null ? null : user.id())
               .detail("reason", reason));
+      metrics.loginFailed();
       throw invalidCredentials();
     }
     throttle.succeeded(email, client.ip());
     String newHash = v.needsRehash() ? hasher.hash(password) : null;
-    return tx.login(user.id(), newHash, client);
+    Tokens tokens = tx.login(user.id(), newHash, client);
+    metrics.loginSucceeded();
+    return tokens;
   }
 
   public Tokens refresh(String refreshToken, ClientInfo client) {
     SessionService.Refreshed outcome = sessions.refresh(refreshToken, client);
     if (outcome instanceof SessionService.Rotated r) {
+      metrics.refreshed();
       return issue(r.user(), r.session(), r.refreshToken(), r.refreshExpiresIn());
     }
     if (outcome instanceof SessionService.Reused reused) {
+      metrics.refreshReused();
       // The family was revoked in its own, committed transaction; record it in another.
       audit.recordAlone(
           AuditEntry.failure(AuditActions.AUTH_REFRESH_REUSE)

@@ -50,6 +50,7 @@ public class NotificationService {
   @Inject AuditLog audit;
   @Inject ClusterBus bus;
   @Inject Event<Stored> stored;
+  @Inject dev.vigile.platform.observability.VigileMetrics metrics;
 
   /** Fired when a notification is stored; announced once its transaction commits. */
   public record Stored(long messageId) {}
@@ -114,6 +115,7 @@ public class NotificationService {
             .detail("audienceValue", audience.value())
             .detail("recipients", recipients));
     stored.fire(new Stored(messageId));
+    metrics.notificationsSent(recipients);
     return new Sent(messageId, recipients);
   }
 

@@ -30,6 +30,9 @@ public class RevocationFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext context) {
+    if (context.getSecurityContext().getUserPrincipal() instanceof JsonWebToken jwt) {
+      request.setAttribute(dev.vigile.platform.observability.RequestLogFilter.USER_ATTRIBUTE, jwt.getSubject());
+    }
     if (refused(revocation, context.getSecurityContext().getUserPrincipal())) {
       context.abortWith(ProblemResponses.of(revoked(), request));
     }

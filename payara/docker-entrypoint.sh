@@ -1,0 +1,29 @@
+#!/bin/sh
+# Starts Payara Micro with Vigile inside the container, the way the launcher does outside it:
+# VIGILE_CLUSTER_NAME / _INTERFACE / _PORT / _MEMBERS become the data-grid flags.
+# "healthcheck" asks /health/ready instead (used by the image's HEALTHCHECK).
+set -eu
+PORT="${VIGILE_PORT:-8080}"
+
+if [ "${1:-}" = "healthcheck" ]; then
+  exec java /opt/vigile/payara/HealthProbe.java "http://127.0.0.1:${PORT}/health/ready"
+fi
+
+set -- --deploy /opt/vigile/vigile.war --contextroot / --port "$PORT" \
+  --disablephonehome --nohostaware \
+  --prebootcommandfile /opt/vigile/payara/pre-boot-commands.asadmin \
+  --postbootcommandfile /opt/vigile/payara/post-boot-commands.asadmin \
+  --logproperties /opt/vigile/payara/logging.properties
+
+JAVA_OPTS="${VIGILE_JAVA_MEMORY:--Xmx512m} -Djava.util.logging.config.file=/opt/vigile/payara/logging.properties"
+if [ -n "${VIGILE_CLUSTER_NAME:-}" ]; then
+  IFACE="${VIGILE_CLUSTER_INTERFACE:-$(hostname -i | awk '{print $1}')}"
+  GRID_PORT="${VIGILE_CLUSTER_PORT:-6900}"
+  set -- "$@" --clusterName "$VIGILE_CLUSTER_NAME" --interfaces "$IFACE" --startPort "$GRID_PORT" \
+    --clusterMode "tcpip:${VIGILE_CLUSTER_MEMBERS:-$IFACE:$GRID_PORT}"
+  JAVA_OPTS="$JAVA_OPTS -Dhazelcast.socket.bind.any=false"
+else
+  set -- "$@" --nocluster
+fi
+# shellcheck disable=SC2086
+exec java $JAVA_OPTS -jar /opt/payara/payara-micro.jar "$@"

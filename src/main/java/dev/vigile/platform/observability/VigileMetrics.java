@@ -1,0 +1,67 @@
+package dev.vigile.platform.observability;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * Vigile's application metrics (MicroProfile Metrics, at {@code /metrics?scope=application} in
+ * Prometheus format). A metric that cannot be recorded never fails the request.
+ */
+@ApplicationScoped
+public class VigileMetrics {
+  private static final Logger LOG = Logger.getLogger(VigileMetrics.class.getName());
+
+  @Inject MetricRegistry registry;
+
+  public void loginSucceeded() {
+    count("vigile.logins", new Tag("outcome", "succeeded"));
+  }
+
+  public void loginFailed() {
+    count("vigile.logins", new Tag("outcome", "failed"));
+  }
+
+  public void throttled() {
+    count("vigile.throttled");
+  }
+
+  public void refreshed() {
+    count("vigile.refreshes");
+  }
+
+  public void refreshReused() {
+    count("vigile.refresh.reuse");
+  }
+
+  public void notificationsSent(int recipients) {
+    count("vigile.notifications.sent");
+    try {
+      registry.counter("vigile.notifications.recipients").inc(recipients);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "metric not counted", e);
+    }
+  }
+
+  /** Time spent answering a REST request, by route and status class. */
+  public void request(String route, int status, Duration took) {
+    try {
+      registry.timer("vigile.http.requests", new Tag("route", route), new Tag("status", (status / 100) + "xx"))
+          .update(took);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "metric not recorded", e);
+    }
+  }
+
+  private void count(String name, Tag... tags) {
+    try {
+      registry.counter(name, tags).inc();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "metric not counted", e);
+    }
+  }
+}
