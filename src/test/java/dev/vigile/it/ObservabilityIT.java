@@ -69,7 +69,7 @@ class ObservabilityIT {
     assertEquals(throttled + 1, metric(api, "vigile_throttled_total", null), "the fourth try");
     assertEquals(refreshes + 1, metric(api, "vigile_refreshes_total", null));
     assertEquals(reuse + 1, metric(api, "vigile_refresh_reuse_total", null));
-    assertEquals(sent + 1, metric(api, "vigile_notifications_sent_total", null));
+    assertEquals(sent + 2, metric(api, "vigile_notifications_sent_total", null), "the reuse warning and the admin's");
     assertTrue(metric(api, "vigile_http_requests_seconds_count", "route=\"POST /api/auth/login\"") >= 6);
     String all = api.get("/metrics?scope=application", null).body();
     assertTrue(all.contains("vigile_ws_connections"), "the connection gauge is published");
