@@ -18,6 +18,21 @@ public class SecurityHeadersFilter extends HttpFilter {
   public static final String REQUEST_ID_ATTRIBUTE = "vigile.requestId";
   private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{8,64}");
 
+  /** API answers load nothing; the two web pages load only their own files. */
+  static String contentSecurityPolicy(String path) {
+    if (path.startsWith("/admin/")) {
+      return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self';"
+          + " frame-ancestors 'none'";
+    }
+    if (path.startsWith("/docs/") || path.startsWith("/webjars/swagger-ui/")) {
+      // Swagger UI sets inline styles; no inline script is allowed.
+      return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+          + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    }
+    return "default-src 'none'; frame-ancestors 'none'";
+  }
+
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
@@ -30,7 +45,7 @@ public class SecurityHeadersFilter extends HttpFilter {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Referrer-Policy", "no-referrer");
-    res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy(req.getRequestURI()));
     res.setHeader("Cache-Control", "no-store");
     chain.doFilter(req, res);
   }

@@ -1,0 +1,67 @@
+package dev.vigile.platform.openapi;
+
+import dev.vigile.security.Permissions;
+import java.util.List;
+
+/**
+ * What the OpenAPI document says about each route beyond what the code shows: a summary, who may
+ * call it, its success status, the problems it can answer and an example body. One table, kept
+ * next to the contract; {@code OpenApiIT} checks it against the served document.
+ */
+final class ApiCatalog {
+  static final String PUBLIC = "public";
+
+  record Entry(String method, String path, String tag, String summary, String access, int success, List<Integer> errors, String example) {}
+
+  private static Entry e(String method, String path, String tag, String summary, String access, int success, List<Integer> errors, String example) {
+    return new Entry(method, path, tag, summary, access, success, errors, example);
+  }
+
+  static final List<Entry> ENTRIES =
+      List.of(
+          e("POST", "/api/auth/register", "auth", "Create an account and sign in", PUBLIC, 201, List.of(400, 409, 413, 415),
+              "{\"email\":\"ada@example.com\",\"password\":\"a long passphrase of yours\",\"displayName\":\"Ada\"}"),
+          e("POST", "/api/auth/login", "auth", "Sign in with email and password", PUBLIC, 200, List.of(400, 401, 429),
+              "{\"email\":\"ada@example.com\",\"password\":\"a long passphrase of yours\"}"),
+          e("POST", "/api/auth/refresh", "auth", "Exchange a refresh token for new tokens (rotation)", PUBLIC, 200, List.of(400, 401),
+              "{\"refreshToken\":\"<refresh token>\"}"),
+          e("POST", "/api/auth/logout", "auth", "Revoke a refresh token's session", PUBLIC, 204, List.of(400),
+              "{\"refreshToken\":\"<refresh token>\"}"),
+          e("POST", "/api/auth/logout-all", "auth", "Revoke every session of the caller", Permissions.SIGNED_IN, 204, List.of(), null),
+          e("GET", "/api/auth/sessions", "auth", "The caller's active sessions (paged)", Permissions.SIGNED_IN, 200, List.of(400), null),
+          e("DELETE", "/api/auth/sessions/{id}", "auth", "Revoke one of the caller's sessions", Permissions.SIGNED_IN, 204, List.of(404), null),
+          e("GET", "/api/users/me", "users", "The caller's account", Permissions.SIGNED_IN, 200, List.of(), null),
+          e("PATCH", "/api/users/me", "users", "Change the caller's profile (JSON merge patch of displayName)", Permissions.SIGNED_IN, 200, List.of(400, 415),
+              "{\"displayName\":\"Grace\"}"),
+          e("PUT", "/api/users/me/password", "users", "Change the caller's password", Permissions.SIGNED_IN, 204, List.of(400, 409, 429),
+              "{\"currentPassword\":\"the current one\",\"newPassword\":\"a new long passphrase\"}"),
+          e("GET", "/api/users", "users", "List users (filters q, role, enabled; paged)", Permissions.USERS_READ, 200, List.of(400), null),
+          e("GET", "/api/users/{id}", "users", "One user", Permissions.USERS_READ, 200, List.of(404), null),
+          e("POST", "/api/users", "users", "Create a user", Permissions.USERS_WRITE, 201, List.of(400, 409),
+              "{\"email\":\"grace@example.com\",\"password\":\"a long passphrase\",\"displayName\":\"Grace\",\"roles\":[\"USER\"],\"enabled\":true}"),
+          e("PATCH", "/api/users/{id}", "users", "Change a user's displayName or enabled (JSON merge patch)", Permissions.USERS_WRITE, 200, List.of(400, 404, 409),
+              "{\"enabled\":false}"),
+          e("DELETE", "/api/users/{id}", "users", "Delete a user", Permissions.USERS_DELETE, 204, List.of(404, 409), null),
+          e("PUT", "/api/admin/users/{id}/roles", "roles", "Set a user's roles", Permissions.ROLES_ASSIGN, 200, List.of(400, 404, 409),
+              "{\"roles\":[\"USER\",\"SUPPORT\"]}"),
+          e("GET", "/api/admin/roles", "roles", "Every role with its permissions and holders", Permissions.ROLES_READ, 200, List.of(), null),
+          e("GET", "/api/admin/roles/{name}", "roles", "One role", Permissions.ROLES_READ, 200, List.of(404), null),
+          e("POST", "/api/admin/roles", "roles", "Create a custom role", Permissions.ROLES_WRITE, 201, List.of(400, 409),
+              "{\"name\":\"SUPPORT\",\"description\":\"Help desk\",\"permissions\":[\"users:read\"]}"),
+          e("PUT", "/api/admin/roles/{name}", "roles", "Replace a role's description and permissions", Permissions.ROLES_WRITE, 200, List.of(400, 404, 409),
+              "{\"description\":\"Help desk\",\"permissions\":[\"users:read\",\"audit:read\"]}"),
+          e("DELETE", "/api/admin/roles/{name}", "roles", "Delete a custom role", Permissions.ROLES_WRITE, 204, List.of(404, 409), null),
+          e("GET", "/api/admin/permissions", "roles", "Every permission", Permissions.ROLES_READ, 200, List.of(), null),
+          e("GET", "/api/admin/dashboard", "admin", "Figures for the admin dashboard", Permissions.DASHBOARD_READ, 200, List.of(), null),
+          e("GET", "/api/admin/audit", "audit", "Audit events, newest first (filters; paged)", Permissions.AUDIT_READ, 200, List.of(400), null),
+          e("GET", "/api/admin/audit/verify", "audit", "Recompute the audit hash chain", Permissions.AUDIT_READ, 200, List.of(), null),
+          e("GET", "/api/admin/audit/export", "audit", "Audit events as CSV, oldest first (streamed)", Permissions.AUDIT_READ, 200, List.of(400), null),
+          e("POST", "/api/admin/notifications", "notifications", "Send a notification to a user, a role or everyone", Permissions.NOTIFICATIONS_SEND, 202, List.of(400, 404),
+              "{\"audience\":{\"type\":\"role\",\"value\":\"SUPPORT\"},\"title\":\"Maintenance\",\"body\":\"Tonight at 22:00 UTC\",\"data\":{\"severity\":\"info\"}}"),
+          e("GET", "/api/notifications", "notifications", "The caller's notifications, newest first (unread=true; paged)", Permissions.SIGNED_IN, 200, List.of(400), null),
+          e("GET", "/api/notifications/unread-count", "notifications", "How many of the caller's notifications are unread", Permissions.SIGNED_IN, 200, List.of(), null),
+          e("POST", "/api/notifications/{id}/read", "notifications", "Mark one notification read", Permissions.SIGNED_IN, 204, List.of(404), null),
+          e("POST", "/api/notifications/read-all", "notifications", "Mark every notification read", Permissions.SIGNED_IN, 204, List.of(), null));
+
+  private ApiCatalog() {}
+}
