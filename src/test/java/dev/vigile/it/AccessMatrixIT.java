@@ -104,6 +104,8 @@ class AccessMatrixIT {
           new Endpoint("DELETE", "/api/users/{id}", "users:delete", 204,
               a -> new Call("/api/users/" + api.account(admin).id(), null)),
           // Admin
+          new Endpoint("DELETE", "/api/admin/users/{id}/sessions", "users:write", 204,
+              a -> new Call("/api/admin/users/" + api.account(admin).id() + "/sessions", null)),
           new Endpoint("PUT", "/api/admin/users/{id}/roles", "roles:assign", 200,
               a -> new Call("/api/admin/users/" + api.account(admin).id() + "/roles", obj("roles", List.of("USER", emptyRole)))),
           new Endpoint("GET", "/api/admin/roles", "roles:read", 200,

@@ -40,9 +40,12 @@ public final class AuthRequests {
     }
   }
 
-  /** {@code POST /api/auth/refresh} and {@code POST /api/auth/logout}. */
+  /**
+   * {@code POST /api/auth/refresh} and {@code POST /api/auth/logout}; an empty object means the
+   * browser session cookie.
+   */
   public static final class Refresh {
-    @NotNull @Size(max = 512) public String refreshToken;
+    @Size(max = 512) public String refreshToken;
 
     public String refreshToken() {
       return refreshToken;

@@ -45,7 +45,7 @@ public class AuthResource {
   public Response register(AuthRequests.Register body) {
     bodies.check(body);
     AuthService.Tokens t = auth.register(body.email(), body.password(), body.displayName(), clients.of(request));
-    return tokenResponse(Response.created(URI.create("/api/users/" + t.user().id())), t);
+    return tokenResponse(Response.created(URI.create("/api/users/" + t.user().id())), t, request);
   }
 
   /**
@@ -57,27 +57,38 @@ public class AuthResource {
   @PermitAll
   public Response login(AuthRequests.Login body) {
     bodies.check(body);
-    return tokenResponse(Response.ok(), auth.login(body.email(), body.password(), clients.of(request)));
+    return tokenResponse(Response.ok(), auth.login(body.email(), body.password(), clients.of(request)), request);
   }
 
   /**
    * {@code POST /api/auth/refresh} : 200 new token response; 401 unknown, expired, revoked or
-   * already-rotated token (the last also revokes the token's family).
+   * already-rotated token (the last also revokes the token's family). Without {@code refreshToken}
+   * in the body, the browser session cookie is used (403 unless {@code X-CSRF-Token} repeats the
+   * CSRF cookie).
    */
   @POST
   @Path("/refresh")
   @PermitAll
   public Response refresh(AuthRequests.Refresh body) {
     bodies.check(body);
-    return tokenResponse(Response.ok(), auth.refresh(body.refreshToken(), clients.of(request)));
+    boolean fromCookie = body.refreshToken() == null;
+    String token = fromCookie ? BrowserSession.refreshTokenFromCookie(request) : body.refreshToken();
+    return tokenResponse(Response.ok(), auth.refresh(token, clients.of(request)), fromCookie ? null : request);
   }
 
-  /** {@code POST /api/auth/logout} : 204, the token's family revoked; idempotent. */
+  /**
+   * {@code POST /api/auth/logout} : 204, the token's family revoked; idempotent. Without {@code
+   * refreshToken}, the browser session cookie's (CSRF-checked), and both cookies are cleared.
+   */
   @POST
   @Path("/logout")
   @PermitAll
   public Response logout(AuthRequests.Refresh body) {
     bodies.check(body);
+    if (body.refreshToken() == null) {
+      sessions.logout(BrowserSession.refreshTokenFromCookie(request));
+      return BrowserSession.clearCookies(Response.noContent(), request).build();
+    }
     sessions.logout(body.refreshToken());
     return Response.noContent().build();
   }
@@ -92,10 +103,18 @@ public class AuthResource {
     return Response.noContent().build();
   }
 
-  private static Response tokenResponse(Response.ResponseBuilder builder, AuthService.Tokens t) {
+  /**
+   * @param browserRequest the request if it asked for the browser form ({@code null} forces it,
+   *     as for a cookie refresh)
+   */
+  private Response tokenResponse(Response.ResponseBuilder builder, AuthService.Tokens t, HttpServletRequest browserRequest) {
+    boolean browser = browserRequest == null || BrowserSession.requested(browserRequest);
+    if (browser) {
+      BrowserSession.withCookies(builder, t.refreshToken(), t.refreshExpiresIn(), request);
+    }
     // RFC 6749 section 5.1: token responses must not be cached.
     return builder
-        .entity(TokenResponse.from(t))
+        .entity(browser ? TokenResponse.withoutRefreshToken(t) : TokenResponse.from(t))
         .header("Cache-Control", "no-store")
         .header("Pragma", "no-cache")
         .build();

@@ -15,6 +15,12 @@ public record TokenResponse(
     @JsonbProperty("refresh_expires_in") long refreshExpiresIn,
     UserResponse user) {
 
+  /** The browser form: the refresh token travels only in its HttpOnly cookie. */
+  public static TokenResponse withoutRefreshToken(AuthService.Tokens t) {
+    return new TokenResponse(
+        t.accessToken(), "Bearer", t.expiresIn(), null, t.refreshExpiresIn(), UserResponse.from(t.user()));
+  }
+
   public static TokenResponse from(AuthService.Tokens t) {
     return new TokenResponse(
         t.accessToken(), "Bearer", t.expiresIn(), t.refreshToken(), t.refreshExpiresIn(), UserResponse.from(t.user()));

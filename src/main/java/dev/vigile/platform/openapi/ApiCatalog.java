@@ -42,6 +42,7 @@ final class ApiCatalog {
           e("PATCH", "/api/users/{id}", "users", "Change a user's displayName or enabled (JSON merge patch)", Permissions.USERS_WRITE, 200, List.of(400, 404, 409),
               "{\"enabled\":false}"),
           e("DELETE", "/api/users/{id}", "users", "Delete a user", Permissions.USERS_DELETE, 204, List.of(404, 409), null),
+          e("DELETE", "/api/admin/users/{id}/sessions", "users", "Sign a user out everywhere", Permissions.USERS_WRITE, 204, List.of(404), null),
           e("PUT", "/api/admin/users/{id}/roles", "roles", "Set a user's roles", Permissions.ROLES_ASSIGN, 200, List.of(400, 404, 409),
               "{\"roles\":[\"USER\",\"SUPPORT\"]}"),
           e("GET", "/api/admin/roles", "roles", "Every role with its permissions and holders", Permissions.ROLES_READ, 200, List.of(), null),

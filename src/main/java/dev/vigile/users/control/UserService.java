@@ -244,6 +244,27 @@ public class UserService {
       return user;
     }
 
+    /** {@code DELETE /api/admin/users/{id}/sessions}: signs the user out everywhere. */
+    public void revokeSessions(CurrentCaller caller, UUID id) {
+      User user = find(id);
+      if (!user.id().equals(caller.userId())) {
+        Privileges.requireAll(
+            privileges.permissionsOf(caller.userId()), user.permissionNames(), "sign this user out");
+      }
+      sessions.revokeAll(user.id(), "admin");
+      notifications.notifyUser(
+          user.id(),
+          NotificationKinds.SESSION_REVOKED,
+          "You were signed out everywhere",
+          "An administrator signed out every session of your account.",
+          Json.createObjectBuilder().add("all", true).build());
+      audit.record(
+          AuditEntry.success(AuditActions.AUTH_LOGOUT_ALL)
+              .actor(caller.userId(), caller.email())
+              .target("user", user.id())
+              .detail("by", "admin"));
+    }
+
     /** {@code DELETE /api/users/{id}}. */
     public void delete(CurrentCaller caller, UUID id) {
       if (id.equals(caller.userId())) {

@@ -1,0 +1,88 @@
+package dev.vigile.auth.boundary;
+
+import dev.vigile.auth.control.RefreshTokens;
+import dev.vigile.common.problem.ApplicationException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The browser form of the token endpoints, for the admin dashboard (OWASP Session Management and
+ * CSRF cheat sheets). A request with {@code X-Vigile-Client: browser} gets its refresh token in an
+ * HttpOnly, SameSite=Strict cookie scoped to {@code /api/auth} (never in the body, so page
+ * scripts never see it), plus a CSRF token in a readable cookie. Refresh and logout without a
+ * body token then use the cookie, and only when the {@code X-CSRF-Token} header repeats the CSRF
+ * cookie (double submit); a cross-site page can neither read that cookie nor send that header.
+ */
+final class BrowserSession {
+  static final String CLIENT_HEADER = "X-Vigile-Client";
+  static final String CSRF_HEADER = "X-CSRF-Token";
+  static final String REFRESH_COOKIE = "vigile_refresh";
+  static final String CSRF_COOKIE = "vigile_csrf";
+  static final String COOKIE_PATH = "/api/auth";
+
+  private BrowserSession() {}
+
+  static boolean requested(HttpServletRequest request) {
+    return "browser".equalsIgnoreCase(request.getHeader(CLIENT_HEADER));
+  }
+
+  /** Sets both cookies on a token response. */
+  static Response.ResponseBuilder withCookies(Response.ResponseBuilder builder, String refreshToken, long maxAge, HttpServletRequest request) {
+    boolean secure = secure(request);
+    int age = (int) Math.min(Integer.MAX_VALUE, maxAge);
+    return builder.cookie(
+        new NewCookie.Builder(REFRESH_COOKIE).value(refreshToken).path(COOKIE_PATH).maxAge(age)
+            .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build(),
+        new NewCookie.Builder(CSRF_COOKIE).value(RefreshTokens.generate()).path("/").maxAge(age)
+            .httpOnly(false).secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
+  }
+
+  /** Expires both cookies (logout). */
+  static Response.ResponseBuilder clearCookies(Response.ResponseBuilder builder, HttpServletRequest request) {
+    boolean secure = secure(request);
+    return builder.cookie(
+        new NewCookie.Builder(REFRESH_COOKIE).value("").path(COOKIE_PATH).maxAge(0)
+            .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build(),
+        new NewCookie.Builder(CSRF_COOKIE).value("").path("/").maxAge(0)
+            .httpOnly(false).secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
+  }
+
+  /**
+   * The refresh token from the cookie, after the CSRF check: 403 when the header does not repeat
+   * the CSRF cookie, 401 when there is no refresh cookie.
+   */
+  static String refreshTokenFromCookie(HttpServletRequest request) {
+    String csrfCookie = cookie(request, CSRF_COOKIE);
+    String csrfHeader = request.getHeader(CSRF_HEADER);
+    if (csrfCookie == null || csrfHeader == null
+        || !MessageDigest.isEqual(csrfCookie.getBytes(StandardCharsets.UTF_8), csrfHeader.getBytes(StandardCharsets.UTF_8))) {
+      throw ApplicationException.forbidden("The CSRF token is missing or does not match.");
+    }
+    String token = cookie(request, REFRESH_COOKIE);
+    if (token == null || token.isEmpty()) {
+      throw ApplicationException.unauthorized(
+          dev.vigile.common.problem.ProblemTypes.INVALID_REFRESH_TOKEN, "Invalid refresh token", "No session cookie.");
+    }
+    return token;
+  }
+
+  private static String cookie(HttpServletRequest request, String name) {
+    if (request.getCookies() == null) {
+      return null;
+    }
+    for (jakarta.servlet.http.Cookie c : request.getCookies()) {
+      if (c.getName().equals(name)) {
+        return c.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** HTTPS directly, or behind a proxy that says so (the proxy is trusted by the network setup). */
+  private static boolean secure(HttpServletRequest request) {
+    return request.isSecure() || "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
+  }
+}

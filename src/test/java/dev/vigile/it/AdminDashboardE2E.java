@@ -1,0 +1,181 @@
+package dev.vigile.it;
+
+import static dev.vigile.it.Api.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin dashboard in headless Chromium against the real server: sign in, page through users,
+ * change a role and find it in the audit viewer, receive a live notification. Each test saves a
+ * screenshot in target/screenshots.
+ */
+class AdminDashboardE2E {
+  static final TestServer server = TestServer.get();
+  static final Api api = new Api();
+  static String marker;
+  static WebDriver browser;
+  WebDriverWait wait;
+
+  @BeforeAll
+  static void start() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1280,1000");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build();
+    browser = new ChromeDriver(service, options);
+    // 23 users that share a marker, for paging.
+    String admin = api.adminToken();
+    marker = "e2e" + UUID.randomUUID().toString().substring(0, 6);
+    for (int i = 0; i < 23; i++) {
+      Api.Res r = api.post("/api/users",
+          obj("email", marker + "-" + String.format("%02d", i) + "@example.com", "password", "a long passphrase " + i), admin);
+      assertEquals(201, r.status(), r.toString());
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @BeforeEach
+  void signIn() {
+    wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    browser.manage().deleteAllCookies();
+    browser.get(server.url("/admin/"));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    browser.findElement(By.id("login-email")).sendKeys(TestServer.ADMIN_EMAIL);
+    browser.findElement(By.id("login-password")).sendKeys(TestServer.ADMIN_PASSWORD);
+    browser.findElement(By.id("login-submit")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
+  }
+
+  @AfterEach
+  void screenshot(TestInfo test) throws Exception {
+    Path dir = Path.of(System.getProperty("vigile.screenshots", "target/screenshots"));
+    Files.createDirectories(dir);
+    byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+    Files.write(dir.resolve(test.getTestMethod().orElseThrow().getName() + ".png"), png);
+  }
+
+  WebElement id(String id) {
+    return browser.findElement(By.id(id));
+  }
+
+  @Test
+  void signInShowsTheDashboardAndKeepsTheRefreshTokenAwayFromScripts() {
+    wait.until(d -> !id("card-users-total").getText().equals("–"));
+    assertTrue(Integer.parseInt(id("card-users-total").getText()) >= 23);
+    assertTrue(Integer.parseInt(id("card-logins-ok").getText()) >= 1);
+    assertEquals(TestServer.ADMIN_EMAIL, id("who").getText());
+    assertFalse(browser.findElements(By.cssSelector("#logins-chart rect")).isEmpty(), "the chart has bars");
+    Cookie refresh = browser.manage().getCookieNamed("vigile_refresh");
+    assertTrue(refresh == null || refresh.isHttpOnly(), "the refresh cookie is HttpOnly");
+    Object fromScript = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.cookie");
+    assertFalse(String.valueOf(fromScript).contains("vigile_refresh"), "scripts cannot read the refresh token");
+    Object stored = ((org.openqa.selenium.JavascriptExecutor) browser)
+        .executeScript("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage)");
+    assertEquals("{}{}", stored, "nothing in web storage");
+
+    // A reload signs in again through the cookie, without the password.
+    browser.navigate().refresh();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
+    assertEquals(TestServer.ADMIN_EMAIL, id("who").getText());
+  }
+
+  @Test
+  void theUsersTablePagesThroughSearchResults() {
+    id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+    id("users-search").sendKeys(marker);
+    id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of 3 (23 users)"));
+    assertEquals(10, browser.findElements(By.cssSelector("#users-table tbody tr")).size());
+    id("users-next").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 2 of 3"));
+    id("users-next").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 3 of 3"));
+    assertEquals(3, browser.findElements(By.cssSelector("#users-table tbody tr")).size());
+    assertFalse(id("users-next").isEnabled());
+  }
+
+  @Test
+  void aRoleChangedInTheUsersTableShowsInTheAuditViewer() {
+    String admin = api.adminToken();
+    String role = Api.uniqueRole("E2E");
+    assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin).status());
+    Api.Account target = api.account(admin);
+
+    id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+    id("users-search").sendKeys(target.email());
+    id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
+    By row = By.cssSelector("#users-table tr[data-user-id='" + target.id() + "']");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+    browser.findElement(row).findElement(By.cssSelector("button[data-action=roles]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("roles-editor")));
+    id("roles-editor-options").findElement(By.cssSelector("input[value='" + role + "']")).click();
+    id("roles-save").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(row, role));
+    assertEquals(
+        "[\"" + role + "\",\"USER\"]",
+        api.get("/api/users/" + target.id(), admin).json().get("roles").toString(), "saved on the server");
+
+    id("app").findElement(By.cssSelector("nav button[data-view=audit]")).click();
+    id("audit-action").sendKeys("user.roles.changed");
+    id("audit-apply").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-table"), target.id()));
+    id("audit-verify").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-verify-result"), "Chain valid"));
+  }
+
+  @Test
+  void aNotificationArrivesLiveInTheFeed() {
+    id("app").findElement(By.cssSelector("nav button[data-view=notifications]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ws-status"), "connected"));
+    String title = "Live " + UUID.randomUUID().toString().substring(0, 8);
+    // Sent from elsewhere (the REST API), received by the page over its WebSocket.
+    String adminId = api.get("/api/users/me", api.adminToken()).json().get("id").asText();
+    api.post("/api/admin/notifications",
+        obj("audience", obj("type", "user", "value", adminId), "title", title, "body", "<b>not html</b>"), api.adminToken());
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"), title));
+    assertTrue(browser.findElements(By.cssSelector("#feed b")).isEmpty(), "text is never rendered as HTML");
+
+    // And the page's own form sends one.
+    String second = "Form " + UUID.randomUUID().toString().substring(0, 8);
+    new org.openqa.selenium.support.ui.Select(id("notify-type")).selectByValue("user");
+    id("notify-value").sendKeys(adminId);
+    id("notify-title").sendKeys(second);
+    id("notify-body").sendKeys("from the dashboard");
+    id("notify-send").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notify-result"), "Sent to 1 user(s)."));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"), second));
+  }
+}
