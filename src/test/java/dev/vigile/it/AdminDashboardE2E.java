@@ -115,6 +115,7 @@ class AdminDashboardE2E {
   @Test
   void theUsersTablePagesThroughSearchResults() {
     id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
     id("users-search").sendKeys(marker);
     id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of 3 (23 users)"));
@@ -135,8 +136,11 @@ class AdminDashboardE2E {
     Api.Account target = api.account(admin);
 
     id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
     id("users-search").sendKeys(target.email());
     id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
+    // The table is drawn again for the search: wait for that drawing, not the first one.
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "(1 users)"));
     By row = By.cssSelector("#users-table tr[data-user-id='" + target.id() + "']");
     wait.until(ExpectedConditions.visibilityOfElementLocated(row));
     browser.findElement(row).findElement(By.cssSelector("button[data-action=roles]")).click();

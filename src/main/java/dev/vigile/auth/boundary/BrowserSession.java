@@ -57,6 +57,11 @@ final class BrowserSession {
   static String refreshTokenFromCookie(HttpServletRequest request) {
     String csrfCookie = cookie(request, CSRF_COOKIE);
     String csrfHeader = request.getHeader(CSRF_HEADER);
+    if (cookie(request, REFRESH_COOKIE) == null && csrfHeader == null) {
+      // Not a browser session at all: the JSON-body form is missing its field.
+      throw ApplicationException.invalid(
+          "refreshToken", "must not be null (browsers: the session cookie with " + CSRF_HEADER + ")");
+    }
     if (csrfCookie == null || csrfHeader == null
         || !MessageDigest.isEqual(csrfCookie.getBytes(StandardCharsets.UTF_8), csrfHeader.getBytes(StandardCharsets.UTF_8))) {
       throw ApplicationException.forbidden("The CSRF token is missing or does not match.");
