@@ -216,11 +216,12 @@ async function loadRoles() {
     ...roles.map((r) => {
       const tr = el("tr", null, { "data-role": r.name });
       const actions = el("td");
+      actions.append(button("Edit", () => editRole(r), { "data-action": "edit" }));
       if (!r.system) {
         actions.append(button("Delete", async () => {
           await api(`/api/admin/roles/${r.name}`, { method: "DELETE" });
           await loadRoles();
-        }));
+        }, { "data-action": "delete" }));
       }
       tr.append(el("td", r.name), el("td", r.description || ""), el("td", r.permissions.join(", ")), el("td", r.userCount), actions);
       return tr;
@@ -233,6 +234,16 @@ async function loadRoles() {
       return label;
     })
   );
+}
+
+/** Loads a role into the form; saving then replaces its description and permissions (PUT). */
+function editRole(r) {
+  state.editing = r.name;
+  $("role-name").value = r.name;
+  $("role-name").readOnly = true;
+  $("role-description").value = r.description || "";
+  $("role-permissions").querySelectorAll("input").forEach((b) => (b.checked = r.permissions.includes(b.value)));
+  $("role-create").textContent = "Save " + r.name;
 }
 
 // Audit
@@ -345,10 +356,18 @@ function wire() {
   $("role-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const permissions = [...$("role-permissions").querySelectorAll("input:checked")].map((b) => b.value);
-    await api("/api/admin/roles", {
-      method: "POST",
-      body: JSON.stringify({ name: $("role-name").value.trim(), description: $("role-description").value.trim(), permissions }),
-    });
+    const description = $("role-description").value.trim();
+    if (state.editing) {
+      await api(`/api/admin/roles/${state.editing}`, { method: "PUT", body: JSON.stringify({ description, permissions }) });
+    } else {
+      await api("/api/admin/roles", {
+        method: "POST",
+        body: JSON.stringify({ name: $("role-name").value.trim(), description, permissions }),
+      });
+    }
+    state.editing = null;
+    $("role-name").readOnly = false;
+    $("role-create").textContent = "Create role";
     $("role-form").reset();
     await loadRoles();
   });
