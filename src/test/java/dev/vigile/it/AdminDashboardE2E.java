@@ -161,6 +161,27 @@ class AdminDashboardE2E {
   }
 
   @Test
+  void theRolesEditorCreatesAndEditsARole() {
+    String admin = api.adminToken();
+    String role = Api.uniqueRole("UI");
+    id("app").findElement(By.cssSelector("nav button[data-view=roles]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#role-permissions input[value='users:read']")));
+    id("role-name").sendKeys(role);
+    id("role-description").sendKeys("Made in the browser");
+    id("role-permissions").findElement(By.cssSelector("input[value='users:read']")).click();
+    id("role-create").click();
+    By row = By.cssSelector("#roles-table tr[data-role='" + role + "']");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+    assertEquals("[\"users:read\"]", api.get("/api/admin/roles/" + role, admin).json().get("permissions").toString());
+
+    browser.findElement(row).findElement(By.cssSelector("button[data-action=edit]")).click();
+    id("role-permissions").findElement(By.cssSelector("input[value='audit:read']")).click();
+    id("role-create").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "audit:read"));
+    assertEquals("[\"audit:read\",\"users:read\"]", api.get("/api/admin/roles/" + role, admin).json().get("permissions").toString());
+  }
+
+  @Test
   void aNotificationArrivesLiveInTheFeed() {
     id("app").findElement(By.cssSelector("nav button[data-view=notifications]")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ws-status"), "connected"));
