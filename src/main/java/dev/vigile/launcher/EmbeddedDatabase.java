@@ -23,14 +23,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   public static EmbeddedDatabase start(Path dataDirectory) throws IOException {
+    return start(dataDirectory, 0);
+  }
+
+  /** Starts on this port (0: any free one); a restart on the same port and directory resumes. */
+  public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
     Files.createDirectories(dataDirectory);
-    EmbeddedPostgres pg =
+    EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDirectory)
             .setCleanDataDirectory(false)
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            .start();
-    return new EmbeddedDatabase(pg);
+            .setServerConfig("listen_addresses", "127.0.0.1");
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    return new EmbeddedDatabase(builder.start());
   }
 
   public int port() {

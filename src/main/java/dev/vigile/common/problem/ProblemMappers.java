@@ -196,6 +196,11 @@ public final class ProblemMappers {
       if (findCause(e, JsonbException.class) != null || findCause(e, JsonException.class) != null) {
         return ProblemResponses.of(400, ProcessingExceptionMapper.MALFORMED, request, null);
       }
+      if (findCause(e, jakarta.persistence.OptimisticLockException.class) != null
+          || findCause(e, org.hibernate.StaleStateException.class) != null) {
+        return ProblemResponses.of(
+            ApplicationException.conflict("The resource was changed by another request meanwhile; retry."), request);
+      }
       if (DatabaseUnavailable.isCause(e)) {
         LOG.log(Level.WARNING, "Database unavailable: {0}", e.toString());
         return ProblemResponses.of(
