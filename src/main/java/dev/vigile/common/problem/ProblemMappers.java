@@ -196,6 +196,10 @@ public final class ProblemMappers {
       if (findCause(e, JsonbException.class) != null || findCause(e, JsonException.class) != null) {
         return ProblemResponses.of(400, ProcessingExceptionMapper.MALFORMED, request, null);
       }
+      if (findCause(e, java.nio.charset.UnsupportedCharsetException.class) != null
+          || findCause(e, java.nio.charset.IllegalCharsetNameException.class) != null) {
+        return ProblemResponses.of(415, "The body's charset is not supported; send UTF-8.", request, null);
+      }
       if (findCause(e, jakarta.persistence.OptimisticLockException.class) != null
           || findCause(e, org.hibernate.StaleStateException.class) != null) {
         return ProblemResponses.of(

@@ -30,6 +30,11 @@ public class ErrorPageServlet extends HttpServlet {
       status = 500;
     }
     Map<String, String> headers = new HashMap<>();
+    if (status == 501) {
+      // The static-file servlet knows no method but GET and HEAD: that is the client's 405.
+      status = 405;
+      headers.put("Allow", "GET, HEAD, OPTIONS");
+    }
     String detail = ProblemTypes.defaultDetail(status);
     if (status == 401) {
       headers.put("WWW-Authenticate", BearerChallenge.forRequest(req.getHeader("Authorization")));

@@ -23,6 +23,21 @@ public final class PatchBody {
     this.body = body;
   }
 
+  /** Parses the body text; anything but a readable JSON object is a 400. */
+  public static PatchBody parse(String text, Set<String> allowed) {
+    if (text == null || text.isBlank()) {
+      throw ApplicationException.badRequest("The body must be a JSON object.");
+    }
+    JsonValue value;
+    try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
+      value = reader.readValue();
+    } catch (RuntimeException e) {
+      // Malformed, or nested too deep for the parser: the client's fault either way.
+      throw ApplicationException.badRequest("The body is not valid JSON.");
+    }
+    return of(value, allowed);
+  }
+
   /** Checks that the body is an object naming only {@code allowed} members. */
   public static PatchBody of(JsonValue value, Set<String> allowed) {
     if (!(value instanceof JsonObject body)) {

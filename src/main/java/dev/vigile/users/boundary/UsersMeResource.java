@@ -9,7 +9,6 @@ import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -53,10 +52,9 @@ public class UsersMeResource {
   @PATCH
   @RolesAllowed(Permissions.SIGNED_IN)
   @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-  public UserResponse update(JsonValue body) {
-    bodies.check(body);
+  public UserResponse update(String body) {
     return UserResponse.from(
-        changes.updateProfile(CurrentCaller.of(jwt), PatchBody.of(body, PROFILE_FIELDS)));
+        changes.updateProfile(CurrentCaller.of(jwt), PatchBody.parse(body, PROFILE_FIELDS)));
   }
 
   /**

@@ -12,7 +12,6 @@ import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -111,10 +110,9 @@ public class UsersResource {
   @Path("/{id}")
   @RolesAllowed(Permissions.USERS_WRITE)
   @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-  public UserResponse update(@PathParam("id") String id, JsonValue body) {
-    bodies.check(body);
+  public UserResponse update(@PathParam("id") String id, String body) {
     return UserResponse.from(
-        changes.update(CurrentCaller.of(jwt), userId(id), PatchBody.of(body, ADMIN_FIELDS)));
+        changes.update(CurrentCaller.of(jwt), userId(id), PatchBody.parse(body, ADMIN_FIELDS)));
   }
 
   /**
