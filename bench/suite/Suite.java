@@ -1,0 +1,427 @@
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import dev.vigile.launcher.PayaraProcess;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark suite (see run.sh). One load generator for everything, so that every figure is a
+ * ratio of two measurements made the same way in the same run on the same machine.
+ */
+public class Suite {
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
+  static final String PASSWORD = "a bench passphrase for every account";
+  static final String ADMIN = "bench@vigile.test";
+  static final int ACCOUNTS = 64;
+  static int seconds;
+
+  /** What one scenario measured. */
+  record Result(String name, double perSecond, double p50, double p99, long errors, long requests) {
+    String row() {
+      return String.format("| %s | %,.0f | %.1f | %.1f | %d |", name, perSecond, p50, p99, errors);
+    }
+  }
+
+  /** One request of a scenario; returns the HTTP status. {@code worker} identifies the virtual user. */
+  interface Call {
+    int run(int worker) throws Exception;
+  }
+
+  static int send(HttpRequest r) throws Exception {
+    return HTTP.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  static HttpResponse<String> sendText(HttpRequest r) throws Exception {
+    return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Closed loop: {@code workers} virtual users, each sending the next request when the last answered. */
+  static Result closed(String name, int workers, Call call) throws Exception {
+    ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicLong errors = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    // Warm-up of 2 s, then the measured window.
+    long warmEnd = System.nanoTime() + 2_000_000_000L;
+    long end = warmEnd + seconds * 1_000_000_000L;
+    for (int w = 0; w < workers; w++) {
+      int worker = w;
+      pool.submit(() -> {
+        while (running.get()) {
+          long start = System.nanoTime();
+          int status;
+          try {
+            status = call.run(worker);
+          } catch (Exception e) {
+            status = -1;
+          }
+          long now = System.nanoTime();
+          if (start >= warmEnd && now <= end) {
+            samples.add(new long[] {now - start});
+            if (status < 200 || status >= 300) {
+              errors.incrementAndGet();
+            }
+          }
+          if (now > end) {
+            running.set(false);
+          }
+        }
+        return null;
+      });
+    }
+    pool.shutdown();
+    pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+    return summarize(name, samples, errors.get(), seconds);
+  }
+
+  /** Open loop at a fixed rate: latency runs from the intended start (no coordinated omission). */
+  static Result open(String name, double rate, Call call) throws Exception {
+    ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+    AtomicLong errors = new AtomicLong();
+    ExecutorService senders = Executors.newFixedThreadPool(64);
+    long interval = (long) (1_000_000_000L / rate);
+    long begin = System.nanoTime() + 100_000_000L;
+    long total = (long) (rate * seconds);
+    for (long i = 0; i < total; i++) {
+      long intended = begin + i * interval;
+      long wait = intended - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      int worker = (int) (i % 64);
+      senders.submit(() -> {
+        int status;
+        try {
+          status = call.run(worker);
+        } catch (Exception e) {
+          status = -1;
+        }
+        samples.add(new long[] {System.nanoTime() - intended});
+        if (status < 200 || status >= 300) {
+          errors.incrementAndGet();
+        }
+      });
+    }
+    senders.shutdown();
+    senders.awaitTermination(120, TimeUnit.SECONDS);
+    return summarize(name, samples, errors.get(), seconds);
+  }
+
+  static Result summarize(String name, ConcurrentLinkedQueue<long[]> samples, long errors, double window) {
+    long[] ns = samples.stream().mapToLong(s -> s[0]).sorted().toArray();
+    if (ns.length == 0) {
+      return new Result(name, 0, 0, 0, errors, 0);
+    }
+    return new Result(name, ns.length / window, ns[ns.length / 2] / 1e6, ns[(int) (ns.length * 0.99)] / 1e6, errors, ns.length);
+  }
+
+  static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+    return m.find() ? m.group(1) : null;
+  }
+
+  static long rssKib(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  static HttpRequest.Builder req(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+  }
+
+  static HttpRequest json(String url, String body) {
+    return req(url).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  static HttpRequest form(String url, Map<String, String> fields) {
+    StringBuilder b = new StringBuilder();
+    fields.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return req(url).header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(b.toString())).build();
+  }
+
+  public static void main(String[] args) throws Exception {
+    seconds = Integer.parseInt(args[0]);
+    int cores = Runtime.getRuntime().availableProcessors();
+    String pgUrl = "jdbc:postgresql://" + System.getenv().getOrDefault("PGHOST", "127.0.0.1") + ":"
+        + System.getenv().getOrDefault("PGPORT", "5432") + "/postgres";
+    String pgUser = System.getenv().getOrDefault("PGUSER", "postgres");
+    String db = "vigile_bench_suite_" + ProcessHandle.current().pid();
+    try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
+      s.execute("create database " + db);
+    }
+    String dbUrl = pgUrl.replace("/postgres", "/" + db);
+    Map<String, Result> results = new LinkedHashMap<>();
+    Map<String, String> facts = new LinkedHashMap<>();
+
+    // The hashing limit, measured here at Vigile's configured cost.
+    Argon2Function argon = Argon2Function.getInstance(19456, 2, 1, 32, Argon2.ID);
+    for (int i = 0; i < 5; i++) {
+      Password.hash(PASSWORD).addRandomSalt(16).with(argon);
+    }
+    long h0 = System.nanoTime();
+    int hashes = 30;
+    String hash = null;
+    for (int i = 0; i < hashes; i++) {
+      hash = Password.hash(PASSWORD).addRandomSalt(16).with(argon).getResult();
+    }
+    double msPerHash = (System.nanoTime() - h0) / 1e6 / hashes;
+    double hashLimit = cores * 1000 / msPerHash;
+    facts.put("Argon2id m=19456 t=2 p=1, one hash", String.format("%.1f ms", msPerHash));
+    facts.put("hashing limit (" + cores + " cores × 1000 / ms)", String.format("%.1f logins/s", hashLimit));
+
+    Map<String, String> env = new HashMap<>();
+    env.put("VIGILE_DB_URL", dbUrl);
+    env.put("VIGILE_DB_USER", pgUser);
+    env.put("VIGILE_DB_PASSWORD", "unused");
+    env.put("VIGILE_ADMIN_EMAIL", ADMIN);
+    env.put("VIGILE_ADMIN_PASSWORD", PASSWORD);
+    env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "100000000/PT1S");
+    env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "100000000/PT1S");
+    env.put("VIGILE_JAVA_MEMORY", "-Xmx1g");
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path log = Files.createTempFile("vigile-bench-suite", ".log");
+    long startNs = System.nanoTime();
+    PayaraProcess payara = PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, log,
+        List.of("--deploy", Path.of("target/bench/ceiling.war").toAbsolutePath().toString()));
+    String base = "http://127.0.0.1:" + port;
+    try {
+      payara.awaitReady(Duration.ofMinutes(3));
+      facts.put("Vigile start to ready (WAR + ceiling WAR, empty database)", String.format("%.1f s", (System.nanoTime() - startNs) / 1e9));
+      Thread.sleep(5000);
+      facts.put("Vigile RSS idle", rssKib(payara.pid()) / 1024 + " MiB");
+
+      // 100,000 users for the page test, and the bench accounts with a real hash.
+      try (Connection c = DriverManager.getConnection(dbUrl, pgUser, ""); Statement s = c.createStatement()) {
+        s.execute("insert into users (id, email, display_name, password_hash, enabled, created_at, updated_at)"
+            + " select gen_random_uuid(), 'seed' || g || '@bench.test', 'Seeded ' || g, 'not-a-hash', true,"
+            + " now() - make_interval(secs => g), now() from generate_series(1, 100000) g");
+        s.execute("insert into user_roles select id, 'USER' from users where email like 'seed%'");
+        for (int i = 0; i < ACCOUNTS; i++) {
+          s.execute("insert into users (id, email, password_hash, enabled, created_at, updated_at) values"
+              + " (gen_random_uuid(), 'acct" + i + "@bench.test', '" + hash + "', true, now(), now())");
+        }
+        s.execute("insert into user_roles select id, 'USER' from users where email like 'acct%'");
+        s.execute("analyze");
+      }
+      String admin = field(sendText(json(base + "/api/auth/login", "{\"email\":\"" + ADMIN + "\",\"password\":\"" + PASSWORD + "\"}")).body(), "access_token");
+
+      HttpRequest ping = req(base + "/ceiling/api/ping").GET().build();
+      HttpRequest me = req(base + "/api/users/me").header("Authorization", "Bearer " + admin).GET().build();
+      results.put("ceiling", closed("Ceiling: trivial JAX-RS GET, same Payara", 16, w -> send(ping)));
+      long[] rssPeak = {0};
+      results.put("me", closed("GET /api/users/me (valid token)", 16, w -> {
+        return send(me);
+      }));
+      rssPeak[0] = Math.max(rssPeak[0], rssKib(payara.pid()));
+      results.put("me-half", open("GET /api/users/me at half its maximum rate (open loop)", results.get("me").perSecond() / 2, w -> send(me)));
+      IntFunction<HttpRequest> login = w -> json(base + "/api/auth/login",
+          "{\"email\":\"acct" + (w % ACCOUNTS) + "@bench.test\",\"password\":\"" + PASSWORD + "\"}");
+      results.put("login", closed("POST /api/auth/login", 2 * cores, w -> send(login.apply(w))));
+      rssPeak[0] = Math.max(rssPeak[0], rssKib(payara.pid()));
+
+      // Reads while logins saturate the hashing pool.
+      AtomicBoolean saturating = new AtomicBoolean(true);
+      ExecutorService loginLoad = Executors.newFixedThreadPool(2 * cores);
+      for (int w = 0; w < 2 * cores; w++) {
+        int worker = w;
+        loginLoad.submit(() -> {
+          while (saturating.get()) {
+            try {
+              send(login.apply(worker));
+            } catch (Exception ignored) {
+              // measured elsewhere
+            }
+          }
+          return null;
+        });
+      }
+      Thread.sleep(1000);
+      results.put("me-under-logins", open("GET /api/users/me at 50/s while logins saturate the hashing", 50, w -> send(me)));
+      saturating.set(false);
+      loginLoad.shutdown();
+      loginLoad.awaitTermination(30, TimeUnit.SECONDS);
+
+      // Refresh with rotation: each virtual user follows its own token chain.
+      int refreshers = 16;
+      String[] chains = new String[refreshers];
+      for (int w = 0; w < refreshers; w++) {
+        chains[w] = field(sendText(login.apply(w)).body(), "refresh_token");
+      }
+      results.put("refresh", closed("POST /api/auth/refresh (rotation)", refreshers, w -> {
+        HttpResponse<String> r = sendText(json(base + "/api/auth/refresh", "{\"refreshToken\":\"" + chains[w] + "\"}"));
+        String next = field(r.body(), "refresh_token");
+        if (next != null) {
+          chains[w] = next;
+        }
+        return r.statusCode();
+      }));
+      String admin2 = field(sendText(json(base + "/api/auth/login", "{\"email\":\"" + ADMIN + "\",\"password\":\"" + PASSWORD + "\"}")).body(), "access_token");
+      HttpRequest page = req(base + "/api/users?size=50&page=3").header("Authorization", "Bearer " + admin2).GET().build();
+      results.put("page", closed("GET /api/users?size=50 (100,000 users)", 8, w -> send(page)));
+      rssPeak[0] = Math.max(rssPeak[0], rssKib(payara.pid()));
+      facts.put("Vigile RSS peak under load", rssPeak[0] / 1024 + " MiB");
+    } finally {
+      payara.close();
+    }
+
+    keycloak(pgUrl, pgUser, results, facts, cores);
+
+    try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
+      s.execute("drop database if exists " + db + " with (force)");
+    }
+
+    System.out.println();
+    System.out.println("| scenario | requests/s | p50 ms | p99 ms | non-2xx |");
+    System.out.println("|---|---|---|---|---|");
+    results.values().forEach(r -> System.out.println(r.row()));
+    System.out.println();
+    facts.forEach((k, v) -> System.out.println("- " + k + ": " + v));
+    System.out.println();
+    Result ceiling = results.get("ceiling");
+    ratio("GET /api/users/me ÷ ceiling (target ≥ 0.70)", results.get("me"), ceiling);
+    System.out.printf("- logins/s ÷ hashing limit (target ≥ 0.85): %.2f%n", results.get("login").perSecond() / hashLimit);
+    if (results.containsKey("kc-login")) {
+      ratio("Vigile logins/s ÷ Keycloak (target ≥ 2)", results.get("login"), results.get("kc-login"));
+      ratio("Vigile refreshes/s ÷ Keycloak (target ≥ 3)", results.get("refresh"), results.get("kc-refresh"));
+    }
+  }
+
+  static void ratio(String what, Result a, Result b) {
+    System.out.printf("- %s: %.2f%n", what, b.perSecond() == 0 ? 0 : a.perSecond() / b.perSecond());
+  }
+
+  /** Keycloak on the same PostgreSQL, same Argon2id cost; its password and refresh-token grants. */
+  static void keycloak(String pgUrl, String pgUser, Map<String, Result> results, Map<String, String> facts, int cores) throws Exception {
+    String home = System.getenv("KEYCLOAK_HOME");
+    String java = System.getenv("KEYCLOAK_JAVA");
+    if (home == null || !Files.isDirectory(Path.of(home)) || java == null || java.isBlank()) {
+      facts.put("Keycloak", "not measured (distribution or JDK 21+ missing)");
+      return;
+    }
+    String db = "kc_bench_" + ProcessHandle.current().pid();
+    try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
+      s.execute("create database " + db);
+    }
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String adminPassword = UUID.randomUUID().toString();
+    ProcessBuilder pb = new ProcessBuilder(home + "/bin/kc.sh", "start-dev", "--http-port=" + port,
+        "--db=postgres", "--db-url=" + pgUrl.replace("/postgres", "/" + db), "--db-username=" + pgUser, "--db-password=unused")
+        .redirectErrorStream(true)
+        .redirectOutput(Files.createTempFile("keycloak-bench", ".log").toFile());
+    pb.environment().put("JAVA_HOME", java);
+    pb.environment().put("JAVA_OPTS_KC_HEAP", "-Xmx1g");
+    pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+    pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+    pb.environment().put("KC_SPI_PASSWORD_HASHING__ARGON2__MEMORY", "19456");
+    pb.environment().put("KC_SPI_PASSWORD_HASHING__ARGON2__ITERATIONS", "2");
+    pb.environment().put("KC_SPI_PASSWORD_HASHING__ARGON2__PARALLELISM", "1");
+    long startNs = System.nanoTime();
+    Process kc = pb.start();
+    String base = "http://127.0.0.1:" + port;
+    try {
+      boolean up = false;
+      for (int i = 0; i < 360 && !up && kc.isAlive(); i++) {
+        try {
+          up = send(req(base + "/realms/master").GET().build()) == 200;
+        } catch (Exception notYet) {
+          // starting
+        }
+        if (!up) {
+          Thread.sleep(500);
+        }
+      }
+      if (!up) {
+        facts.put("Keycloak", "did not start");
+        return;
+      }
+      facts.put("Keycloak start to ready (start-dev, first start builds)", String.format("%.1f s", (System.nanoTime() - startNs) / 1e9));
+      String token = field(sendText(form(base + "/realms/master/protocol/openid-connect/token",
+          Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", adminPassword))).body(), "access_token");
+      java.util.function.Function<String, HttpRequest.Builder> adminReq = path -> req(base + path)
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+      // Rotation like Vigile's: a refresh token is good once.
+      sendText(adminReq.apply("/admin/realms").POST(HttpRequest.BodyPublishers.ofString(
+          "{\"realm\":\"bench\",\"enabled\":true,\"passwordPolicy\":\"hashAlgorithm(argon2)\",\"revokeRefreshToken\":true,"
+              + "\"refreshTokenMaxReuse\":0,\"accessTokenLifespan\":300}")).build());
+      sendText(adminReq.apply("/admin/realms/bench/clients").POST(HttpRequest.BodyPublishers.ofString(
+          "{\"clientId\":\"bench\",\"publicClient\":true,\"directAccessGrantsEnabled\":true,\"standardFlowEnabled\":false}")).build());
+      for (int i = 0; i < ACCOUNTS; i++) {
+        sendText(adminReq.apply("/admin/realms/bench/users").POST(HttpRequest.BodyPublishers.ofString(
+            "{\"username\":\"acct" + i + "\",\"email\":\"acct" + i + "@bench.test\",\"emailVerified\":true,\"firstName\":\"A\","
+                + "\"lastName\":\"B\",\"enabled\":true,\"credentials\":[{\"type\":\"password\",\"value\":\"" + PASSWORD
+                + "\",\"temporary\":false}]}")).build());
+      }
+      String tokenUrl = base + "/realms/bench/protocol/openid-connect/token";
+      IntFunction<HttpRequest> login = w -> form(tokenUrl,
+          Map.of("grant_type", "password", "client_id", "bench", "username", "acct" + (w % ACCOUNTS), "password", PASSWORD));
+      HttpResponse<String> probe = sendText(login.apply(0));
+      if (probe.statusCode() != 200) {
+        facts.put("Keycloak", "login failed: " + probe.statusCode() + " " + probe.body());
+        return;
+      }
+      results.put("kc-login", closed("Keycloak: password grant (login)", 2 * cores, w -> send(login.apply(w))));
+      int refreshers = 16;
+      String[] chains = new String[refreshers];
+      for (int w = 0; w < refreshers; w++) {
+        chains[w] = field(sendText(login.apply(w)).body(), "refresh_token");
+      }
+      results.put("kc-refresh", closed("Keycloak: refresh-token grant (rotation)", refreshers, w -> {
+        HttpResponse<String> r = sendText(form(tokenUrl, Map.of("grant_type", "refresh_token", "client_id", "bench", "refresh_token", chains[w])));
+        String next = field(r.body(), "refresh_token");
+        if (next != null) {
+          chains[w] = next;
+        }
+        return r.statusCode();
+      }));
+      facts.put("Keycloak RSS under load", rssKib(kc.pid()) / 1024 + " MiB (launcher script's JVM child not included)");
+    } finally {
+      kc.descendants().forEach(ProcessHandle::destroy);
+      kc.destroy();
+      kc.waitFor(30, TimeUnit.SECONDS);
+      kc.descendants().forEach(ProcessHandle::destroyForcibly);
+      kc.destroyForcibly();
+      try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
+        s.execute("drop database if exists " + db + " with (force)");
+      }
+    }
+  }
+}
