@@ -286,8 +286,9 @@ class AccessMatrixIT {
 
   /** Every class of the WAR under dev.vigile annotated with @Path. */
   private static List<Class<?>> resourceClasses() throws IOException, URISyntaxException, ClassNotFoundException {
-    URL root = AccessMatrixIT.class.getClassLoader().getResource("dev/vigile/platform");
-    java.nio.file.Path classes = Paths.get(root.toURI()).getParent().getParent().getParent();
+    // The directory the WAR's classes were compiled to (not test-classes, which shares packages).
+    URL root = dev.vigile.platform.VigileApplication.class.getProtectionDomain().getCodeSource().getLocation();
+    java.nio.file.Path classes = Paths.get(root.toURI());
     List<Class<?>> found = new ArrayList<>();
     try (Stream<java.nio.file.Path> files = Files.walk(classes.resolve("dev/vigile"))) {
       for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
