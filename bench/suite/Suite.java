@@ -43,6 +43,13 @@ public class Suite {
   static final String ADMIN = "bench@vigile.test";
   static final int ACCOUNTS = 64;
   static int seconds;
+  /** SUITE_ONLY=me,login,... runs only those scenarios (and skips Keycloak unless kc is named). */
+  static final java.util.Set<String> ONLY =
+      System.getenv("SUITE_ONLY") == null ? null : java.util.Set.of(System.getenv("SUITE_ONLY").split(","));
+
+  static boolean wanted(String key) {
+    return ONLY == null || ONLY.contains(key);
+  }
 
   /** What one scenario measured. */
   record Result(String name, double perSecond, double p50, double p99, long errors, long requests) {
@@ -64,8 +71,35 @@ public class Suite {
     return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
   }
 
+  static long profilePid = -1;
+
+  /** With PROFILE_DIR set, samples the server's threads (jcmd Thread.print) every 500 ms. */
+  static Thread profiler(String name, long untilNs) {
+    String dir = System.getenv("PROFILE_DIR");
+    if (dir == null || profilePid < 0) {
+      return null;
+    }
+    Thread t = new Thread(() -> {
+      String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+      int n = 0;
+      while (System.nanoTime() < untilNs) {
+        try {
+          Process p = new ProcessBuilder(jcmd, Long.toString(profilePid), "Thread.print").redirectErrorStream(true).start();
+          Files.write(Path.of(dir, name.replaceAll("[^A-Za-z0-9]+", "_") + "-" + (n++) + ".txt"), p.getInputStream().readAllBytes());
+          Thread.sleep(500);
+        } catch (Exception e) {
+          return;
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
   /** Closed loop: {@code workers} virtual users, each sending the next request when the last answered. */
   static Result closed(String name, int workers, Call call) throws Exception {
+    profiler(name, System.nanoTime() + (seconds + 2) * 1_000_000_000L);
     ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong errors = new AtomicLong();
@@ -222,6 +256,7 @@ public class Suite {
     String base = "http://127.0.0.1:" + port;
     try {
       payara.awaitReady(Duration.ofMinutes(3));
+      profilePid = payara.pid();
       facts.put("Vigile start to ready (WAR + ceiling WAR, empty database)", String.format("%.1f s", (System.nanoTime() - startNs) / 1e9));
       Thread.sleep(5000);
       facts.put("Vigile RSS idle", rssKib(payara.pid()) / 1024 + " MiB");
@@ -243,19 +278,18 @@ public class Suite {
 
       HttpRequest ping = req(base + "/ceiling/api/ping").GET().build();
       HttpRequest me = req(base + "/api/users/me").header("Authorization", "Bearer " + admin).GET().build();
-      results.put("ceiling", closed("Ceiling: trivial JAX-RS GET, same Payara", 16, w -> send(ping)));
+      if (wanted("ceiling")) results.put("ceiling", closed("Ceiling: trivial JAX-RS GET, same Payara", 16, w -> send(ping)));
       long[] rssPeak = {0};
-      results.put("me", closed("GET /api/users/me (valid token)", 16, w -> {
-        return send(me);
-      }));
+      if (wanted("me")) results.put("me", closed("GET /api/users/me (valid token)", 16, w -> send(me)));
       rssPeak[0] = Math.max(rssPeak[0], rssKib(payara.pid()));
-      results.put("me-half", open("GET /api/users/me at half its maximum rate (open loop)", results.get("me").perSecond() / 2, w -> send(me)));
+      if (wanted("me") && wanted("me-half")) results.put("me-half", open("GET /api/users/me at half its maximum rate (open loop)", results.get("me").perSecond() / 2, w -> send(me)));
       IntFunction<HttpRequest> login = w -> json(base + "/api/auth/login",
           "{\"email\":\"acct" + (w % ACCOUNTS) + "@bench.test\",\"password\":\"" + PASSWORD + "\"}");
-      results.put("login", closed("POST /api/auth/login", 2 * cores, w -> send(login.apply(w))));
+      if (wanted("login")) results.put("login", closed("POST /api/auth/login", 2 * cores, w -> send(login.apply(w))));
       rssPeak[0] = Math.max(rssPeak[0], rssKib(payara.pid()));
 
       // Reads while logins saturate the hashing pool.
+      if (wanted("me-under-logins")) {
       AtomicBoolean saturating = new AtomicBoolean(true);
       ExecutorService loginLoad = Executors.newFixedThreadPool(2 * cores);
       for (int w = 0; w < 2 * cores; w++) {
@@ -276,6 +310,7 @@ public class Suite {
       saturating.set(false);
       loginLoad.shutdown();
       loginLoad.awaitTermination(30, TimeUnit.SECONDS);
+      }
 
       // Refresh with rotation: each virtual user follows its own token chain.
       int refreshers = 16;
@@ -283,7 +318,7 @@ public class Suite {
       for (int w = 0; w < refreshers; w++) {
         chains[w] = field(sendText(login.apply(w)).body(), "refresh_token");
       }
-      results.put("refresh", closed("POST /api/auth/refresh (rotation)", refreshers, w -> {
+      if (wanted("refresh")) results.put("refresh", closed("POST /api/auth/refresh (rotation)", refreshers, w -> {
         HttpResponse<String> r = sendText(json(base + "/api/auth/refresh", "{\"refreshToken\":\"" + chains[w] + "\"}"));
         String next = field(r.body(), "refresh_token");
         if (next != null) {
@@ -293,14 +328,16 @@ public class Suite {
       }));
       String admin2 = field(sendText(json(base + "/api/auth/login", "{\"email\":\"" + ADMIN + "\",\"password\":\"" + PASSWORD + "\"}")).body(), "access_token");
       HttpRequest page = req(base + "/api/users?size=50&page=3").header("Authorization", "Bearer " + admin2).GET().build();
-      results.put("page", closed("GET /api/users?size=50 (100,000 users)", 8, w -> send(page)));
+      if (wanted("page")) results.put("page", closed("GET /api/users?size=50 (100,000 users)", 8, w -> send(page)));
       rssPeak[0] = Math.max(rssPeak[0], rssKib(payara.pid()));
       facts.put("Vigile RSS peak under load", rssPeak[0] / 1024 + " MiB");
     } finally {
       payara.close();
     }
 
-    keycloak(pgUrl, pgUser, results, facts, cores);
+    if (wanted("kc")) {
+      keycloak(pgUrl, pgUser, results, facts, cores);
+    }
 
     try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
       s.execute("drop database if exists " + db + " with (force)");
@@ -313,10 +350,13 @@ public class Suite {
     System.out.println();
     facts.forEach((k, v) -> System.out.println("- " + k + ": " + v));
     System.out.println();
-    Result ceiling = results.get("ceiling");
-    ratio("GET /api/users/me ÷ ceiling (target ≥ 0.70)", results.get("me"), ceiling);
-    System.out.printf("- logins/s ÷ hashing limit (target ≥ 0.85): %.2f%n", results.get("login").perSecond() / hashLimit);
-    if (results.containsKey("kc-login")) {
+    if (results.containsKey("ceiling") && results.containsKey("me")) {
+      ratio("GET /api/users/me ÷ ceiling (target ≥ 0.70)", results.get("me"), results.get("ceiling"));
+    }
+    if (results.containsKey("login")) {
+      System.out.printf("- logins/s ÷ hashing limit (target ≥ 0.85): %.2f%n", results.get("login").perSecond() / hashLimit);
+    }
+    if (results.containsKey("kc-login") && results.containsKey("login")) {
       ratio("Vigile logins/s ÷ Keycloak (target ≥ 2)", results.get("login"), results.get("kc-login"));
       ratio("Vigile refreshes/s ÷ Keycloak (target ≥ 3)", results.get("refresh"), results.get("kc-refresh"));
     }

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.EstimationProbe;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -136,19 +136,18 @@ public class LoginThrottle {
    * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
    */
   public long tryAttempt(String account, String address) {
+    // Two round trips in the usual case: take from the account bucket, then from the address
+    // bucket, giving the first token back if the second is empty.
     Bucket a = buckets.get("account:" + account, accountLimits);
+    ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);
+    if (!pa.isConsumed()) {
+      return seconds(pa.getNanosToWaitForRefill());
+    }
     Bucket b = buckets.get("address:" + address, addressLimits);
-    EstimationProbe pa = a.estimateAbilityToConsume(1);
-    EstimationProbe pb = b.estimateAbilityToConsume(1);
-    if (!pa.canBeConsumed() || !pb.canBeConsumed()) {
-      return seconds(Math.max(pa.getNanosToWaitForRefill(), pb.getNanosToWaitForRefill()));
-    }
-    if (!a.tryConsume(1)) {
-      return seconds(a.estimateAbilityToConsume(1).getNanosToWaitForRefill());
-    }
-    if (!b.tryConsume(1)) {
+    ConsumptionProbe pb = b.tryConsumeAndReturnRemaining(1);
+    if (!pb.isConsumed()) {
       a.addTokens(1);
-      return seconds(b.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+      return seconds(pb.getNanosToWaitForRefill());
     }
     return 0;
   }

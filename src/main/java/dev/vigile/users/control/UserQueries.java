@@ -98,7 +98,7 @@ public class UserQueries {
       return Page.of(List.of(), page, total);
     }
     Map<UUID, User> byId = new HashMap<>();
-    em.createQuery("select distinct u from User u left join fetch u.roles where u.id in :ids", User.class)
+    em.createQuery("select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.id in :ids", User.class)
         .setParameter("ids", pageIds)
         .getResultList()
         .forEach(u -> byId.put(u.id(), u));

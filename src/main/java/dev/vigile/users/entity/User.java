@@ -24,10 +24,12 @@ import java.util.UUID;
 @org.hibernate.annotations.DynamicUpdate
 @NamedQuery(
     name = User.FIND_BY_EMAIL,
-    query = "select u from User u left join fetch u.roles where u.email = :email")
+    query = "select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.email = :email")
 @NamedQuery(
     name = User.FIND_BY_ID,
-    query = "select u from User u left join fetch u.roles where u.id = :id")
+    query = "select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.id = :id")
+// One query loads a user with roles and permissions (the role's permissions are otherwise loaded
+// one role at a time, a query each, on every authenticated read).
 public class User {
   public static final String FIND_BY_EMAIL = "User.findByEmail";
   public static final String FIND_BY_ID = "User.findById";
