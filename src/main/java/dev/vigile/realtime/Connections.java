@@ -238,7 +238,7 @@ public class Connections {
   void onCluster(@Observes @Priority(200) ClusterMessage message) {
     switch (message.type()) {
       case "notify" -> push(message.body().getJsonNumber("message").longValue());
-      case TokenRevocation.USERS_CUT_OFF, TokenRevocation.SESSIONS_REVOKED -> recheck(message.body());
+      case TokenRevocation.USERS_CUT_OFF, TokenRevocation.SESSIONS_REVOKED -> recheck(message.type(), message.body());
       default -> {
         // not ours
       }
@@ -258,11 +258,22 @@ public class Connections {
     }
   }
 
-  /** After a cut-off (the revocation caches are already refreshed), close what it refuses. */
-  private void recheck(JsonObject body) {
-    List<Connection> all = new ArrayList<>();
-    byUser.values().forEach(all::addAll);
-    for (Connection c : all) {
+  /**
+   * After a cut-off of these users or sessions (the revocation caches are already refreshed),
+   * close the connections it concerns that it now refuses.
+   */
+  private void recheck(String type, JsonObject body) {
+    Set<String> ids = new HashSet<>();
+    body.getJsonArray("ids").getValuesAs(JsonString.class).forEach(s -> ids.add(s.getString()));
+    boolean users = type.equals(TokenRevocation.USERS_CUT_OFF);
+    List<Connection> concerned = new ArrayList<>();
+    byUser.forEach((user, set) -> set.forEach(c -> {
+      UUID session = c.caller().sessionId();
+      if (users ? ids.contains(user.toString()) : session != null && ids.contains(session.toString())) {
+        concerned.add(c);
+      }
+    }));
+    for (Connection c : concerned) {
       if (refused(c.caller())) {
         c.close(Protocol.REAUTHENTICATE, "re-authenticate");
       }

@@ -4,6 +4,7 @@ import dev.vigile.auth.control.SessionService;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
 import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.web.PathIds;
 import dev.vigile.security.Permissions;
 import dev.vigile.security.control.CurrentCaller;
 import jakarta.annotation.security.DenyAll;
@@ -59,12 +60,7 @@ public class SessionsResource {
   @Path("/{id}")
   @RolesAllowed(Permissions.SIGNED_IN)
   public Response revoke(@PathParam("id") String id) {
-    UUID sessionId;
-    try {
-      sessionId = UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw ApplicationException.notFound("No such session.");
-    }
+    UUID sessionId = PathIds.uuid(id, "No such session.");
     if (!sessions.revokeOwn(CurrentCaller.of(jwt), sessionId)) {
       throw ApplicationException.notFound("No such session.");
     }

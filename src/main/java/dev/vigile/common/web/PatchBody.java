@@ -71,13 +71,7 @@ public final class PatchBody {
       errors.add(new Problem.FieldError(name, "must be a string"));
       return Optional.empty();
     }
-    String text = s.getString().strip();
-    if (text.codePointCount(0, text.length()) > max) {
-      errors.add(new Problem.FieldError(name, "must be at most " + max + " characters"));
-    } else if (text.codePoints().anyMatch(Character::isISOControl)) {
-      errors.add(new Problem.FieldError(name, "must not contain control characters"));
-    }
-    return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    return Optional.ofNullable(TextRules.check(name, s.getString(), max, errors));
   }
 
   /** A boolean member that may not be null. */

@@ -3,6 +3,7 @@ package dev.vigile.notifications.boundary;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
 import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.web.PathIds;
 import dev.vigile.notifications.control.NotificationService;
 import dev.vigile.security.Permissions;
 import dev.vigile.security.control.CurrentCaller;
@@ -75,13 +76,7 @@ public class NotificationsResource {
   @RolesAllowed(Permissions.SIGNED_IN)
   @Consumes(MediaType.WILDCARD)
   public Response read(@PathParam("id") String id) {
-    long n;
-    try {
-      n = Long.parseLong(id);
-    } catch (NumberFormatException e) {
-      throw ApplicationException.notFound("No such notification.");
-    }
-    if (!inbox.markRead(CurrentCaller.of(jwt).userId(), n)) {
+    if (!inbox.markRead(CurrentCaller.of(jwt).userId(), PathIds.number(id, "No such notification."))) {
       throw ApplicationException.notFound("No such notification.");
     }
     return Response.noContent().build();

@@ -2,8 +2,8 @@ package dev.vigile.users.boundary;
 
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
-import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.web.PatchBody;
+import dev.vigile.common.web.PathIds;
 import dev.vigile.security.Permissions;
 import dev.vigile.security.control.CurrentCaller;
 import dev.vigile.users.control.UserQueries;
@@ -47,11 +47,7 @@ public class UsersResource {
 
   /** A path id that is not a UUID names no user: 404. */
   public static UUID userId(String raw) {
-    try {
-      return UUID.fromString(raw);
-    } catch (IllegalArgumentException e) {
-      throw ApplicationException.notFound("No such user.");
-    }
+    return PathIds.uuid(raw, "No such user.");
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.problem.Problem;
 import dev.vigile.common.web.ClientInfo;
 import dev.vigile.common.web.PatchBody;
+import dev.vigile.common.web.TextRules;
 import dev.vigile.notifications.control.NotificationKinds;
 import dev.vigile.notifications.control.NotificationService;
 import dev.vigile.security.Permissions;
@@ -92,26 +93,13 @@ public class UserService {
       email = request.email().strip();
     }
     PasswordPolicy.check("password", request.password(), email).ifPresent(errors::add);
-    String displayName = displayName("displayName", request.displayName(), errors);
+    String displayName = TextRules.check("displayName", request.displayName(), DISPLAY_NAME_MAX, errors);
     if (!errors.isEmpty()) {
       throw ApplicationException.invalid(errors);
     }
     changes.checkCreate(caller, request.roles());
     String hash = hasher.hash(request.password());
     return changes.create(caller, email, displayName, hash, request);
-  }
-
-  static String displayName(String field, String raw, List<Problem.FieldError> errors) {
-    if (raw == null || raw.isBlank()) {
-      return null;
-    }
-    String name = raw.strip();
-    if (name.codePointCount(0, name.length()) > DISPLAY_NAME_MAX) {
-      errors.add(new Problem.FieldError(field, "must be at most " + DISPLAY_NAME_MAX + " characters"));
-    } else if (name.codePoints().anyMatch(Character::isISOControl)) {
-      errors.add(new Problem.FieldError(field, "must not contain control characters"));
-    }
-    return name;
   }
 
   /** The transactional steps, behind a CDI proxy. */
