@@ -152,6 +152,15 @@ class RolesIT {
     assertEquals(401, api.get("/api/admin/audit", token).status());
     Api.Res unknown = api.put("/api/admin/users/" + a.id() + "/roles", obj("roles", List.of("NOPE_X")), admin);
     assertEquals(400, unknown.status());
+    for (String body : List.of("{\"roles\":[null]}", "{\"roles\":[\"USER\",null]}")) {
+      Api.Res nullRole = api.put("/api/admin/users/" + a.id() + "/roles", body, admin);
+      assertEquals(400, nullRole.status(), body + " -> " + nullRole);
+      assertEquals("application/problem+json", nullRole.header("Content-Type"));
+    }
+    Api.Res nullCreate = api.post("/api/users", "{\"email\":\"" + Api.uniqueEmail() + "\",\"password\":\"a long passphrase here\",\"roles\":[null]}", admin);
+    assertEquals(400, nullCreate.status(), nullCreate.toString());
+    Api.Res nullPermission = api.post("/api/admin/roles", "{\"name\":\"" + Api.uniqueRole("N") + "\",\"permissions\":[null]}", admin);
+    assertEquals(400, nullPermission.status(), nullPermission.toString());
     assertEquals(404, api.put("/api/admin/users/" + java.util.UUID.randomUUID() + "/roles", obj("roles", List.of()), admin).status());
   }
 

@@ -73,6 +73,35 @@ class UsersIT {
   }
 
   @Test
+  void everyPlaceThatSetsADisplayNameAppliesTheSameRule() {
+    String admin = api.adminToken();
+    String tooLong = "x".repeat(101);
+    String bell = "ring\u0007";
+    String emojis = "😀".repeat(100);
+    // Registration, admin creation and both merge patches.
+    Api.Res reg = api.register(uniqueEmail(), "a long enough passphrase 1");
+    assertEquals(201, reg.status());
+    String token = reg.json().get("access_token").asText();
+    String id = reg.json().get("user").get("id").asText();
+    for (String bad : List.of(tooLong, bell)) {
+      Api.Res r1 = api.post("/api/auth/register", obj("email", uniqueEmail(), "password", "a long enough passphrase 2", "displayName", bad));
+      Api.Res r2 = api.post("/api/users", obj("email", uniqueEmail(), "password", "a long enough passphrase 3", "displayName", bad), admin);
+      Api.Res r3 = api.patch("/api/users/me", obj("displayName", bad), token);
+      Api.Res r4 = api.patch("/api/users/" + id, obj("displayName", bad), admin);
+      for (Api.Res r : List.of(r1, r2, r3, r4)) {
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("displayName", r.json().get("errors").get(0).get("field").asText(), r.toString());
+      }
+    }
+    Api.Res fits = api.post("/api/auth/register", obj("email", uniqueEmail(), "password", "a long enough passphrase 4", "displayName", emojis));
+    assertEquals(201, fits.status(), "100 code points fit everywhere: " + fits);
+    assertEquals(emojis, fits.json().get("user").get("displayName").asText());
+    Api.Res blank = api.post("/api/auth/register", obj("email", uniqueEmail(), "password", "a long enough passphrase 5", "displayName", "   "));
+    assertTrue(blank.json().get("user").path("displayName").isMissingNode() || blank.json().get("user").get("displayName").isNull(),
+        "a blank name is no name: " + blank);
+  }
+
+  @Test
   void changingThePasswordRevokesOtherSessionsAndCutsOffOlderTokens() throws Exception {
     String admin = api.adminToken();
     Api.Account a = api.account(admin);

@@ -12,7 +12,7 @@ public final class RoleRequests {
   public static final class Create {
     @NotNull public String name;
     @Size(max = 255) public String description;
-    @NotNull @Size(max = 64) public List<String> permissions;
+    @NotNull @Size(max = 64) public List<@NotNull String> permissions;
 
     public String name() {
       return name;
@@ -30,7 +30,7 @@ public final class RoleRequests {
   /** {@code PUT /api/admin/roles/{name}}: the role's new description and permissions. */
   public static final class Update {
     @Size(max = 255) public String description;
-    @NotNull @Size(max = 64) public List<String> permissions;
+    @NotNull @Size(max = 64) public List<@NotNull String> permissions;
 
     public String description() {
       return description;

@@ -11,7 +11,8 @@ public final class AuthRequests {
   public static final class Register {
     @NotNull public String email;
     @NotNull public String password;
-    @Size(max = 100) public String displayName;
+    /** Checked by the service, by the rule every display name follows. */
+    public String displayName;
 
     public String email() {
       return email;

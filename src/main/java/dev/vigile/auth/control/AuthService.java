@@ -6,13 +6,16 @@ import dev.vigile.audit.control.AuditLog;
 import dev.vigile.auth.entity.Session;
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.problem.ProblemTypes;
+import dev.vigile.common.problem.Problem;
 import dev.vigile.common.web.ClientInfo;
+import dev.vigile.common.web.TextRules;
 import dev.vigile.security.control.AccessTokenIssuer;
 import dev.vigile.security.control.LoginThrottle;
 import dev.vigile.security.control.PasswordHasher;
 import dev.vigile.security.control.PasswordPolicy;
 import dev.vigile.users.control.Emails;
 import dev.vigile.users.control.UserRepository;
+import dev.vigile.users.control.UserService;
 import dev.vigile.users.entity.Role;
 import dev.vigile.users.entity.User;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,13 +60,15 @@ public class AuthService {
 
   public Tokens register(String rawEmail, String password, String displayName, ClientInfo client) {
     String email = Emails.normalize("email", rawEmail);
-    PasswordPolicy.check("password", password, email)
-        .ifPresent(
-            e -> {
-              throw ApplicationException.invalid(List.of(e));
-            });
+    List<Problem.FieldError> errors = new ArrayList<>();
+    PasswordPolicy.check("password", password, email).ifPresent(errors::add);
+    // The same rule as every other place a display name is set.
+    String name = TextRules.check("displayName", displayName, UserService.DISPLAY_NAME_MAX, errors);
+    if (!errors.isEmpty()) {
+      throw ApplicationException.invalid(errors);
+    }
     String hash = hasher.hash(password);
-    return tx.register(email, hash, displayName == null ? null : displayName.strip(), client);
+    return tx.register(email, hash, name, client);
   }
 
   public Tokens login(String rawEmail, String password, ClientInfo client) {

@@ -27,7 +27,7 @@ public final class UserRequests {
     @NotNull public String email;
     @NotNull public String password;
     public String displayName;
-    @Size(max = 32) public List<String> roles;
+    @Size(max = 32) public List<@NotNull String> roles;
     public Boolean enabled;
 
     public String email() {
@@ -53,7 +53,7 @@ public final class UserRequests {
 
   /** {@code PUT /api/admin/users/{id}/roles}. */
   public static final class Roles {
-    @NotNull @Size(max = 32) public List<String> roles;
+    @NotNull @Size(max = 32) public List<@NotNull String> roles;
 
     public List<String> roles() {
       return roles;
