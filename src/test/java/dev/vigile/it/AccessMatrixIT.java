@@ -205,6 +205,13 @@ class AccessMatrixIT {
                   Api.Res r = api.call(e.method(), call.path(), call.body(), who == null ? null : who.token());
                   if (allowed(caller, e.requires())) {
                     assertEquals(e.success(), r.status(), r.toString());
+                    if (r.status() == 204) {
+                      assertEquals("", r.body(), "204 has no body");
+                    } else {
+                      String type = r.header("Content-Type");
+                      assertTrue(type.startsWith("application/json") || type.startsWith("application/jwk-set+json") || type.startsWith("text/csv"), type);
+                      assertTrue(r.body().startsWith("{") || r.body().startsWith("[") || r.body().startsWith("id,"), r.body());
+                    }
                   } else if (caller == Caller.ANONYMOUS) {
                     assertEquals(401, r.status(), r.toString());
                     assertTrue(r.header("WWW-Authenticate").startsWith("Bearer"), r.header("WWW-Authenticate"));
