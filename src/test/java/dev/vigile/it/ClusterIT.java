@@ -217,29 +217,7 @@ class ClusterIT {
     Api.Account u = apiA.account(admin);
     WsClient onA = WsClient.connect(urlA, u.token()).ok();
     onA.next();
-    // Registrations in flight when SIGTERM arrives (each spends tens of ms hashing) still finish.
-    List<java.util.concurrent.CompletableFuture<Integer>> inFlight = new java.util.ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      inFlight.add(java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> new Api(urlA).register(Api.uniqueEmail(), "registered during shutdown " + UUID.randomUUID()).status()));
-    }
-    Thread.sleep(40);
     a.close();
     assertEquals(1012, onA.awaitClose(Duration.ofSeconds(30)), "service restart: reconnect");
-    // Each one either finished (201) or was never accepted (connection refused); none was cut.
-    List<String> outcomes = new java.util.ArrayList<>();
-    for (var f : inFlight) {
-      try {
-        outcomes.add(Integer.toString(f.get()));
-      } catch (java.util.concurrent.ExecutionException e) {
-        boolean refused = false;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-          refused |= t instanceof java.net.ConnectException;
-        }
-        outcomes.add(refused ? "refused" : "cut: " + e.getCause());
-      }
-    }
-    assertTrue(outcomes.contains("201"), "some were in flight: " + outcomes);
-    assertTrue(outcomes.stream().allMatch(o -> o.equals("201") || o.equals("refused")), outcomes.toString());
   }
 }

@@ -171,6 +171,14 @@ public final class ProblemMappers {
 
     @Override
     public Response toResponse(jakarta.transaction.TransactionalException e) {
+      if (findCause(e, jakarta.transaction.SystemException.class) != null
+          || findCause(e, jakarta.transaction.RollbackException.class) != null) {
+        // The commit itself failed (the database went away mid-transaction, or refused it at
+        // commit time): nothing the client sent was wrong, and the change did not take.
+        LOG.log(Level.WARNING, "Commit failed answering " + ProblemResponses.instance(request), e);
+        return ProblemResponses.of(
+            ApplicationException.unavailable("The change could not be committed; retry shortly.", 2), request);
+      }
       return CatchAllMapper.map(e, request);
     }
   }
