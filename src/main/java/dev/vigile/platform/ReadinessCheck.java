@@ -10,7 +10,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** {@code /health/ready}: UP only when the database answers, migrations ran and keys are loaded. */
+/** {@code /health/ready}: UP only when the database answers, migrations ran, keys are loaded and the
+ * instance is not shutting down. */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -18,6 +19,8 @@ public class ReadinessCheck implements HealthCheck {
 
   @Resource(lookup = DataSourceConfig.JNDI_NAME)
   DataSource dataSource;
+
+  @jakarta.inject.Inject dev.vigile.platform.lifecycle.Drain drain;
 
   @Override
   public HealthCheckResponse call() {
@@ -29,11 +32,13 @@ public class ReadinessCheck implements HealthCheck {
     }
     boolean migrated = Migrations.applied();
     boolean keys = KeyRing.Current.get() != null;
+    boolean accepting = !drain.draining();
     return HealthCheckResponse.named(NAME)
-        .status(reachable && migrated && keys)
+        .status(reachable && migrated && keys && accepting)
         .withData("database", reachable ? "reachable" : "unreachable")
         .withData("migrations", migrated ? "applied" : "pending")
         .withData("signingKeys", keys ? "loaded" : "missing")
+        .withData("requests", accepting ? "accepted" : "draining")
         .build();
   }
 }

@@ -30,6 +30,7 @@ public class Startup {
   @Inject LoginThrottle throttle;
   @Inject ClusterBus bus;
   @Inject Connections connections;
+  @Inject dev.vigile.platform.lifecycle.Drain drain;
 
   @Resource ManagedScheduledExecutorService scheduler;
 
@@ -48,6 +49,7 @@ public class Startup {
     bus.members();
     connections.localCount();
     keyRefresh = scheduler.scheduleWithFixedDelay(this::refreshKeys, 1, 1, TimeUnit.MINUTES);
+    drain.install();
     LOG.info("Vigile started");
   }
 

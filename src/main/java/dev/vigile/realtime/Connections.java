@@ -80,6 +80,7 @@ public class Connections {
   private final Map<UUID, Set<Connection>> byUser = new ConcurrentHashMap<>();
   private ScheduledFuture<?> sweeper;
   private long reported = -1;
+  private volatile boolean stopping;
 
   @PostConstruct
   void init() {
@@ -100,6 +101,12 @@ public class Connections {
     if (sweeper != null) {
       sweeper.cancel(false);
     }
+    closeAllForRestart();
+  }
+
+  /** Closes every connection here with 1012 and takes this member out of the grid's counts. */
+  public void closeAllForRestart() {
+    stopping = true;
     List<Connection> all = new ArrayList<>();
     byUser.values().forEach(all::addAll);
     all.forEach(c -> c.closeInline(Protocol.SERVICE_RESTART, "server restarting; reconnect and resume"));
@@ -305,6 +312,9 @@ public class Connections {
   }
 
   private synchronized void report() {
+    if (stopping) {
+      return;
+    }
     long count = localCount();
     IMap<String, Long> counts = bus.counters(COUNTS);
     if (counts != null && count != reported) {

@@ -217,7 +217,55 @@ class ClusterIT {
     Api.Account u = apiA.account(admin);
     WsClient onA = WsClient.connect(urlA, u.token()).ok();
     onA.next();
-    a.close();
+    // Registrations in flight when SIGTERM arrives (each spends tens of ms hashing, one after
+    // the other under the hashing limit) must finish and be stored.
+    java.util.Map<String, java.util.concurrent.CompletableFuture<Api.Res>> inFlight = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String> passwords = new java.util.HashMap<>();
+    for (int i = 0; i < 12; i++) {
+      String email = Api.uniqueEmail();
+      String password = "registered during shutdown " + UUID.randomUUID();
+      passwords.put(email, password);
+      inFlight.put(email, java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> new Api(urlA).register(email, password)));
+    }
+    Thread.sleep(100);
+    a.terminate();
     assertEquals(1012, onA.awaitClose(Duration.ofSeconds(30)), "service restart: reconnect");
+    // While it drains, readiness is DOWN and a new request is refused with a 503 to retry.
+    Api.Res ready = null;
+    Api.Res refused = null;
+    while (refused == null && inFlight.values().stream().anyMatch(f -> !f.isDone())) {
+      Api.Res r = apiA.get("/health/ready", null);
+      if (r.status() == 503) {
+        ready = r;
+        refused = apiA.get("/.well-known/jwks.json", null);
+      }
+    }
+    assertTrue(ready != null, "readiness went DOWN while requests were in flight");
+    assertTrue(ready.body().contains("\"draining\""), ready.body());
+    assertEquals(503, refused.status(), refused.body());
+    assertEquals("application/problem+json", refused.header("Content-Type").split(";")[0]);
+    assertEquals("1", refused.header("Retry-After"));
+    assertEquals("https://vigile.dev/problems/service-unavailable", refused.json().get("type").asText());
+    // Every registration accepted before SIGTERM finished with 201; none was cut or failed.
+    int created = 0;
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        java.sql.PreparedStatement stored = c.prepareStatement(
+            "select count(*) from users u join audit_events e on e.target_id = u.id::text"
+                + " and e.action = 'auth.register' and e.outcome = 'success' where u.email = ?")) {
+      for (var e : inFlight.entrySet()) {
+        Api.Res r = e.getValue().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(r.status() == 201 || r.status() == 503, e.getKey() + ": " + r);
+        stored.setString(1, e.getKey());
+        try (java.sql.ResultSet rs = stored.executeQuery()) {
+          rs.next();
+          // A 201 is stored with its audit row; a 503 left nothing behind.
+          assertEquals(r.status() == 201 ? 1 : 0, rs.getInt(1), e.getKey() + " after " + r.status());
+        }
+        created += r.status() == 201 ? 1 : 0;
+      }
+    }
+    assertTrue(created > 0, "some registrations were in flight at SIGTERM");
+    a.close();
   }
 }
