@@ -4,18 +4,21 @@
 # "healthcheck" asks /health/ready instead (used by the image's HEALTHCHECK).
 set -eu
 PORT="${VIGILE_PORT:-8080}"
+# Where the image puts things; overridable so the tests can run this very script outside a container.
+HOME_DIR="${VIGILE_HOME:-/opt/vigile}"
+PAYARA_MICRO_JAR="${PAYARA_MICRO_JAR:-/opt/payara/payara-micro.jar}"
 
 if [ "${1:-}" = "healthcheck" ]; then
-  exec java /opt/vigile/payara/HealthProbe.java "http://127.0.0.1:${PORT}/health/ready"
+  exec java "$HOME_DIR/payara/HealthProbe.java" "http://127.0.0.1:${PORT}/health/ready"
 fi
 
-set -- --deploy /opt/vigile/vigile.war --contextroot / --port "$PORT" \
+set -- --deploy "$HOME_DIR"/vigile.war --contextroot / --port "$PORT" \
   --disablephonehome --nohostaware \
-  --prebootcommandfile /opt/vigile/payara/pre-boot-commands.asadmin \
-  --postbootcommandfile /opt/vigile/payara/post-boot-commands.asadmin \
-  --logproperties /opt/vigile/payara/logging.properties
+  --prebootcommandfile "$HOME_DIR"/payara/pre-boot-commands.asadmin \
+  --postbootcommandfile "$HOME_DIR"/payara/post-boot-commands.asadmin \
+  --logproperties "$HOME_DIR"/payara/logging.properties
 
-JAVA_OPTS="${VIGILE_JAVA_MEMORY:--Xmx512m} -Djava.util.logging.config.file=/opt/vigile/payara/logging.properties"
+JAVA_OPTS="${VIGILE_JAVA_MEMORY:--Xmx512m} -Djava.util.logging.config.file=$HOME_DIR/payara/logging.properties"
 if [ -n "${VIGILE_CLUSTER_NAME:-}" ]; then
   IFACE="${VIGILE_CLUSTER_INTERFACE:-$(hostname -i | awk '{print $1}')}"
   GRID_PORT="${VIGILE_CLUSTER_PORT:-6900}"
@@ -26,4 +29,4 @@ else
   set -- "$@" --nocluster
 fi
 # shellcheck disable=SC2086
-exec java $JAVA_OPTS -jar /opt/payara/payara-micro.jar "$@"
+exec java $JAVA_OPTS -jar "$PAYARA_MICRO_JAR" "$@"

@@ -1,0 +1,131 @@
+package dev.vigile.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigile.launcher.PayaraProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The image's own entrypoint, boot files and health probe, run for real outside a container (no
+ * Docker engine runs on CI machines): the files are laid out as the Dockerfile copies them, the
+ * script starts Payara Micro as a cluster member, its {@code healthcheck} mode tells ready from
+ * not ready, and SIGTERM drains and stops it.
+ */
+class ContainerEntrypointIT {
+  private static final Duration BOOT = Duration.ofMinutes(3);
+
+  @Test
+  void theImageEntrypointStartsVigileAndStopsItGracefully() throws Exception {
+    // The Dockerfile puts the WAR and payara/ under /opt/vigile and runs the script from there.
+    String dockerfile = Files.readString(Path.of("Dockerfile"));
+    assertTrue(dockerfile.contains("/src/target/vigile.war /opt/vigile/vigile.war"), "WAR location");
+    assertTrue(dockerfile.contains("payara/ /opt/vigile/payara/"), "payara/ location");
+    assertTrue(dockerfile.contains("ENTRYPOINT [\"/opt/vigile/payara/docker-entrypoint.sh\"]"), "entrypoint");
+    assertTrue(dockerfile.contains("CMD [\"/opt/vigile/payara/docker-entrypoint.sh\", \"healthcheck\"]"), "health check");
+    assertTrue(dockerfile.contains("USER payara"), "runs as non-root");
+
+    PayaraProcess.Layout layout = PayaraProcess.Layout.fromSystemProperties();
+    Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "image-");
+    Files.copy(layout.war(), home.resolve("vigile.war"), StandardCopyOption.REPLACE_EXISTING);
+    copyTree(layout.payaraDir(), home.resolve("payara"));
+
+    TestServer.Database db = TestServer.newDatabase("vigile_image");
+    int port = TestServer.freePort();
+    int gridPort = TestServer.freePort();
+    Map<String, String> env = TestServer.testEnvironment(db);
+    env.put("VIGILE_HOME", home.toString());
+    env.put("PAYARA_MICRO_JAR", layout.payaraJar().toAbsolutePath().toString());
+    env.put("VIGILE_PORT", Integer.toString(port));
+    env.put("VIGILE_CLUSTER_NAME", "image-" + UUID.randomUUID().toString().substring(0, 8));
+    env.put("VIGILE_CLUSTER_INTERFACE", "127.0.0.1");
+    env.put("VIGILE_CLUSTER_PORT", Integer.toString(gridPort));
+    Path log = Path.of("target", "it-image-" + port + ".log");
+    Process server = script(env, List.of()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    try {
+      assertEquals(1, healthcheck(env), "not ready before it has started");
+      long deadline = System.nanoTime() + BOOT.toNanos();
+      int probe = 1;
+      while (probe != 0 && server.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(1000);
+        probe = healthcheck(env);
+      }
+      assertEquals(0, probe, "the image's health check turns healthy; see " + log);
+
+      Api api = new Api("http://127.0.0.1:" + port);
+      JsonNode ready = api.get("/health/ready", null).json();
+      JsonNode cluster = null;
+      for (JsonNode check : ready.get("checks")) {
+        if (check.get("name").asText().equals("vigile-cluster")) {
+          cluster = check;
+        }
+      }
+      assertTrue(cluster != null, ready.toString());
+      assertEquals("UP", cluster.get("status").asText());
+      assertEquals("cluster " + env.get("VIGILE_CLUSTER_NAME"), cluster.get("data").get("mode").asText());
+      assertEquals("running", cluster.get("data").get("grid").asText());
+      String email = Api.uniqueEmail();
+      Api.Res registered = api.register(email, "an image passphrase " + UUID.randomUUID());
+      assertEquals(201, registered.status(), registered.body());
+      assertTrue(Files.readString(log).contains("path=/api/auth/register status=201"), "request log line");
+
+      // What `docker stop` does: SIGTERM to the entrypoint, which exec'd Java.
+      server.destroy();
+      assertTrue(server.waitFor(60, TimeUnit.SECONDS), "stopped within the grace period");
+      assertEquals(143, server.exitValue(), "exit status of a SIGTERM stop");
+      assertTrue(Files.readString(log).contains("Drained; stopping"), "drained before stopping");
+      assertEquals(1, healthcheck(env), "unhealthy once stopped");
+    } finally {
+      if (server.isAlive()) {
+        server.destroyForcibly().waitFor();
+      }
+      db.cleanup().close();
+    }
+  }
+
+  private static ProcessBuilder script(Map<String, String> env, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of("sh", Path.of("payara", "docker-entrypoint.sh").toAbsolutePath().toString()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
+    // The image's `java` is the JDK on PATH; here, the one running the tests.
+    pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+    return pb;
+  }
+
+  private static int healthcheck(Map<String, String> env) throws IOException, InterruptedException {
+    Process p = script(env, List.of("healthcheck")).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return -1;
+    }
+    return p.exitValue();
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+}
