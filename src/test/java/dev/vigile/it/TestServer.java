@@ -94,9 +94,20 @@ public final class TestServer {
     return new Database(embedded.ensureDatabase(name), EmbeddedDatabase.USER, "embedded", embedded);
   }
 
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port free now and never handed out before in this JVM: the OS may offer a just-released
+   * port again, and two servers of one test told the same port hang (seen: a grid port equal to
+   * an HTTP port).
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        if (HANDED_OUT.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      }
     }
   }
 
