@@ -43,6 +43,11 @@ public class Suite {
   static final String ADMIN = "bench@vigile.test";
   static final int ACCOUNTS = 64;
   static int seconds;
+  /**
+   * Seconds each closed-loop scenario runs before it is measured (SUITE_WARMUP, default 10): right
+   * after start the server's JIT compiler takes most of a core for tens of seconds.
+   */
+  static final long WARMUP_SECONDS = Long.parseLong(System.getenv().getOrDefault("SUITE_WARMUP", "10"));
   /** SUITE_ONLY=me,login,... runs only those scenarios (and skips Keycloak unless kc is named). */
   static final java.util.Set<String> ONLY =
       System.getenv("SUITE_ONLY") == null ? null : java.util.Set.of(System.getenv("SUITE_ONLY").split(","));
@@ -104,8 +109,8 @@ public class Suite {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong errors = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(workers);
-    // Warm-up of 2 s, then the measured window.
-    long warmEnd = System.nanoTime() + 2_000_000_000L;
+    // Warm-up (the JIT compiles this scenario's code paths), then the measured window.
+    long warmEnd = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
     long end = warmEnd + seconds * 1_000_000_000L;
     for (int w = 0; w < workers; w++) {
       int worker = w;

@@ -19,12 +19,17 @@ import jakarta.enterprise.context.ApplicationScoped;
     initialPoolSize = 2,
     loginTimeout = 5,
     properties = {
+      // A pooled connection is checked at most once every 2 s, not at every checkout (a round
+      // trip per request); a failed check drops the whole pool, so it recovers after a restart.
       "fish.payara.is-connection-validation-required=true",
       "fish.payara.connection-validation-method=custom-validation",
       "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+      "fish.payara.validate-atmost-once-period-in-seconds=2",
       "fish.payara.fail-all-connections=true",
       "fish.payara.max-wait-time-in-millis=5000",
-      "fish.payara.statement-timeout-in-seconds=30",
+      // Statement timeout enforced by PostgreSQL itself: a client-side one schedules a timer task
+      // per statement on one shared, synchronised timer.
+      "options=-c statement_timeout=30000",
       "connectTimeout=5",
       "socketTimeout=60",
       "tcpKeepAlive=true",

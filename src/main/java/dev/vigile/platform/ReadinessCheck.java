@@ -25,8 +25,14 @@ public class ReadinessCheck implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     boolean reachable;
-    try (Connection c = dataSource.getConnection()) {
-      reachable = c.isValid(2);
+    String statementTimeout = "unknown";
+    try (Connection c = dataSource.getConnection();
+        java.sql.Statement s = c.createStatement()) {
+      s.setQueryTimeout(2);
+      try (java.sql.ResultSet rs = s.executeQuery("select current_setting('statement_timeout')")) {
+        reachable = rs.next();
+        statementTimeout = reachable ? rs.getString(1) : statementTimeout;
+      }
     } catch (Exception e) {
       reachable = false;
     }
@@ -36,6 +42,7 @@ public class ReadinessCheck implements HealthCheck {
     return HealthCheckResponse.named(NAME)
         .status(reachable && migrated && keys && accepting)
         .withData("database", reachable ? "reachable" : "unreachable")
+        .withData("statementTimeout", statementTimeout)
         .withData("migrations", migrated ? "applied" : "pending")
         .withData("signingKeys", keys ? "loaded" : "missing")
         .withData("requests", accepting ? "accepted" : "draining")

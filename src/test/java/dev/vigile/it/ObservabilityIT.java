@@ -25,7 +25,10 @@ class ObservabilityIT {
     boolean cluster = false;
     for (JsonNode c : checks) {
       if (c.get("name").asText().equals("vigile-database")) {
-        database = c.get("status").asText().equals("UP") && c.get("data").get("migrations").asText().equals("applied");
+        database = c.get("status").asText().equals("UP") && c.get("data").get("migrations").asText().equals("applied")
+            // PostgreSQL enforces the statement timeout (set through the pool's connection options).
+            && c.get("data").get("statementTimeout").asText().equals("30s")
+            && c.get("data").get("requests").asText().equals("accepted");
       }
       if (c.get("name").asText().equals("vigile-cluster")) {
         cluster = c.get("status").asText().equals("UP") && c.get("data").get("members").asInt() == 1
