@@ -443,6 +443,14 @@ public class Suite {
         facts.put("Keycloak", "login failed: " + probe.statusCode() + " " + probe.body());
         return;
       }
+      // Proof of equal cost: the parameters Keycloak stored with the password it checks.
+      try (Connection c = DriverManager.getConnection(pgUrl.replace("/postgres", "/" + db), pgUser, "");
+          Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("select c.credential_data from credential c"
+              + " join user_entity u on u.id = c.user_id join realm r on r.id = u.realm_id"
+              + " where r.name = 'bench' and u.username = 'acct0' and c.type = 'password'")) {
+        facts.put("Keycloak's stored hash parameters (acct0)", rs.next() ? rs.getString(1) : "none found");
+      }
       results.put("kc-login", closed("Keycloak: password grant (login)", 2 * cores, w -> send(login.apply(w))));
       int refreshers = 16;
       String[] chains = new String[refreshers];

@@ -80,6 +80,11 @@ class ContainerEntrypointIT {
       String email = Api.uniqueEmail();
       Api.Res registered = api.register(email, "an image passphrase " + UUID.randomUUID());
       assertEquals(201, registered.status(), registered.body());
+      // The request line is written by the log's own thread, a moment after the response.
+      long logDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!Files.readString(log).contains("path=/api/auth/register status=201") && System.nanoTime() < logDeadline) {
+        Thread.sleep(100);
+      }
       assertTrue(Files.readString(log).contains("path=/api/auth/register status=201"), "request log line");
 
       // What `docker stop` does: SIGTERM to the entrypoint, which exec'd Java.
