@@ -250,10 +250,7 @@ public class Suite {
     env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "100000000/PT1S");
     env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "100000000/PT1S");
     env.put("VIGILE_JAVA_MEMORY", "-Xmx1g");
-    int port;
-    try (var socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = dev.vigile.it.TestServer.freePort();
     Path log = Files.createTempFile("vigile-bench-suite", ".log");
     long startNs = System.nanoTime();
     PayaraProcess payara = PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, log,
@@ -383,10 +380,7 @@ public class Suite {
     try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
       s.execute("create database " + db);
     }
-    int port;
-    try (var socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = dev.vigile.it.TestServer.freePort();
     String adminPassword = UUID.randomUUID().toString();
     ProcessBuilder pb = new ProcessBuilder(home + "/bin/kc.sh", "start-dev", "--http-port=" + port,
         "--db=postgres", "--db-url=" + pgUrl.replace("/postgres", "/" + db), "--db-username=" + pgUser, "--db-password=unused")

@@ -197,7 +197,7 @@ public final class PayaraProcess implements AutoCloseable {
   /** Stops Payara gracefully (SIGTERM), then forcibly if it lingers. */
   @Override
   public void close() {
-    process.destroy();
+    terminate();
     try {
       if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();

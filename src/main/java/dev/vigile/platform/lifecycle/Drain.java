@@ -60,10 +60,6 @@ public class Drain {
     }
   }
 
-  int inFlight() {
-    return inFlight.get();
-  }
-
   /**
    * Stops taking work and waits for what is in flight. Returns the number of requests still
    * running when the timeout ran out (0 when everything finished).
