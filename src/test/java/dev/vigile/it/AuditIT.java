@@ -255,6 +255,69 @@ class AuditIT {
     }
   }
 
+  private static long insertAuditRow(Connection c, String marker) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into audit_events (action, target_type, target_id, outcome) values ('it.pending', 'test', ?,"
+                + " 'success') returning id, hash")) {
+      ps.setString(1, marker);
+      ResultSet rs = ps.executeQuery();
+      rs.next();
+      if (c.getAutoCommit()) {
+        return rs.getLong(1);
+      }
+      // Not yet committed: a provisional id and no place in the chain.
+      assertTrue(rs.getLong(1) < 0, "provisional id " + rs.getLong(1));
+      assertNull(rs.getString(2));
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * The chain's lock is taken at commit: a transaction that wrote an audit row and stays open
+   * does not hold up any other writer, and its row still takes its place in commit order.
+   */
+  @Test
+  void anOpenTransactionDoesNotHoldUpOtherAuditWriters() throws Exception {
+    String admin = api.adminToken();
+    String slow = "slow-" + UUID.randomUUID();
+    String quick = "quick-" + UUID.randomUUID();
+    try (Connection open = server.db();
+        Connection other = server.db()) {
+      open.setAutoCommit(false);
+      long provisional = insertAuditRow(open, slow);
+      try (Statement s = other.createStatement()) {
+        // Before V4 this insert waited for the open transaction's lock and failed here.
+        s.execute("set lock_timeout = '5s'");
+      }
+      insertAuditRow(other, quick);
+      // An API write is audited, and answers, while the transaction is still open.
+      api.newUser();
+      try (Statement s = open.createStatement()) {
+        SQLException update =
+            assertThrows(
+                SQLException.class,
+                () -> s.executeUpdate("update audit_events set hash = repeat('0', 64) where id = " + provisional));
+        assertTrue(update.getMessage().contains("append-only"), update.getMessage());
+      }
+      open.rollback();
+      insertAuditRow(open, slow);
+      open.commit();
+    }
+    List<Map<String, String>> rows =
+        rows("select id, target_id, prev_hash, hash from audit_events where target_id in (?, ?) order by id", quick, slow);
+    assertEquals(2, rows.size(), rows.toString());
+    assertEquals(quick, rows.get(0).get("target_id"), "committed first, so earlier in the chain");
+    assertEquals(slow, rows.get(1).get("target_id"));
+    for (Map<String, String> row : rows) {
+      assertTrue(Long.parseLong(row.get("id")) > 0, row.toString());
+      assertEquals(64, row.get("hash").length());
+    }
+    assertTrue(rows("select id from audit_events where id < 0").isEmpty());
+    JsonNode v = api.get("/api/admin/audit/verify", admin).json();
+    assertTrue(v.get("valid").asBoolean(), v.toString());
+  }
+
   @Test
   void verifyFindsAChangedOrRemovedRow() throws Exception {
     String admin = api.adminToken();

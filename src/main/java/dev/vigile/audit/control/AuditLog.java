@@ -19,9 +19,9 @@ import java.util.logging.Logger;
  * and denials are written in a transaction of their own ({@link #recordAlone}) so that the
  * request's rollback cannot erase them. The database chains each row to the previous one.
  *
- * <p>The chain is extended under a lock held until the writing transaction ends, so callers record
- * last, just before they commit; and {@link #recordAlone} is only called once the request's own
- * transaction has ended (it would otherwise wait for a lock its suspended transaction holds).
+ * <p>The database gives each row its place in the chain when the writing transaction commits
+ * (V4__audit_chain_at_commit.sql): inserting takes no lock, and writers take turns only for the
+ * commit itself.
  */
 @ApplicationScoped
 public class AuditLog {
