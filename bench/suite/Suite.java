@@ -38,7 +38,11 @@ import java.util.regex.Pattern;
  */
 public class Suite {
   static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          // Daemon threads, so that the JVM exits when the suite is done.
+          .executor(Executors.newFixedThreadPool(4, r -> { Thread t = new Thread(r); t.setDaemon(true); return t; }))
+          .build();
   static final String PASSWORD = "a bench passphrase for every account";
   static final String ADMIN = "bench@vigile.test";
   static final int ACCOUNTS = 64;
