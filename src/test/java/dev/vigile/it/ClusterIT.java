@@ -105,6 +105,29 @@ class ClusterIT {
     assertEquals(401, apiB.refresh(u.refreshToken()).status());
   }
 
+  /**
+   * B caches what {@code /api/users/me} answers; a change committed on A reaches it through the
+   * grid. The wait is bounded well below the cache's 15 s expiry, so only the event can pass it.
+   */
+  @Test
+  @Order(2)
+  void aChangeOnAShowsInBsCachedProfile() throws Exception {
+    String admin = apiA.adminToken();
+    Api.Account u = apiA.account(admin);
+    assertEquals(null, apiB.get("/api/users/me", u.token()).json().path("displayName").asText(null), "B caches the profile");
+    String name = "Renamed on A " + UUID.randomUUID().toString().substring(0, 8);
+    assertEquals(200, apiA.patch("/api/users/me", obj("displayName", name), u.token()).status());
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    String seen = null;
+    while (System.nanoTime() < deadline && !name.equals(seen)) {
+      seen = apiB.get("/api/users/me", u.token()).json().path("displayName").asText(null);
+      if (!name.equals(seen)) {
+        Thread.sleep(50);
+      }
+    }
+    assertEquals(name, seen, "B dropped its cached profile when A's change arrived");
+  }
+
   @Test
   @Order(3)
   void aLockoutHoldsOnEveryInstance() {

@@ -72,6 +72,71 @@ class UsersIT {
     assertTrue(me.json().path("displayName").isMissingNode() || me.json().get("displayName").isNull());
   }
 
+  private void dbUpdate(String sql, String param) throws Exception {
+    try (Connection c = server.db();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, UUID.fromString(param));
+      assertEquals(1, ps.executeUpdate());
+    }
+  }
+
+  /**
+   * {@code GET /api/users/me} is served from a cache (a change made behind Vigile's back stays
+   * unseen), and every change made through Vigile shows in it at once: the user's own and an
+   * admin's edits, a login, roles assigned, a role's permissions changed, the role deleted.
+   */
+  @Test
+  void meIsCachedAndEveryCommittedChangeShowsAtOnce() throws Exception {
+    String admin = api.adminToken();
+    Api.Account u = api.account(admin);
+    assertNull(api.get("/api/users/me", u.token()).json().path("displayName").asText(null));
+    dbUpdate("update users set display_name = 'Behind the back' where id = ?", u.id());
+    assertNull(api.get("/api/users/me", u.token()).json().path("displayName").asText(null), "served from the cache");
+
+    assertEquals(200, api.patch("/api/users/me", obj("displayName", "Own edit"), u.token()).status());
+    assertEquals("Own edit", api.get("/api/users/me", u.token()).json().get("displayName").asText());
+    assertEquals(200, api.patch("/api/users/" + u.id(), obj("displayName", "Admin edit"), admin).status());
+    assertEquals("Admin edit", api.get("/api/users/me", u.token()).json().get("displayName").asText());
+
+    String lastLogin = api.get("/api/users/me", u.token()).json().get("lastLoginAt").asText();
+    Api.Res again = api.login(u.email(), u.password());
+    assertEquals(200, again.status());
+    String token = again.json().get("access_token").asText();
+    String refresh = again.json().get("refresh_token").asText();
+    String newer = api.get("/api/users/me", token).json().get("lastLoginAt").asText();
+    assertTrue(java.time.Instant.parse(newer).isAfter(java.time.Instant.parse(lastLogin)), lastLogin + " → " + newer);
+
+    String role = Api.uniqueRole("CACHED");
+    assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of("audit:read")), admin).status());
+    assertEquals(200, api.put("/api/admin/users/" + u.id() + "/roles", obj("roles", List.of("USER", role)), admin).status());
+    Api.Res refreshed = api.refresh(refresh);
+    token = refreshed.json().get("access_token").asText();
+    refresh = refreshed.json().get("refresh_token").asText();
+    JsonNode me = api.get("/api/users/me", token).json();
+    assertEquals(List.of(role, "USER"), sorted(me.get("roles")), me.toString());
+    assertEquals("[\"audit:read\"]", me.get("permissions").toString());
+
+    assertEquals(200, api.put("/api/admin/roles/" + role, obj("permissions", List.of("users:read")), admin).status());
+    refreshed = api.refresh(refresh);
+    token = refreshed.json().get("access_token").asText();
+    refresh = refreshed.json().get("refresh_token").asText();
+    assertEquals("[\"users:read\"]", api.get("/api/users/me", token).json().get("permissions").toString());
+
+    assertEquals(204, api.delete("/api/admin/roles/" + role, admin).status());
+    refreshed = api.refresh(refresh);
+    token = refreshed.json().get("access_token").asText();
+    me = api.get("/api/users/me", token).json();
+    assertEquals("[\"USER\"]", me.get("roles").toString());
+    assertEquals("[]", me.get("permissions").toString());
+  }
+
+  private static List<String> sorted(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    out.sort(null);
+    return out;
+  }
+
   @Test
   void everyPlaceThatSetsADisplayNameAppliesTheSameRule() {
     String admin = api.adminToken();

@@ -33,15 +33,19 @@ public class UsersMeResource {
   @Inject dev.vigile.common.web.Bodies bodies;
   @Inject JsonWebToken jwt;
   @Inject UserService users;
+  @Inject CurrentUserCache cache;
   @Inject UserService.Changes changes;
   @Inject ClientInfoResolver clients;
   @Context HttpServletRequest request;
 
-  /** {@code GET /api/users/me} : 200 the caller; 401 without a valid token. */
+  /**
+   * {@code GET /api/users/me} : 200 the caller; 401 without a valid token. Served from {@link
+   * CurrentUserCache}, which every committed change to the user or a role clears.
+   */
   @GET
   @RolesAllowed(Permissions.SIGNED_IN)
   public UserResponse me() {
-    return UserResponse.from(users.get(CurrentCaller.of(jwt).userId()));
+    return cache.get(CurrentCaller.of(jwt).userId(), id -> UserResponse.from(users.get(id)));
   }
 
   /**

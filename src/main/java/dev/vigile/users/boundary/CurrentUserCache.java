@@ -1,0 +1,81 @@
+package dev.vigile.users.boundary;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.vigile.cluster.ClusterBus;
+import dev.vigile.cluster.ClusterMessage;
+import dev.vigile.security.control.TokenRevocation;
+import dev.vigile.security.control.TokenRevocation.UserTokensCutOff;
+import dev.vigile.users.control.UserChangeListener.UsersChanged;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * What {@code GET /api/users/me} answers, per user, so that the busiest authenticated read does
+ * not query the database each time. An entry is dropped on this instance as soon as a change to
+ * the user (or to a role) commits, and on the other instances when the cluster event announcing it
+ * arrives; entries also expire, which bounds how far behind an instance can be if an event is
+ * lost. A load racing a change cannot leave the old answer behind: dropping an entry waits for a
+ * load in progress and removes what it loaded.
+ */
+@ApplicationScoped
+public class CurrentUserCache {
+  /** Cluster event: users whose cached view is out of date ({@code all}: every user). */
+  public static final String USERS_CHANGED = "users-changed";
+
+  static final Duration MAX_STALENESS = Duration.ofSeconds(15);
+
+  @Inject ClusterBus bus;
+
+  private final Cache<UUID, UserResponse> cache =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(MAX_STALENESS).build();
+
+  /** The cached answer for the user, loaded when absent. */
+  public UserResponse get(UUID userId, Function<UUID, UserResponse> load) {
+    return cache.get(userId, load);
+  }
+
+  /** A change committed on this instance: drop it here, then tell the others. */
+  void onChanged(@Observes UsersChanged change) {
+    forget(change.ids(), change.all());
+    JsonArrayBuilder ids = Json.createArrayBuilder();
+    change.ids().forEach(id -> ids.add(id.toString()));
+    bus.publish(USERS_CHANGED, Json.createObjectBuilder().add("ids", ids).add("all", change.all()).build());
+  }
+
+  /** Deleted or disabled users, and role holders cut off (role deleted or its permissions changed). */
+  void onCutOff(@Observes(during = TransactionPhase.AFTER_SUCCESS) UserTokensCutOff event) {
+    forget(event.userIds(), false);
+  }
+
+  void onCluster(@Observes ClusterMessage message) {
+    if (!message.type().equals(USERS_CHANGED) && !message.type().equals(TokenRevocation.USERS_CUT_OFF)) {
+      return;
+    }
+    JsonObject body = message.body();
+    List<UUID> ids =
+        body.getJsonArray("ids").getValuesAs(JsonString.class).stream()
+            .map(s -> UUID.fromString(s.getString()))
+            .toList();
+    forget(ids, body.getBoolean("all", false));
+  }
+
+  private void forget(Collection<UUID> ids, boolean all) {
+    if (all || ids.size() > 1_000) {
+      cache.invalidateAll();
+    } else {
+      cache.invalidateAll(ids);
+    }
+  }
+}
