@@ -1,11 +1,15 @@
 package dev.vigile.security.control;
 
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.vigile.cluster.ClusterBus;
 import dev.vigile.cluster.ClusterMessage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -15,11 +19,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 
 /**
  * Decides whether a signature-valid access token has been cut off: its user's "not before" time
@@ -39,8 +45,17 @@ public class TokenRevocation {
 
   public static final String SESSIONS_REVOKED = "sessions-revoked";
 
-  @PersistenceContext EntityManager em;
+  /**
+   * An entry read after this age is reloaded in the background while the current answer is
+   * served, so that requests do not queue behind the reload of a busy user's entry. A reload
+   * that an invalidation overtakes is discarded, never stored.
+   */
+  static final Duration REFRESH_AHEAD = Duration.ofSeconds(10);
+
+  /** Loads run on request threads and on the executor: each opens an entity manager of its own. */
+  @PersistenceUnit EntityManagerFactory emf;
   @Inject ClusterBus bus;
+  @Resource ManagedExecutorService executor;
 
   private record UserState(boolean active, Instant cutoff) {}
 
@@ -59,16 +74,19 @@ public class TokenRevocation {
 
   @PostConstruct
   void init() {
-    users =
-        Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(MAX_STALENESS)
-            .build(this::loadUser);
-    revokedSessions =
-        Caffeine.newBuilder()
-            .maximumSize(200_000)
-            .expireAfterWrite(MAX_STALENESS)
-            .build(this::loadSessionRevoked);
+    users = cache(executor, Ticker.systemTicker(), 100_000, this::loadUser);
+    revokedSessions = cache(executor, Ticker.systemTicker(), 200_000, this::loadSessionRevoked);
+  }
+
+  /** A revocation cache: answers at most {@link #MAX_STALENESS} old, refreshed ahead. */
+  static <K, V> LoadingCache<K, V> cache(Executor executor, Ticker ticker, long maximumSize, CacheLoader<K, V> loader) {
+    return Caffeine.newBuilder()
+        .maximumSize(maximumSize)
+        .expireAfterWrite(MAX_STALENESS)
+        .refreshAfterWrite(REFRESH_AHEAD)
+        .executor(executor)
+        .ticker(ticker)
+        .build(loader);
   }
 
   /**
@@ -119,10 +137,16 @@ public class TokenRevocation {
   }
 
   private UserState loadUser(UUID id) {
-    List<Object[]> rows =
-        em.createQuery("select u.enabled, u.tokensValidAfter from User u where u.id = :id", Object[].class)
-            .setParameter("id", id)
-            .getResultList();
+    List<Object[]> rows;
+    EntityManager em = emf.createEntityManager();
+    try {
+      rows =
+          em.createQuery("select u.enabled, u.tokensValidAfter from User u where u.id = :id", Object[].class)
+              .setParameter("id", id)
+              .getResultList();
+    } finally {
+      em.close();
+    }
     if (rows.isEmpty()) {
       return new UserState(false, null);
     }
@@ -130,10 +154,16 @@ public class TokenRevocation {
   }
 
   private Boolean loadSessionRevoked(UUID id) {
-    List<Instant> rows =
-        em.createQuery("select s.revokedAt from Session s where s.id = :id", Instant.class)
-            .setParameter("id", id)
-            .getResultList();
+    List<Instant> rows;
+    EntityManager em = emf.createEntityManager();
+    try {
+      rows =
+          em.createQuery("select s.revokedAt from Session s where s.id = :id", Instant.class)
+              .setParameter("id", id)
+              .getResultList();
+    } finally {
+      em.close();
+    }
     // An unknown session (deleted with its user) is as good as revoked.
     return rows.isEmpty() || rows.get(0) != null;
   }
