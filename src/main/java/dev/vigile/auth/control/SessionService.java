@@ -85,35 +85,39 @@ public class SessionService {
     }
     String hash = RefreshTokens.hash(token);
     Instant now = clock.instant();
+    String next = RefreshTokens.generate();
+    // One round trip: rotate the presented token (only if it is current and its session alive),
+    // touch the session, store its successor, and return the session as it now is.
     @SuppressWarnings("unchecked")
-    List<Object> rotated =
+    List<Session> rotated =
         em.createNativeQuery(
-                "update refresh_tokens t set rotated_at = ?1 from sessions s"
+                "with rotated as (update refresh_tokens t set rotated_at = ?1 from sessions s"
                     + " where t.token_hash = ?2 and t.rotated_at is null and s.id = t.session_id"
                     + " and s.revoked_at is null and s.expires_at > ?1 and s.last_used_at > ?3"
-                    + " returning t.session_id")
+                    + " returning t.session_id),"
+                    + " touched as (update sessions s set last_used_at = ?1, ip = ?4, user_agent = ?5"
+                    + " from rotated r where s.id = r.session_id returning s.*),"
+                    + " issued as (insert into refresh_tokens (token_hash, session_id, issued_at)"
+                    + " select ?6, id, ?1 from touched)"
+                    + " select * from touched",
+                Session.class)
             .setParameter(1, now)
             .setParameter(2, hash)
             .setParameter(3, now.minus(idleTtl))
+            .setParameter(4, client.ip())
+            .setParameter(5, client.userAgent())
+            .setParameter(6, RefreshTokens.hash(next))
             .getResultList();
     if (rotated.isEmpty()) {
       return reuseOrInvalid(hash, now);
     }
-    UUID sessionId = (UUID) rotated.get(0);
-    User user = users.findById(em.find(Session.class, sessionId).userId()).orElse(null);
+    Session session = rotated.get(0);
+    UUID sessionId = session.id();
+    User user = users.findById(session.userId()).orElse(null);
     if (user == null || !user.enabled()) {
       revoke(List.of(sessionId), now, "disabled");
       return new Invalid();
     }
-    em.createNativeQuery("update sessions set last_used_at = ?1, ip = ?2, user_agent = ?3 where id = ?4")
-        .setParameter(1, now)
-        .setParameter(2, client.ip())
-        .setParameter(3, client.userAgent())
-        .setParameter(4, sessionId)
-        .executeUpdate();
-    String next = issueToken(sessionId, now);
-    Session session = em.find(Session.class, sessionId);
-    em.refresh(session);
     audit.record(
         AuditEntry.success(AuditActions.AUTH_REFRESH)
             .actor(user.id(), user.email())
