@@ -18,7 +18,9 @@ set -- --deploy "$HOME_DIR"/vigile.war --contextroot / --port "$PORT" \
   --postbootcommandfile "$HOME_DIR"/payara/post-boot-commands.asadmin \
   --logproperties "$HOME_DIR"/payara/logging.properties
 
+# JSON-P's provider named once, not looked up with ServiceLoader on each parse (see PayaraProcess).
 JAVA_OPTS="${VIGILE_JAVA_MEMORY:--Xmx512m} -Djava.util.logging.config.file=$HOME_DIR/payara/logging.properties"
+JAVA_OPTS="$JAVA_OPTS -Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl"
 if [ -n "${VIGILE_CLUSTER_NAME:-}" ]; then
   IFACE="${VIGILE_CLUSTER_INTERFACE:-$(hostname -i | awk '{print $1}')}"
   GRID_PORT="${VIGILE_CLUSTER_PORT:-6900}"

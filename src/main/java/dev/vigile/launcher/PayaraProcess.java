@@ -18,6 +18,14 @@ import java.util.Map;
  * failed deployment still lets Payara print "ready".
  */
 public final class PayaraProcess implements AutoCloseable {
+  /**
+   * Names JSON-P's provider, read once. Without it every {@code Json.createReader} scans the
+   * class path through {@code ServiceLoader}, and Payara's MP-JWT parses the verification keys
+   * that way on every request: in the suite's profile, request threads queued on the class
+   * loaders' locks there. Payara ships Parsson, its default provider.
+   */
+  static final String JSON_PROVIDER = "-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl";
+
   private final Process process;
   private final int port;
 
@@ -104,6 +112,7 @@ public final class PayaraProcess implements AutoCloseable {
     cmd.add(java);
     cmd.add(System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx512m"));
     cmd.add("-Djava.util.logging.config.file=" + layout.payaraDir().resolve("logging.properties").toAbsolutePath());
+    cmd.add(JSON_PROVIDER);
     Path preBoot = layout.payaraDir().resolve("pre-boot-commands.asadmin").toAbsolutePath();
     if (cluster != null) {
       // Members bind only the interface they announce.
