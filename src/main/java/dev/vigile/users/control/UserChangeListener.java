@@ -17,7 +17,9 @@ import org.hibernate.event.spi.EventType;
 import org.hibernate.event.spi.PostCollectionRecreateEventListener;
 import org.hibernate.event.spi.PostCollectionRemoveEventListener;
 import org.hibernate.event.spi.PostCollectionUpdateEventListener;
+import org.hibernate.event.spi.PostDeleteEvent;
 import org.hibernate.event.spi.PostDeleteEventListener;
+import org.hibernate.event.spi.PostUpdateEvent;
 import org.hibernate.event.spi.PostUpdateEventListener;
 import org.hibernate.integrator.spi.Integrator;
 import org.hibernate.persister.entity.EntityPersister;
@@ -38,32 +40,9 @@ public class UserChangeListener implements Integrator {
   @Override
   public void integrate(Metadata metadata, BootstrapContext bootstrap, SessionFactoryImplementor factory) {
     EventListenerRegistry registry = factory.getServiceRegistry().getService(EventListenerRegistry.class);
-    PostUpdateEventListener updated =
-        new PostUpdateEventListener() {
-          @Override
-          public void onPostUpdate(org.hibernate.event.spi.PostUpdateEvent e) {
-            changed(e.getSession(), e.getEntity());
-          }
-
-          @Override
-          public boolean requiresPostCommitHandling(EntityPersister persister) {
-            return false;
-          }
-        };
-    PostDeleteEventListener deleted =
-        new PostDeleteEventListener() {
-          @Override
-          public void onPostDelete(org.hibernate.event.spi.PostDeleteEvent e) {
-            changed(e.getSession(), e.getEntity());
-          }
-
-          @Override
-          public boolean requiresPostCommitHandling(EntityPersister persister) {
-            return false;
-          }
-        };
-    registry.appendListeners(EventType.POST_UPDATE, updated);
-    registry.appendListeners(EventType.POST_DELETE, deleted);
+    EntityChanges entities = new EntityChanges();
+    registry.appendListeners(EventType.POST_UPDATE, entities);
+    registry.appendListeners(EventType.POST_DELETE, entities);
     registry.appendListeners(EventType.POST_COLLECTION_UPDATE, (PostCollectionUpdateEventListener) this::collection);
     registry.appendListeners(EventType.POST_COLLECTION_RECREATE, (PostCollectionRecreateEventListener) this::collection);
     registry.appendListeners(EventType.POST_COLLECTION_REMOVE, (PostCollectionRemoveEventListener) this::collection);
@@ -71,6 +50,24 @@ public class UserChangeListener implements Integrator {
 
   @Override
   public void disintegrate(SessionFactoryImplementor factory, SessionFactoryServiceRegistry registry) {}
+
+  /** Updates and deletions of users and roles. */
+  private static final class EntityChanges implements PostUpdateEventListener, PostDeleteEventListener {
+    @Override
+    public void onPostUpdate(PostUpdateEvent e) {
+      changed(e.getSession(), e.getEntity());
+    }
+
+    @Override
+    public void onPostDelete(PostDeleteEvent e) {
+      changed(e.getSession(), e.getEntity());
+    }
+
+    @Override
+    public boolean requiresPostCommitHandling(EntityPersister persister) {
+      return false;
+    }
+  }
 
   private void collection(AbstractCollectionEvent e) {
     changed(e.getSession(), e.getAffectedOwnerOrNull());
