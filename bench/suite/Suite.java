@@ -275,7 +275,8 @@ public class Suite {
     env.put("VIGILE_ADMIN_PASSWORD", PASSWORD);
     env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "100000000/PT1S");
     env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "100000000/PT1S");
-    env.put("VIGILE_JAVA_MEMORY", "-Xmx1g");
+    // Keycloak gets a 1 GiB heap too; VIGILE_JAVA_MEMORY overrides it for experiments.
+    env.put("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx1g"));
     int port = dev.vigile.it.TestServer.freePort();
     Path log = Files.createTempFile("vigile-bench-suite", ".log");
     long startNs = System.nanoTime();

@@ -110,7 +110,10 @@ public final class PayaraProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
-    cmd.add(System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx512m"));
+    // Heap and GC options, separated by spaces; from the given variables first (the bench sets
+    // them there), then this process's environment.
+    String memory = env.getOrDefault("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx512m"));
+    cmd.addAll(List.of(memory.trim().split("\\s+")));
     cmd.add("-Djava.util.logging.config.file=" + layout.payaraDir().resolve("logging.properties").toAbsolutePath());
     cmd.add(JSON_PROVIDER);
     Path preBoot = layout.payaraDir().resolve("pre-boot-commands.asadmin").toAbsolutePath();
