@@ -1,5 +1,6 @@
 package dev.vigile.common.web;
 
+import jakarta.enterprise.context.Dependent;
 import dev.vigile.common.problem.ProblemResponses;
 import dev.vigile.common.problem.ProblemTypes;
 import jakarta.inject.Inject;
@@ -18,7 +19,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Refuses request bodies over {@code vigile.http.max-body-bytes} with 413: at once when the
  * declared length is too large, and while reading when a chunked body grows past the limit.
+ *
+ * <p>A stage of {@link dev.vigile.platform.RequestPipeline}, which creates it (as a CDI bean, so
+ * its injections are made) and calls its {@code init}, {@code doFilter} and {@code destroy}.
  */
+@Dependent
 public class BodyLimitFilter extends HttpFilter {
   private static final String EXCEEDED = BodyLimitFilter.class.getName() + ".exceeded";
 

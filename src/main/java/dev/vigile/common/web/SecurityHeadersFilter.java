@@ -1,5 +1,6 @@
 package dev.vigile.common.web;
 
+import jakarta.enterprise.context.Dependent;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -12,7 +13,11 @@ import java.util.regex.Pattern;
 /**
  * Headers every response carries (OWASP REST Security and HTTP Headers cheat sheets) and the
  * request id, taken from {@code X-Request-Id} when it is sane, else generated.
+ *
+ * <p>A stage of {@link dev.vigile.platform.RequestPipeline}, which creates it (as a CDI bean, so
+ * its injections are made) and calls its {@code init}, {@code doFilter} and {@code destroy}.
  */
+@Dependent
 public class SecurityHeadersFilter extends HttpFilter {
   public static final String REQUEST_ID = "X-Request-Id";
   public static final String REQUEST_ID_ATTRIBUTE = "vigile.requestId";

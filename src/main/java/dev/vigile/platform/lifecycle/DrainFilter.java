@@ -1,5 +1,6 @@
 package dev.vigile.platform.lifecycle;
 
+import jakarta.enterprise.context.Dependent;
 import dev.vigile.common.web.ErrorWriter;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -14,7 +15,11 @@ import java.util.Map;
  * Counts the requests in flight for {@link Drain}; once shutdown has begun, refuses new ones with
  * 503 and closes their connection, so the client (or the load balancer) goes elsewhere. Nothing
  * has been done for a refused request: it is safe to retry. Health and metrics stay served.
+ *
+ * <p>A stage of {@link dev.vigile.platform.RequestPipeline}, which creates it (as a CDI bean, so
+ * its injections are made) and calls its {@code init}, {@code doFilter} and {@code destroy}.
  */
+@Dependent
 public class DrainFilter extends HttpFilter {
   private static final Map<String, String> RETRY =
       Map.of("Retry-After", "1", "Connection", "close");

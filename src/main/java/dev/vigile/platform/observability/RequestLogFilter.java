@@ -1,5 +1,6 @@
 package dev.vigile.platform.observability;
 
+import jakarta.enterprise.context.Dependent;
 import dev.vigile.common.web.SecurityHeadersFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,7 +24,11 @@ import java.util.logging.Logger;
  * lock made a third of all request threads wait under load. The queue is bounded; when it is full
  * the request thread writes its line itself, so no line is dropped. Lines still queued are
  * written when the application stops.
+ *
+ * <p>A stage of {@link dev.vigile.platform.RequestPipeline}, which creates it (as a CDI bean, so
+ * its injections are made) and calls its {@code init}, {@code doFilter} and {@code destroy}.
  */
+@Dependent
 public class RequestLogFilter extends HttpFilter {
   public static final String LOGGER = "dev.vigile.requests";
   /** Request attribute where authentication leaves the caller's user id. */
