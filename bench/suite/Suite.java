@@ -16,7 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -267,12 +266,7 @@ public class Suite {
     double parallelLimit = cores * hashes * 1e9 / (System.nanoTime() - p0);
     facts.put("hashing rate with " + cores + " threads at once (measured)", String.format("%.1f hashes/s", parallelLimit));
 
-    Map<String, String> env = new HashMap<>();
-    env.put("VIGILE_DB_URL", dbUrl);
-    env.put("VIGILE_DB_USER", pgUser);
-    env.put("VIGILE_DB_PASSWORD", "unused");
-    env.put("VIGILE_ADMIN_EMAIL", ADMIN);
-    env.put("VIGILE_ADMIN_PASSWORD", PASSWORD);
+    Map<String, String> env = dev.vigile.it.TestServer.baseEnvironment(dbUrl, pgUser, "unused", ADMIN, PASSWORD);
     env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "100000000/PT1S");
     env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "100000000/PT1S");
     // Keycloak gets a 1 GiB heap too; VIGILE_JAVA_MEMORY overrides it for experiments.

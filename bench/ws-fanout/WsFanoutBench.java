@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,16 +76,8 @@ public class WsFanoutBench {
       s.execute("create database " + dbName);
     }
     String url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + dbName + "$1");
-    int port;
-    try (var socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Map<String, String> env = new HashMap<>();
-    env.put("VIGILE_DB_URL", url);
-    env.put("VIGILE_DB_USER", dbUser);
-    env.put("VIGILE_DB_PASSWORD", "unused");
-    env.put("VIGILE_ADMIN_EMAIL", ADMIN);
-    env.put("VIGILE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    int port = dev.vigile.it.TestServer.freePort();
+    Map<String, String> env = dev.vigile.it.TestServer.baseEnvironment(url, dbUser, "unused", ADMIN, ADMIN_PASSWORD);
     env.put("VIGILE_WS_MAX_CONNECTIONS_PER_USER", "10");
     env.put("VIGILE_WS_PING_TIMEOUT", "PT30M");
     env.put("VIGILE_JAVA_MEMORY", "-Xmx1g");

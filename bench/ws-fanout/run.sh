@@ -6,7 +6,7 @@
 # Needs a PostgreSQL where it may create a database (BENCH_DB_URL, default the local one as postgres).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ -f target/vigile.war ] || ./mvnw -q -B -DskipTests package
-./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-ws.cp >/dev/null
-./mvnw -q -B compile >/dev/null
-exec java -Xmx1g -cp "target/classes:$(cat target/bench-ws.cp)" bench/ws-fanout/WsFanoutBench.java "${1:-1000,5000,10000}"
+# package also compiles the test classes, whose server settings and free ports the bench shares.
+./mvnw -q -B -DskipTests package
+./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-ws.cp >/dev/null
+exec java -Xmx1g -cp "target/classes:target/test-classes:$(cat target/bench-ws.cp)" bench/ws-fanout/WsFanoutBench.java "${1:-1000,5000,10000}"

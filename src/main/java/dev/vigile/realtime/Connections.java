@@ -245,7 +245,7 @@ public class Connections {
   void onCluster(@Observes @Priority(200) ClusterMessage message) {
     switch (message.type()) {
       case "notify" -> push(message.body().getJsonNumber("message").longValue());
-      case TokenRevocation.USERS_CUT_OFF, TokenRevocation.SESSIONS_REVOKED -> recheck(message.type(), message.body());
+      case TokenRevocation.USERS_CUT_OFF, TokenRevocation.SESSIONS_REVOKED -> recheck(message);
       default -> {
         // not ours
       }
@@ -269,14 +269,13 @@ public class Connections {
    * After a cut-off of these users or sessions (the revocation caches are already refreshed),
    * close the connections it concerns that it now refuses.
    */
-  private void recheck(String type, JsonObject body) {
-    Set<String> ids = new HashSet<>();
-    body.getJsonArray("ids").getValuesAs(JsonString.class).forEach(s -> ids.add(s.getString()));
-    boolean users = type.equals(TokenRevocation.USERS_CUT_OFF);
+  private void recheck(ClusterMessage message) {
+    Set<UUID> ids = new HashSet<>(message.ids());
+    boolean users = message.type().equals(TokenRevocation.USERS_CUT_OFF);
     List<Connection> concerned = new ArrayList<>();
     byUser.forEach((user, set) -> set.forEach(c -> {
       UUID session = c.caller().sessionId();
-      if (users ? ids.contains(user.toString()) : session != null && ids.contains(session.toString())) {
+      if (users ? ids.contains(user) : session != null && ids.contains(session)) {
         concerned.add(c);
       }
     }));

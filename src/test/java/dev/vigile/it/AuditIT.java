@@ -255,7 +255,8 @@ class AuditIT {
     }
   }
 
-  private static long insertAuditRow(Connection c, String marker) throws SQLException {
+  /** Inserts a test row; returns its id and hash as the inserting transaction sees them. */
+  private static Map<String, String> insertAuditRow(Connection c, String marker) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into audit_events (action, target_type, target_id, outcome) values ('it.pending', 'test', ?,"
@@ -263,13 +264,10 @@ class AuditIT {
       ps.setString(1, marker);
       ResultSet rs = ps.executeQuery();
       rs.next();
-      if (c.getAutoCommit()) {
-        return rs.getLong(1);
-      }
-      // Not yet committed: a provisional id and no place in the chain.
-      assertTrue(rs.getLong(1) < 0, "provisional id " + rs.getLong(1));
-      assertNull(rs.getString(2));
-      return rs.getLong(1);
+      Map<String, String> row = new LinkedHashMap<>();
+      row.put("id", rs.getString(1));
+      row.put("hash", rs.getString(2));
+      return row;
     }
   }
 
@@ -285,7 +283,11 @@ class AuditIT {
     try (Connection open = server.db();
         Connection other = server.db()) {
       open.setAutoCommit(false);
-      long provisional = insertAuditRow(open, slow);
+      Map<String, String> pending = insertAuditRow(open, slow);
+      // Not yet committed: a provisional id and no place in the chain.
+      long provisional = Long.parseLong(pending.get("id"));
+      assertTrue(provisional < 0, "provisional id " + provisional);
+      assertNull(pending.get("hash"));
       try (Statement s = other.createStatement()) {
         // Before V4 this insert waited for the open transaction's lock and failed here.
         s.execute("set lock_timeout = '5s'");

@@ -112,17 +112,24 @@ public final class TestServer {
   }
 
   /** The settings every test server gets: short throttling windows, a first admin. */
-  public static Map<String, String> testEnvironment(Database db) {
+  /** What every server a test or a bench starts needs: its database and its first admin. */
+  public static Map<String, String> baseEnvironment(
+      String dbUrl, String dbUser, String dbPassword, String adminEmail, String adminPassword) {
     Map<String, String> env = new HashMap<>();
-    env.put("VIGILE_DB_URL", db.jdbcUrl());
-    env.put("VIGILE_DB_USER", db.user());
-    env.put("VIGILE_DB_PASSWORD", db.password());
+    env.put("VIGILE_DB_URL", dbUrl);
+    env.put("VIGILE_DB_USER", dbUser);
+    env.put("VIGILE_DB_PASSWORD", dbPassword);
+    env.put("VIGILE_ADMIN_EMAIL", adminEmail);
+    env.put("VIGILE_ADMIN_PASSWORD", adminPassword);
+    return env;
+  }
+
+  public static Map<String, String> testEnvironment(Database db) {
+    Map<String, String> env = baseEnvironment(db.jdbcUrl(), db.user(), db.password(), ADMIN_EMAIL, ADMIN_PASSWORD);
     // Tests reach Vigile from 127.0.0.1 and name their client address in X-Forwarded-For.
     env.put("VIGILE_HTTP_TRUSTED_PROXIES", "127.0.0.1,::1");
     env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "3/PT6S");
     env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "8/PT1M");
-    env.put("VIGILE_ADMIN_EMAIL", ADMIN_EMAIL);
-    env.put("VIGILE_ADMIN_PASSWORD", ADMIN_PASSWORD);
     // Short WebSocket limits, so that tests see them act.
     env.put("VIGILE_WS_PING_TIMEOUT", "PT6S");
     env.put("VIGILE_WS_QUEUE_LIMIT", "40");

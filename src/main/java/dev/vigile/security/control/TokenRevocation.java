@@ -11,10 +11,6 @@ import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonString;
-import java.util.ArrayList;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -38,7 +34,7 @@ import java.util.concurrent.Executor;
 @ApplicationScoped
 public class TokenRevocation {
   /** Bounds staleness between instances until the state is shared across the cluster. */
-  static final Duration MAX_STALENESS = Duration.ofSeconds(15);
+  public static final Duration MAX_STALENESS = Duration.ofSeconds(15);
 
   /** Cluster event types: users cut off, sessions revoked. */
   public static final String USERS_CUT_OFF = "users-cut-off";
@@ -102,16 +98,12 @@ public class TokenRevocation {
 
   void onUserCutOff(@Observes(during = TransactionPhase.AFTER_SUCCESS) UserTokensCutOff event) {
     forgetUsers(event.userIds());
-    JsonArrayBuilder ids = Json.createArrayBuilder();
-    event.userIds().forEach(id -> ids.add(id.toString()));
-    bus.publish(USERS_CUT_OFF, Json.createObjectBuilder().add("ids", ids).build());
+    bus.publish(USERS_CUT_OFF, ClusterMessage.withIds(event.userIds()).build());
   }
 
   void onSessionsRevoked(@Observes(during = TransactionPhase.AFTER_SUCCESS) SessionsRevoked event) {
     revokedSessions.invalidateAll(event.sessionIds());
-    JsonArrayBuilder ids = Json.createArrayBuilder();
-    event.sessionIds().forEach(id -> ids.add(id.toString()));
-    bus.publish(SESSIONS_REVOKED, Json.createObjectBuilder().add("ids", ids).build());
+    bus.publish(SESSIONS_REVOKED, ClusterMessage.withIds(event.sessionIds()).build());
   }
 
   /** Another instance (or this one) cut someone off: forget what this instance cached. */
@@ -119,8 +111,7 @@ public class TokenRevocation {
     if (!message.type().equals(USERS_CUT_OFF) && !message.type().equals(SESSIONS_REVOKED)) {
       return;
     }
-    List<UUID> ids = new ArrayList<>();
-    message.body().getJsonArray("ids").getValuesAs(JsonString.class).forEach(s -> ids.add(UUID.fromString(s.getString())));
+    List<UUID> ids = message.ids();
     if (message.type().equals(USERS_CUT_OFF)) {
       forgetUsers(ids);
     } else {

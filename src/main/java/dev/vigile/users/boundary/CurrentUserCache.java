@@ -11,13 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -34,12 +28,10 @@ public class CurrentUserCache {
   /** Cluster event: users whose cached view is out of date ({@code all}: every user). */
   public static final String USERS_CHANGED = "users-changed";
 
-  static final Duration MAX_STALENESS = Duration.ofSeconds(15);
-
   @Inject ClusterBus bus;
 
   private final Cache<UUID, UserResponse> cache =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(MAX_STALENESS).build();
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TokenRevocation.MAX_STALENESS).build();
 
   /** The cached answer for the user, loaded when absent. */
   public UserResponse get(UUID userId, Function<UUID, UserResponse> load) {
@@ -49,9 +41,7 @@ public class CurrentUserCache {
   /** A change committed on this instance: drop it here, then tell the others. */
   void onChanged(@Observes UsersChanged change) {
     forget(change.ids(), change.all());
-    JsonArrayBuilder ids = Json.createArrayBuilder();
-    change.ids().forEach(id -> ids.add(id.toString()));
-    bus.publish(USERS_CHANGED, Json.createObjectBuilder().add("ids", ids).add("all", change.all()).build());
+    bus.publish(USERS_CHANGED, ClusterMessage.withIds(change.ids()).add("all", change.all()).build());
   }
 
   /** Deleted or disabled users, and role holders cut off (role deleted or its permissions changed). */
@@ -63,12 +53,7 @@ public class CurrentUserCache {
     if (!message.type().equals(USERS_CHANGED) && !message.type().equals(TokenRevocation.USERS_CUT_OFF)) {
       return;
     }
-    JsonObject body = message.body();
-    List<UUID> ids =
-        body.getJsonArray("ids").getValuesAs(JsonString.class).stream()
-            .map(s -> UUID.fromString(s.getString()))
-            .toList();
-    forget(ids, body.getBoolean("all", false));
+    forget(message.ids(), message.body().getBoolean("all", false));
   }
 
   private void forget(Collection<UUID> ids, boolean all) {
