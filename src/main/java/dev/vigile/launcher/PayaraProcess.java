@@ -184,6 +184,7 @@ public final class PayaraProcess implements AutoCloseable {
             .timeout(Duration.ofSeconds(5))
             .build();
     long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IOException("Payara Micro exited with status " + process.exitValue());
@@ -193,12 +194,19 @@ public final class PayaraProcess implements AutoCloseable {
         if (r.statusCode() == 200 && r.body().contains("vigile-database")) {
           return;
         }
+        last = r.statusCode() + " " + r.body();
       } catch (IOException notYet) {
-        // not listening yet
+        last = notYet.toString();
       }
       Thread.sleep(250);
     }
-    throw new IOException("Vigile was not ready within " + timeout);
+    // The JVM prints its threads to Payara's output (the log) on SIGQUIT: what it was stuck on.
+    try {
+      new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor();
+    } catch (IOException noKill) {
+      // not on a POSIX system
+    }
+    throw new IOException("Vigile was not ready within " + timeout + "; last answer: " + last);
   }
 
   /** Sends SIGTERM and returns at once: Vigile drains, then Payara stops. */
