@@ -17,6 +17,11 @@ function signedIn(body) {
 }
 
 async function refresh() {
+  // No CSRF cookie means no browser session (it is set beside the HttpOnly refresh cookie): do
+  // not ask, which would only log a 403 for an empty X-CSRF-Token.
+  if (!csrf()) {
+    return false;
+  }
   const r = await fetch("/api/auth/refresh", {
     method: "POST",
     credentials: "same-origin",

@@ -178,7 +178,10 @@ public final class PayaraProcess implements AutoCloseable {
 
   /** Waits until {@code /health/ready} reports Vigile's own check UP. */
   public void awaitReady(Duration timeout) throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1: the JDK's default HTTP/2 first tries an h2c upgrade, and Grizzly's upgrade path
+    // once held two request threads of a member in a lock-order deadlock (docs/security.md).
+    HttpClient http =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest ready =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
             .timeout(Duration.ofSeconds(5))

@@ -21,6 +21,9 @@ public class VigileApplication extends Application {
         // Without this, an error status from a resource becomes Payara's HTML error page.
         "jersey.config.server.response.setStatusOverSendError", true,
         "jersey.config.server.wadl.disableWadl", true,
+        // Location headers stay as written (relative, RFC 9110 section 10.2.2): resolved against
+        // the request they would repeat its Host header, whatever a client put there.
+        "jersey.config.server.headers.location.relative.resolution.disabled", true,
         "jersey.config.beanValidation.enableOutputValidationErrorEntity.server", false);
   }
 }

@@ -25,8 +25,15 @@ final class Connection {
   private volatile CurrentCaller caller;
   private volatile long expiresAt;
   private volatile long lastSeenMillis = System.currentTimeMillis();
+  /** The client's messages: a token bucket, so that a flood ends the connection (4008). */
+  private final io.github.bucket4j.Bucket messages;
 
-  Connection(Session session, WsCaller caller, int limit, Executor closer, java.util.function.IntConsumer onClose) {
+  Connection(
+      Session session, WsCaller caller, int limit, Executor closer, java.util.function.IntConsumer onClose,
+      java.util.List<io.github.bucket4j.Bandwidth> messageLimits) {
+    var bucket = io.github.bucket4j.Bucket.builder();
+    messageLimits.forEach(bucket::addLimit);
+    this.messages = bucket.build();
     this.onClose = onClose;
     this.session = session;
     this.caller = caller.caller();
@@ -53,6 +60,11 @@ final class Connection {
 
   void touch() {
     lastSeenMillis = System.currentTimeMillis();
+  }
+
+  /** Takes {@code cost} of the client's message budget; false when it sends too much. */
+  boolean admitMessage(int cost) {
+    return messages.tryConsume(cost);
   }
 
   /** A fresh token of the same user extends the connection. */

@@ -77,13 +77,29 @@ public class Connections {
   @ConfigProperty(name = "vigile.ws.resume-limit", defaultValue = "100")
   int resumeLimit;
 
+  @Inject
+  @ConfigProperty(name = "vigile.ws.message-rate", defaultValue = "30/PT1S,300/PT1M")
+  String messageRate;
+
+  private List<io.github.bucket4j.Bandwidth> messageLimits;
+
+  /** What a resume takes from a connection's message budget (30/s, 300/min: 60 resumes a minute). */
+  static final int RESUME_COST = 5;
+
   private final Map<UUID, Set<Connection>> byUser = new ConcurrentHashMap<>();
+  /**
+   * Connections each user holds or is opening here. A handshake reserves its slot atomically
+   * before the upgrade and gives it back if the upgrade does not happen or when the connection
+   * closes, so concurrent handshakes cannot pass the limit together.
+   */
+  private final Map<UUID, Integer> slots = new ConcurrentHashMap<>();
   private ScheduledFuture<?> sweeper;
   private long reported = -1;
   private volatile boolean stopping;
 
   @PostConstruct
   void init() {
+    messageLimits = dev.vigile.security.control.LoginThrottle.parse(messageRate);
     sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     try {
       metrics.gauge("vigile.ws.connections", this, Connections::localCount);
@@ -120,14 +136,27 @@ public class Connections {
     }
   }
 
-  /** Whether this user may open one more connection here. */
-  boolean admits(UUID userId) {
-    Set<Connection> mine = byUser.get(userId);
-    return mine == null || mine.size() < maxPerUser;
+  /** Takes one of the user's connection slots here, if one is free: true when it was taken. */
+  boolean reserve(UUID userId) {
+    boolean[] taken = {false};
+    slots.compute(userId, (k, held) -> {
+      int n = held == null ? 0 : held;
+      if (n >= maxPerUser) {
+        return held;
+      }
+      taken[0] = true;
+      return n + 1;
+    });
+    return taken[0];
+  }
+
+  /** Gives a slot back: the handshake failed, or the connection closed. */
+  void release(UUID userId) {
+    slots.computeIfPresent(userId, (k, held) -> held <= 1 ? null : held - 1);
   }
 
   Connection open(Session session, WsCaller caller) {
-    Connection c = new Connection(session, caller, queueLimit, executor, this::countClose);
+    Connection c = new Connection(session, caller, queueLimit, executor, this::countClose, messageLimits);
     byUser.computeIfAbsent(c.userId(), k -> ConcurrentHashMap.newKeySet()).add(c);
     c.send(Protocol.welcome(c.userId().toString(), c.id, expiresIn(c.expiresAt())));
     return c;
@@ -143,10 +172,14 @@ public class Connections {
   }
 
   void closed(Connection c) {
+    boolean[] removed = {false};
     byUser.computeIfPresent(c.userId(), (k, set) -> {
-      set.remove(c);
+      removed[0] = set.remove(c);
       return set.isEmpty() ? null : set;
     });
+    if (removed[0]) {
+      release(c.userId());
+    }
   }
 
   /** Connections open on this instance. */
@@ -178,6 +211,12 @@ public class Connections {
 
   void onMessage(Connection c, String text) {
     c.touch();
+    // A resume costs a query and up to resume-limit frames: it weighs as much as five messages.
+    if (!c.admitMessage(text.contains("\"resume\"") ? RESUME_COST : 1)) {
+      c.send(Protocol.error("rate_limited", "Too many messages on this connection."));
+      c.close(Protocol.SLOW_CONSUMER, "too many messages");
+      return;
+    }
     JsonObject m;
     try (var reader = Json.createReader(new StringReader(text))) {
       JsonValue v = reader.readValue();
@@ -199,8 +238,12 @@ public class Connections {
   }
 
   private void resume(Connection c, JsonObject m) {
-    if (!(m.get("after") instanceof JsonNumber n) || !n.isIntegral() || n.longValue() < 0) {
-      c.send(Protocol.error("bad_message", "resume needs after: the last notification id received (0 for all)."));
+    // Exactly: a number past 64 bits must not wrap to a small one and replay the inbox.
+    if (!(m.get("after") instanceof JsonNumber n)
+        || !n.isIntegral()
+        || n.bigIntegerValue().signum() < 0
+        || n.bigIntegerValue().bitLength() > 63) {
+      c.send(Protocol.error("bad_message", "resume needs after: the last notification id received (0 for all), at most 2^63-1."));
       return;
     }
     int limit = Math.max(1, Math.min(resumeLimit, queueLimit / 2));
@@ -238,7 +281,7 @@ public class Connections {
   }
 
   private boolean refused(CurrentCaller caller) {
-    return revocation.refused(caller.userId(), caller.sessionId(), caller.issuedAtMicros());
+    return revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
   }
 
   /** Events from any instance: stored notifications to push, cut-offs to enforce. */

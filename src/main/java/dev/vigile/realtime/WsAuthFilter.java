@@ -45,39 +45,59 @@ public class WsAuthFilter extends HttpFilter {
       throws IOException, ServletException {
     String origin = req.getHeader("Origin");
     if (origin != null && !originAllowed(origin, req)) {
-      ErrorWriter.write(req, res, 403, "This origin may not open a WebSocket here.", null);
+      refuse(req, res, 403, "This origin may not open a WebSocket here.", null);
       return;
     }
     String token = token(req);
     if (token == null) {
-      ErrorWriter.write(req, res, 401, "An access token is required.",
+      refuse(req, res, 401, "An access token is required.",
           Map.of("WWW-Authenticate", BearerChallenge.forRequest(null)));
       return;
     }
     AccessTokenVerifier.Result result = verifier.verify(token);
     if (!(result instanceof AccessTokenVerifier.Valid valid)
-        || revocation.refused(valid.caller().userId(), valid.caller().sessionId(), valid.caller().issuedAtMicros())) {
+        || revocation.refused(valid.caller().userId(), valid.caller().sessionId(), valid.caller().generation())) {
       String detail =
           result instanceof AccessTokenVerifier.Expired
               ? "The access token has expired."
               : "The access token is invalid or has been revoked.";
-      ErrorWriter.write(req, res, 401, detail, Map.of("WWW-Authenticate", BearerChallenge.INVALID_TOKEN));
+      refuse(req, res, 401, detail, Map.of("WWW-Authenticate", BearerChallenge.INVALID_TOKEN));
       return;
     }
-    if (!connections.admits(valid.caller().userId())) {
-      ErrorWriter.write(req, res, 429, "Too many open connections for this user.", Map.of("Retry-After", "5"));
+    java.util.UUID user = valid.caller().userId();
+    if (!connections.reserve(user)) {
+      refuse(req, res, 429, "Too many open connections for this user.", Map.of("Retry-After", "5"));
       return;
     }
-    WsCaller caller = new WsCaller(valid.caller(), valid.expiresAt());
-    req.setAttribute(dev.vigile.platform.observability.RequestLogFilter.USER_ATTRIBUTE, caller.getName());
-    chain.doFilter(
-        new HttpServletRequestWrapper(req) {
-          @Override
-          public Principal getUserPrincipal() {
-            return caller;
-          }
-        },
-        res);
+    boolean upgraded = false;
+    try {
+      WsCaller caller = new WsCaller(valid.caller(), valid.expiresAt());
+      req.setAttribute(dev.vigile.platform.observability.RequestLogFilter.USER_ATTRIBUTE, caller.getName());
+      chain.doFilter(
+          new HttpServletRequestWrapper(req) {
+            @Override
+            public Principal getUserPrincipal() {
+              return caller;
+            }
+          },
+          res);
+      upgraded = res.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
+    } finally {
+      if (!upgraded) {
+        connections.release(user);
+      }
+    }
+  }
+
+  /**
+   * A refused handshake, with {@code Connection: close}: the server ends the connection after
+   * it, and a keep-alive client must not try to reuse it.
+   */
+  private static void refuse(HttpServletRequest req, HttpServletResponse res, int status, String detail, Map<String, String> headers)
+      throws IOException {
+    Map<String, String> all = new java.util.HashMap<>(headers == null ? Map.of() : headers);
+    all.put("Connection", "close");
+    ErrorWriter.write(req, res, status, detail, all);
   }
 
   /** The token from the {@code bearer.} subprotocol, else from {@code access_token}. */
@@ -94,11 +114,29 @@ public class WsAuthFilter extends HttpFilter {
     return query == null || query.isBlank() ? null : query.trim();
   }
 
+  @Inject
+  @ConfigProperty(name = "vigile.public-url", defaultValue = " ")
+  String publicUrl;
+
+  /**
+   * The server's own origin is the configured public URL's, never what the request's {@code Host}
+   * says: a DNS-rebinding page sends its own name as both. Without a public URL (a developer's
+   * machine), the request's own origin is accepted only on a loopback host.
+   */
   boolean originAllowed(String origin, HttpServletRequest req) {
     String o = origin.trim().toLowerCase(Locale.ROOT);
-    String self = (req.getScheme() + "://" + req.getHeader("Host")).toLowerCase(Locale.ROOT);
-    if (o.equals(self)) {
-      return true;
+    String own = originOf(publicUrl);
+    if (own != null) {
+      if (o.equals(own)) {
+        return true;
+      }
+    } else {
+      String host = req.getServerName() == null ? "" : req.getServerName().toLowerCase(Locale.ROOT);
+      boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1");
+      String self = (req.getScheme() + "://" + req.getHeader("Host")).toLowerCase(Locale.ROOT);
+      if (loopback && o.equals(self)) {
+        return true;
+      }
     }
     List<String> allowed = new ArrayList<>();
     for (String a : allowedOrigins.split(",")) {
@@ -112,5 +150,22 @@ public class WsAuthFilter extends HttpFilter {
       return false;
     }
     return allowed.contains(o) || allowed.contains("*");
+  }
+
+  /** {@code scheme://host[:port]} of a URL, lower case, or null when unset or not a URL. */
+  static String originOf(String url) {
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    try {
+      URI u = URI.create(url.trim());
+      if (u.getScheme() == null || u.getHost() == null) {
+        return null;
+      }
+      String port = u.getPort() < 0 ? "" : ":" + u.getPort();
+      return (u.getScheme() + "://" + u.getHost() + port).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }

@@ -39,6 +39,12 @@ public class WsEndpoint {
     }
   }
 
+  /** Binary frames are not part of the protocol: 1003 (cannot accept). */
+  @OnMessage(maxMessageSize = Protocol.MAX_MESSAGE_BYTES)
+  public void binary(Session session, java.nio.ByteBuffer data) throws IOException {
+    session.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not accepted"));
+  }
+
   @OnClose
   public void close(Session session, CloseReason reason) {
     if (session.getUserProperties().get(CONNECTION) instanceof Connection c) {

@@ -229,6 +229,51 @@ class AccessMatrixIT {
     return tests.stream();
   }
 
+  /**
+   * Routes that act on the user named in the path, with the call that does it: a caller holding
+   * the route's permission but not every permission of the target gets 403 and changes nothing.
+   */
+  static final java.util.Map<String, Function<String, Call>> ACTING_ON_A_USER =
+      java.util.Map.of(
+          "PATCH /api/users/{id}", id -> new Call("/api/users/" + id, obj("enabled", false)),
+          "DELETE /api/users/{id}", id -> new Call("/api/users/" + id, null),
+          "DELETE /api/admin/users/{id}/sessions", id -> new Call("/api/admin/users/" + id + "/sessions", null),
+          "PUT /api/admin/users/{id}/roles", id -> new Call("/api/admin/users/" + id + "/roles", obj("roles", List.of("ADMIN", emptyRole))));
+
+  @Test
+  void everyRouteActingOnAUserIsCoveredByTheMorePrivilegedTargetCase() {
+    Set<String> acting = new TreeSet<>();
+    TABLE.stream()
+        .filter(e -> e.path().contains("/users/{id}") && !e.method().equals("GET"))
+        .forEach(e -> acting.add(e.method() + " " + e.path()));
+    assertEquals(acting, new TreeSet<>(ACTING_ON_A_USER.keySet()));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> aTargetMorePrivilegedThanTheCallerIsOutOfReach() {
+    // Every user-management permission, but not audit:read or notifications:send, which ADMIN has.
+    List<String> permissions = List.of("users:read", "users:write", "users:delete", "roles:read", "roles:assign");
+    return ACTING_ON_A_USER.entrySet().stream()
+        .map(route -> DynamicTest.dynamicTest(route.getKey() + " over an ADMIN", () -> {
+          String role = Api.uniqueRole("LESSER");
+          assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", permissions), admin).status());
+          Api.Account caller = api.account(admin, role);
+          Api.Account target = api.account(admin, "ADMIN");
+          Call call = route.getValue().apply(target.id());
+          String method = route.getKey().substring(0, route.getKey().indexOf(' '));
+          Api.Res r = api.call(method, call.path(), call.body(), caller.token());
+          assertEquals(403, r.status(), r.toString());
+          assertEquals("application/problem+json", r.header("Content-Type"));
+          assertEquals("https://vigile.dev/problems/forbidden", r.json().get("type").asText());
+          // Nothing changed: the target is still an enabled ADMIN, its token and session live.
+          Api.Res me = api.get("/api/users/me", target.token());
+          assertEquals(200, me.status(), "the target's token was not cut off: " + me);
+          assertEquals("[\"ADMIN\",\"USER\"]", me.json().get("roles").toString());
+          assertTrue(me.json().get("enabled").asBoolean());
+          assertEquals(200, api.refresh(target.refreshToken()).status(), "the target's session lives");
+        }));
+  }
+
   @Test
   void theTableNamesEveryResourceMethodOfTheWar() throws Exception {
     Set<String> table = new TreeSet<>();

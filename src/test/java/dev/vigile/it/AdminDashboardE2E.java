@@ -47,6 +47,7 @@ class AdminDashboardE2E {
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--window-size=1280,1000");
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build();
     browser = new ChromeDriver(service, options);
@@ -89,6 +90,17 @@ class AdminDashboardE2E {
 
   WebElement id(String id) {
     return browser.findElement(By.id(id));
+  }
+
+  @Test
+  void aFirstVisitWithoutASessionAsksForNothingThatWouldBeRefused() {
+    browser.manage().deleteAllCookies();
+    browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll();
+    browser.get(server.url("/admin/"));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    List<String> errors = new java.util.ArrayList<>();
+    browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).forEach(e -> errors.add(e.getMessage()));
+    assertTrue(errors.stream().noneMatch(m -> m.contains("403") || m.contains("401")), "console: " + errors);
   }
 
   @Test

@@ -238,4 +238,17 @@ public final class Api {
     r.raw().headers().map().forEach((k, v) -> m.put(k, String.join(",", v)));
     return m;
   }
+
+  /** Reads a raw HTTP answer's status line and headers, up to the blank line (raw-socket tests). */
+  public static String head(java.io.InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    while (!b.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      b.append((char) c);
+    }
+    return b.toString();
+  }
 }

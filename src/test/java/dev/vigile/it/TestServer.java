@@ -130,6 +130,8 @@ public final class TestServer {
     env.put("VIGILE_HTTP_TRUSTED_PROXIES", "127.0.0.1,::1");
     env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "3/PT6S");
     env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "8/PT1M");
+    env.put("VIGILE_LOGIN_THROTTLE_DEVICE", "3/PT6S");
+    env.put("VIGILE_REGISTER_THROTTLE_ADDRESS", "5/PT1M");
     // Short WebSocket limits, so that tests see them act.
     env.put("VIGILE_WS_PING_TIMEOUT", "PT6S");
     env.put("VIGILE_WS_QUEUE_LIMIT", "40");

@@ -63,4 +63,120 @@ class ThrottleIT {
       assertEquals(200, new Api().login(email, PASSWORD).status(), "round " + round);
     }
   }
+
+  /** A login with a device token, as a client that kept the one it was given would send it. */
+  static Api.Res loginWithDevice(Api api, String email, String password, String deviceToken) {
+    return api.post("/api/auth/login", Api.obj("email", email, "password", password, "deviceToken", deviceToken));
+  }
+
+  @Test
+  void aStrangersFailuresDoNotLockTheOwnerOutOfTheirDevice() {
+    String email = Api.uniqueEmail();
+    Api.Res registered = new Api().register(email, PASSWORD);
+    assertEquals(201, registered.status(), registered.toString());
+    Api.Res login = new Api().login(email, PASSWORD);
+    String device = login.json().get("device_token").asText();
+    assertTrue(device.length() >= 43, "a device token of 256 bits: " + device);
+    // The stranger varies case and spaces, from many addresses: the account's limit holds them.
+    String[] variants = {email.toUpperCase(java.util.Locale.ROOT), "  " + email + " ", email};
+    for (String v : variants) {
+      assertEquals(401, new Api().login(v, "wrong guess").status());
+    }
+    assertEquals(429, new Api().login(email, "another guess").status(), "the stranger is throttled");
+    assertEquals(429, new Api().login(email, PASSWORD).status(), "so is any client without a device token");
+    assertEquals(429, loginWithDevice(new Api(), email, "guess", "forged-" + device.substring(7)).status(),
+        "a token that is not a live device of this account counts for nothing");
+    Api.Res owner = loginWithDevice(new Api(), email, PASSWORD, device);
+    assertEquals(200, owner.status(), "the owner with the device token gets in: " + owner);
+    assertEquals(device, owner.json().get("device_token").asText(), "the device keeps its token");
+  }
+
+  @Test
+  void aDeviceTokenWorksForItsOwnAccountOnly() {
+    String a = Api.uniqueEmail();
+    String b = Api.uniqueEmail();
+    new Api().register(a, PASSWORD);
+    new Api().register(b, PASSWORD);
+    String deviceOfA = new Api().login(a, PASSWORD).json().get("device_token").asText();
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, new Api().login(b, "wrong " + i).status());
+    }
+    assertEquals(429, loginWithDevice(new Api(), b, PASSWORD, deviceOfA).status(), "A's device is a stranger to B");
+  }
+
+  @Test
+  void failuresFromADeviceAreLimitedForThatDeviceAlone() {
+    String email = Api.uniqueEmail();
+    new Api().register(email, PASSWORD);
+    String laptop = new Api().login(email, PASSWORD).json().get("device_token").asText();
+    String phone = new Api().login(email, PASSWORD).json().get("device_token").asText();
+    assertTrue(!laptop.equals(phone), "each client gets its own device token");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, loginWithDevice(new Api(), email, "wrong " + i, laptop).status());
+    }
+    Api.Res limited = loginWithDevice(new Api(), email, PASSWORD, laptop);
+    assertEquals(429, limited.status(), "the device that failed is limited: " + limited);
+    assertTrue(Long.parseLong(limited.header("Retry-After")) >= 1);
+    assertEquals(200, loginWithDevice(new Api(), email, PASSWORD, phone).status(), "another device is not");
+    assertEquals(200, new Api().login(email, PASSWORD).status(), "nor is the account: the failures were the device's");
+  }
+
+  @Test
+  void browsersKeepTheirDeviceTokenInAnHttpOnlyCookieForTheLoginOnly() {
+    String email = Api.uniqueEmail();
+    new Api().register(email, PASSWORD);
+    Api api = new Api();
+    Api.Res login = api.call("POST", "/api/auth/login", Api.obj("email", email, "password", PASSWORD), null,
+        java.util.Map.of("X-Vigile-Client", "browser"));
+    assertEquals(200, login.status(), login.toString());
+    assertTrue(login.json().path("device_token").isMissingNode() || login.json().get("device_token").isNull(),
+        "no device token in a browser's body: " + login.body());
+    String cookie = login.raw().headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith("vigile_device=")).findFirst().orElseThrow();
+    assertTrue(cookie.contains("HttpOnly"), cookie);
+    assertTrue(cookie.contains("Path=/api/auth/login"), cookie);
+    assertTrue(cookie.toLowerCase(java.util.Locale.ROOT).contains("samesite=strict"), cookie);
+    String value = cookie.substring("vigile_device=".length(), cookie.indexOf(';'));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, new Api().login(email, "wrong " + i).status());
+    }
+    assertEquals(429, new Api().login(email, PASSWORD).status());
+    Api.Res again = new Api().call("POST", "/api/auth/login", Api.obj("email", email, "password", PASSWORD), null,
+        java.util.Map.of("X-Vigile-Client", "browser", "Cookie", "vigile_device=" + value));
+    assertEquals(200, again.status(), "the browser with its device cookie gets in: " + again);
+  }
+
+  @Test
+  void registrationsThatHitTakenEmailsAreLimitedPerAddress() throws Exception {
+    String taken = Api.uniqueEmail();
+    assertEquals(201, new Api().register(taken, PASSWORD).status());
+    Api prober = new Api();
+    // The test server allows 5 such hits per address a minute.
+    for (int i = 0; i < 5; i++) {
+      Api.Res r = prober.register(taken, PASSWORD + " " + i);
+      assertEquals(409, r.status(), r.toString());
+    }
+    Api.Res limited = prober.register(taken, PASSWORD);
+    assertEquals(429, limited.status(), limited.toString());
+    assertTrue(Long.parseLong(limited.header("Retry-After")) >= 1);
+    assertEquals("https://vigile.dev/problems/too-many-requests", limited.json().get("type").asText());
+    String fresh = Api.uniqueEmail();
+    assertEquals(429, prober.register(fresh, PASSWORD).status(), "a 201 would tell the emails apart: every registration waits");
+    try (var c = TestServer.get().db(); var ps = c.prepareStatement("select count(*) from users where email = ?")) {
+      ps.setString(1, fresh);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        assertEquals(0, rs.getLong(1), "nothing was created by the refused registration");
+      }
+    }
+    assertEquals(201, new Api().register(fresh, PASSWORD).status(), "another address is not limited");
+  }
+
+  @Test
+  void successfulRegistrationsAreNotCounted() {
+    Api api = new Api();
+    for (int i = 0; i < 8; i++) {
+      assertEquals(201, api.register(Api.uniqueEmail(), PASSWORD).status(), "registration " + i);
+    }
+  }
 }

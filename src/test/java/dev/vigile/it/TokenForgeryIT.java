@@ -38,6 +38,10 @@ class TokenForgeryIT {
   @BeforeEach
   void loadServerKey() throws Exception {
     user = api.newUser();
+    // One cut-off, so that generation 0 is a real, past generation of this user.
+    assertEquals(204, api.post("/api/auth/logout-all", null, user.get("access_token").asText()).status());
+    generation = Tokens.generation(server, user.get("user").get("id").asText());
+    assertEquals(1, generation);
     Tokens.ServerKey serverKey = Tokens.serverKey(server);
     serverKeyRef = serverKey;
     kid = serverKey.kid();
@@ -46,12 +50,15 @@ class TokenForgeryIT {
   }
 
   Tokens.ServerKey serverKeyRef;
+  long generation;
 
   JwtClaims claims() {
     JwtClaims c = new JwtClaims();
     c.setIssuer("vigile");
     c.setSubject(user.get("user").get("id").asText());
     c.setClaim("upn", user.get("user").get("email").asText());
+    c.setAudience("vigile");
+    c.setClaim("vigile_gen", generation);
     c.setStringListClaim("groups", List.of("USER"));
     c.setIssuedAtToNow();
     c.setExpirationTimeMinutesInTheFuture(5);
@@ -117,7 +124,16 @@ class TokenForgeryIT {
     expired.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 300));
     assertRefused(sign(expired, j -> {}), "expired");
 
-    for (String claim : List.of("iss", "sub", "exp", "iat", "jti")) {
+    JwtClaims wrongAudience = claims();
+    wrongAudience.setAudience("another-service");
+    assertRefused(sign(wrongAudience, j -> {}), "wrong audience");
+    JwtClaims staleGeneration = claims();
+    staleGeneration.setClaim("vigile_gen", generation - 1);
+    assertRefused(sign(staleGeneration, j -> {}), "a generation before the user's last cut-off");
+    JwtClaims fractionalGeneration = claims();
+    fractionalGeneration.setClaim("vigile_gen", generation + 0.5);
+    assertRefused(sign(fractionalGeneration, j -> {}), "a generation that is not an integer");
+    for (String claim : List.of("iss", "sub", "exp", "iat", "jti", "aud", "vigile_gen")) {
       JwtClaims missing = claims();
       missing.unsetClaim(claim);
       assertRefused(sign(missing, j -> {}), "missing " + claim);

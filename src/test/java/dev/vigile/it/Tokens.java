@@ -52,11 +52,24 @@ final class Tokens {
     claims.setIssuer("vigile");
     claims.setSubject(userId);
     claims.setClaim("upn", email);
+    claims.setAudience("vigile");
+    claims.setClaim("vigile_gen", generation(server, userId));
     claims.setStringListClaim("groups", List.of("USER"));
     long now = System.currentTimeMillis() / 1000;
     claims.setIssuedAt(NumericDate.fromSeconds(now + Math.min(0, seconds) - 1));
     claims.setExpirationTime(NumericDate.fromSeconds(now + seconds));
     claims.setJwtId(UUID.randomUUID().toString());
     return sign(serverKey(server), claims, j -> {});
+  }
+
+  /** The user's token generation now: what the server would put in a token it minted. */
+  static long generation(TestServer server, String userId) throws Exception {
+    try (Connection c = server.db();
+        java.sql.PreparedStatement ps = c.prepareStatement("select token_generation from users where id = ?::uuid")) {
+      ps.setString(1, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
   }
 }

@@ -296,8 +296,9 @@ class WebSocketIT {
   void aSilentConnectionIsClosedAt4012() {
     Api.Account a = api.account(admin());
     WsClient ws = WsClient.connect(base, a.token()).ok();
+    ws.silence();
     ws.next();
-    assertEquals(4012, ws.awaitClose(Duration.ofSeconds(15)), "no ping within the 6 s test timeout");
+    assertEquals(4012, ws.awaitClose(Duration.ofSeconds(60)), "no ping within the 6 s test timeout");
   }
 
   @Test
@@ -325,7 +326,15 @@ class WebSocketIT {
       String pad = "z".repeat(50_000);
       int sent = 0;
       boolean closedByServer = false;
+      // The client keeps writing its keep-alive pings (it only stopped reading), so the ping
+      // timeout cannot race the overflow on a slow machine.
+      long lastPing = System.nanoTime();
       for (; sent < 500 && !closedByServer; sent++) {
+        if (System.nanoTime() - lastPing > WsClient.KEEP_ALIVE.toNanos()) {
+          out.write(maskedText("{\"type\":\"ping\"}"));
+          out.flush();
+          lastPing = System.nanoTime();
+        }
         Api.Res r = api.post("/api/admin/notifications",
             obj("audience", obj("type", "user", "value", a.id()), "title", "load " + sent, "body", big, "data", obj("pad", pad)), admin);
         assertEquals(202, r.status());
@@ -342,6 +351,157 @@ class WebSocketIT {
       int code = closeCode(in);
       assertTrue(code == 4008 || code == -1, "close " + code);
     }
+  }
+
+  @Test
+  void concurrentHandshakesNeverOpenMoreThanTheLimit() throws Exception {
+    Api.Account a = api.account(admin());
+    // The test server allows 3 connections per user.
+    List<java.util.concurrent.Callable<Integer>> calls = new ArrayList<>();
+    List<WsClient> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 30; i++) {
+      calls.add(() -> {
+        WsClient.Attempt attempt = WsClient.connect(base, a.token());
+        if (attempt.client() != null) {
+          opened.add(attempt.client());
+          return 101;
+        }
+        return attempt.refusedWith();
+      });
+    }
+    List<Integer> outcomes = ConcurrencyIT.race(calls);
+    assertEquals(3, outcomes.stream().filter(s -> s == 101).count(), outcomes.toString());
+    assertEquals(27, outcomes.stream().filter(s -> s == 429).count(), outcomes.toString());
+    opened.forEach(WsClient::close);
+    opened.forEach(c -> c.awaitClose(SHORT));
+    // The slots are given back: the user may open three again.
+    List<WsClient> again = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      again.add(awaitAdmitted(a.token()));
+    }
+    assertEquals(429, WsClient.connect(base, a.token()).refusedWith());
+    again.forEach(WsClient::close);
+  }
+
+  /** Connects, retrying while the server still counts closing connections (it lets go after the close). */
+  private WsClient awaitAdmitted(String token) {
+    for (int i = 0; i < 100; i++) {
+      WsClient.Attempt attempt = WsClient.connect(base, token);
+      if (attempt.client() != null) {
+        return attempt.client();
+      }
+      assertEquals(429, attempt.refusedWith());
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("never admitted");
+  }
+
+  /** Opens a raw socket, sends a handshake with these extra header lines; the socket. */
+  private Socket rawHandshake(String extraHeaders) throws Exception {
+    Socket raw = new Socket("127.0.0.1", java.net.URI.create(base).getPort());
+    raw.setSoTimeout(30_000);
+    String key = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 16).getBytes(StandardCharsets.US_ASCII));
+    raw.getOutputStream().write(("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    raw.getOutputStream().flush();
+    return raw;
+  }
+
+  @Test
+  void aRefusedHandshakeSaysConnectionCloseAndCloses() throws Exception {
+    try (Socket raw = rawHandshake("Host: 127.0.0.1\r\nSec-WebSocket-Protocol: vigile.v1\r\n")) {
+      InputStream in = raw.getInputStream();
+      String head = Api.head(in);
+      assertTrue(head.startsWith("HTTP/1.1 401"), head);
+      assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), head);
+      int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+      assertTrue(new String(in.readNBytes(length), StandardCharsets.UTF_8).contains("\"status\":401"));
+      assertEquals(-1, in.read(), "the server ends the connection");
+    }
+  }
+
+  @Test
+  void aDnsRebindingOriginIsRefused() throws Exception {
+    Api.Account a = api.account(admin());
+    int port = java.net.URI.create(base).getPort();
+    try (Socket raw = rawHandshake("Host: rebound.example:" + port + "\r\nOrigin: http://rebound.example:" + port
+        + "\r\nSec-WebSocket-Protocol: vigile.v1, bearer." + a.token() + "\r\n")) {
+      String head = Api.head(raw.getInputStream());
+      assertTrue(head.startsWith("HTTP/1.1 403"), "Host and Origin agreeing is not enough: " + head);
+    }
+  }
+
+  @Test
+  void aFrameDeclaringMoreThan64KiBIsClosedAtTheBound() throws Exception {
+    Api.Account a = api.account(admin());
+    try (Socket raw = rawHandshake("Host: 127.0.0.1\r\nSec-WebSocket-Protocol: vigile.v1, bearer." + a.token() + "\r\n")) {
+      InputStream in = raw.getInputStream();
+      assertTrue(Api.head(in).startsWith("HTTP/1.1 101"));
+      OutputStream out = raw.getOutputStream();
+      // A text frame header declaring 2^62 bytes, masked, then data that keeps coming: the
+      // server closes after its 128 KiB buffer, long before these 4 MiB.
+      byte[] header = {(byte) 0x81, (byte) 0xFF, 0x40, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4};
+      out.write(header);
+      try {
+        for (int i = 0; i < 1024; i++) {
+          out.write(new byte[4096]);
+        }
+        out.flush();
+      } catch (java.io.IOException closedMeanwhile) {
+        // the server may already have closed: what it said is read below
+      }
+      // Tyrus answers a frame past its buffer with 1011 ("buffer overflow"), now at 128 KiB
+      // instead of after 4 MB; a message past 64 KiB that fits gets 1009 (the size-limit test).
+      int code = closeCode(in);
+      assertTrue(code == 1009 || code == 1011, "closed at the bound: " + code);
+    }
+  }
+
+  @Test
+  void aFloodOfMessagesIsStoppedWithAnErrorThen4008() {
+    Api.Account a = api.account(admin());
+    WsClient ws = WsClient.connect(base, a.token()).ok();
+    ws.silence();
+    assertEquals("welcome", ws.next().get("type").asText());
+    int sent = 0;
+    try {
+      // More than the 300 a minute any machine can send in a minute's share.
+      for (; sent < 400 && !ws.isClosed(); sent++) {
+        ws.ping();
+      }
+    } catch (RuntimeException closedMeanwhile) {
+      // the server closed while we were sending
+    }
+    assertEquals(4008, ws.awaitClose(Duration.ofSeconds(60)));
+    boolean told = ws.drain().stream().anyMatch(m -> m.path("code").asText().equals("rate_limited"));
+    assertTrue(told, "an error frame said why");
+  }
+
+  @Test
+  void resumeAfterANumberPast64BitsIsAnErrorNotAReplay() {
+    String admin = admin();
+    Api.Account a = api.account(admin);
+    send(admin, "user", a.id(), "kept in the inbox");
+    WsClient ws = WsClient.connect(base, a.token()).ok();
+    assertEquals("welcome", ws.next().get("type").asText());
+    ws.send("{\"type\":\"resume\",\"after\":18446744073709551616}");
+    JsonNode answer = ws.next();
+    assertEquals("error", answer.get("type").asText(), answer.toString());
+    assertEquals("bad_message", answer.get("code").asText());
+    ws.send("{\"type\":\"resume\",\"after\":-1}");
+    assertEquals("bad_message", ws.next().get("code").asText());
+    ws.send("{\"type\":\"resume\",\"after\":0}");
+    assertEquals("notification", ws.next().get("type").asText());
+    ws.close();
+  }
+
+  @Test
+  void aBinaryFrameIsClosedWith1003() {
+    Api.Account a = api.account(admin());
+    WsClient ws = WsClient.connect(base, a.token()).ok();
+    ws.next();
+    ws.sendBinary(new byte[] {1, 2, 3});
+    assertEquals(1003, ws.awaitClose(SHORT));
   }
 
   /** A client-to-server text frame (clients must mask). */

@@ -17,18 +17,55 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A WebSocket client as a user of the API would write one (JDK java.net.http). */
+/**
+ * A WebSocket client as a user of the API would write one (JDK java.net.http). Like a real client
+ * it keeps its connection alive: a ping every {@link #KEEP_ALIVE}, whose pong it takes itself, so
+ * that a busy machine does not close it at the ping timeout while a test sets up; {@link
+ * #silence()} stops that, for the tests of the ping timeout itself.
+ */
 public final class WsClient implements AutoCloseable {
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
+  private static final java.util.concurrent.ScheduledExecutorService TIMER =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ws-keep-alive");
+        t.setDaemon(true);
+        return t;
+      });
 
   private final WebSocket socket;
   private final BlockingQueue<JsonNode> messages;
   private final CompletableFuture<Integer> closed;
+  private final java.util.concurrent.atomic.AtomicInteger pongsOwed;
+  private final java.util.concurrent.ScheduledFuture<?> keepAlive;
 
-  private WsClient(WebSocket socket, BlockingQueue<JsonNode> messages, CompletableFuture<Integer> closed) {
+  private WsClient(
+      WebSocket socket, BlockingQueue<JsonNode> messages, CompletableFuture<Integer> closed,
+      java.util.concurrent.atomic.AtomicInteger pongsOwed) {
     this.socket = socket;
     this.messages = messages;
     this.closed = closed;
+    this.pongsOwed = pongsOwed;
+    long period = KEEP_ALIVE.toMillis();
+    this.keepAlive = TIMER.scheduleAtFixedRate(this::keepAlivePing, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  private void keepAlivePing() {
+    if (closed.isDone()) {
+      keepAlive.cancel(false);
+      return;
+    }
+    try {
+      pongsOwed.incrementAndGet();
+      send("{\"type\":\"ping\"}");
+    } catch (RuntimeException e) {
+      pongsOwed.decrementAndGet();
+    }
+  }
+
+  /** Stops the keep-alive pings: the connection falls silent. */
+  public void silence() {
+    keepAlive.cancel(false);
   }
 
   /** The outcome of a handshake: a client, or the HTTP status that refused it. */
@@ -49,6 +86,7 @@ public final class WsClient implements AutoCloseable {
   public static Attempt connect(String baseUrl, String path, List<String> protocols, Map<String, String> headers) {
     BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     CompletableFuture<Integer> closed = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger pongsOwed = new java.util.concurrent.atomic.AtomicInteger();
     WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     headers.forEach(b::header);
     if (!protocols.isEmpty()) {
@@ -63,7 +101,13 @@ public final class WsClient implements AutoCloseable {
             partial.append(data);
             if (last) {
               try {
-                messages.add(Api.JSON.readTree(partial.toString()));
+                JsonNode m = Api.JSON.readTree(partial.toString());
+                // A pong that answers a keep-alive ping is the client's own business.
+                boolean owed = "pong".equals(m.path("type").asText())
+                    && pongsOwed.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+                if (!owed) {
+                  messages.add(m);
+                }
               } catch (IOException e) {
                 messages.add(Api.JSON.createObjectNode().put("type", "unparsable").put("text", partial.toString()));
               }
@@ -86,7 +130,7 @@ public final class WsClient implements AutoCloseable {
         };
     try {
       WebSocket ws = b.buildAsync(URI.create(baseUrl.replaceFirst("^http", "ws") + path), listener).join();
-      return new Attempt(new WsClient(ws, messages, closed), 0);
+      return new Attempt(new WsClient(ws, messages, closed, pongsOwed), 0);
     } catch (CompletionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException h) {
         return new Attempt(null, h.getResponse().statusCode());
@@ -99,8 +143,13 @@ public final class WsClient implements AutoCloseable {
     return socket.getSubprotocol();
   }
 
-  public void send(String text) {
+  /** One send at a time: the keep-alive and the test share the socket. */
+  public synchronized void send(String text) {
     socket.sendText(text, true).join();
+  }
+
+  public synchronized void sendBinary(byte[] data) {
+    socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
   }
 
   public void ping() {
@@ -159,6 +208,7 @@ public final class WsClient implements AutoCloseable {
 
   @Override
   public void close() {
+    keepAlive.cancel(false);
     if (!closed.isDone()) {
       try {
         socket.sendClose(1000, "bye").get(2, TimeUnit.SECONDS);

@@ -31,9 +31,15 @@ public final class AuthRequests {
   public static final class Login {
     @NotNull @Size(max = 320) public String email;
     @NotNull @Size(max = 1024) public String password;
+    /** The device token a earlier login handed out (browsers send the cookie instead). */
+    @Size(max = 512) public String deviceToken;
 
     public String email() {
       return email;
+    }
+
+    public String deviceToken() {
+      return deviceToken;
     }
 
     public String password() {

@@ -57,7 +57,8 @@ public class AuthResource {
   @PermitAll
   public Response login(AuthRequests.Login body) {
     bodies.check(body);
-    return tokenResponse(Response.ok(), auth.login(body.email(), body.password(), clients.of(request)), request);
+    String device = body.deviceToken() != null ? body.deviceToken() : BrowserSession.deviceTokenFromCookie(request);
+    return tokenResponse(Response.ok(), auth.login(body.email(), body.password(), device, clients.of(request)), request);
   }
 
   /**
@@ -111,6 +112,9 @@ public class AuthResource {
     boolean browser = browserRequest == null || BrowserSession.requested(browserRequest);
     if (browser) {
       BrowserSession.withCookies(builder, t.refreshToken(), t.refreshExpiresIn(), request);
+      if (t.deviceToken() != null) {
+        BrowserSession.withDeviceCookie(builder, t.deviceToken(), request);
+      }
     }
     // RFC 6749 section 5.1: token responses must not be cached.
     return builder

@@ -22,6 +22,10 @@ final class BrowserSession {
   static final String REFRESH_COOKIE = "vigile_refresh";
   static final String CSRF_COOKIE = "vigile_csrf";
   static final String COOKIE_PATH = "/api/auth";
+  static final String DEVICE_COOKIE = "vigile_device";
+  /** The device cookie goes to the login alone. */
+  static final String DEVICE_COOKIE_PATH = "/api/auth/login";
+  static final int DEVICE_COOKIE_AGE = 365 * 24 * 3600;
 
   private BrowserSession() {}
 
@@ -38,6 +42,18 @@ final class BrowserSession {
             .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build(),
         new NewCookie.Builder(CSRF_COOKIE).value(RefreshTokens.generate()).path("/").maxAge(age)
             .httpOnly(false).secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
+  }
+
+  /** Sets the device cookie (HttpOnly, sent to the login only) on a login response. */
+  static Response.ResponseBuilder withDeviceCookie(Response.ResponseBuilder builder, String deviceToken, HttpServletRequest request) {
+    return builder.cookie(
+        new NewCookie.Builder(DEVICE_COOKIE).value(deviceToken).path(DEVICE_COOKIE_PATH).maxAge(DEVICE_COOKIE_AGE)
+            .httpOnly(true).secure(secure(request)).sameSite(NewCookie.SameSite.STRICT).build());
+  }
+
+  /** The device token a browser's cookie carries, or null. */
+  static String deviceTokenFromCookie(HttpServletRequest request) {
+    return cookie(request, DEVICE_COOKIE);
   }
 
   /** Expires both cookies (logout). */

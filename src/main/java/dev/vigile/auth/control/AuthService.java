@@ -39,12 +39,17 @@ public class AuthService {
   @Inject AccessTokenIssuer tokens;
   @Inject Clock clock;
   @Inject AuthTransactions tx;
+  @Inject DeviceTokens devices;
   @Inject AuditLog audit;
   @Inject dev.vigile.platform.observability.VigileMetrics metrics;
 
   /** What the token endpoints return: both tokens and the user. */
   public record Tokens(
-      String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn, User user) {}
+      String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn, User user, String deviceToken) {
+    Tokens withDevice(String token) {
+      return new Tokens(accessToken, expiresIn, refreshToken, refreshExpiresIn, user, token);
+    }
+  }
 
   private static ApplicationException invalidCredentials() {
     return ApplicationException.unauthorized(
@@ -67,13 +72,33 @@ public class AuthService {
     if (!errors.isEmpty()) {
       throw ApplicationException.invalid(errors);
     }
+    // An address that hit taken emails too often waits, whatever it registers now.
+    long wait = throttle.registrationWait(client.ip());
+    if (wait > 0) {
+      metrics.throttled();
+      throw ApplicationException.tooManyRequests(wait);
+    }
     String hash = hasher.hash(password);
-    return tx.register(email, hash, name, client);
+    try {
+      return tx.register(email, hash, name, client);
+    } catch (ApplicationException e) {
+      if (e.status() == 409) {
+        throttle.registrationConflict(client.ip());
+      }
+      throw e;
+    }
   }
 
-  public Tokens login(String rawEmail, String password, ClientInfo client) {
-    String email = Emails.lookupKey(rawEmail);
-    long wait = throttle.tryAttempt(email, client.ip());
+  /**
+   * @param deviceToken a device token an earlier login handed out, or null: when it is a live one
+   *     of this account, failures count for the device instead of the account
+   */
+  public Tokens login(String rawEmail, String password, String deviceToken, ClientInfo client) {
+    // What cannot be an email is refused before it is throttled or audited: 400, not 401.
+    String email = Emails.normalize("email", rawEmail);
+    DeviceTokens.Device device = deviceToken == null ? null : devices.trusted(deviceToken, email);
+    long wait =
+        device == null ? throttle.tryAttempt(email, client.ip()) : throttle.tryAttemptFromDevice(device.id(), client.ip());
     if (wait > 0) {
       metrics.throttled();
       throw ApplicationException.tooManyRequests(wait);
@@ -91,9 +116,13 @@ public class AuthService {
       metrics.loginFailed();
       throw invalidCredentials();
     }
-    throttle.succeeded(email, client.ip());
+    if (device == null) {
+      throttle.succeeded(email, client.ip());
+    } else {
+      throttle.succeededFromDevice(device.id(), client.ip());
+    }
     String newHash = v.needsRehash() ? hasher.hash(password) : null;
-    Tokens tokens = tx.login(user.id(), newHash, client);
+    Tokens tokens = tx.login(user.id(), user.passwordHash(), user.credentialEpoch(), newHash, device, client);
     metrics.loginSucceeded();
     return tokens;
   }
@@ -120,8 +149,8 @@ public class AuthService {
     List<String> groups = new ArrayList<>(user.roleNames());
     groups.addAll(user.permissionNames());
     AccessTokenIssuer.AccessToken access =
-        tokens.issue(user.id(), user.email(), groups, session.id(), user.tokensValidAfter());
-    return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user);
+        tokens.issue(user.id(), user.email(), groups, session.id(), user.tokenGeneration(), List.of("pwd"));
+    return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null);
   }
 
   /** The transactional steps, behind a CDI proxy so {@code @Transactional} applies. */
@@ -133,6 +162,7 @@ public class AuthService {
     @Inject AuthService auth;
     @Inject Clock clock;
     @Inject AuditLog audit;
+    @Inject DeviceTokens devices;
 
     Tokens register(String email, String hash, String displayName, ClientInfo client) {
       UUID id = UUID.randomUUID();
@@ -147,17 +177,26 @@ public class AuthService {
               .actor(id, email)
               .target("user", id)
               .detail("session", started.session().id()));
-      return auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn());
+      // A registration is a first successful sign-in: this client is the account's first device.
+      return auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn())
+          .withDevice(devices.afterLogin(id, null));
     }
 
-    Tokens login(UUID userId, String newHash, ClientInfo client) {
-      User user = users.findById(userId).orElseThrow(AuthService::invalidCredentials);
-      if (!user.enabled()) {
+    /**
+     * Starts the session if the credential checked outside this transaction is still in force,
+     * under the user's row lock: a password change, disable, delete or sign-out-everywhere that
+     * committed meanwhile makes this login fail, and one that comes later waits for this
+     * session and ends it. A re-hash replaces only the hash that was checked.
+     */
+    Tokens login(
+        UUID userId, String checkedHash, long checkedEpoch, String newHash, DeviceTokens.Device device, ClientInfo client) {
+      if (!users.lockCredential(userId, checkedHash, checkedEpoch)) {
         throw invalidCredentials();
       }
       if (newHash != null) {
-        user.rehashPassword(newHash, clock.instant());
+        users.replacePasswordHash(userId, checkedHash, newHash, clock.instant());
       }
+      User user = users.findById(userId).orElseThrow(AuthService::invalidCredentials);
       user.recordLogin(clock.instant());
       SessionService.Started started = sessions.start(userId, client);
       audit.record(
@@ -165,8 +204,10 @@ public class AuthService {
               .actor(userId, user.email())
               .target("user", userId)
               .detail("session", started.session().id())
-              .detail("rehashed", newHash != null));
-      return auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn());
+              .detail("rehashed", newHash != null)
+              .detail("knownDevice", device != null));
+      return auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn())
+          .withDevice(devices.afterLogin(userId, device));
     }
   }
 }

@@ -10,7 +10,6 @@ import dev.vigile.common.web.ClientInfo;
 import dev.vigile.notifications.control.NotificationKinds;
 import dev.vigile.notifications.control.NotificationService;
 import dev.vigile.security.control.CurrentCaller;
-import dev.vigile.security.control.TokenCutoffs;
 import dev.vigile.security.control.TokenRevocation.SessionsRevoked;
 import dev.vigile.security.control.TokenRevocation.UserTokensCutOff;
 import dev.vigile.users.control.UserRepository;
@@ -200,6 +199,14 @@ public class SessionService {
    */
   public void revokeAllBut(UUID userId, UUID kept, String reason) {
     Instant now = clock.instant();
+    // The user's row first: this waits for a login holding it to commit its session, so the
+    // statement below sees that session and ends it; a login that comes later finds the epoch
+    // moved and fails (AuthService).
+    em.createNativeQuery(
+            "update users set token_generation = token_generation + 1,"
+                + " credential_epoch = credential_epoch + 1 where id = ?1")
+        .setParameter(1, userId)
+        .executeUpdate();
     @SuppressWarnings("unchecked")
     List<Object> ids =
         em.createNativeQuery(
@@ -213,7 +220,7 @@ public class SessionService {
     if (!ids.isEmpty()) {
       sessionsRevoked.fire(new SessionsRevoked(ids.stream().map(UUID.class::cast).toList()));
     }
-    cutOff(List.of(userId));
+    tokensCutOff.fire(new UserTokensCutOff(userId));
   }
 
   /**
@@ -224,11 +231,8 @@ public class SessionService {
     if (userIds.isEmpty()) {
       return;
     }
-    em.createNativeQuery(
-            "update users set tokens_valid_after = greatest(?1, tokens_valid_after + interval '1 microsecond')"
-                + " where id in (?2)")
-        .setParameter(1, TokenCutoffs.cutoffAt(clock.instant(), null))
-        .setParameter(2, userIds)
+    em.createNativeQuery("update users set token_generation = token_generation + 1 where id in (?1)")
+        .setParameter(1, userIds)
         .executeUpdate();
     tokensCutOff.fire(new UserTokensCutOff(userIds));
   }
@@ -238,16 +242,18 @@ public class SessionService {
     tokensCutOff.fire(new UserTokensCutOff(userId));
   }
 
-  /** Cuts off the access tokens of every holder of the role (its permissions changed). */
+  /**
+   * Cuts off the access tokens of every holder of the role (its permissions changed). Call with
+   * the role's row locked ({@code RoleRepository#lockForChange}), so that no assignment of the
+   * role commits unseen between this statement and the change's commit.
+   */
   public void cutOffRole(String roleName) {
     @SuppressWarnings("unchecked")
     List<Object> ids =
         em.createNativeQuery(
-                "update users u set tokens_valid_after"
-                    + " = greatest(?1, u.tokens_valid_after + interval '1 microsecond')"
-                    + " from user_roles r where r.user_id = u.id and r.role_name = ?2 returning u.id")
-            .setParameter(1, TokenCutoffs.cutoffAt(clock.instant(), null))
-            .setParameter(2, roleName)
+                "update users u set token_generation = u.token_generation + 1"
+                    + " from user_roles r where r.user_id = u.id and r.role_name = ?1 returning u.id")
+            .setParameter(1, roleName)
             .getResultList();
     if (!ids.isEmpty()) {
       tokensCutOff.fire(new UserTokensCutOff(ids.stream().map(UUID.class::cast).toList()));

@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
  */
 @Dependent
 public class SecurityHeadersFilter extends HttpFilter {
+  @jakarta.inject.Inject dev.vigile.security.control.ClientAddressResolver clients;
+
+  /** A year, subdomains included (OWASP HTTP Strict Transport Security cheat sheet). */
+  static final String HSTS = "max-age=31536000; includeSubDomains";
+
   public static final String REQUEST_ID = "X-Request-Id";
   public static final String REQUEST_ID_ATTRIBUTE = "vigile.requestId";
   private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{8,64}");
@@ -52,6 +57,9 @@ public class SecurityHeadersFilter extends HttpFilter {
     res.setHeader("Referrer-Policy", "no-referrer");
     res.setHeader("Content-Security-Policy", contentSecurityPolicy(req.getRequestURI()));
     res.setHeader("Cache-Control", "no-store");
+    if (clients != null && clients.secure(req)) {
+      res.setHeader("Strict-Transport-Security", HSTS);
+    }
     chain.doFilter(req, res);
   }
 }

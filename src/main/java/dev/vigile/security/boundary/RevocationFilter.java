@@ -59,6 +59,6 @@ public class RevocationFilter implements ContainerRequestFilter {
     }
     CurrentCaller caller = CurrentCaller.of(jwt);
     return caller == null
-        || revocation.refused(caller.userId(), caller.sessionId(), caller.issuedAtMicros());
+        || revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
   }
 }

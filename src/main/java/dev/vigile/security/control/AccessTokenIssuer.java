@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -31,6 +30,10 @@ public class AccessTokenIssuer {
   String issuer;
 
   @Inject
+  @ConfigProperty(name = "vigile.jwt.audience", defaultValue = "vigile")
+  String audience;
+
+  @Inject
   @ConfigProperty(name = "vigile.jwt.access-ttl", defaultValue = "PT5M")
   Duration accessTtl;
 
@@ -38,28 +41,30 @@ public class AccessTokenIssuer {
   public record AccessToken(String value, long expiresIn) {}
 
   /**
-   * @param notBefore the user's cut-off: the token is dated strictly after it, so that it passes
+   * @param generation the user's token generation, read with the roles and permissions in {@code
+   *     groups} ({@link TokenCutoffs})
+   * @param amr how the user authenticated (RFC 8176 values: {@code pwd}, {@code otp})
    */
   public AccessToken issue(
-      UUID userId, String email, Collection<String> groups, UUID sessionId, Instant notBefore) {
+      UUID userId, String email, Collection<String> groups, UUID sessionId, long generation, List<String> amr) {
     KeyRing ring = KeyRing.Current.get();
     if (ring == null) {
       throw new IllegalStateException("No signing key loaded");
     }
-    Instant instant = clock.instant();
-    long now = instant.getEpochSecond();
-    long issuedAtMicros = TokenCutoffs.issuedAtMicros(instant, notBefore);
-    long iat = Math.floorDiv(issuedAtMicros, 1_000_000L);
+    long now = clock.instant().getEpochSecond();
+    long iat = now;
     long ttl = accessTtl.toSeconds();
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer);
+    claims.setAudience(audience);
     claims.setSubject(userId.toString());
     claims.setClaim("upn", email);
     claims.setStringListClaim("groups", List.copyOf(groups));
     claims.setIssuedAt(NumericDate.fromSeconds(iat));
     claims.setExpirationTime(NumericDate.fromSeconds(iat + ttl));
     claims.setJwtId(UUID.randomUUID().toString());
-    claims.setClaim(TokenCutoffs.CLAIM, issuedAtMicros);
+    claims.setClaim(TokenCutoffs.CLAIM, generation);
+    claims.setStringListClaim("amr", List.copyOf(amr));
     if (sessionId != null) {
       claims.setClaim(SESSION_CLAIM, sessionId.toString());
     }

@@ -30,6 +30,10 @@ public class AccessTokenVerifier {
   @ConfigProperty(name = "vigile.jwt.issuer", defaultValue = "vigile")
   String issuer;
 
+  @Inject
+  @ConfigProperty(name = "vigile.jwt.audience", defaultValue = "vigile")
+  String audience;
+
   /** The outcome of a verification. */
   public sealed interface Result {}
 
@@ -52,6 +56,7 @@ public class AccessTokenVerifier {
             .setExpectedType(true, "JWT")
             .setVerificationKeyResolver(AccessTokenVerifier::key)
             .setExpectedIssuer(issuer)
+            .setExpectedAudience(audience)
             .setRequireExpirationTime()
             .setRequireIssuedAt()
             .setRequireSubject()
@@ -76,12 +81,10 @@ public class AccessTokenVerifier {
   private static Valid valid(JwtClaims claims) throws MalformedClaimException {
     UUID user = UUID.fromString(claims.getSubject());
     Object sid = claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM);
-    Object iatMicros = claims.getClaimValue(TokenCutoffs.CLAIM);
-    long issued =
-        iatMicros instanceof Number n ? n.longValue() : claims.getIssuedAt().getValue() * 1_000_000L;
+    long generation = TokenCutoffs.generationOf(claims.getClaimValue(TokenCutoffs.CLAIM));
     String email = claims.getClaimValue("upn") instanceof String s ? s : null;
     return new Valid(
-        new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), issued),
+        new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation),
         claims.getExpirationTime().getValue());
   }
 

@@ -32,6 +32,15 @@ public class ClientAddressResolver {
     return resolve(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
   }
 
+  /**
+   * Whether the client reached us over HTTPS: directly, or through a trusted proxy that says so
+   * in {@code X-Forwarded-Proto} (an untrusted peer's header is ignored).
+   */
+  public boolean secure(HttpServletRequest request) {
+    return request.isSecure()
+        || (isTrusted(request.getRemoteAddr()) && "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto")));
+  }
+
   String resolve(String peer, java.util.Enumeration<String> forwardedHeaders) {
     if (!isTrusted(peer) || forwardedHeaders == null) {
       return peer;

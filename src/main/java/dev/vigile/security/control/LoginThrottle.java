@@ -47,8 +47,18 @@ public class LoginThrottle {
   @ConfigProperty(name = "vigile.login.throttle.address", defaultValue = "20/PT1M,100/PT1H")
   String addressPolicy;
 
+  @Inject
+  @ConfigProperty(name = "vigile.login.throttle.device", defaultValue = "5/PT1M,10/PT15M,20/PT1H")
+  String devicePolicy;
+
+  @Inject
+  @ConfigProperty(name = "vigile.register.throttle.address", defaultValue = "10/PT1M,50/PT1H")
+  String registerPolicy;
+
   private List<Bandwidth> accountLimits;
   private List<Bandwidth> addressLimits;
+  private List<Bandwidth> deviceLimits;
+  private List<Bandwidth> registerLimits;
 
   /** Where buckets live: PostgreSQL in the server, memory in unit tests. */
   interface Buckets {
@@ -64,6 +74,8 @@ public class LoginThrottle {
   void init() {
     accountLimits = parse(accountPolicy);
     addressLimits = parse(addressPolicy);
+    deviceLimits = parse(devicePolicy == null ? accountPolicy : devicePolicy);
+    registerLimits = parse(registerPolicy == null ? "10/PT1M,50/PT1H" : registerPolicy);
     if (buckets == null) {
       proxies =
           Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
@@ -136,9 +148,22 @@ public class LoginThrottle {
    * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
    */
   public long tryAttempt(String account, String address) {
-    // Two round trips in the usual case: take from the account bucket, then from the address
-    // bucket, giving the first token back if the second is empty.
-    Bucket a = buckets.get("account:" + account, accountLimits);
+    return tryAttempt("account:" + account, accountLimits, address);
+  }
+
+  /**
+   * Takes one attempt for a client that presented a valid device token of the account: counted
+   * for that device (and the address), never for the account, so that strangers' failures on the
+   * account leave the owner's device free.
+   */
+  public long tryAttemptFromDevice(java.util.UUID device, String address) {
+    return tryAttempt("device:" + device, deviceLimits, address);
+  }
+
+  private long tryAttempt(String key, List<Bandwidth> limits, String address) {
+    // Two round trips in the usual case: take from the account's (or device's) bucket, then
+    // from the address bucket, giving the first token back if the second is empty.
+    Bucket a = buckets.get(key, limits);
     ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);
     if (!pa.isConsumed()) {
       return seconds(pa.getNanosToWaitForRefill());
@@ -158,12 +183,33 @@ public class LoginThrottle {
     buckets.get("address:" + address, addressLimits).addTokens(1);
   }
 
+  /** A successful login from a device clears that device's failures, not the account's. */
+  public void succeededFromDevice(java.util.UUID device, String address) {
+    buckets.remove("device:" + device);
+    buckets.get("address:" + address, addressLimits).addTokens(1);
+  }
+
+  /**
+   * How long this address must wait before registering again, 0 if it may: an address that
+   * hit taken emails too often is refused every registration, so that a 201 against a 429 does
+   * not tell the email apart either.
+   */
+  public long registrationWait(String address) {
+    var estimate = buckets.get("register:" + address, registerLimits).estimateAbilityToConsume(1);
+    return estimate.canBeConsumed() ? 0 : seconds(estimate.getNanosToWaitForRefill());
+  }
+
+  /** Counts a registration that hit a taken email (a 409) against its address. */
+  public void registrationConflict(String address) {
+    buckets.get("register:" + address, registerLimits).tryConsume(1);
+  }
+
   private static long seconds(long nanos) {
     return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
   }
 
   /** Parses {@code count/ISO-8601-duration} limits separated by commas. */
-  static List<Bandwidth> parse(String policy) {
+  public static List<Bandwidth> parse(String policy) {
     List<Bandwidth> limits = new ArrayList<>();
     for (String part : policy.split(",")) {
       String[] countAndPeriod = part.trim().split("/");

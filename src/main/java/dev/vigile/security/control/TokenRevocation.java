@@ -53,7 +53,7 @@ public class TokenRevocation {
   @Inject ClusterBus bus;
   @Resource ManagedExecutorService executor;
 
-  private record UserState(boolean active, Instant cutoff) {}
+  private record UserState(boolean active, long generation) {}
 
   private LoadingCache<UUID, UserState> users;
   private LoadingCache<UUID, Boolean> revokedSessions;
@@ -86,11 +86,11 @@ public class TokenRevocation {
   }
 
   /**
-   * @param issuedAtMicros the token's issue time in microseconds ({@link TokenCutoffs#CLAIM})
+   * @param generation the token's generation ({@link TokenCutoffs#CLAIM})
    */
-  public boolean refused(UUID userId, UUID sessionId, long issuedAtMicros) {
+  public boolean refused(UUID userId, UUID sessionId, long generation) {
     UserState user = users.get(userId);
-    if (!user.active() || TokenCutoffs.refused(issuedAtMicros, user.cutoff())) {
+    if (!user.active() || TokenCutoffs.refused(generation, user.generation())) {
       return true;
     }
     return sessionId != null && revokedSessions.get(sessionId);
@@ -132,16 +132,16 @@ public class TokenRevocation {
     EntityManager em = emf.createEntityManager();
     try {
       rows =
-          em.createQuery("select u.enabled, u.tokensValidAfter from User u where u.id = :id", Object[].class)
+          em.createQuery("select u.enabled, u.tokenGeneration from User u where u.id = :id", Object[].class)
               .setParameter("id", id)
               .getResultList();
     } finally {
       em.close();
     }
     if (rows.isEmpty()) {
-      return new UserState(false, null);
+      return new UserState(false, Long.MAX_VALUE);
     }
-    return new UserState((Boolean) rows.get(0)[0], (Instant) rows.get(0)[1]);
+    return new UserState((Boolean) rows.get(0)[0], (Long) rows.get(0)[1]);
   }
 
   private Boolean loadSessionRevoked(UUID id) {

@@ -1,11 +1,16 @@
 package dev.vigile.users.control;
 
 import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.web.TextRules;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Email normalisation: trimmed, NFC, lower case, so one address has one account. */
+/**
+ * Email normalisation: trimmed, NFKC (so that a fullwidth or other compatibility look-alike is the
+ * same address, as passwords are), lower case, so one address has one account; control, format
+ * and invisible characters are refused, so that no two accounts look alike in a list.
+ */
 public final class Emails {
   public static final int MAX_LENGTH = 254;
   private static final Pattern SHAPE =
@@ -18,7 +23,13 @@ public final class Emails {
     if (raw == null || raw.isBlank()) {
       throw ApplicationException.invalid(field, "must not be blank");
     }
-    String email = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    if (raw.length() > 4 * MAX_LENGTH) {
+      throw ApplicationException.invalid(field, "must be a well-formed email address");
+    }
+    String email = lookupKey(raw);
+    if (email.codePoints().anyMatch(TextRules::invisible)) {
+      throw ApplicationException.invalid(field, "must not contain control, format or invisible characters");
+    }
     if (email.length() > MAX_LENGTH || !SHAPE.matcher(email).matches()) {
       throw ApplicationException.invalid(field, "must be a well-formed email address");
     }
@@ -27,6 +38,6 @@ public final class Emails {
 
   /** Normalises without validating, for looking an address up. */
   public static String lookupKey(String raw) {
-    return raw == null ? "" : Normalizer.normalize(raw.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    return raw == null ? "" : Normalizer.normalize(raw.strip(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
   }
 }

@@ -32,6 +32,15 @@ public class Privileges {
     return new TreeSet<>(names);
   }
 
+  /**
+   * The one rule for acting on another user (roles, edits, enable/disable, delete, sign-out):
+   * 403 when the target holds a permission the caller lacks, read now from the database. Call it
+   * with the target's row locked, after loading the target.
+   */
+  public void requireOver(UUID callerId, dev.vigile.users.entity.User target, String what) {
+    requireAll(permissionsOf(callerId), target.permissionNames(), what);
+  }
+
   /** 403 unless {@code held} contains every permission in {@code needed}. */
   public static void requireAll(Set<String> held, Collection<String> needed, String what) {
     Set<String> missing = new TreeSet<>(needed);

@@ -69,6 +69,29 @@ public class RoleRepository {
     return roles;
   }
 
+  /**
+   * Locks the named roles against a change of their permissions until the transaction ends:
+   * taken by whatever gives a user a role, before it locks the user.
+   */
+  public void lockForAssignment(Collection<String> names) {
+    List<String> valid = names.stream().filter(n -> n != null && NAME.matcher(n).matches()).sorted().toList();
+    if (!valid.isEmpty()) {
+      em.createNativeQuery("select name from roles where name in (?1) order by name for share")
+          .setParameter(1, valid)
+          .getResultList();
+    }
+  }
+
+  /**
+   * Locks the role for a change of its permissions or its deletion: waits for assignments of it
+   * in progress, and holds new ones back until the change commits.
+   */
+  public void lockForChange(String name) {
+    em.createNativeQuery("select name from roles where name = ?1 for no key update")
+        .setParameter(1, name)
+        .getResultList();
+  }
+
   /** The named permissions; 400 naming {@code field} when one does not exist. */
   public Set<Permission> existingPermissions(String field, Collection<String> names) {
     Map<String, Permission> all = new HashMap<>();

@@ -71,6 +71,7 @@ public class RoleService {
   }
 
   public RoleView update(CurrentCaller caller, String name, String description, List<String> permissionNames) {
+    lockForChange(name);
     Role role = find(name);
     Set<Permission> granted = roles.existingPermissions("permissions", permissionNames);
     SortedSet<String> before = role.permissionNames();
@@ -104,6 +105,7 @@ public class RoleService {
   }
 
   public void delete(CurrentCaller caller, String name) {
+    lockForChange(name);
     Role role = find(name);
     if (role.system()) {
       throw ApplicationException.conflict("System roles cannot be deleted.");
@@ -119,6 +121,13 @@ public class RoleService {
             .target("role", name)
             .detail("permissions", permissions)
             .detail("users", holders));
+  }
+
+  /** Serialises with assignments of the role, so that the cut-off reaches every holder. */
+  private void lockForChange(String name) {
+    if (name != null && RoleRepository.NAME.matcher(name).matches()) {
+      roles.lockForChange(name);
+    }
   }
 
   private Role find(String name) {

@@ -82,6 +82,37 @@ public class UserRepository {
         == 1;
   }
 
+  /**
+   * Locks the user's row until the transaction ends, so that a change to the user and the
+   * logins, cut-offs and other changes of that user happen one after the other; call it before
+   * reading the user in a changing transaction. Roles, when also locked, are locked first.
+   *
+   * @return false when no such user exists
+   */
+  public boolean lockRow(UUID id) {
+    return !em.createNativeQuery("select 1 from users where id = ?1 for no key update")
+        .setParameter(1, id)
+        .getResultList()
+        .isEmpty();
+  }
+
+  /**
+   * Locks the user's row if the credential a login checked is still the one in force: the same
+   * password hash, no session-ending change since (credential epoch) and the account enabled.
+   *
+   * @return false when the credential changed meanwhile (or the user is gone or disabled)
+   */
+  public boolean lockCredential(UUID id, String checkedHash, long checkedEpoch) {
+    return !em.createNativeQuery(
+                "select 1 from users where id = ?1 and password_hash = ?2 and credential_epoch = ?3"
+                    + " and enabled for no key update")
+            .setParameter(1, id)
+            .setParameter(2, checkedHash)
+            .setParameter(3, checkedEpoch)
+            .getResultList()
+            .isEmpty();
+  }
+
   /** Deletes the user; their sessions, refresh tokens and role links go with them. */
   public void delete(UUID id) {
     em.createNativeQuery("delete from users where id = ?1").setParameter(1, id).executeUpdate();

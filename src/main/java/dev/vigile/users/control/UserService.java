@@ -114,7 +114,11 @@ public class UserService {
     @Inject Clock clock;
     @Inject NotificationService notifications;
 
+    /** The user, read after locking their row (see {@link UserRepository#lockRow}). */
     private User find(UUID id) {
+      if (!users.lockRow(id)) {
+        throw ApplicationException.notFound("No such user.");
+      }
       return users.findById(id).orElseThrow(() -> ApplicationException.notFound("No such user."));
     }
 
@@ -165,6 +169,9 @@ public class UserService {
     }
 
     User create(CurrentCaller caller, String email, String displayName, String hash, NewUser request) {
+      if (request.roles() != null) {
+        roles.lockForAssignment(request.roles());
+      }
       Set<Role> extra = extraRoles(request.roles());
       UUID id = UUID.randomUUID();
       if (!users.insertIfAbsent(id, email, displayName, hash, clock.instant())) {
@@ -193,6 +200,7 @@ public class UserService {
       boolean enabled = patch.has("enabled") && patch.bool("enabled");
       patch.validate();
       User user = find(id);
+      privileges.requireOver(caller.userId(), user, "change this user");
       List<String> changed = new ArrayList<>();
       boolean disabling = patch.has("enabled") && !enabled && user.enabled();
       if (patch.has("enabled") && enabled != user.enabled()) {
@@ -206,10 +214,6 @@ public class UserService {
       }
       if (changed.isEmpty()) {
         return user;
-      }
-      if (!user.id().equals(caller.userId())) {
-        Privileges.requireAll(
-            privileges.permissionsOf(caller.userId()), user.permissionNames(), "change this user");
       }
       if (disabling && user.roleNames().contains(Role.ADMIN)) {
         privileges.refuseIfLastAdmin(user.id(), "disabled");
@@ -235,10 +239,7 @@ public class UserService {
     /** {@code DELETE /api/admin/users/{id}/sessions}: signs the user out everywhere. */
     public void revokeSessions(CurrentCaller caller, UUID id) {
       User user = find(id);
-      if (!user.id().equals(caller.userId())) {
-        Privileges.requireAll(
-            privileges.permissionsOf(caller.userId()), user.permissionNames(), "sign this user out");
-      }
+      privileges.requireOver(caller.userId(), user, "sign this user out");
       sessions.revokeAll(user.id(), "admin");
       notifications.notifyUser(
           user.id(),
@@ -259,8 +260,7 @@ public class UserService {
         throw ApplicationException.forbidden("You cannot delete your own account here.");
       }
       User user = find(id);
-      Privileges.requireAll(
-          privileges.permissionsOf(caller.userId()), user.permissionNames(), "delete this user");
+      privileges.requireOver(caller.userId(), user, "delete this user");
       if (user.roleNames().contains(Role.ADMIN) && user.enabled()) {
         privileges.refuseIfLastAdmin(user.id(), "deleted");
       }
@@ -283,8 +283,12 @@ public class UserService {
       }
       Set<String> names = new TreeSet<>(requested);
       names.add(Role.USER);
+      roles.lockForAssignment(names);
       Set<Role> wanted = roles.existing("roles", names);
       User user = find(id);
+      // Over the target first: a lesser caller neither demotes nor, by a change that keeps the
+      // target's roles, cuts off a user who holds more than it does.
+      privileges.requireOver(caller.userId(), user, "change this user's roles");
       Set<String> before = user.roleNames();
       Set<String> added = new TreeSet<>(names);
       added.removeAll(before);

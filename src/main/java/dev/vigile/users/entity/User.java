@@ -20,7 +20,7 @@ import java.util.UUID;
 /** A person who signs in. The email is stored normalized and is unique. */
 @Entity
 @Table(name = "users")
-// Only changed columns are written, so a bulk cut-off of tokens_valid_after is never overwritten.
+// Only changed columns are written.
 @org.hibernate.annotations.DynamicUpdate
 @NamedQuery(
     name = User.FIND_BY_EMAIL,
@@ -45,8 +45,13 @@ public class User {
 
   private boolean enabled;
 
-  @Column(name = "tokens_valid_after")
-  private Instant tokensValidAfter;
+  /** Moved by every cut-off of the user's access tokens ({@code TokenCutoffs}); written in SQL only. */
+  @Column(name = "token_generation", insertable = false, updatable = false)
+  private long tokenGeneration;
+
+  /** Moved when every session of the user ends; a login checks it did not move meanwhile. */
+  @Column(name = "credential_epoch", insertable = false, updatable = false)
+  private long credentialEpoch;
 
   @Column(name = "created_at")
   private Instant createdAt;
@@ -98,8 +103,12 @@ public class User {
     return enabled;
   }
 
-  public Instant tokensValidAfter() {
-    return tokensValidAfter;
+  public long tokenGeneration() {
+    return tokenGeneration;
+  }
+
+  public long credentialEpoch() {
+    return credentialEpoch;
   }
 
   public Instant createdAt() {
@@ -150,12 +159,6 @@ public class User {
   public void assignRoles(Set<Role> newRoles, Instant now) {
     roles.clear();
     roles.addAll(newRoles);
-    this.updatedAt = now;
-  }
-
-  /** Replaces the hash, e.g. when the hashing cost rose since it was computed. */
-  public void rehashPassword(String newHash, Instant now) {
-    this.passwordHash = Objects.requireNonNull(newHash);
     this.updatedAt = now;
   }
 }

@@ -1,0 +1,239 @@
+package dev.vigile.it;
+
+import static dev.vigile.it.Api.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The immediate cut-off holds between requests, not only within one: refreshes and logins racing
+ * a change of roles, of a role's permissions, of the password, a logout-all or a disable. Each
+ * test runs many rounds of parallel refreshers or logins against the change, then checks every
+ * token and session they obtained. No timing is asserted: the loops run until the change has
+ * answered, and a little past it, counted in requests.
+ */
+class CutoffRaceIT {
+  static final int ROUNDS = 12;
+  static final int REFRESHERS = 3;
+  final Api api = new Api();
+  final TestServer server = TestServer.get();
+
+  /** Refreshes one session in a loop, keeping every access token it was given. */
+  static final class Refresher implements Runnable {
+    final Api client = new Api();
+    final List<String> minted = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger done = new AtomicInteger();
+    final AtomicBoolean changed;
+    final AtomicInteger afterChange = new AtomicInteger();
+    String refreshToken;
+
+    Refresher(String refreshToken, AtomicBoolean changed) {
+      this.refreshToken = refreshToken;
+      this.changed = changed;
+    }
+
+    @Override
+    public void run() {
+      // Until the change has answered, then three more refreshes: counted, not timed.
+      while (afterChange.get() < 3) {
+        boolean past = changed.get();
+        Api.Res r = client.refresh(refreshToken);
+        if (r.status() != 200) {
+          throw new AssertionError("refresh failed: " + r);
+        }
+        refreshToken = r.json().get("refresh_token").asText();
+        minted.add(r.json().get("access_token").asText());
+        done.incrementAndGet();
+        if (past) {
+          afterChange.incrementAndGet();
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs refreshers on three sessions of a holder of {@code users:read}, applies {@code change}
+   * once each has refreshed twice, and returns how many tokens carrying {@code users:read} were
+   * still accepted by {@code GET /api/users} once the change had answered.
+   */
+  int staleTokensAccepted(Api.Account holder, Runnable change) throws Exception {
+    AtomicBoolean changed = new AtomicBoolean();
+    List<Refresher> refreshers = new ArrayList<>();
+    refreshers.add(new Refresher(holder.refreshToken(), changed));
+    for (int i = 1; i < REFRESHERS; i++) {
+      Api.Res login = api.login(holder.email(), holder.password());
+      assertEquals(200, login.status(), login.toString());
+      refreshers.add(new Refresher(login.json().get("refresh_token").asText(), changed));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(REFRESHERS);
+    List<Future<?>> running = new ArrayList<>();
+    refreshers.forEach(r -> running.add(pool.submit(r)));
+    while (refreshers.stream().anyMatch(r -> r.done.get() < 2)) {
+      Thread.onSpinWait();
+    }
+    change.run();
+    changed.set(true);
+    for (Future<?> f : running) {
+      f.get(2, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+    int accepted = 0;
+    for (Refresher r : refreshers) {
+      for (String token : r.minted) {
+        if (RolesIT.groups(token).contains("users:read")) {
+          Api.Res read = api.get("/api/users?size=1", token);
+          if (read.status() == 200) {
+            accepted++;
+          } else {
+            assertEquals(401, read.status(), read.toString());
+          }
+        }
+      }
+    }
+    return accepted;
+  }
+
+  /**
+   * Rounds of {@link #staleTokensAccepted}: each round a new role granting {@code users:read},
+   * a holder of it, and the change {@code change} makes (given the role and the holder).
+   */
+  int staleTokensOverRounds(java.util.function.BiFunction<String, Api.Account, Runnable> change) throws Exception {
+    String admin = api.adminToken();
+    int stale = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      String role = Api.uniqueRole("READER");
+      assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of("users:read")), admin).status());
+      Api.Account holder = api.account(admin, role);
+      stale += staleTokensAccepted(holder, change.apply(role, holder));
+    }
+    return stale;
+  }
+
+  @Test
+  void noTokenMintedAroundADemotionKeepsTheRemovedPermission() throws Exception {
+    String admin = api.adminToken();
+    int stale =
+        staleTokensOverRounds(
+            (role, holder) ->
+                () -> {
+                  Api.Res r = api.put("/api/admin/users/" + holder.id() + "/roles", obj("roles", List.of()), admin);
+                  assertEquals(200, r.status(), r.toString());
+                  assertEquals("[\"USER\"]", r.json().get("roles").toString());
+                });
+    assertEquals(0, stale, "tokens with a removed permission accepted after the demotion answered");
+  }
+
+  @Test
+  void noTokenMintedAroundARolesPermissionEditKeepsTheRemovedPermission() throws Exception {
+    String admin = api.adminToken();
+    int stale =
+        staleTokensOverRounds(
+            (role, holder) ->
+                () -> {
+                  Api.Res r = api.put("/api/admin/roles/" + role, obj("permissions", List.of("audit:read")), admin);
+                  assertEquals(200, r.status(), r.toString());
+                  assertEquals("[\"audit:read\"]", r.json().get("permissions").toString());
+                });
+    assertEquals(0, stale, "tokens with a removed permission accepted after the role edit answered");
+  }
+
+  /**
+   * The changes after which the old credential logs in no more, so that every login that answered
+   * 200 around them must be dead once they answered. (After a logout-all or an admin's sign-out
+   * the password still works, so a login that checked it after the change may rightly live; the
+   * same credential epoch that closes the password race ends the logins that checked it before.)
+   */
+  static Function<Api.Account, Api.Res> credentialChange(Api api, String kind, String admin, String newPassword) {
+    return switch (kind) {
+      case "password" -> a -> api.put("/api/users/me/password", obj("currentPassword", a.password(), "newPassword", newPassword), a.token());
+      case "delete" -> a -> api.delete("/api/users/" + a.id(), admin);
+      case "disable" -> a -> api.patch("/api/users/" + a.id(), obj("enabled", false), admin);
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"password", "disable", "delete"})
+  void noLoginWithTheOldCredentialSurvivesTheChange(String kind) throws Exception {
+    String admin = api.adminToken();
+    int survivors = 0;
+    List<String> seen = new ArrayList<>();
+    for (int round = 0; round < ROUNDS; round++) {
+      Api.Account account = api.account(admin);
+      String newPassword = "the next passphrase of round " + round + " " + java.util.UUID.randomUUID();
+      AtomicBoolean answered = new AtomicBoolean();
+      List<JsonNode> logins = Collections.synchronizedList(new ArrayList<>());
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      List<Future<?>> running = new ArrayList<>();
+      AtomicInteger started = new AtomicInteger();
+      for (int t = 0; t < 2; t++) {
+        running.add(
+            pool.submit(
+                () -> {
+                  // Log in with the old password until the change has answered (each login
+                  // from its own address, so that the per-address limit stays out of the way).
+                  while (!answered.get()) {
+                    started.incrementAndGet();
+                    Api.Res r = new Api().login(account.email(), account.password());
+                    if (r.status() == 200) {
+                      logins.add(r.json());
+                    } else if (r.status() != 401 && r.status() != 429) {
+                      throw new AssertionError("login: " + r);
+                    }
+                  }
+                }));
+      }
+      while (started.get() < 2) {
+        Thread.onSpinWait();
+      }
+      Api.Res change = credentialChange(api, kind, admin, newPassword).apply(account);
+      assertTrue(change.status() == 204 || change.status() == 200, change.toString());
+      answered.set(true);
+      for (Future<?> f : running) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+      pool.shutdown();
+      for (JsonNode login : logins) {
+        Api.Res refreshed = api.refresh(login.get("refresh_token").asText());
+        Api.Res me = api.get("/api/users/me", login.get("access_token").asText());
+        if (refreshed.status() == 200 || me.status() == 200) {
+          survivors++;
+          seen.add("round " + round + ": refresh " + refreshed.status() + ", /me " + me.status());
+        }
+      }
+      // In the database: no active session but, for a password change, the changer's own.
+      long expected = kind.equals("password") ? 1 : 0;
+      assertEquals(expected, activeSessions(account.id()), "active sessions after " + kind);
+    }
+    assertEquals(0, survivors, "sessions made with the old credential that survived: " + seen);
+  }
+
+  long activeSessions(String userId) throws Exception {
+    try (Connection c = server.db();
+        PreparedStatement ps =
+            c.prepareStatement("select count(*) from sessions where user_id = ?::uuid and revoked_at is null")) {
+      ps.setString(1, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}
