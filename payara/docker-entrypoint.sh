@@ -12,6 +12,14 @@ if [ "${1:-}" = "healthcheck" ]; then
   exec java "$HOME_DIR/payara/HealthProbe.java" "http://127.0.0.1:${PORT}/health/ready"
 fi
 
+# The signing keys in the database are sealed under a key-encryption key kept out of it: without
+# one (or a configured signing key) Vigile would not start, so say why here, plainly.
+if [ -z "${VIGILE_KEY_ENCRYPTION_KEY:-}" ] && [ -z "${VIGILE_JWT_PRIVATE_KEY:-}" ]; then
+  echo "VIGILE_KEY_ENCRYPTION_KEY is not set: give 32 random bytes in base64 (openssl rand -base64 32)," \
+    "from a secret, so that the signing keys stored in the database are encrypted." >&2
+  exit 2
+fi
+
 set -- --deploy "$HOME_DIR"/vigile.war --contextroot / --port "$PORT" \
   --disablephonehome --nohostaware \
   --prebootcommandfile "$HOME_DIR"/payara/pre-boot-commands.asadmin \

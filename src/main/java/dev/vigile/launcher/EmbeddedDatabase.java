@@ -22,18 +22,38 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  /** A durable database (PostgreSQL's own defaults), on any free port: for running Vigile. */
   public static EmbeddedDatabase start(Path dataDirectory) throws IOException {
-    return start(dataDirectory, 0);
+    return start(dataDirectory, 0, true);
   }
 
-  /** Starts on this port (0: any free one); a restart on the same port and directory resumes. */
-  public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
+  /**
+   * A throwaway database for tests: without {@code fsync}, synchronous commits or full-page
+   * writes (zonky's test settings), which a power cut could cost acknowledged writes or the
+   * whole data directory.
+   */
+  public static EmbeddedDatabase startForTests(Path dataDirectory) throws IOException {
+    return start(dataDirectory, 0, false);
+  }
+
+  /**
+   * Starts on this port (0: any free one); a restart on the same port and directory resumes.
+   *
+   * @param durable PostgreSQL's durable defaults, which zonky's builder turns off for speed
+   */
+  public static EmbeddedDatabase start(Path dataDirectory, int port, boolean durable) throws IOException {
     Files.createDirectories(dataDirectory);
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDirectory)
             .setCleanDataDirectory(false)
             .setServerConfig("listen_addresses", "127.0.0.1");
+    if (durable) {
+      builder
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on");
+    }
     if (port > 0) {
       builder.setPort(port);
     }

@@ -14,14 +14,40 @@ import java.util.Map;
 public final class Launcher {
   private Launcher() {}
 
+  /**
+   * The key-encryption key kept in the data directory ({@code key-encryption-key}, owner-only),
+   * made on first use: the signing keys in the database are sealed under it. Kept apart from a
+   * database backup, it is what makes the backup unable to mint tokens.
+   */
+  static String keyEncryptionKey(Path data) throws java.io.IOException {
+    Path file = data.resolve("key-encryption-key");
+    if (java.nio.file.Files.exists(file)) {
+      return java.nio.file.Files.readString(file).strip();
+    }
+    java.nio.file.Files.createDirectories(data);
+    String kek = dev.vigile.security.control.KeyEncryption.generate();
+    java.nio.file.Files.createFile(
+        file,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    java.nio.file.Files.writeString(file, kek + "\n");
+    System.out.println("Generated a key-encryption key for the signing keys in " + file
+        + " (owner-only). Keep it, apart from database backups; set VIGILE_KEY_ENCRYPTION_KEY to use your own.");
+    return kek;
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, String> sysEnv = System.getenv();
     int port = Integer.parseInt(sysEnv.getOrDefault("VIGILE_PORT", "8080"));
     Map<String, String> env = new HashMap<>();
     EmbeddedDatabase embedded = null;
     String dbUrl = sysEnv.get("VIGILE_DB_URL");
+    Path data = Path.of(sysEnv.getOrDefault("VIGILE_DATA_DIR", "data")).toAbsolutePath();
+    String kek = sysEnv.get("VIGILE_KEY_ENCRYPTION_KEY");
+    if ((kek == null || kek.isBlank()) && !sysEnv.containsKey("VIGILE_JWT_PRIVATE_KEY")) {
+      env.put("VIGILE_KEY_ENCRYPTION_KEY", keyEncryptionKey(data));
+    }
     if (dbUrl == null || dbUrl.isBlank()) {
-      Path data = Path.of(sysEnv.getOrDefault("VIGILE_DATA_DIR", "data")).toAbsolutePath();
       System.out.println("No VIGILE_DB_URL: starting the embedded PostgreSQL in " + data);
       embedded = EmbeddedDatabase.start(data.resolve("postgres"));
       env.put("VIGILE_DB_URL", embedded.ensureDatabase("vigile"));

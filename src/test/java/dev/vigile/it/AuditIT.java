@@ -92,6 +92,43 @@ class AuditIT {
     return row;
   }
 
+  /** The access.denied rows of one user: their counts, oldest first. */
+  private List<Long> deniedCounts(String userId) throws SQLException {
+    List<Long> counts = new ArrayList<>();
+    try (Connection c = server.db();
+        PreparedStatement ps = c.prepareStatement(
+            "select (details->>'count')::bigint from audit_events where action = 'access.denied'"
+                + " and actor_id = ?::uuid and target_id = 'GET /api/users/{id}' order by id")) {
+      ps.setString(1, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          counts.add(rs.getLong(1));
+        }
+      }
+    }
+    return counts;
+  }
+
+  @Test
+  void twoHundredDenialsMakeAHandfulOfRowsThatCountThemAll() throws Exception {
+    Api.Account user = api.account(api.adminToken());
+    for (int i = 0; i < 200; i++) {
+      // A different id each time: the route, not the URL, is what is counted.
+      Api.Res r = api.get("/api/users/" + UUID.randomUUID(), user.token());
+      assertEquals(403, r.status(), r.toString());
+    }
+    // The first denial is written at once; the repeats when their window (10 s here) closes.
+    List<Long> counts = deniedCounts(user.id());
+    assertEquals(1L, counts.get(0), "the first denial, at once: " + counts);
+    for (int i = 0; i < 600 && counts.stream().mapToLong(Long::longValue).sum() < 200; i++) {
+      Thread.sleep(200);
+      counts = deniedCounts(user.id());
+    }
+    assertEquals(200, counts.stream().mapToLong(Long::longValue).sum(), "every denial counted: " + counts);
+    assertTrue(counts.size() <= 20, "aggregated, not one row each: " + counts.size() + " rows");
+    assertTrue(api.get("/api/admin/audit/verify", api.adminToken()).json().get("valid").asBoolean(), "still chained");
+  }
+
   @Test
   void everyActionIsRecordedOnceWithItsFieldsAndNoSecret() throws Exception {
     String admin = api.adminToken();

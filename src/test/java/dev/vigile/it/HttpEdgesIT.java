@@ -92,4 +92,11 @@ class HttpEdgesIT {
     assertNull(plain.headers().get("strict-transport-security"), plain.toString());
     assertFalse(plain.headers().containsKey("server"), "no server banner: " + plain);
   }
+
+  @Test
+  void theDashboardMayConnectToItsOwnOriginOnly() {
+    String csp = api.get("/admin/", null).header("Content-Security-Policy");
+    assertTrue(csp.contains("connect-src 'self';"), csp);
+    assertFalse(csp.contains("ws:") || csp.contains("wss:"), "no socket to any host: " + csp);
+  }
 }

@@ -50,7 +50,7 @@ class ResilienceIT {
   static void start() throws Exception {
     dataDir = Files.createTempDirectory("vigile-resilience");
     pgPort = TestServer.freePort();
-    pg = EmbeddedDatabase.start(dataDir.resolve("pg"), pgPort);
+    pg = EmbeddedDatabase.start(dataDir.resolve("pg"), pgPort, false);
     jdbcUrl = pg.ensureDatabase("vigile");
     TestServer.Database db = new TestServer.Database(jdbcUrl, EmbeddedDatabase.USER, "embedded", () -> {});
     int port = TestServer.freePort();
@@ -140,7 +140,7 @@ class ResilienceIT {
     pg.close();
     Thread.sleep(6000);
     int duringOutage = outcomes.size() - beforeOutage;
-    pg = EmbeddedDatabase.start(dataDir.resolve("pg"), pgPort);
+    pg = EmbeddedDatabase.start(dataDir.resolve("pg"), pgPort, false);
     Api api = new Api(base);
     boolean ready = false;
     for (int i = 0; i < 60 && !ready; i++) {

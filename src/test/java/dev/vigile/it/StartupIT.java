@@ -1,6 +1,7 @@
 package dev.vigile.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,10 +37,17 @@ class StartupIT {
     try {
       String out = awaitLine(workDir.resolve("run1.log"), "Vigile is ready on http://localhost:" + port, first);
       assertTrue(out.contains("starting the embedded PostgreSQL"), out);
+      assertTrue(out.contains("Generated a key-encryption key"), out);
+      Path kek = workDir.resolve("data/key-encryption-key");
+      assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(kek),
+          "the KEK is readable by its owner only");
+      assertFalse(out.contains(Files.readString(kek).strip()), "the KEK itself is never printed");
       assertEquals(201, post(port, "/api/auth/register", email, password).statusCode());
       HttpResponse<String> admin = post(port, "/api/auth/login", "admin@run.test", "the first admin's passphrase");
       assertEquals(200, admin.statusCode(), admin.body());
       assertTrue(JSON.readTree(admin.body()).get("user").get("roles").toString().contains("ADMIN"));
+      assertEquals(java.util.List.of("on", "on", "on"), durability(workDir.resolve("data/postgres")),
+          "fsync, synchronous_commit and full_page_writes: a 201 survives a power cut");
     } finally {
       stop(first);
     }
@@ -106,5 +114,23 @@ class StartupIT {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** fsync, synchronous_commit and full_page_writes of the running embedded PostgreSQL. */
+  static java.util.List<String> durability(Path dataDirectory) throws Exception {
+    // postmaster.pid: the fourth line is the port.
+    int port = Integer.parseInt(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(3).trim());
+    java.util.List<String> values = new ArrayList<>();
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "embedded");
+        java.sql.Statement st = c.createStatement()) {
+      for (String setting : java.util.List.of("fsync", "synchronous_commit", "full_page_writes")) {
+        try (java.sql.ResultSet rs = st.executeQuery("show " + setting)) {
+          rs.next();
+          values.add(rs.getString(1));
+        }
+      }
+    }
+    return values;
   }
 }

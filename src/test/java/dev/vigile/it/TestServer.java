@@ -25,6 +25,9 @@ public final class TestServer {
   public static final String ADMIN_EMAIL = "root@vigile.test";
   public static final String ADMIN_PASSWORD = "an admin passphrase for tests";
 
+  /** The key-encryption key of every server this JVM starts: made here, never stored. */
+  public static final String KEY_ENCRYPTION_KEY = dev.vigile.security.control.KeyEncryption.generate();
+
   private static TestServer instance;
 
   private final String baseUrl;
@@ -90,7 +93,7 @@ public final class TestServer {
           });
     }
     Path dir = Files.createTempDirectory("vigile-it-pg");
-    EmbeddedDatabase embedded = EmbeddedDatabase.start(dir);
+    EmbeddedDatabase embedded = EmbeddedDatabase.startForTests(dir);
     return new Database(embedded.ensureDatabase(name), EmbeddedDatabase.USER, "embedded", embedded);
   }
 
@@ -121,6 +124,7 @@ public final class TestServer {
     env.put("VIGILE_DB_PASSWORD", dbPassword);
     env.put("VIGILE_ADMIN_EMAIL", adminEmail);
     env.put("VIGILE_ADMIN_PASSWORD", adminPassword);
+    env.put("VIGILE_KEY_ENCRYPTION_KEY", KEY_ENCRYPTION_KEY);
     return env;
   }
 
@@ -132,6 +136,8 @@ public final class TestServer {
     env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "8/PT1M");
     env.put("VIGILE_LOGIN_THROTTLE_DEVICE", "3/PT6S");
     env.put("VIGILE_REGISTER_THROTTLE_ADDRESS", "5/PT1M");
+    // Repeated denials are summed per 10 s, so that a test sees the summary row come.
+    env.put("VIGILE_AUDIT_DENIAL_WINDOW", "PT10S");
     // Short WebSocket limits, so that tests see them act.
     env.put("VIGILE_WS_PING_TIMEOUT", "PT6S");
     env.put("VIGILE_WS_QUEUE_LIMIT", "40");

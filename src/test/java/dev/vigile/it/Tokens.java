@@ -30,7 +30,10 @@ final class Tokens {
       if (!rs.next()) {
         throw new AssertionError("the server has no signing key");
       }
-      return new ServerKey(rs.getString(1), Pem.decodePrivate(rs.getString(2)), Pem.decodePublic(rs.getString(3)));
+      dev.vigile.security.control.KeyEncryption kek =
+          dev.vigile.security.control.KeyEncryption.of(java.util.Optional.of(TestServer.KEY_ENCRYPTION_KEY), java.util.Optional.empty());
+      String kid = rs.getString(1);
+      return new ServerKey(kid, Pem.decodePrivate(kek.open(kid, rs.getString(2))), Pem.decodePublic(rs.getString(3)));
     }
   }
 

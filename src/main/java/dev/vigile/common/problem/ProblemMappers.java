@@ -1,6 +1,7 @@
 package dev.vigile.common.problem;
 
 import dev.vigile.audit.control.AccessDenials;
+import dev.vigile.common.web.Routes;
 import dev.vigile.common.web.BodyLimitFilter;
 import dev.vigile.security.boundary.RevocationFilter;
 import jakarta.annotation.Priority;
@@ -42,11 +43,12 @@ public final class ProblemMappers {
   public static class ApplicationExceptionMapper implements ExceptionMapper<ApplicationException> {
     @Context HttpServletRequest request;
     @Context SecurityContext security;
+    @Context jakarta.ws.rs.container.ResourceInfo resource;
 
     @Override
     public Response toResponse(ApplicationException e) {
       if (e.status() == 403) {
-        AccessDenials.record(security, request, e.getMessage());
+        AccessDenials.record(security, request, Routes.template(request.getMethod(), resource), e.getMessage());
       }
       return ProblemResponses.of(e, request);
     }
@@ -86,6 +88,7 @@ public final class ProblemMappers {
       implements ExceptionMapper<WebApplicationException> {
     @Context HttpServletRequest request;
     @Context SecurityContext security;
+    @Context jakarta.ws.rs.container.ResourceInfo resource;
 
     @Override
     public Response toResponse(WebApplicationException e) {
@@ -113,7 +116,8 @@ public final class ProblemMappers {
         if (security != null && RevocationFilter.refused(security.getUserPrincipal())) {
           return ProblemResponses.of(RevocationFilter.revoked(), request);
         }
-        AccessDenials.record(security, request, "lacks the permission this endpoint requires");
+        AccessDenials.record(
+            security, request, Routes.template(request.getMethod(), resource), "lacks the permission this endpoint requires");
       }
       String detail = status == 400 ? malformedDetail(e) : ProblemTypes.defaultDetail(status);
       return ProblemResponses.of(status, detail, request, headers);

@@ -32,7 +32,7 @@ public class SecurityHeadersFilter extends HttpFilter {
   static String contentSecurityPolicy(String path) {
     if (path.startsWith("/admin/")) {
       return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-          + " connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self';"
+          + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
           + " frame-ancestors 'none'";
     }
     if (path.startsWith("/docs/") || path.startsWith("/webjars/swagger-ui/")) {

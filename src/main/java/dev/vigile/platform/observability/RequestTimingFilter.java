@@ -1,7 +1,6 @@
 package dev.vigile.platform.observability;
 
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -10,7 +9,6 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
-import java.lang.reflect.Method;
 import java.time.Duration;
 
 /** Times every REST request into {@code vigile_http_requests}, tagged by route template. */
@@ -32,18 +30,7 @@ public class RequestTimingFilter implements ContainerRequestFilter, ContainerRes
     if (!(request.getProperty(START) instanceof Long start)) {
       return;
     }
-    metrics.request(route(request.getMethod()), response.getStatus(), Duration.ofNanos(System.nanoTime() - start));
+    metrics.request(dev.vigile.common.web.Routes.template(request.getMethod(), resource), response.getStatus(), Duration.ofNanos(System.nanoTime() - start));
   }
 
-  /** {@code GET /api/users/{id}}, or {@code unmatched} when no resource method answered. */
-  private String route(String method) {
-    Method m = resource == null ? null : resource.getResourceMethod();
-    if (m == null) {
-      return "unmatched";
-    }
-    Path base = resource.getResourceClass().getAnnotation(Path.class);
-    Path sub = m.getAnnotation(Path.class);
-    String path = "/api" + (base == null ? "" : base.value()) + (sub == null ? "" : (sub.value().startsWith("/") ? "" : "/") + sub.value());
-    return method + " " + path;
-  }
 }

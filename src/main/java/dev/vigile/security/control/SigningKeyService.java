@@ -85,6 +85,10 @@ public final class SigningKeyService {
     if (rotation.compareTo(SigningKeyStore.PUBLISH_LEAD.multipliedBy(2)) < 0) {
       throw new IllegalStateException("vigile.jwt.key-rotation must be at least 20 minutes");
     }
+    KeyEncryption encryption =
+        KeyEncryption.of(
+            config.getOptionalValue("vigile.key-encryption-key", String.class),
+            config.getOptionalValue("vigile.key-encryption-key-previous", String.class));
     // The table must exist: run the migrations if Hibernate has not yet.
     Migrations.migrate();
     PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -93,7 +97,7 @@ public final class SigningKeyService {
     config.getOptionalValue("vigile.db.password", String.class).ifPresent(ds::setPassword);
     ds.setConnectTimeout(5);
     try (Connection c = ds.getConnection()) {
-      return SigningKeyStore.loadOrRotate(c, rotation, accessTtl, Instant.now());
+      return SigningKeyStore.loadOrRotate(c, rotation, accessTtl, Instant.now(), encryption);
     } catch (SQLException e) {
       throw new IllegalStateException("Could not load the signing keys: " + e.getMessage(), e);
     }

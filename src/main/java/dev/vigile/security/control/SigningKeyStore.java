@@ -33,26 +33,33 @@ public final class SigningKeyStore {
 
   private record Stored(String kid, String privatePem, String publicPem, Instant activatesAt) {}
 
-  /** Loads the published keys, generating the first one or the next one when due. */
-  public static KeyRing loadOrRotate(Connection c, Duration rotation, Duration accessTtl, Instant now)
+  /**
+   * Loads the published keys, generating the first one or the next one when due. Private keys are
+   * stored sealed under the key-encryption key; any stored plain (from before encryption) or under
+   * the previous KEK is sealed again under the current one.
+   */
+  public static KeyRing loadOrRotate(
+      Connection c, Duration rotation, Duration accessTtl, Instant now, KeyEncryption encryption)
       throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
       List<Stored> keys = published(c, now);
+      if (keys.stream().anyMatch(k -> encryption.needsResealing(k.privatePem()))) {
+        lock(c);
+        reseal(c, encryption);
+        keys = published(c, now);
+      }
       if (rotationDue(keys, rotation, now)) {
         // Serialise generation across the cluster, then look again under the lock.
-        try (PreparedStatement lock =
-            c.prepareStatement("select pg_advisory_xact_lock(hashtext('vigile.signing_keys'))")) {
-          lock.execute();
-        }
+        lock(c);
         keys = published(c, now);
         Stored active = active(keys, now);
         if (active == null) {
-          insert(c, now, now);
+          insert(c, now, now, encryption);
         } else if (rotationDue(keys, rotation, now)) {
           Instant next = now.plus(PUBLISH_LEAD);
-          insert(c, now, next);
+          insert(c, now, next, encryption);
           try (PreparedStatement retire =
               c.prepareStatement("update signing_keys set retires_at = ? where kid = ?")) {
             retire.setTimestamp(1, Timestamp.from(next.plus(accessTtl).plus(PUBLISH_LEAD)));
@@ -66,13 +73,43 @@ public final class SigningKeyStore {
       Stored signing = active(keys, now);
       Map<String, PublicKey> publicKeys = new HashMap<>();
       keys.forEach(k -> publicKeys.put(k.kid(), Pem.decodePublic(k.publicPem())));
-      return new KeyRing(signing.kid(), Pem.decodePrivate(signing.privatePem()), publicKeys);
+      return new KeyRing(signing.kid(), Pem.decodePrivate(encryption.open(signing.kid(), signing.privatePem())), publicKeys);
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
     } finally {
       c.setAutoCommit(autoCommit);
     }
+  }
+
+  private static void lock(Connection c) throws SQLException {
+    try (PreparedStatement lock =
+        c.prepareStatement("select pg_advisory_xact_lock(hashtext('vigile.signing_keys'))")) {
+      lock.execute();
+    }
+  }
+
+  /** Seals every stored private key (retired ones too) under the current KEK. */
+  private static void reseal(Connection c, KeyEncryption encryption) throws SQLException {
+    Map<String, String> resealed = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("select kid, private_key from signing_keys");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String kid = rs.getString(1);
+        String stored = rs.getString(2);
+        if (encryption.needsResealing(stored)) {
+          resealed.put(kid, encryption.seal(kid, encryption.open(kid, stored)));
+        }
+      }
+    }
+    try (PreparedStatement update = c.prepareStatement("update signing_keys set private_key = ? where kid = ?")) {
+      for (Map.Entry<String, String> e : resealed.entrySet()) {
+        update.setString(1, e.getValue());
+        update.setString(2, e.getKey());
+        update.executeUpdate();
+      }
+    }
+    LOG.info(() -> "Sealed " + resealed.size() + " signing key(s) under key-encryption key " + encryption.currentId());
   }
 
   private static boolean rotationDue(List<Stored> keys, Duration rotation, Instant now) {
@@ -105,7 +142,8 @@ public final class SigningKeyStore {
     return keys;
   }
 
-  private static void insert(Connection c, Instant now, Instant activatesAt) throws SQLException {
+  private static void insert(Connection c, Instant now, Instant activatesAt, KeyEncryption encryption)
+      throws SQLException {
     KeyPair pair = newKeyPair();
     String kid = Jwks.thumbprint(pair.getPublic());
     try (PreparedStatement ps =
@@ -114,7 +152,7 @@ public final class SigningKeyStore {
                 + " activates_at) values (?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, kid);
       ps.setString(2, KeyRing.ALGORITHM);
-      ps.setString(3, Pem.encodePrivate(pair.getPrivate()));
+      ps.setString(3, encryption.seal(kid, Pem.encodePrivate(pair.getPrivate())));
       ps.setString(4, Pem.encodePublic(pair.getPublic()));
       ps.setTimestamp(5, Timestamp.from(now));
       ps.setTimestamp(6, Timestamp.from(activatesAt));
