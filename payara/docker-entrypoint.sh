@@ -30,6 +30,11 @@ set -- --deploy "$HOME_DIR"/vigile.war --contextroot / --port "$PORT" \
 JAVA_OPTS="${VIGILE_JAVA_MEMORY:--Xmx512m} -Djava.util.logging.config.file=$HOME_DIR/payara/logging.properties"
 JAVA_OPTS="$JAVA_OPTS -Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl"
 if [ -n "${VIGILE_CLUSTER_NAME:-}" ]; then
+  if [ -z "${VIGILE_CLUSTER_SECRET:-}" ]; then
+    echo "VIGILE_CLUSTER_NAME is set but VIGILE_CLUSTER_SECRET is not: the data grid does not authenticate" \
+      "its members, so every member signs its messages with that shared secret (the same on every member)." >&2
+    exit 2
+  fi
   IFACE="${VIGILE_CLUSTER_INTERFACE:-$(hostname -i | awk '{print $1}')}"
   GRID_PORT="${VIGILE_CLUSTER_PORT:-6900}"
   set -- "$@" --clusterName "$VIGILE_CLUSTER_NAME" --interfaces "$IFACE" --startPort "$GRID_PORT" \

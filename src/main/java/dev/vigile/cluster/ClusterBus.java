@@ -28,6 +28,13 @@ import javax.naming.NamingException;
  * database stays the source of truth. Each message arrives on every instance, the sender's
  * included, as a CDI {@link ClusterMessage}, on a managed thread. Without a data grid (a single
  * instance started with {@code --nocluster}), messages are delivered on this instance only.
+ *
+ * <p>The grid has no member authentication, so every message is authenticated here: an
+ * HMAC-SHA256 under {@code VIGILE_CLUSTER_SECRET} over the type, body, time, a nonce and the
+ * sender ({@link ClusterSeal}). A message with a wrong MAC, older or newer than {@link
+ * ClusterSeal#MAX_SKEW}, or seen before is dropped, counted in {@code vigile_cluster_rejected_total}
+ * and logged once per claimed sender. The connection counts kept in a grid map are sealed alike.
+ * A member started to join a cluster without a secret refuses to start.
  */
 @ApplicationScoped
 public class ClusterBus {
@@ -36,6 +43,18 @@ public class ClusterBus {
 
   @Resource ManagedExecutorService executor;
   @Inject Event<ClusterMessage> events;
+  @Inject org.eclipse.microprofile.metrics.MetricRegistry metrics;
+
+  @Inject
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "vigile.cluster.name")
+  java.util.Optional<String> clusterName;
+
+  @Inject
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "vigile.cluster.secret")
+  java.util.Optional<String> secret;
+
+  private ClusterSeal seal;
+  private final Set<String> loggedSources = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private HazelcastInstance grid;
   private ITopic<String> topic;
@@ -43,6 +62,15 @@ public class ClusterBus {
 
   @PostConstruct
   void init() {
+    boolean clustered = clusterName.filter(n -> !n.isBlank()).isPresent();
+    String key = secret.filter(k -> !k.isBlank()).orElse(null);
+    if (clustered && key == null) {
+      throw new IllegalStateException(
+          "VIGILE_CLUSTER_SECRET is required with VIGILE_CLUSTER_NAME: the data grid does not"
+              + " authenticate its members, so every message between members is signed with it");
+    }
+    // Alone, messages never leave this JVM: a secret of its own is enough.
+    seal = new ClusterSeal(key != null ? key : java.util.UUID.randomUUID().toString() + System.nanoTime());
     try {
       Object found = new InitialContext().lookup("payara/Hazelcast");
       if (found instanceof HazelcastInstance hz && hz.getLifecycleService().isRunning()) {
@@ -69,7 +97,7 @@ public class ClusterBus {
 
   /** Sends an event to every instance, this one included. */
   public void publish(String type, JsonObject body) {
-    String text = Json.createObjectBuilder().add("type", type).add("body", body).build().toString();
+    String text = seal.seal(type, body.toString(), memberId());
     if (topic != null) {
       try {
         topic.publish(text);
@@ -82,11 +110,29 @@ public class ClusterBus {
   }
 
   void deliver(String text) {
-    try (var reader = Json.createReader(new StringReader(text))) {
-      JsonObject message = reader.readObject();
-      events.fire(new ClusterMessage(message.getString("type"), message.getJsonObject("body")));
+    ClusterSeal.Opened opened = seal.open(text);
+    if (opened instanceof ClusterSeal.Rejected rejected) {
+      reject(rejected);
+      return;
+    }
+    ClusterSeal.Accepted message = (ClusterSeal.Accepted) opened;
+    try (var reader = Json.createReader(new StringReader(message.body()))) {
+      events.fire(new ClusterMessage(message.type(), reader.readObject()));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Could not handle a cluster event", e);
+    }
+  }
+
+  private void reject(ClusterSeal.Rejected rejected) {
+    try {
+      metrics.counter("vigile.cluster.rejected", new org.eclipse.microprofile.metrics.Tag("reason", rejected.reason())).inc();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "metric not counted", e);
+    }
+    String source = rejected.claimedSender() == null ? "unknown" : rejected.claimedSender();
+    if (loggedSources.size() < 1_000 && loggedSources.add(source)) {
+      LOG.warning("Dropped a cluster message (" + rejected.reason() + ") claiming to come from member " + source
+          + "; further ones from it are only counted (vigile_cluster_rejected_total)");
     }
   }
 
@@ -124,8 +170,44 @@ public class ClusterBus {
         .collect(Collectors.toSet());
   }
 
-  /** A map shared by the cluster (String keys and Long values only), or null without a grid. */
-  public IMap<String, Long> counters(String name) {
-    return grid == null ? null : grid.getMap(name);
+  /** Puts this member's count in a shared map, sealed; without a grid, nothing. */
+  public void reportCount(String map, long value) {
+    if (grid != null) {
+      IMap<String, String> counts = grid.getMap(map);
+      counts.put(memberId(), seal.sealValue(map, memberId(), value));
+    }
+  }
+
+  /** Takes this member's count out of a shared map. */
+  public void removeCount(String map) {
+    if (grid != null) {
+      IMap<String, String> counts = grid.getMap(map);
+      counts.remove(memberId());
+    }
+  }
+
+  /**
+   * The counts of the members now in the cluster, each checked against its seal (a value a
+   * member without the secret wrote is left out and counted as rejected); null without a grid.
+   */
+  public java.util.Map<String, Long> verifiedCounts(String map) {
+    if (grid == null) {
+      return null;
+    }
+    IMap<String, String> counts = grid.getMap(map);
+    Set<String> members = memberIds();
+    java.util.Map<String, Long> verified = new java.util.HashMap<>();
+    for (java.util.Map.Entry<String, String> e : counts.entrySet()) {
+      if (!members.contains(e.getKey())) {
+        continue;
+      }
+      Long value = seal.openValue(map, e.getKey(), e.getValue());
+      if (value == null) {
+        reject(new ClusterSeal.Rejected("bad-mac", e.getKey()));
+      } else {
+        verified.put(e.getKey(), value);
+      }
+    }
+    return verified;
   }
 }

@@ -55,6 +55,14 @@ public final class Launcher {
       // Trust authentication on 127.0.0.1: any non-empty password is accepted.
       env.put("VIGILE_DB_PASSWORD", "embedded");
     }
+    PayaraProcess.Cluster cluster = PayaraProcess.Cluster.fromEnvironment(sysEnv);
+    String clusterSecret = sysEnv.get("VIGILE_CLUSTER_SECRET");
+    if (cluster != null && (clusterSecret == null || clusterSecret.isBlank())) {
+      System.err.println("VIGILE_CLUSTER_NAME is set but VIGILE_CLUSTER_SECRET is not: the data grid does not"
+          + " authenticate its members, so every member signs its messages with that shared secret."
+          + " Set the same long random value on every member.");
+      System.exit(2);
+    }
     PayaraProcess payara =
         PayaraProcess.start(
             PayaraProcess.Layout.fromSystemProperties(),
@@ -62,7 +70,7 @@ public final class Launcher {
             env,
             null,
             List.of(),
-            PayaraProcess.Cluster.fromEnvironment(sysEnv));
+            cluster);
     EmbeddedDatabase db = embedded;
     Runtime.getRuntime()
         .addShutdownHook(

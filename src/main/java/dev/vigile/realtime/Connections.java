@@ -1,6 +1,5 @@
 package dev.vigile.realtime;
 
-import com.hazelcast.map.IMap;
 import dev.vigile.cluster.ClusterBus;
 import dev.vigile.cluster.ClusterMessage;
 import dev.vigile.notifications.control.Notification;
@@ -49,7 +48,8 @@ import org.eclipse.microprofile.metrics.Tag;
 @ApplicationScoped
 public class Connections {
   private static final Logger LOG = Logger.getLogger(Connections.class.getName());
-  static final String COUNTS = "vigile.ws.connections";
+  /** The grid map of each member's connection count, values sealed by {@link ClusterBus}. */
+  static final String COUNTS = "vigile.ws.connection-counts";
 
   @Inject NotificationService inbox;
   @Inject TokenRevocation revocation;
@@ -126,13 +126,10 @@ public class Connections {
     List<Connection> all = new ArrayList<>();
     byUser.values().forEach(all::addAll);
     all.forEach(c -> c.closeInline(Protocol.SERVICE_RESTART, "server restarting; reconnect and resume"));
-    IMap<String, Long> counts = bus.counters(COUNTS);
-    if (counts != null) {
-      try {
-        counts.remove(bus.memberId());
-      } catch (RuntimeException ignored) {
-        // shutting down
-      }
+    try {
+      bus.removeCount(COUNTS);
+    } catch (RuntimeException ignored) {
+      // shutting down
     }
   }
 
@@ -189,17 +186,10 @@ public class Connections {
 
   /** Connections open on every instance of the cluster. */
   public long clusterCount() {
-    IMap<String, Long> counts = bus.counters(COUNTS);
-    if (counts == null) {
-      return localCount();
-    }
     try {
       report();
-      Set<String> members = bus.memberIds();
-      return counts.entrySet().stream()
-          .filter(e -> members.contains(e.getKey()))
-          .mapToLong(Map.Entry::getValue)
-          .sum();
+      Map<String, Long> counts = bus.verifiedCounts(COUNTS);
+      return counts == null ? localCount() : counts.values().stream().mapToLong(Long::longValue).sum();
     } catch (RuntimeException e) {
       return localCount();
     }
@@ -358,9 +348,8 @@ public class Connections {
       return;
     }
     long count = localCount();
-    IMap<String, Long> counts = bus.counters(COUNTS);
-    if (counts != null && count != reported) {
-      counts.put(bus.memberId(), count);
+    if (count != reported) {
+      bus.reportCount(COUNTS, count);
       reported = count;
     }
   }

@@ -27,6 +27,8 @@ class ClusterIT {
   static TestServer.Database db;
   static PayaraProcess a;
   static PayaraProcess b;
+  static String clusterName;
+  static List<String> gridMembers;
   static String urlA;
   static String urlB;
   static Api apiA;
@@ -39,6 +41,8 @@ class ClusterIT {
     int gridB = TestServer.freePort();
     List<String> members = List.of("127.0.0.1:" + gridA, "127.0.0.1:" + gridB);
     String name = "vigile-it-" + UUID.randomUUID().toString().substring(0, 8);
+    clusterName = name;
+    gridMembers = members;
     int httpA = TestServer.freePort();
     int httpB = TestServer.freePort();
     PayaraProcess.Layout layout = PayaraProcess.Layout.fromSystemProperties();
@@ -161,6 +165,78 @@ class ClusterIT {
     assertEquals(2, seen, "one connection on each instance, counted on A");
     onA.close();
     onB.close();
+  }
+
+  /** How many cluster messages or values this instance has refused, by its metrics. */
+  static long rejected(Api api) {
+    return api.get("/metrics?scope=application", null).body().lines()
+        .filter(l -> l.startsWith("vigile_cluster_rejected_total"))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  static int members(Api api) {
+    return api.get("/api/admin/dashboard", api.adminToken()).json().get("cluster").get("members").asInt();
+  }
+
+  /**
+   * A third member with the right cluster name but the wrong secret joins the grid: the
+   * notification and the cut-off it publishes take no effect on A, A's metric counts them, and A
+   * and B keep working.
+   */
+  @Test
+  @Order(4)
+  void aMemberWithTheWrongSecretJoinsTheGridButIsNotHeard() throws Exception {
+    int gridC = TestServer.freePort();
+    int httpC = TestServer.freePort();
+    java.util.Map<String, String> env = TestServer.testEnvironment(db);
+    env.put("VIGILE_CLUSTER_SECRET", "not the cluster's secret " + UUID.randomUUID());
+    PayaraProcess c = PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), httpC, env,
+        Path.of("target", "it-cluster-c-" + httpC + ".log"), List.of(),
+        new PayaraProcess.Cluster(clusterName, "127.0.0.1", gridC, List.of(gridMembers.get(0), "127.0.0.1:" + gridC)));
+    try {
+      c.awaitReady(Duration.ofMinutes(3));
+      Api apiC = new Api("http://127.0.0.1:" + httpC);
+      for (int i = 0; i < 900 && members(apiA) < 3; i++) {
+        Thread.sleep(100);
+      }
+      assertEquals(3, members(apiA), "the rogue member is in the grid");
+      long before = rejected(apiA);
+      String admin = apiA.adminToken();
+      Api.Account listener = apiA.account(admin);
+      Api.Account victim = apiA.account(admin);
+      WsClient onA = WsClient.connect(urlA, listener.token()).ok();
+      assertEquals("welcome", onA.next().get("type").asText());
+      // Through C: a notification to the listener, and a cut-off of the victim (both also stored
+      // in the shared database, which stays the source of truth).
+      assertEquals(202, apiC.post("/api/admin/notifications",
+          obj("audience", obj("type", "user", "value", listener.id()), "title", "from the rogue", "body", "forged"),
+          apiC.adminToken()).status());
+      assertEquals(204, apiC.post("/api/auth/logout-all", null, victim.token()).status());
+      for (int i = 0; i < 900 && rejected(apiA) < before + 2; i++) {
+        Thread.sleep(100);
+      }
+      assertTrue(rejected(apiA) >= before + 2, "A refused both messages: " + (rejected(apiA) - before));
+      // A notification raised on A itself arrives first: the rogue's was never pushed.
+      assertEquals(202, apiA.post("/api/admin/notifications",
+          obj("audience", obj("type", "user", "value", listener.id()), "title", "from A", "body", "genuine"), admin).status());
+      assertEquals("from A", onA.nextOfType("notification", SHORT).get("title").asText());
+      // A and B keep working together.
+      Api.Account u = apiA.account(admin);
+      WsClient onB = WsClient.connect(urlB, u.token()).ok();
+      onB.next();
+      assertEquals(202, apiA.post("/api/admin/notifications",
+          obj("audience", obj("type", "user", "value", u.id()), "title", "still heard", "body", "on B"), admin).status());
+      assertEquals("still heard", onB.nextOfType("notification", SHORT).get("title").asText());
+      onA.close();
+      onB.close();
+    } finally {
+      c.close();
+    }
+    for (int i = 0; i < 900 && members(apiA) != 2; i++) {
+      Thread.sleep(100);
+    }
+    assertEquals(2, members(apiA), "the rogue has left");
   }
 
   @Test
