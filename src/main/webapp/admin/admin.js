@@ -6,7 +6,7 @@ const state = { token: null, expiresAt: 0, user: null, usersPage: 1, auditPage: 
 const $ = (id) => document.getElementById(id);
 
 function csrf() {
-  const m = document.cookie.match(/(?:^|;\s*)vigile_csrf=([^;]+)/);
+  const m = document.cookie.match(/(?:^|;\s*)(?:__Host-)?vigile_csrf=([^;]+)/);
   return m ? m[1] : "";
 }
 

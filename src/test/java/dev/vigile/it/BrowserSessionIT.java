@@ -81,6 +81,47 @@ class BrowserSessionIT {
     assertEquals(401, call("/api/auth/refresh", next, nextCsrf, nextCsrf).status(), "session ended");
   }
 
+  /** A browser login's refresh and CSRF tokens. */
+  String[] browserLogin(Api.Account a, Map<String, String> extra) {
+    Map<String, String> headers = new java.util.HashMap<>(extra);
+    headers.put("X-Vigile-Client", "browser");
+    Api.Res login = api.call("POST", "/api/auth/login", obj("email", a.email(), "password", a.password()), null, headers);
+    assertEquals(200, login.status(), login.toString());
+    String csrf = cookie(login, "vigile_csrf") != null ? cookie(login, "vigile_csrf") : cookie(login, "__Host-vigile_csrf");
+    return new String[] {value(cookie(login, "vigile_refresh")), value(csrf), csrf};
+  }
+
+  @Test
+  void theCsrfTokenMustBeTheOneBoundToTheSessionNotJustEqualToItsCookie() {
+    Api.Account a = api.account(api.adminToken());
+    String[] first = browserLogin(a, Map.of());
+    String[] second = browserLogin(a, Map.of());
+    // Any pair of equal values used to pass the double-submit check.
+    assertEquals(403, call("/api/auth/refresh", first[0], "chosen-by-the-attacker", "chosen-by-the-attacker").status());
+    assertEquals(403, call("/api/auth/logout", first[0], "chosen-by-the-attacker", "chosen-by-the-attacker").status());
+    // Another session's token does not pass either.
+    Api.Res crossed = call("/api/auth/refresh", first[0], second[1], second[1]);
+    assertEquals(403, crossed.status(), crossed.toString());
+    assertEquals("https://vigile.dev/problems/forbidden", crossed.json().get("type").asText());
+    // The refused attempts rotated nothing: the session's own token still works.
+    Api.Res own = call("/api/auth/refresh", first[0], first[1], first[1]);
+    assertEquals(200, own.status(), own.toString());
+    assertNotEquals(first[1], value(cookie(own, "vigile_csrf")), "a fresh CSRF token with every token response");
+  }
+
+  @Test
+  void overHttpsTheCsrfCookieIsAHostCookie() {
+    Api.Account a = api.account(api.adminToken());
+    // The test server trusts 127.0.0.1 as a proxy that terminates TLS.
+    String[] login = browserLogin(a, Map.of("X-Forwarded-Proto", "https"));
+    String setCookie = login[2];
+    assertTrue(setCookie.startsWith("__Host-vigile_csrf="), setCookie);
+    assertTrue(setCookie.contains("Secure") && setCookie.contains("Path=/") && !setCookie.contains("Domain"), setCookie);
+    Map<String, String> headers = Map.of(
+        "Cookie", "vigile_refresh=" + login[0] + "; __Host-vigile_csrf=" + login[1], "X-CSRF-Token", login[1]);
+    assertEquals(200, api.call("POST", "/api/auth/refresh", "{}", null, headers).status());
+  }
+
   @Test
   void nonBrowserClientsKeepTheJsonBodyForm() {
     Api.Account a = api.account(api.adminToken());

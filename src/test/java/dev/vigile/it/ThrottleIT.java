@@ -147,6 +147,23 @@ class ThrottleIT {
   }
 
   @Test
+  void aClientThatNeverKeepsItsDeviceTokenDoesNotGrowTheTableWithoutEnd() throws Exception {
+    String email = Api.uniqueEmail();
+    Api.Res registered = new Api().register(email, PASSWORD);
+    String userId = registered.json().get("user").get("id").asText();
+    for (int i = 0; i < 55; i++) {
+      assertEquals(200, new Api().login(email, PASSWORD).status());
+    }
+    try (var c = TestServer.get().db(); var ps = c.prepareStatement("select count(*) from device_tokens where user_id = ?::uuid")) {
+      ps.setString(1, userId);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        assertEquals(50, rs.getLong(1), "the 50 most recent devices are kept");
+      }
+    }
+  }
+
+  @Test
   void registrationsThatHitTakenEmailsAreLimitedPerAddress() throws Exception {
     String taken = Api.uniqueEmail();
     assertEquals(201, new Api().register(taken, PASSWORD).status());

@@ -1,7 +1,9 @@
 package dev.vigile.auth.boundary;
 
 import dev.vigile.auth.control.AuthService;
+import dev.vigile.auth.control.RefreshTokens;
 import dev.vigile.auth.control.SessionService;
+import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.web.ClientInfoResolver;
 import dev.vigile.security.Permissions;
 import dev.vigile.security.control.CurrentCaller;
@@ -73,7 +75,7 @@ public class AuthResource {
   public Response refresh(AuthRequests.Refresh body) {
     bodies.check(body);
     boolean fromCookie = body.refreshToken() == null;
-    String token = fromCookie ? BrowserSession.refreshTokenFromCookie(request) : body.refreshToken();
+    String token = fromCookie ? sessionCookie() : body.refreshToken();
     return tokenResponse(Response.ok(), auth.refresh(token, clients.of(request)), fromCookie ? null : request);
   }
 
@@ -87,8 +89,8 @@ public class AuthResource {
   public Response logout(AuthRequests.Refresh body) {
     bodies.check(body);
     if (body.refreshToken() == null) {
-      sessions.logout(BrowserSession.refreshTokenFromCookie(request));
-      return BrowserSession.clearCookies(Response.noContent(), request).build();
+      sessions.logout(sessionCookie());
+      return BrowserSession.clearCookies(Response.noContent(), clients.secure(request)).build();
     }
     sessions.logout(body.refreshToken());
     return Response.noContent().build();
@@ -105,15 +107,30 @@ public class AuthResource {
   }
 
   /**
+   * The refresh token of the browser's session cookie, once the CSRF header both repeats the CSRF
+   * cookie and is the token bound to that session (403 otherwise).
+   */
+  private String sessionCookie() {
+    String token = BrowserSession.refreshTokenFromCookie(request);
+    if (!sessions.csrfBound(token, BrowserSession.csrfHeader(request))) {
+      throw ApplicationException.forbidden("The CSRF token does not belong to this session.");
+    }
+    return token;
+  }
+
+  /**
    * @param browserRequest the request if it asked for the browser form ({@code null} forces it,
    *     as for a cookie refresh)
    */
   private Response tokenResponse(Response.ResponseBuilder builder, AuthService.Tokens t, HttpServletRequest browserRequest) {
     boolean browser = browserRequest == null || BrowserSession.requested(browserRequest);
     if (browser) {
-      BrowserSession.withCookies(builder, t.refreshToken(), t.refreshExpiresIn(), request);
+      // A fresh CSRF token with every token response, bound to the session.
+      String csrf = RefreshTokens.generate();
+      sessions.bindCsrf(t.sessionId(), csrf);
+      BrowserSession.withCookies(builder, t.refreshToken(), t.refreshExpiresIn(), csrf, clients.secure(request));
       if (t.deviceToken() != null) {
-        BrowserSession.withDeviceCookie(builder, t.deviceToken(), request);
+        BrowserSession.withDeviceCookie(builder, t.deviceToken(), clients.secure(request));
       }
     }
     // RFC 6749 section 5.1: token responses must not be cached.

@@ -21,6 +21,8 @@ final class BrowserSession {
   static final String CSRF_HEADER = "X-CSRF-Token";
   static final String REFRESH_COOKIE = "vigile_refresh";
   static final String CSRF_COOKIE = "vigile_csrf";
+  /** Over HTTPS the CSRF cookie is a {@code __Host-} cookie: host-only, {@code Path=/}, Secure. */
+  static final String CSRF_HOST_COOKIE = "__Host-vigile_csrf";
   static final String COOKIE_PATH = "/api/auth";
   static final String DEVICE_COOKIE = "vigile_device";
   /** The device cookie goes to the login alone. */
@@ -34,21 +36,22 @@ final class BrowserSession {
   }
 
   /** Sets both cookies on a token response. */
-  static Response.ResponseBuilder withCookies(Response.ResponseBuilder builder, String refreshToken, long maxAge, HttpServletRequest request) {
-    boolean secure = secure(request);
+  /** @param secure the client came over HTTPS (directly, or as a trusted proxy says) */
+  static Response.ResponseBuilder withCookies(
+      Response.ResponseBuilder builder, String refreshToken, long maxAge, String csrfToken, boolean secure) {
     int age = (int) Math.min(Integer.MAX_VALUE, maxAge);
     return builder.cookie(
         new NewCookie.Builder(REFRESH_COOKIE).value(refreshToken).path(COOKIE_PATH).maxAge(age)
             .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build(),
-        new NewCookie.Builder(CSRF_COOKIE).value(RefreshTokens.generate()).path("/").maxAge(age)
+        new NewCookie.Builder(secure ? CSRF_HOST_COOKIE : CSRF_COOKIE).value(csrfToken).path("/").maxAge(age)
             .httpOnly(false).secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
   }
 
   /** Sets the device cookie (HttpOnly, sent to the login only) on a login response. */
-  static Response.ResponseBuilder withDeviceCookie(Response.ResponseBuilder builder, String deviceToken, HttpServletRequest request) {
+  static Response.ResponseBuilder withDeviceCookie(Response.ResponseBuilder builder, String deviceToken, boolean secure) {
     return builder.cookie(
         new NewCookie.Builder(DEVICE_COOKIE).value(deviceToken).path(DEVICE_COOKIE_PATH).maxAge(DEVICE_COOKIE_AGE)
-            .httpOnly(true).secure(secure(request)).sameSite(NewCookie.SameSite.STRICT).build());
+            .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
   }
 
   /** The device token a browser's cookie carries, or null. */
@@ -57,12 +60,11 @@ final class BrowserSession {
   }
 
   /** Expires both cookies (logout). */
-  static Response.ResponseBuilder clearCookies(Response.ResponseBuilder builder, HttpServletRequest request) {
-    boolean secure = secure(request);
+  static Response.ResponseBuilder clearCookies(Response.ResponseBuilder builder, boolean secure) {
     return builder.cookie(
         new NewCookie.Builder(REFRESH_COOKIE).value("").path(COOKIE_PATH).maxAge(0)
             .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build(),
-        new NewCookie.Builder(CSRF_COOKIE).value("").path("/").maxAge(0)
+        new NewCookie.Builder(secure ? CSRF_HOST_COOKIE : CSRF_COOKIE).value("").path("/").maxAge(0)
             .httpOnly(false).secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
   }
 
@@ -71,7 +73,7 @@ final class BrowserSession {
    * the CSRF cookie, 401 when there is no refresh cookie.
    */
   static String refreshTokenFromCookie(HttpServletRequest request) {
-    String csrfCookie = cookie(request, CSRF_COOKIE);
+    String csrfCookie = cookie(request, CSRF_HOST_COOKIE) != null ? cookie(request, CSRF_HOST_COOKIE) : cookie(request, CSRF_COOKIE);
     String csrfHeader = request.getHeader(CSRF_HEADER);
     if (cookie(request, REFRESH_COOKIE) == null && csrfHeader == null) {
       // Not a browser session at all: the JSON-body form is missing its field.
@@ -90,6 +92,11 @@ final class BrowserSession {
     return token;
   }
 
+  /** The CSRF header (checked against the cookie by {@link #refreshTokenFromCookie}). */
+  static String csrfHeader(HttpServletRequest request) {
+    return request.getHeader(CSRF_HEADER);
+  }
+
   private static String cookie(HttpServletRequest request, String name) {
     if (request.getCookies() == null) {
       return null;
@@ -100,10 +107,5 @@ final class BrowserSession {
       }
     }
     return null;
-  }
-
-  /** HTTPS directly, or behind a proxy that says so (the proxy is trusted by the network setup). */
-  private static boolean secure(HttpServletRequest request) {
-    return request.isSecure() || "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
   }
 }

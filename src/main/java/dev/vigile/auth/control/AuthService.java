@@ -45,9 +45,10 @@ public class AuthService {
 
   /** What the token endpoints return: both tokens and the user. */
   public record Tokens(
-      String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn, User user, String deviceToken) {
+      String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn, User user, String deviceToken,
+      UUID sessionId) {
     Tokens withDevice(String token) {
-      return new Tokens(accessToken, expiresIn, refreshToken, refreshExpiresIn, user, token);
+      return new Tokens(accessToken, expiresIn, refreshToken, refreshExpiresIn, user, token, sessionId);
     }
   }
 
@@ -150,7 +151,7 @@ public class AuthService {
     groups.addAll(user.permissionNames());
     AccessTokenIssuer.AccessToken access =
         tokens.issue(user.id(), user.email(), groups, session.id(), user.tokenGeneration(), List.of("pwd"));
-    return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null);
+    return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null, session.id());
   }
 
   /** The transactional steps, behind a CDI proxy so {@code @Transactional} applies. */

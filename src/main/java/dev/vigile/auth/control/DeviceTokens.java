@@ -27,6 +27,9 @@ public class DeviceTokens {
   @ConfigProperty(name = "vigile.login.device-ttl", defaultValue = "P365D")
   Duration ttl;
 
+  /** Devices a user keeps; the least recently used beyond this are forgotten. */
+  static final int MAX_PER_USER = 50;
+
   /** A token known to belong to the user of this email: its id. */
   public record Device(UUID id, String token) {}
 
@@ -72,6 +75,15 @@ public class DeviceTokens {
         .setParameter(2, userId)
         .setParameter(3, RefreshTokens.hash(token))
         .setParameter(4, now)
+        .executeUpdate();
+    // A client that never keeps its token would add a row at each login: a user keeps the
+    // MAX_PER_USER most recently used devices, and lapsed ones go.
+    em.createNativeQuery(
+            "delete from device_tokens where user_id = ?1 and (last_used_at <= ?2 or id not in"
+                + " (select id from device_tokens where user_id = ?1 order by last_used_at desc limit ?3))")
+        .setParameter(1, userId)
+        .setParameter(2, now.minus(ttl))
+        .setParameter(3, MAX_PER_USER)
         .executeUpdate();
     return token;
   }

@@ -284,6 +284,37 @@ public class SessionService {
     return true;
   }
 
+  /** Binds a browser's CSRF token to its session: only its hash is kept. */
+  public void bindCsrf(UUID sessionId, String csrfToken) {
+    em.createNativeQuery("update sessions set csrf_hash = ?1 where id = ?2")
+        .setParameter(1, RefreshTokens.hash(csrfToken))
+        .setParameter(2, sessionId)
+        .executeUpdate();
+  }
+
+  /**
+   * Whether {@code csrfToken} is the one bound to the session of this refresh token; true when
+   * the refresh token is unknown (the refresh or logout then answers for itself).
+   */
+  public boolean csrfBound(String refreshToken, String csrfToken) {
+    if (!RefreshTokens.plausible(refreshToken)) {
+      return true;
+    }
+    @SuppressWarnings("unchecked")
+    List<Object> rows =
+        em.createNativeQuery(
+                "select coalesce(s.csrf_hash, '') from refresh_tokens t join sessions s on s.id = t.session_id"
+                    + " where t.token_hash = ?1")
+            .setParameter(1, RefreshTokens.hash(refreshToken))
+            .getResultList();
+    if (rows.isEmpty()) {
+      return true;
+    }
+    byte[] expected = ((String) rows.get(0)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] given = RefreshTokens.hash(csrfToken).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return java.security.MessageDigest.isEqual(expected, given);
+  }
+
   /** The user's active sessions. */
   public Page<Session> active(UUID userId, PageRequest page) {
     Instant now = clock.instant();

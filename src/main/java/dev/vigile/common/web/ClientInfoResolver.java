@@ -13,4 +13,9 @@ public class ClientInfoResolver {
   public ClientInfo of(HttpServletRequest request) {
     return new ClientInfo(addresses.resolve(request), request.getHeader("User-Agent"));
   }
+
+  /** Whether the client came over HTTPS: directly, or as a trusted proxy says. */
+  public boolean secure(HttpServletRequest request) {
+    return addresses.secure(request);
+  }
 }
