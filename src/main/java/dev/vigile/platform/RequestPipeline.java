@@ -28,12 +28,13 @@ public class RequestPipeline extends HttpFilter {
   @Inject RequestLogFilter requestLog;
   @Inject DrainFilter drain;
   @Inject BodyLimitFilter bodyLimit;
+  @Inject dev.vigile.platform.observability.MetricsGuard metricsGuard;
 
   private List<HttpFilter> stages;
 
   @Override
   public void init() throws ServletException {
-    stages = List.of(headers, requestLog, drain, bodyLimit);
+    stages = List.of(headers, requestLog, drain, bodyLimit, metricsGuard);
     for (HttpFilter stage : stages) {
       stage.init(getFilterConfig());
     }

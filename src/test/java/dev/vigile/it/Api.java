@@ -162,6 +162,13 @@ public final class Api {
     return call("PATCH", path, body, token);
   }
 
+  /** {@code /metrics} as the scraper reads it: the scrape token as a Basic password. */
+  public Res metrics(String query) {
+    String basic = java.util.Base64.getEncoder()
+        .encodeToString(("prometheus:" + TestServer.METRICS_TOKEN).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return call("GET", "/metrics" + query, null, null, Map.of("Authorization", "Basic " + basic));
+  }
+
   /** The admin's access token (the account the test server bootstraps). */
   public String adminToken() {
     Res r = login(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);

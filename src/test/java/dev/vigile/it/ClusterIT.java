@@ -169,7 +169,7 @@ class ClusterIT {
 
   /** How many cluster messages or values this instance has refused, by its metrics. */
   static long rejected(Api api) {
-    return api.get("/metrics?scope=application", null).body().lines()
+    return api.metrics("?scope=application").body().lines()
         .filter(l -> l.startsWith("vigile_cluster_rejected_total"))
         .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();

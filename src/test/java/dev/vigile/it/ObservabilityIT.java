@@ -40,11 +40,30 @@ class ObservabilityIT {
   }
 
   static double metric(Api api, String name, String labelPart) {
-    return api.get("/metrics?scope=application", null).body().lines()
+    return api.metrics("?scope=application").body().lines()
         .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
         .filter(l -> labelPart == null || l.contains(labelPart))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  @Test
+  void metricsAnswerTheScraperAndLoopbackOnlyWhileHealthStaysPublic() {
+    // The test client speaks from 10.x.y.z (through the trusted 127.0.0.1 proxy): not allowed.
+    Api.Res anonymous = api.get("/metrics", null);
+    assertEquals(401, anonymous.status(), anonymous.toString());
+    assertTrue(anonymous.header("Content-Type").startsWith("application/problem+json"), anonymous.header("Content-Type"));
+    assertTrue(anonymous.header("WWW-Authenticate").startsWith("Basic realm=\"metrics\""), anonymous.header("WWW-Authenticate"));
+    assertFalse(anonymous.body().contains("vigile_"), "nothing of the metrics");
+    String wrong = java.util.Base64.getEncoder().encodeToString("prometheus:not-the-token".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(401, api.call("GET", "/metrics", null, null, java.util.Map.of("Authorization", "Basic " + wrong)).status());
+    Api.Res scraped = api.metrics("?scope=application");
+    assertEquals(200, scraped.status());
+    assertTrue(scraped.body().contains("vigile_ws_connections"), "the scraper reads them: " + scraped.body().length() + " bytes");
+    Api.Res loopback = api.call("GET", "/metrics?scope=application", null, null, java.util.Map.of("X-Forwarded-For", "127.0.0.1"));
+    assertEquals(200, loopback.status(), "loopback (the default allowed address) needs no token");
+    assertEquals(200, api.get("/health/ready", null).status());
+    assertEquals(200, api.get("/health/live", null).status());
   }
 
   @Test
@@ -74,7 +93,7 @@ class ObservabilityIT {
     assertEquals(reuse + 1, metric(api, "vigile_refresh_reuse_total", null));
     assertEquals(sent + 2, metric(api, "vigile_notifications_sent_total", null), "the reuse warning and the admin's");
     assertTrue(metric(api, "vigile_http_requests_seconds_count", "route=\"POST /api/auth/login\"") >= 6);
-    String all = api.get("/metrics?scope=application", null).body();
+    String all = api.metrics("?scope=application").body();
     assertTrue(all.contains("vigile_ws_connections"), "the connection gauge is published");
   }
 

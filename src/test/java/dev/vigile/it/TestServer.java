@@ -28,6 +28,9 @@ public final class TestServer {
   /** The key-encryption key of every server this JVM starts: made here, never stored. */
   public static final String KEY_ENCRYPTION_KEY = dev.vigile.security.control.KeyEncryption.generate();
 
+  /** The scrape token of every server this JVM starts. */
+  public static final String METRICS_TOKEN = dev.vigile.security.control.KeyEncryption.generate();
+
   /** The data grid's secret for every member this JVM starts. */
   public static final String CLUSTER_SECRET = dev.vigile.security.control.KeyEncryption.generate();
 
@@ -129,6 +132,7 @@ public final class TestServer {
     env.put("VIGILE_ADMIN_PASSWORD", adminPassword);
     env.put("VIGILE_KEY_ENCRYPTION_KEY", KEY_ENCRYPTION_KEY);
     env.put("VIGILE_CLUSTER_SECRET", CLUSTER_SECRET);
+    env.put("VIGILE_METRICS_TOKEN", METRICS_TOKEN);
     return env;
   }
 

@@ -524,7 +524,7 @@ class WebSocketIT {
 
   /** How many connections the server has closed with this code (its metrics). */
   private long closedWith(int code) {
-    String metrics = api.get("/metrics?scope=application", null).body();
+    String metrics = api.metrics("?scope=application").body();
     return metrics.lines()
         .filter(l -> l.startsWith("vigile_ws_closed_total") && l.contains("code=\"" + code + "\""))
         .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))

@@ -41,6 +41,9 @@ public final class SigningKeyStore {
   public static KeyRing loadOrRotate(
       Connection c, Duration rotation, Duration accessTtl, Instant now, KeyEncryption encryption)
       throws SQLException {
+    // PostgreSQL keeps microseconds and rounds: a key stored as activating "now" in nanoseconds
+    // could read back a fraction later, not yet active, and leave no signing key at all.
+    now = now.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
