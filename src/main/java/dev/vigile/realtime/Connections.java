@@ -201,29 +201,34 @@ public class Connections {
 
   void onMessage(Connection c, String text) {
     c.touch();
-    // A resume costs a query and up to resume-limit frames: it weighs as much as five messages.
-    if (!c.admitMessage(text.contains("\"resume\"") ? RESUME_COST : 1)) {
+    JsonObject m = parse(text);
+    String type = m == null ? null : m.getString("type");
+    // Every message, a malformed one too, takes from the connection's budget; a resume costs a
+    // query and up to resume-limit frames, so it weighs as much as RESUME_COST messages.
+    if (!c.admitMessage("resume".equals(type) ? RESUME_COST : 1)) {
       c.send(Protocol.error("rate_limited", "Too many messages on this connection."));
       c.close(Protocol.SLOW_CONSUMER, "too many messages");
       return;
     }
-    JsonObject m;
-    try (var reader = Json.createReader(new StringReader(text))) {
-      JsonValue v = reader.readValue();
-      if (!(v instanceof JsonObject o) || !(o.get("type") instanceof JsonString)) {
-        c.send(Protocol.error("bad_message", "A message is a JSON object with a type."));
-        return;
-      }
-      m = o;
-    } catch (RuntimeException e) {
+    if (m == null) {
       c.send(Protocol.error("bad_message", "A message is a JSON object with a type."));
       return;
     }
-    switch (m.getString("type")) {
+    switch (type) {
       case "ping" -> c.send(Protocol.pong());
       case "resume" -> resume(c, m);
       case "refresh" -> refresh(c, m);
       default -> c.send(Protocol.error("unknown_type", "Known types: ping, resume, refresh."));
+    }
+  }
+
+  /** The message, if it is a JSON object with a string {@code type}; else null. */
+  private static JsonObject parse(String text) {
+    try (var reader = Json.createReader(new StringReader(text))) {
+      JsonValue v = reader.readValue();
+      return v instanceof JsonObject o && o.get("type") instanceof JsonString ? o : null;
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -64,7 +66,7 @@ public class WsAuthFilter extends HttpFilter {
       refuse(req, res, 401, detail, Map.of("WWW-Authenticate", BearerChallenge.INVALID_TOKEN));
       return;
     }
-    java.util.UUID user = valid.caller().userId();
+    UUID user = valid.caller().userId();
     if (!connections.reserve(user)) {
       refuse(req, res, 429, "Too many open connections for this user.", Map.of("Retry-After", "5"));
       return;
@@ -95,7 +97,7 @@ public class WsAuthFilter extends HttpFilter {
    */
   private static void refuse(HttpServletRequest req, HttpServletResponse res, int status, String detail, Map<String, String> headers)
       throws IOException {
-    Map<String, String> all = new java.util.HashMap<>(headers == null ? Map.of() : headers);
+    Map<String, String> all = new HashMap<>(headers == null ? Map.of() : headers);
     all.put("Connection", "close");
     ErrorWriter.write(req, res, status, detail, all);
   }

@@ -4,9 +4,6 @@ import static dev.vigile.it.Api.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -43,14 +40,7 @@ class ConcurrencyIT {
   }
 
   long count(String sql, Object param) throws Exception {
-    try (Connection c = server.db();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, param);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return server.number(sql, param);
   }
 
   @Test

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -226,14 +223,6 @@ class CutoffRaceIT {
   }
 
   long activeSessions(String userId) throws Exception {
-    try (Connection c = server.db();
-        PreparedStatement ps =
-            c.prepareStatement("select count(*) from sessions where user_id = ?::uuid and revoked_at is null")) {
-      ps.setString(1, userId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return server.number("select count(*) from sessions where user_id = ?::uuid and revoked_at is null", userId);
   }
 }

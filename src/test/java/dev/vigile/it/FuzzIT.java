@@ -143,62 +143,60 @@ class FuzzIT {
     List<String> failures = new ArrayList<>();
     int requests = 0;
     for (Operation op : operations(doc)) {
-      {
-        String method = op.method();
-        List<String> properties = op.properties();
-        List<String> queryNames = op.queryNames();
-        // Fresh tokens per operation: a fuzzed logout-all may end the previous ones.
-        Api client = new Api();
-        String admin = client.adminToken();
-        String user = client.newUser().get("access_token").asText();
-        for (int i = 0; i < PER_OPERATION; i++) {
-          String target = op.path().replaceAll("\\{[^}]+}", encode(randomString()).replace("%2F", "/"));
-          StringBuilder query = new StringBuilder();
-          for (String q : queryNames) {
-            if (random.nextBoolean()) {
-              query.append(query.length() == 0 ? "?" : "&").append(q).append('=').append(encode(randomString()));
-            }
+      String method = op.method();
+      List<String> properties = op.properties();
+      List<String> queryNames = op.queryNames();
+      // Fresh tokens per operation: a fuzzed logout-all may end the previous ones.
+      Api client = new Api();
+      String admin = client.adminToken();
+      String user = client.newUser().get("access_token").asText();
+      for (int i = 0; i < PER_OPERATION; i++) {
+        String target = op.path().replaceAll("\\{[^}]+}", encode(randomString()).replace("%2F", "/"));
+        StringBuilder query = new StringBuilder();
+        for (String q : queryNames) {
+          if (random.nextBoolean()) {
+            query.append(query.length() == 0 ? "?" : "&").append(q).append('=').append(encode(randomString()));
           }
-          if (random.nextInt(5) == 0) {
-            query.append(query.length() == 0 ? "?" : "&").append(encode(randomString())).append("=x");
-          }
-          String body = method.equals("GET") || method.equals("DELETE") ? null : randomBody(properties);
-          String token = switch (random.nextInt(4)) {
-            case 0 -> null;
-            case 1 -> "garbage." + randomString();
-            case 2 -> user;
-            default -> admin;
-          };
-          HttpRequest.Builder b = new Api().request(target + query)
-              .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-          if (body != null) {
-            b.header("Content-Type", switch (random.nextInt(6)) {
-              case 0 -> "text/plain";
-              case 1 -> "application/json; charset=latin-1";
-              case 2 -> "application/merge-patch+json";
-              default -> "application/json";
-            });
-          }
-          if (token != null) {
-            StringBuilder printable = new StringBuilder();
-            token.chars().forEach(c -> printable.append(c < 0x20 || c > 0x7e ? 'x' : (char) c));
-            b.header("Authorization", "Bearer " + printable);
-          }
-          Api.Res r;
-          try {
-            r = api.send(b);
-          } catch (IllegalArgumentException badUri) {
-            continue;
-          }
-          requests++;
-          String where = method + " " + target + query + " (" + (body == null ? 0 : body.length()) + " bytes)";
-          if (r.status() >= 500) {
-            failures.add(r.status() + " " + where + ": " + r.body().substring(0, Math.min(200, r.body().length())));
-          }
-          for (String leak : LEAKS) {
-            if (r.body().contains(leak) && !r.header("Content-Type").startsWith("text/csv")) {
-              failures.add("leaks '" + leak + "': " + where);
-            }
+        }
+        if (random.nextInt(5) == 0) {
+          query.append(query.length() == 0 ? "?" : "&").append(encode(randomString())).append("=x");
+        }
+        String body = method.equals("GET") || method.equals("DELETE") ? null : randomBody(properties);
+        String token = switch (random.nextInt(4)) {
+          case 0 -> null;
+          case 1 -> "garbage." + randomString();
+          case 2 -> user;
+          default -> admin;
+        };
+        HttpRequest.Builder b = new Api().request(target + query)
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+          b.header("Content-Type", switch (random.nextInt(6)) {
+            case 0 -> "text/plain";
+            case 1 -> "application/json; charset=latin-1";
+            case 2 -> "application/merge-patch+json";
+            default -> "application/json";
+          });
+        }
+        if (token != null) {
+          StringBuilder printable = new StringBuilder();
+          token.chars().forEach(c -> printable.append(c < 0x20 || c > 0x7e ? 'x' : (char) c));
+          b.header("Authorization", "Bearer " + printable);
+        }
+        Api.Res r;
+        try {
+          r = api.send(b);
+        } catch (IllegalArgumentException badUri) {
+          continue;
+        }
+        requests++;
+        String where = method + " " + target + query + " (" + (body == null ? 0 : body.length()) + " bytes)";
+        if (r.status() >= 500) {
+          failures.add(r.status() + " " + where + ": " + r.body().substring(0, Math.min(200, r.body().length())));
+        }
+        for (String leak : LEAKS) {
+          if (r.body().contains(leak) && !r.header("Content-Type").startsWith("text/csv")) {
+            failures.add("leaks '" + leak + "': " + where);
           }
         }
       }
@@ -255,54 +253,52 @@ class FuzzIT {
     for (Operation op : operations(doc)) {
       String target = op.path().replace("{id}", UUID.randomUUID().toString()).replace("{name}", "NO_SUCH_ROLE");
       target = target.replaceAll("\\{[^}]+}", "1");
-      {
-        String method = op.method();
-        List<String> properties = op.properties();
-        List<String> queryNames = op.queryNames();
-        String admin = new Api().adminToken();
-        List<String[]> cases = new ArrayList<>();
-        for (String field : properties) {
-          for (Hostile h : HOSTILE) {
-            StringBuilder body = new StringBuilder("{");
-            for (String p : properties) {
-              body.append(body.length() > 1 ? "," : "").append('"').append(p).append("\":")
-                  .append(p.equals(field) ? h.json() : "\"ordinary\"");
-            }
-            cases.add(new String[] {field, h.name(), target, body.append('}').toString(), Boolean.toString(h.refused())});
+      String method = op.method();
+      List<String> properties = op.properties();
+      List<String> queryNames = op.queryNames();
+      String admin = new Api().adminToken();
+      List<String[]> cases = new ArrayList<>();
+      for (String field : properties) {
+        for (Hostile h : HOSTILE) {
+          StringBuilder body = new StringBuilder("{");
+          for (String p : properties) {
+            body.append(body.length() > 1 ? "," : "").append('"').append(p).append("\":")
+                .append(p.equals(field) ? h.json() : "\"ordinary\"");
+          }
+          cases.add(new String[] {field, h.name(), target, body.append('}').toString(), Boolean.toString(h.refused())});
+        }
+      }
+      for (String q : queryNames) {
+        for (Hostile h : HOSTILE_QUERY) {
+          cases.add(new String[] {q, h.name(), target + "?" + q + "=" + encode(h.json()),
+              method.equals("GET") || method.equals("DELETE") ? null : "{}", Boolean.toString(h.refused())});
+        }
+      }
+      for (String[] c : cases) {
+        String body = c[3];
+        HttpRequest.Builder b = new Api().request(c[2])
+            .header("Authorization", "Bearer " + admin)
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+          b.header("Content-Type", "application/json");
+        }
+        Api.Res r = api.send(b);
+        requests++;
+        String where = method + " " + op.path() + " " + c[0] + " = " + c[1];
+        if (r.status() >= 500) {
+          failures.add(r.status() + " " + where + ": " + r.body().substring(0, Math.min(200, r.body().length())));
+        }
+        for (String leak : LEAKS) {
+          if (r.body().contains(leak)) {
+            failures.add("leaks '" + leak + "': " + where);
           }
         }
-        for (String q : queryNames) {
-          for (Hostile h : HOSTILE_QUERY) {
-            cases.add(new String[] {q, h.name(), target + "?" + q + "=" + encode(h.json()),
-                method.equals("GET") || method.equals("DELETE") ? null : "{}", Boolean.toString(h.refused())});
-          }
-        }
-        for (String[] c : cases) {
-          String body = c[3];
-          HttpRequest.Builder b = new Api().request(c[2])
-              .header("Authorization", "Bearer " + admin)
-              .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-          if (body != null) {
-            b.header("Content-Type", "application/json");
-          }
-          Api.Res r = api.send(b);
-          requests++;
-          String where = method + " " + op.path() + " " + c[0] + " = " + c[1];
-          if (r.status() >= 500) {
-            failures.add(r.status() + " " + where + ": " + r.body().substring(0, Math.min(200, r.body().length())));
-          }
-          for (String leak : LEAKS) {
-            if (r.body().contains(leak)) {
-              failures.add("leaks '" + leak + "': " + where);
-            }
-          }
-          if (Boolean.parseBoolean(c[4])) {
-            boolean named = r.status() == 400
-                && "application/problem+json".equals(r.header("Content-Type"))
-                && r.json().path("errors").toString().contains("\"field\":\"" + c[0]);
-            if (!named) {
-              failures.add("not a 400 naming the field: " + where + " -> " + r.status() + " " + r.body().substring(0, Math.min(200, r.body().length())));
-            }
+        if (Boolean.parseBoolean(c[4])) {
+          boolean named = r.status() == 400
+              && "application/problem+json".equals(r.header("Content-Type"))
+              && r.json().path("errors").toString().contains("\"field\":\"" + c[0]);
+          if (!named) {
+            failures.add("not a 400 naming the field: " + where + " -> " + r.status() + " " + r.body().substring(0, Math.min(200, r.body().length())));
           }
         }
       }

@@ -73,6 +73,20 @@ public final class TestServer {
     return DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
   }
 
+  /** The number a one-parameter query answers (a count, a counter) in this server's database. */
+  public long number(String sql, Object param) throws SQLException {
+    try (Connection c = db();
+        java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, param);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new AssertionError("no row for " + sql + " with " + param);
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
   /** A database for one test: on the CI server, or on an embedded PostgreSQL. */
   public record Database(String jdbcUrl, String user, String password, AutoCloseable cleanup) {}
 

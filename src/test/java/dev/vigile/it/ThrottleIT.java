@@ -154,13 +154,8 @@ class ThrottleIT {
     for (int i = 0; i < 55; i++) {
       assertEquals(200, new Api().login(email, PASSWORD).status());
     }
-    try (var c = TestServer.get().db(); var ps = c.prepareStatement("select count(*) from device_tokens where user_id = ?::uuid")) {
-      ps.setString(1, userId);
-      try (var rs = ps.executeQuery()) {
-        rs.next();
-        assertEquals(50, rs.getLong(1), "the 50 most recent devices are kept");
-      }
-    }
+    assertEquals(50, TestServer.get().number("select count(*) from device_tokens where user_id = ?::uuid", userId),
+        "the 50 most recent devices are kept");
   }
 
   @Test
@@ -179,13 +174,8 @@ class ThrottleIT {
     assertEquals("https://vigile.dev/problems/too-many-requests", limited.json().get("type").asText());
     String fresh = Api.uniqueEmail();
     assertEquals(429, prober.register(fresh, PASSWORD).status(), "a 201 would tell the emails apart: every registration waits");
-    try (var c = TestServer.get().db(); var ps = c.prepareStatement("select count(*) from users where email = ?")) {
-      ps.setString(1, fresh);
-      try (var rs = ps.executeQuery()) {
-        rs.next();
-        assertEquals(0, rs.getLong(1), "nothing was created by the refused registration");
-      }
-    }
+    assertEquals(0, TestServer.get().number("select count(*) from users where email = ?", fresh),
+        "nothing was created by the refused registration");
     assertEquals(201, new Api().register(fresh, PASSWORD).status(), "another address is not limited");
   }
 

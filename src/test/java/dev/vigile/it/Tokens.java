@@ -67,12 +67,6 @@ final class Tokens {
 
   /** The user's token generation now: what the server would put in a token it minted. */
   static long generation(TestServer server, String userId) throws Exception {
-    try (Connection c = server.db();
-        java.sql.PreparedStatement ps = c.prepareStatement("select token_generation from users where id = ?::uuid")) {
-      ps.setString(1, userId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
+    return server.number("select token_generation from users where id = ?::uuid", userId);
   }
 }

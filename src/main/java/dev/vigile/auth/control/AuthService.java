@@ -98,8 +98,8 @@ public class AuthService {
     // What cannot be an email is refused before it is throttled or audited: 400, not 401.
     String email = Emails.normalize("email", rawEmail);
     DeviceTokens.Device device = deviceToken == null ? null : devices.trusted(deviceToken, email);
-    long wait =
-        device == null ? throttle.tryAttempt(email, client.ip()) : throttle.tryAttemptFromDevice(device.id(), client.ip());
+    UUID deviceId = device == null ? null : device.id();
+    long wait = throttle.tryAttempt(email, deviceId, client.ip());
     if (wait > 0) {
       metrics.throttled();
       throw ApplicationException.tooManyRequests(wait);
@@ -117,11 +117,7 @@ public class AuthService {
       metrics.loginFailed();
       throw invalidCredentials();
     }
-    if (device == null) {
-      throttle.succeeded(email, client.ip());
-    } else {
-      throttle.succeededFromDevice(device.id(), client.ip());
-    }
+    throttle.succeeded(email, deviceId, client.ip());
     String newHash = v.needsRehash() ? hasher.hash(password) : null;
     Tokens tokens = tx.login(user.id(), user.passwordHash(), user.credentialEpoch(), newHash, device, client);
     metrics.loginSucceeded();

@@ -1,6 +1,8 @@
 package dev.vigile.common.web;
 
+import dev.vigile.security.control.ClientAddressResolver;
 import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -19,7 +21,7 @@ import java.util.regex.Pattern;
  */
 @Dependent
 public class SecurityHeadersFilter extends HttpFilter {
-  @jakarta.inject.Inject dev.vigile.security.control.ClientAddressResolver clients;
+  @Inject ClientAddressResolver clients;
 
   /** A year, subdomains included (OWASP HTTP Strict Transport Security cheat sheet). */
   static final String HSTS = "max-age=31536000; includeSubDomains";
@@ -57,7 +59,7 @@ public class SecurityHeadersFilter extends HttpFilter {
     res.setHeader("Referrer-Policy", "no-referrer");
     res.setHeader("Content-Security-Policy", contentSecurityPolicy(req.getRequestURI()));
     res.setHeader("Cache-Control", "no-store");
-    if (clients != null && clients.secure(req)) {
+    if (clients.secure(req)) {
       res.setHeader("Strict-Transport-Security", HSTS);
     }
     chain.doFilter(req, res);

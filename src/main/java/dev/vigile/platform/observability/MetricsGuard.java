@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +44,7 @@ public class MetricsGuard extends HttpFilter {
 
   @Override
   public void init() {
-    allowed = new ArrayList<>();
-    for (String part : allowedAddresses.split(",")) {
-      if (!part.isBlank()) {
-        allowed.add(IpRange.parse(part.trim()));
-      }
-    }
+    allowed = IpRange.parseList(allowedAddresses);
   }
 
   static boolean isMetrics(String path) {

@@ -1,5 +1,6 @@
 package dev.vigile.platform.observability;
 
+import dev.vigile.common.web.Routes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -30,7 +31,6 @@ public class RequestTimingFilter implements ContainerRequestFilter, ContainerRes
     if (!(request.getProperty(START) instanceof Long start)) {
       return;
     }
-    metrics.request(dev.vigile.common.web.Routes.template(request.getMethod(), resource), response.getStatus(), Duration.ofNanos(System.nanoTime() - start));
+    metrics.request(Routes.template(request.getMethod(), resource), response.getStatus(), Duration.ofNanos(System.nanoTime() - start));
   }
-
 }

@@ -51,8 +51,7 @@ public class AccessTokenIssuer {
     if (ring == null) {
       throw new IllegalStateException("No signing key loaded");
     }
-    long now = clock.instant().getEpochSecond();
-    long iat = now;
+    long iat = clock.instant().getEpochSecond();
     long ttl = accessTtl.toSeconds();
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer);
@@ -75,7 +74,7 @@ public class AccessTokenIssuer {
     jws.setKeyIdHeaderValue(ring.signingKid());
     jws.setKey(ring.signingKey());
     try {
-      return new AccessToken(jws.getCompactSerialization(), Math.max(0, iat + ttl - now));
+      return new AccessToken(jws.getCompactSerialization(), ttl);
     } catch (JoseException e) {
       throw new IllegalStateException("Could not sign an access token", e);
     }

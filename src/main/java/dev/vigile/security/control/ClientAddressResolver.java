@@ -25,7 +25,7 @@ public class ClientAddressResolver {
 
   @PostConstruct
   void init() {
-    trusted = parse(trustedProxies.orElse(""));
+    trusted = IpRange.parseList(trustedProxies.orElse(""));
   }
 
   public String resolve(HttpServletRequest request) {
@@ -69,15 +69,5 @@ public class ClientAddressResolver {
 
   private boolean isTrusted(String address) {
     return trusted.stream().anyMatch(r -> r.contains(address));
-  }
-
-  static List<IpRange> parse(String spec) {
-    List<IpRange> ranges = new ArrayList<>();
-    for (String part : spec.split(",")) {
-      if (!part.isBlank()) {
-        ranges.add(IpRange.parse(part.trim()));
-      }
-    }
-    return List.copyOf(ranges);
   }
 }

@@ -9,6 +9,17 @@ public record IpRange(byte[] network, int prefix) {
   private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
+  /** Comma-separated addresses or CIDR blocks (blank parts skipped). */
+  public static java.util.List<IpRange> parseList(String spec) {
+    java.util.List<IpRange> ranges = new java.util.ArrayList<>();
+    for (String part : spec.split(",")) {
+      if (!part.isBlank()) {
+        ranges.add(parse(part.trim()));
+      }
+    }
+    return java.util.List.copyOf(ranges);
+  }
+
   public static IpRange parse(String cidr) {
     int slash = cidr.indexOf('/');
     String address = slash < 0 ? cidr : cidr.substring(0, slash);

@@ -48,12 +48,15 @@ public class LoginThrottle {
   String addressPolicy;
 
   @Inject
-  @ConfigProperty(name = "vigile.login.throttle.device", defaultValue = "5/PT1M,10/PT15M,20/PT1H")
-  String devicePolicy;
+  @ConfigProperty(name = "vigile.login.throttle.device", defaultValue = DEFAULT_DEVICE)
+  String devicePolicy = DEFAULT_DEVICE;
 
   @Inject
-  @ConfigProperty(name = "vigile.register.throttle.address", defaultValue = "10/PT1M,50/PT1H")
-  String registerPolicy;
+  @ConfigProperty(name = "vigile.register.throttle.address", defaultValue = DEFAULT_REGISTER)
+  String registerPolicy = DEFAULT_REGISTER;
+
+  static final String DEFAULT_DEVICE = "5/PT1M,10/PT15M,20/PT1H";
+  static final String DEFAULT_REGISTER = "10/PT1M,50/PT1H";
 
   private List<Bandwidth> accountLimits;
   private List<Bandwidth> addressLimits;
@@ -74,8 +77,8 @@ public class LoginThrottle {
   void init() {
     accountLimits = parse(accountPolicy);
     addressLimits = parse(addressPolicy);
-    deviceLimits = parse(devicePolicy == null ? accountPolicy : devicePolicy);
-    registerLimits = parse(registerPolicy == null ? "10/PT1M,50/PT1H" : registerPolicy);
+    deviceLimits = parse(devicePolicy);
+    registerLimits = parse(registerPolicy);
     if (buckets == null) {
       proxies =
           Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
@@ -148,19 +151,19 @@ public class LoginThrottle {
    * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
    */
   public long tryAttempt(String account, String address) {
-    return tryAttempt("account:" + account, accountLimits, address);
+    return tryAttempt(account, null, address);
   }
 
   /**
-   * Takes one attempt for a client that presented a valid device token of the account: counted
-   * for that device (and the address), never for the account, so that strangers' failures on the
-   * account leave the owner's device free.
+   * Takes one attempt. A client that presented a valid device token of the account ({@code
+   * device} not null) is counted for that device (and the address), never for the account, so
+   * that strangers' failures on the account leave the owner's device free.
+   *
+   * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
    */
-  public long tryAttemptFromDevice(java.util.UUID device, String address) {
-    return tryAttempt("device:" + device, deviceLimits, address);
-  }
-
-  private long tryAttempt(String key, List<Bandwidth> limits, String address) {
+  public long tryAttempt(String account, java.util.UUID device, String address) {
+    String key = subject(account, device);
+    List<Bandwidth> limits = device == null ? accountLimits : deviceLimits;
     // Two round trips in the usual case: take from the account's (or device's) bucket, then
     // from the address bucket, giving the first token back if the second is empty.
     Bucket a = buckets.get(key, limits);
@@ -179,14 +182,20 @@ public class LoginThrottle {
 
   /** A successful login clears the account's failures and returns the address's token. */
   public void succeeded(String account, String address) {
-    buckets.remove("account:" + account);
+    succeeded(account, null, address);
+  }
+
+  /**
+   * A successful login clears the failures of what it was counted against (the device, when it
+   * presented one, else the account) and returns the address's token.
+   */
+  public void succeeded(String account, java.util.UUID device, String address) {
+    buckets.remove(subject(account, device));
     buckets.get("address:" + address, addressLimits).addTokens(1);
   }
 
-  /** A successful login from a device clears that device's failures, not the account's. */
-  public void succeededFromDevice(java.util.UUID device, String address) {
-    buckets.remove("device:" + device);
-    buckets.get("address:" + address, addressLimits).addTokens(1);
+  private static String subject(String account, java.util.UUID device) {
+    return device == null ? "account:" + account : "device:" + device;
   }
 
   /**

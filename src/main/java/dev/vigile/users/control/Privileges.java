@@ -2,6 +2,7 @@ package dev.vigile.users.control;
 
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.users.entity.Role;
+import dev.vigile.users.entity.User;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -37,7 +38,7 @@ public class Privileges {
    * 403 when the target holds a permission the caller lacks, read now from the database. Call it
    * with the target's row locked, after loading the target.
    */
-  public void requireOver(UUID callerId, dev.vigile.users.entity.User target, String what) {
+  public void requireOver(UUID callerId, User target, String what) {
     requireAll(permissionsOf(callerId), target.permissionNames(), what);
   }
 
