@@ -20,6 +20,12 @@ if [ -z "${VIGILE_KEY_ENCRYPTION_KEY:-}" ] && [ -z "${VIGILE_JWT_PRIVATE_KEY:-}"
   exit 2
 fi
 
+if [ -z "${VIGILE_AUDIT_KEY:-}" ]; then
+  echo "VIGILE_AUDIT_KEY is not set: give 32 random bytes in base64 (openssl rand -base64 32), from a secret;" \
+    "every audit row is chained under it, so that whoever can write the database cannot rewrite the log unseen." >&2
+  exit 2
+fi
+
 set -- --deploy "$HOME_DIR"/vigile.war --contextroot / --port "$PORT" \
   --disablephonehome --nohostaware \
   --prebootcommandfile "$HOME_DIR"/payara/pre-boot-commands.asadmin \

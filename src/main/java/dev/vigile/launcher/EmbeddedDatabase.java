@@ -15,7 +15,11 @@ import java.sql.Statement;
  * restarts. It listens on localhost only.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
+  /** The superuser, which owns the schema and runs the migrations. */
   public static final String USER = "postgres";
+
+  /** The role the application connects as: no ownership, no DDL. */
+  public static final String RUNTIME_USER = "vigile";
   private final EmbeddedPostgres postgres;
 
   private EmbeddedDatabase(EmbeddedPostgres postgres) {
@@ -75,6 +79,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
       }
     }
     return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  /**
+   * Creates a login role without any attribute (no superuser, no role or database creation) on
+   * first use; the migrations grant it its rights. Returns its name.
+   */
+  public String ensureRole(String role) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("select 1 from pg_roles where rolname = '" + role + "'")) {
+        if (!rs.next()) {
+          s.execute("create role \"" + role + "\" login nosuperuser nocreatedb nocreaterole noinherit");
+        }
+      }
+    }
+    return role;
   }
 
   @Override

@@ -15,25 +15,34 @@ public final class Launcher {
   private Launcher() {}
 
   /**
-   * The key-encryption key kept in the data directory ({@code key-encryption-key}, owner-only),
-   * made on first use: the signing keys in the database are sealed under it. Kept apart from a
-   * database backup, it is what makes the backup unable to mint tokens.
+   * A secret kept in the data directory ({@code file}, owner-only), made on first use: 32 random
+   * bytes in base64. Kept apart from database backups, it is what a backup cannot forge or read.
    */
-  static String keyEncryptionKey(Path data) throws java.io.IOException {
-    Path file = data.resolve("key-encryption-key");
-    if (java.nio.file.Files.exists(file)) {
-      return java.nio.file.Files.readString(file).strip();
+  static String secret(Path data, String file, String what, String variable) throws java.io.IOException {
+    Path path = data.resolve(file);
+    if (java.nio.file.Files.exists(path)) {
+      return java.nio.file.Files.readString(path).strip();
     }
     java.nio.file.Files.createDirectories(data);
-    String kek = dev.vigile.security.control.KeyEncryption.generate();
+    String value = dev.vigile.security.control.KeyEncryption.generate();
     java.nio.file.Files.createFile(
-        file,
+        path,
         java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
             java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-    java.nio.file.Files.writeString(file, kek + "\n");
-    System.out.println("Generated a key-encryption key for the signing keys in " + file
-        + " (owner-only). Keep it, apart from database backups; set VIGILE_KEY_ENCRYPTION_KEY to use your own.");
-    return kek;
+    java.nio.file.Files.writeString(path, value + "\n");
+    System.out.println("Generated " + what + " in " + path
+        + " (owner-only). Keep it, apart from database backups; set " + variable + " to use your own.");
+    return value;
+  }
+
+  /** Sets {@code variable} from the data directory's secret unless the environment gives one. */
+  private static void secretUnlessGiven(
+      Map<String, String> sysEnv, Map<String, String> env, Path data, String variable, String file, String what)
+      throws java.io.IOException {
+    String given = sysEnv.get(variable);
+    if (given == null || given.isBlank()) {
+      env.put(variable, secret(data, file, what, variable));
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -43,15 +52,20 @@ public final class Launcher {
     EmbeddedDatabase embedded = null;
     String dbUrl = sysEnv.get("VIGILE_DB_URL");
     Path data = Path.of(sysEnv.getOrDefault("VIGILE_DATA_DIR", "data")).toAbsolutePath();
-    String kek = sysEnv.get("VIGILE_KEY_ENCRYPTION_KEY");
-    if ((kek == null || kek.isBlank()) && !sysEnv.containsKey("VIGILE_JWT_PRIVATE_KEY")) {
-      env.put("VIGILE_KEY_ENCRYPTION_KEY", keyEncryptionKey(data));
+    if (!sysEnv.containsKey("VIGILE_JWT_PRIVATE_KEY")) {
+      secretUnlessGiven(sysEnv, env, data, "VIGILE_KEY_ENCRYPTION_KEY", "key-encryption-key",
+          "a key-encryption key for the signing keys");
     }
+    secretUnlessGiven(sysEnv, env, data, "VIGILE_AUDIT_KEY", "audit-key", "the audit chain's key");
     if (dbUrl == null || dbUrl.isBlank()) {
       System.out.println("No VIGILE_DB_URL: starting the embedded PostgreSQL in " + data);
       embedded = EmbeddedDatabase.start(data.resolve("postgres"));
       env.put("VIGILE_DB_URL", embedded.ensureDatabase("vigile"));
-      env.put("VIGILE_DB_USER", EmbeddedDatabase.USER);
+      // Migrations run as the superuser that owns the schema; the application as a role that
+      // owns nothing and may only append to the audit chain.
+      env.put("VIGILE_DB_MIGRATION_USER", EmbeddedDatabase.USER);
+      env.put("VIGILE_DB_MIGRATION_PASSWORD", "embedded");
+      env.put("VIGILE_DB_USER", embedded.ensureRole(EmbeddedDatabase.RUNTIME_USER));
       // Trust authentication on 127.0.0.1: any non-empty password is accepted.
       env.put("VIGILE_DB_PASSWORD", "embedded");
     }

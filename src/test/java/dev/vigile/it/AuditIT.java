@@ -294,6 +294,11 @@ class AuditIT {
 
   /** Inserts a test row; returns its id and hash as the inserting transaction sees them. */
   private static Map<String, String> insertAuditRow(Connection c, String marker) throws SQLException {
+    try (PreparedStatement key = c.prepareStatement("select set_config('vigile.audit_key', ?, false)")) {
+      // As the application does: no row is sealed without the audit key.
+      key.setString(1, TestServer.auditKeyHex());
+      key.execute();
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into audit_events (action, target_type, target_id, outcome) values ('it.pending', 'test', ?,"
@@ -355,6 +360,129 @@ class AuditIT {
     assertTrue(rows("select id from audit_events where id < 0").isEmpty());
     JsonNode v = api.get("/api/admin/audit/verify", admin).json();
     assertTrue(v.get("valid").asBoolean(), v.toString());
+  }
+
+  /**
+   * What a stolen application password gives: the role Vigile runs as can read and append audit
+   * rows and nothing more. These fail on the grants, before any trigger: the message is
+   * PostgreSQL's own, not the append-only trigger's.
+   */
+  @Test
+  void theApplicationsRoleCanNeitherChangeNorUnprotectTheAuditLog() throws Exception {
+    api.newUser();
+    try (Connection c = server.appDb();
+        Statement s = c.createStatement()) {
+      ResultSet who = s.executeQuery("select current_user, rolsuper from pg_roles where rolname = current_user");
+      who.next();
+      assertFalse(who.getBoolean(2), "the application's role is not a superuser");
+      for (String sql : List.of(
+          "alter table audit_events disable trigger user",
+          "alter table audit_events disable trigger audit_events_no_change",
+          "drop trigger audit_events_no_change on audit_events",
+          "alter table audit_chain_keyed disable trigger user",
+          "create or replace function audit_event_hash(prev text, e audit_events) returns char(64)"
+              + " language sql as $$ select repeat('0', 64)::char(64) $$")) {
+        SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
+        assertEquals("42501", e.getSQLState(), sql + ": " + e.getMessage());
+        assertTrue(e.getMessage().contains("must be owner") || e.getMessage().contains("permission denied"),
+            sql + ": " + e.getMessage());
+      }
+      for (String sql : List.of(
+          "update audit_events set outcome = 'failure'",
+          "delete from audit_events",
+          "truncate audit_events",
+          "update audit_chain_keyed set from_id = from_id + 1000000",
+          "delete from audit_chain_keyed",
+          "select count(*) from flyway_schema_history",
+          "create table intruder (id int)")) {
+        SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
+        assertEquals("42501", e.getSQLState(), sql + ": " + e.getMessage());
+        assertTrue(e.getMessage().contains("permission denied"), sql + ": " + e.getMessage());
+      }
+      // Without the key, not even an append commits.
+      SQLException unkeyed = assertThrows(SQLException.class, () -> s.executeUpdate(
+          "insert into audit_events (action, target_type, outcome) values ('it.intruder', 'test', 'success')"));
+      assertTrue(unkeyed.getMessage().contains("without the audit key"), unkeyed.getMessage());
+      ResultSet rs = s.executeQuery("select count(*) from audit_events where action = 'it.intruder'");
+      rs.next();
+      assertEquals(0, rs.getLong(1));
+    }
+    JsonNode ready = api.get("/health/ready", null).json();
+    String role = null;
+    for (JsonNode check : ready.get("checks")) {
+      if (check.get("name").asText().equals("vigile-audit")) {
+        role = check.get("data").get("databaseRole").asText();
+      }
+    }
+    assertEquals("append-only", role, ready.toString());
+  }
+
+  /** Rows from {@code fromId} on, as they are now: what a tampering test puts back. */
+  private static void saveFrom(Statement s, long fromId) throws SQLException {
+    s.execute("drop table if exists saved_tail");
+    s.execute("create temp table saved_tail as select id, prev_hash, hash, details from audit_events where id >= " + fromId);
+  }
+
+  private static void restoreSaved(Statement s) throws SQLException {
+    s.executeUpdate("update audit_events a set prev_hash = t.prev_hash, hash = t.hash, details = t.details"
+        + " from saved_tail t where a.id = t.id");
+  }
+
+  /**
+   * A superuser (or anyone owning the table) rewrites a row and recomputes every plain hash after
+   * it, so that the SHA-256 chain is whole again: the keyed links still give the row away. The
+   * chain's own lock is held meanwhile, so that no row the server seals chains onto the forgery.
+   */
+  @Test
+  void aRowRewrittenWithRecomputedHashesIsFoundByItsKeyedLink() throws Exception {
+    String admin = api.adminToken();
+    for (int i = 0; i < 3; i++) {
+      api.newUser();
+    }
+    try (Connection c = server.db();
+        Statement s = c.createStatement()) {
+      s.execute("select pg_advisory_lock(7363102836530911013)");
+      ResultSet rs = s.executeQuery(
+          "select id from audit_events where action = 'auth.register' order by id desc limit 1 offset 1");
+      rs.next();
+      long victim = rs.getLong(1);
+      saveFrom(s, victim);
+      s.execute("set session_replication_role = replica");
+      try {
+        s.executeUpdate("update audit_events set details = '{\"forged\": true}' where id = " + victim);
+        s.execute("do $$ declare r record; prev char(64); begin"
+            + " select hash into prev from audit_events where id > 0 and id < " + victim + " order by id desc limit 1;"
+            + " for r in select id from audit_events where id >= " + victim + " order by id loop"
+            + "   update audit_events set prev_hash = coalesce(prev, repeat('0', 64)) where id = r.id;"
+            + "   update audit_events a set hash = audit_event_hash(a.prev_hash, a) where a.id = r.id returning a.hash into prev;"
+            + " end loop; end $$");
+        ResultSet plain = s.executeQuery("select count(*) from (select hash, prev_hash, audit_event_hash(prev_hash, a) as computed,"
+            + " lag(hash) over (order by id) as before from audit_events a where id > 0) x"
+            + " where hash <> computed or (before is not null and prev_hash <> before)");
+        plain.next();
+        assertEquals(0, plain.getLong(1), "the plain SHA-256 chain is whole again: only the key can tell");
+        JsonNode forged = api.get("/api/admin/audit/verify", admin).json();
+        assertFalse(forged.get("valid").asBoolean(), forged.toString());
+        assertEquals(victim, forged.get("firstBrokenId").asLong(), forged.toString());
+
+        // Claiming the keyed chain starts later (so that the row would need no link) is found too.
+        restoreSaved(s);
+        assertTrue(api.get("/api/admin/audit/verify", admin).json().get("valid").asBoolean(), "put back");
+        s.executeUpdate("update audit_chain_keyed set from_id = from_id + 1000000000");
+        JsonNode moved = api.get("/api/admin/audit/verify", admin).json();
+        assertFalse(moved.get("valid").asBoolean(), moved.toString());
+        ResultSet firstRow = s.executeQuery("select min(id) from audit_events where id > 0");
+        firstRow.next();
+        assertEquals(firstRow.getLong(1), moved.get("firstBrokenId").asLong(), moved.toString());
+        s.executeUpdate("update audit_chain_keyed set from_id = from_id - 1000000000");
+      } finally {
+        restoreSaved(s);
+        s.execute("set session_replication_role = origin");
+        s.execute("select pg_advisory_unlock(7363102836530911013)");
+      }
+    }
+    JsonNode after = api.get("/api/admin/audit/verify", admin).json();
+    assertTrue(after.get("valid").asBoolean(), after.toString());
   }
 
   @Test

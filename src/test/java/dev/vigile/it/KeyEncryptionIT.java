@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,12 +58,13 @@ class KeyEncryptionIT {
   void aWrongKekFailsClearlyAndARotationReencrypts() throws Exception {
     TestServer.Database db = TestServer.newDatabase("vigile_kek");
     try {
-      Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password())
-          .locations("classpath:db/migration").load().migrate();
+      dev.vigile.platform.FlywayIntegrator.Migrations.flyway(db.jdbcUrl(), db.owner(), db.ownerPassword(), db.user())
+          .migrate();
       String first = KeyEncryption.generate();
       String second = KeyEncryption.generate();
       KeyEncryption underFirst = KeyEncryption.of(Optional.of(first), Optional.empty());
       KeyEncryption underSecond = KeyEncryption.of(Optional.of(second), Optional.empty());
+      // As the application's role: what it may do is all the key store needs.
       try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
         KeyRing ring = SigningKeyStore.loadOrRotate(c, ROTATION, TTL, Instant.now(), underFirst);
         // A key from before encryption, stored plain: sealed at the next start.

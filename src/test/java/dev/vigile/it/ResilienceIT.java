@@ -52,7 +52,8 @@ class ResilienceIT {
     pgPort = TestServer.freePort();
     pg = EmbeddedDatabase.start(dataDir.resolve("pg"), pgPort, false);
     jdbcUrl = pg.ensureDatabase("vigile");
-    TestServer.Database db = new TestServer.Database(jdbcUrl, EmbeddedDatabase.USER, "embedded", () -> {});
+    TestServer.Database db = new TestServer.Database(jdbcUrl, pg.ensureRole("vigile"), "embedded",
+        EmbeddedDatabase.USER, "embedded", () -> {});
     int port = TestServer.freePort();
     payara = PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, TestServer.testEnvironment(db),
         Path.of("target", "it-resilience-" + port + ".log"), List.of());

@@ -52,6 +52,10 @@ class SecretsIT {
         assertFalse(text.contains(tokens.get("refresh_token").asText()), "refresh token in " + log);
         assertFalse(text.contains(tokens.get("access_token").asText().split("\\.")[2]), "access token in " + log);
         assertFalse(text.contains(hashOf(email)), "hash in " + log);
+        for (String secret : java.util.List.of(TestServer.KEY_ENCRYPTION_KEY, TestServer.AUDIT_KEY,
+            TestServer.auditKeyHex(), TestServer.CLUSTER_SECRET, TestServer.METRICS_TOKEN)) {
+          assertFalse(text.contains(secret), "a configured secret in " + log);
+        }
       }
     }
   }

@@ -42,6 +42,15 @@ class StartupIT {
       assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(kek),
           "the KEK is readable by its owner only");
       assertFalse(out.contains(Files.readString(kek).strip()), "the KEK itself is never printed");
+      assertTrue(out.contains("Generated the audit chain's key"), out);
+      Path auditKey = workDir.resolve("data/audit-key");
+      assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+          Files.getPosixFilePermissions(auditKey), "the audit key is readable by its owner only");
+      assertFalse(out.contains(Files.readString(auditKey).strip()), "the audit key itself is never printed");
+      String ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(ready.contains("\"databaseRole\":\"append-only\""),
+          "the application runs as a role apart from the schema's owner: " + ready);
       assertEquals(201, post(port, "/api/auth/register", email, password).statusCode());
       HttpResponse<String> admin = post(port, "/api/auth/login", "admin@run.test", "the first admin's passphrase");
       assertEquals(200, admin.statusCode(), admin.body());
@@ -58,6 +67,11 @@ class StartupIT {
       awaitLine(workDir.resolve("run2.log"), "Vigile is ready", second);
       HttpResponse<String> login = post(port, "/api/auth/login", email, password);
       assertEquals(200, login.statusCode(), "the user registered before the restart: " + login.body());
+      String token = JSON.readTree(post(port, "/api/auth/login", "admin@run.test", "the first admin's passphrase").body())
+          .get("access_token").asText();
+      String verify = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/admin/audit/verify"))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(JSON.readTree(verify).get("valid").asBoolean(), "the same audit key after the restart: " + verify);
     } finally {
       stop(second);
     }

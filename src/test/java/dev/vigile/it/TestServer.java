@@ -31,6 +31,14 @@ public final class TestServer {
   /** The scrape token of every server this JVM starts. */
   public static final String METRICS_TOKEN = dev.vigile.security.control.KeyEncryption.generate();
 
+  /** The audit chain's key for every server this JVM starts. */
+  public static final String AUDIT_KEY = dev.vigile.security.control.KeyEncryption.generate();
+
+  /** {@link #AUDIT_KEY} as the database reads it from {@code vigile.audit_key}. */
+  public static String auditKeyHex() {
+    return java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(AUDIT_KEY));
+  }
+
   /** The data grid's secret for every member this JVM starts. */
   public static final String CLUSTER_SECRET = dev.vigile.security.control.KeyEncryption.generate();
 
@@ -39,14 +47,12 @@ public final class TestServer {
   private final String baseUrl;
   private Path log;
   private final String jdbcUrl;
-  private final String dbUser;
-  private final String dbPassword;
+  private final Database database;
 
-  private TestServer(String baseUrl, String jdbcUrl, String dbUser, String dbPassword) {
+  private TestServer(String baseUrl, Database database) {
     this.baseUrl = baseUrl;
-    this.jdbcUrl = jdbcUrl;
-    this.dbUser = dbUser;
-    this.dbPassword = dbPassword;
+    this.jdbcUrl = database.jdbcUrl();
+    this.database = database;
   }
 
   public static synchronized TestServer get() {
@@ -69,8 +75,14 @@ public final class TestServer {
     return baseUrl + path;
   }
 
+  /** A connection as the database's owner (a superuser): to look inside, or to play an intruder. */
   public Connection db() throws SQLException {
-    return DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+    return DriverManager.getConnection(jdbcUrl, database.owner(), database.ownerPassword());
+  }
+
+  /** A connection as the role the application runs as: what a stolen application password gives. */
+  public Connection appDb() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl, database.user(), database.password());
   }
 
   /** The number a one-parameter query answers (a count, a counter) in this server's database. */
@@ -87,11 +99,18 @@ public final class TestServer {
     }
   }
 
-  /** A database for one test: on the CI server, or on an embedded PostgreSQL. */
-  public record Database(String jdbcUrl, String user, String password, AutoCloseable cleanup) {}
+  /**
+   * A database for one test: on the CI server, or on an embedded PostgreSQL. {@code owner} is a
+   * superuser, who runs the migrations and whom tests use to look inside; {@code user} is the
+   * role the application connects as, made for this database and dropped with it.
+   */
+  public record Database(
+      String jdbcUrl, String user, String password, String owner, String ownerPassword, AutoCloseable cleanup) {}
 
   public static Database newDatabase(String prefix) throws Exception {
     String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String role = name + "_app";
+    String rolePassword = UUID.randomUUID().toString();
     String adminUrl = System.getenv("VIGILE_TEST_DB_URL");
     if (adminUrl != null && !adminUrl.isBlank()) {
       String user = System.getenv().getOrDefault("VIGILE_TEST_DB_USER", "postgres");
@@ -99,22 +118,28 @@ public final class TestServer {
       try (Connection c = DriverManager.getConnection(adminUrl, user, password);
           Statement s = c.createStatement()) {
         s.execute("create database " + name);
+        s.execute("create role " + role + " login nosuperuser nocreatedb nocreaterole noinherit password '"
+            + rolePassword + "'");
       }
       String url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
       return new Database(
           url,
+          role,
+          rolePassword,
           user,
           password.isEmpty() ? "unused" : password,
           () -> {
             try (Connection c = DriverManager.getConnection(adminUrl, user, password);
                 Statement s = c.createStatement()) {
               s.execute("drop database if exists " + name + " with (force)");
+              s.execute("drop role if exists " + role);
             }
           });
     }
     Path dir = Files.createTempDirectory("vigile-it-pg");
     EmbeddedDatabase embedded = EmbeddedDatabase.startForTests(dir);
-    return new Database(embedded.ensureDatabase(name), EmbeddedDatabase.USER, "embedded", embedded);
+    String url = embedded.ensureDatabase(name);
+    return new Database(url, embedded.ensureRole(role), "embedded", EmbeddedDatabase.USER, "embedded", embedded);
   }
 
   private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -145,6 +170,7 @@ public final class TestServer {
     env.put("VIGILE_ADMIN_EMAIL", adminEmail);
     env.put("VIGILE_ADMIN_PASSWORD", adminPassword);
     env.put("VIGILE_KEY_ENCRYPTION_KEY", KEY_ENCRYPTION_KEY);
+    env.put("VIGILE_AUDIT_KEY", AUDIT_KEY);
     env.put("VIGILE_CLUSTER_SECRET", CLUSTER_SECRET);
     env.put("VIGILE_METRICS_TOKEN", METRICS_TOKEN);
     return env;
@@ -152,6 +178,9 @@ public final class TestServer {
 
   public static Map<String, String> testEnvironment(Database db) {
     Map<String, String> env = baseEnvironment(db.jdbcUrl(), db.user(), db.password(), ADMIN_EMAIL, ADMIN_PASSWORD);
+    // Migrations run as the owner, the application as its own plain role: as in production.
+    env.put("VIGILE_DB_MIGRATION_USER", db.owner());
+    env.put("VIGILE_DB_MIGRATION_PASSWORD", db.ownerPassword());
     // Tests reach Vigile from 127.0.0.1 and name their client address in X-Forwarded-For.
     env.put("VIGILE_HTTP_TRUSTED_PROXIES", "127.0.0.1,::1");
     env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "3/PT6S");
@@ -192,7 +221,7 @@ public final class TestServer {
     } catch (IOException e) {
       throw new IOException(e.getMessage() + "; see " + log.toAbsolutePath(), e);
     }
-    TestServer server = new TestServer("http://127.0.0.1:" + port, db.jdbcUrl(), db.user(), db.password());
+    TestServer server = new TestServer("http://127.0.0.1:" + port, db);
     server.log = log;
     return server;
   }

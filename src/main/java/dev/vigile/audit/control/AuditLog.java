@@ -21,7 +21,8 @@ import java.util.logging.Logger;
  *
  * <p>The database gives each row its place in the chain when the writing transaction commits
  * (V4__audit_chain_at_commit.sql): inserting takes no lock, and writers take turns only for the
- * commit itself.
+ * commit itself. The seal also links the row under the audit key ({@link AuditKey}), which this
+ * class hands to the database for the writing transaction only.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -52,6 +53,7 @@ public class AuditLog {
     @PersistenceContext EntityManager em;
     @Inject HttpServletRequest request;
     @Inject ClientInfoResolver clients;
+    @Inject AuditChainGuard chain;
 
     @Transactional(Transactional.TxType.MANDATORY)
     void inCurrentTransaction(AuditEntry entry) {
@@ -79,9 +81,12 @@ public class AuditLog {
       @SuppressWarnings("unchecked")
       NativeQuery<Object> q =
           em.createNativeQuery(
-                  "insert into audit_events (actor_id, actor_email, action, target_type, target_id,"
-                      + " outcome, ip, user_agent, request_id, details) values (cast(?1 as uuid), ?2,"
-                      + " ?3, ?4, ?5, ?6, ?7, ?8, ?9, cast(?10 as jsonb))")
+                  // The key reaches the seal through a setting local to this transaction: set
+                  // by the same statement, gone at commit, never stored.
+                  "with k as (select set_config('vigile.audit_key', ?11, true))"
+                      + " insert into audit_events (actor_id, actor_email, action, target_type, target_id,"
+                      + " outcome, ip, user_agent, request_id, details) select cast(?1 as uuid), ?2,"
+                      + " ?3, ?4, ?5, ?6, ?7, ?8, ?9, cast(?10 as jsonb) from k")
               .unwrap(NativeQuery.class);
       String[] values = {
         e.actorId() == null ? null : e.actorId().toString(),
@@ -93,7 +98,8 @@ public class AuditLog {
         ip,
         userAgent,
         requestId,
-        e.detailsJson()
+        e.detailsJson(),
+        chain.key().hex()
       };
       for (int i = 0; i < values.length; i++) {
         // Typed, so that a null binds as a text null rather than an untyped one.

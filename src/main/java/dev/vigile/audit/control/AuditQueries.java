@@ -4,6 +4,7 @@ import dev.vigile.common.pagination.Page;
 import dev.vigile.common.pagination.PageRequest;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -29,6 +30,8 @@ public class AuditQueries {
 
   @Resource(lookup = "java:app/jdbc/vigile")
   DataSource dataSource;
+
+  @Inject AuditChainGuard chain;
 
   /** Receives rows one by one. */
   @FunctionalInterface
@@ -98,30 +101,52 @@ public class AuditQueries {
   }
 
   /**
-   * Recomputes every row's hash and checks that each row names the previous row's hash. The first
-   * row that fails either test is reported.
+   * Recomputes every row's hash and checks that each row names the previous row's hash; from the
+   * anchored id on, also each row's keyed link. The first row that fails is reported. When the
+   * anchor itself does not verify (moved or re-signed without the key), nothing after the first
+   * row can be trusted to be keyed, so the first row is reported.
    */
   public Verification verify() {
     long[] checked = {0};
     String[] previous = {AuditChain.GENESIS};
+    String[] previousLink = {AuditChain.GENESIS};
     Long[] broken = {null};
+    Long[] first = {null};
+    AuditKey key = chain.key();
+    AuditChainGuard.Anchor anchor;
+    try (Connection c = dataSource.getConnection()) {
+      anchor = chain.anchor(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read the audit log", e);
+    }
     try {
       stream(
-          "select a.id, a.prev_hash, a.hash, audit_event_hash(a.prev_hash, a) from audit_events a"
+          "select a.id, a.prev_hash, a.hash, audit_event_hash(a.prev_hash, a), a.link from audit_events a"
               + " order by a.id",
           List.of(),
           rs -> {
             checked[0]++;
+            long id = rs.getLong(1);
             String prev = rs.getString(2);
             String hash = rs.getString(3);
             String computed = rs.getString(4);
-            if (broken[0] == null && (!previous[0].equals(prev) || !hash.equals(computed))) {
-              broken[0] = rs.getLong(1);
+            String link = rs.getString(5);
+            if (first[0] == null) {
+              first[0] = id;
+            }
+            boolean plain = previous[0].equals(prev) && hash.equals(computed);
+            boolean keyed = id < anchor.fromId() || key.link(previousLink[0], hash).equals(link);
+            if (broken[0] == null && !(plain && keyed)) {
+              broken[0] = id;
             }
             previous[0] = hash;
+            previousLink[0] = link == null ? AuditChain.GENESIS : link;
           });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    if (!anchor.signed()) {
+      broken[0] = first[0] == null ? anchor.fromId() : first[0];
     }
     return new Verification(broken[0] == null, checked[0], broken[0]);
   }
