@@ -107,35 +107,12 @@ public final class PayaraProcess implements AutoCloseable {
         throw new IOException(p + " is missing: build with ./mvnw package first");
       }
     }
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    // Heap and GC options, separated by spaces; from the given variables first (the bench sets
-    // them there), then this process's environment.
-    String memory = env.getOrDefault("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx512m"));
-    cmd.addAll(List.of(memory.trim().split("\\s+")));
-    cmd.add("-Djava.util.logging.config.file=" + layout.payaraDir().resolve("logging.properties").toAbsolutePath());
-    cmd.add(JSON_PROVIDER);
-    Path preBoot = layout.payaraDir().resolve("pre-boot-commands.asadmin").toAbsolutePath();
-    if (cluster != null) {
-      // Members bind only the interface they announce.
-      cmd.add("-Dhazelcast.socket.bind.any=false");
-      if (cluster.loopback()) {
-        preBoot = loopbackPreBoot(preBoot);
-      }
-    }
-    cmd.addAll(
-        List.of(
-            "-jar", layout.payaraJar().toAbsolutePath().toString(),
-            "--deploy", layout.war().toAbsolutePath().toString(),
-            "--contextroot", "/",
-            "--port", Integer.toString(port),
-            "--disablephonehome",
-            "--nohostaware",
-            "--prebootcommandfile", preBoot.toString(),
-            "--postbootcommandfile", layout.payaraDir().resolve("post-boot-commands.asadmin").toAbsolutePath().toString(),
-            "--logproperties", layout.payaraDir().resolve("logging.properties").toAbsolutePath().toString()));
-    cmd.addAll(cluster == null ? List.of("--nocluster") : cluster.args());
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions(layout, env, cluster));
+    cmd.addAll(List.of("-jar", layout.payaraJar().toAbsolutePath().toString(),
+        "--deploy", layout.war().toAbsolutePath().toString()));
+    cmd.addAll(microOptions(layout, port, cluster));
     cmd.addAll(extraArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
@@ -149,6 +126,46 @@ public final class PayaraProcess implements AutoCloseable {
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
     return new PayaraProcess(pb.start(), port);
+  }
+
+  /**
+   * The JVM options Vigile's Payara Micro runs with (before {@code -jar}): heap and GC from {@code
+   * VIGILE_JAVA_MEMORY}, Vigile's logging, JSON-P's provider named once.
+   */
+  public static List<String> jvmOptions(Layout layout, Map<String, String> env, Cluster cluster) {
+    List<String> options = new ArrayList<>();
+    // Heap and GC options, separated by spaces; from the given variables first (the bench sets
+    // them there), then this process's environment.
+    String memory = env.getOrDefault("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx512m"));
+    options.addAll(List.of(memory.trim().split("\\s+")));
+    options.add("-Djava.util.logging.config.file=" + layout.payaraDir().resolve("logging.properties").toAbsolutePath());
+    options.add(JSON_PROVIDER);
+    if (cluster != null) {
+      // Members bind only the interface they announce.
+      options.add("-Dhazelcast.socket.bind.any=false");
+    }
+    return options;
+  }
+
+  /**
+   * Payara Micro's own options for Vigile (after the WAR to deploy): context root {@code /}, the
+   * port, the boot command files of {@code payara/}, the logging, and the data grid or none.
+   */
+  public static List<String> microOptions(Layout layout, int port, Cluster cluster) throws IOException {
+    Path preBoot = layout.payaraDir().resolve("pre-boot-commands.asadmin").toAbsolutePath();
+    if (cluster != null && cluster.loopback()) {
+      preBoot = loopbackPreBoot(preBoot);
+    }
+    List<String> options = new ArrayList<>(List.of(
+        "--contextroot", "/",
+        "--port", Integer.toString(port),
+        "--disablephonehome",
+        "--nohostaware",
+        "--prebootcommandfile", preBoot.toString(),
+        "--postbootcommandfile", layout.payaraDir().resolve("post-boot-commands.asadmin").toAbsolutePath().toString(),
+        "--logproperties", layout.payaraDir().resolve("logging.properties").toAbsolutePath().toString()));
+    options.addAll(cluster == null ? List.of("--nocluster") : cluster.args());
+    return options;
   }
 
   /** The boot commands plus an HTTP listener bound to loopback, for members on one machine. */

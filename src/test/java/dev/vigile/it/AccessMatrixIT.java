@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestFactory;
  * A second test reads every JAX-RS resource method in the WAR's classes and fails if one is
  * missing from the table, so a new endpoint cannot be left out.
  */
+@SharedServer
 class AccessMatrixIT {
   static final String PUBLIC = "(public)";
   static final String SIGNED_IN = "(signed in)";

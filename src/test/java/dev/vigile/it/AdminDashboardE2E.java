@@ -32,6 +32,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * change a role and find it in the audit viewer, receive a live notification. Each test saves a
  * screenshot in target/screenshots.
  */
+@SharedServer
 class AdminDashboardE2E {
   static final TestServer server = TestServer.get();
   static final Api api = new Api();

@@ -27,6 +27,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** The audit log: what is recorded, that it cannot be changed, and that changes are found. */
+@SharedServer
 class AuditIT {
   final Api api = new Api();
   final TestServer server = TestServer.get();

@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Register, login, me, logout, logout-all and sessions, as a client calls them. */
+@SharedServer
 class AuthIT {
   final Api api = new Api();
   final TestServer server = TestServer.get();

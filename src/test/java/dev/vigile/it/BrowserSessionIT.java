@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The browser form of the token endpoints: HttpOnly refresh cookie and double-submit CSRF. */
+@SharedServer
 class BrowserSessionIT {
   final Api api = new Api();
 

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Many requests racing for one row: exactly one winner, no 5xx, no orphan rows. */
+@SharedServer
 class ConcurrencyIT {
   final Api api = new Api();
   final TestServer server = TestServer.get();

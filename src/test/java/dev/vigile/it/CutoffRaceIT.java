@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * token and session they obtained. No timing is asserted: the loops run until the change has
  * answered, and a little past it, counted in requests.
  */
+@SharedServer
 class CutoffRaceIT {
   static final int ROUNDS = 12;
   static final int REFRESHERS = 3;

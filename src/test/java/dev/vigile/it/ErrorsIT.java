@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Every error is RFC 9457 problem+json, including those Payara itself raises. */
+@SharedServer
 class ErrorsIT {
   final Api api = new Api();
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * a 5xx or show internals. The seed is fixed (override with -Dvigile.fuzz.seed) so a failure
  * replays.
  */
+@SharedServer
 class FuzzIT {
   static final long SEED = Long.getLong("vigile.fuzz.seed", 20261124L);
   static final int PER_OPERATION = Integer.getInteger("vigile.fuzz.iterations", 12);

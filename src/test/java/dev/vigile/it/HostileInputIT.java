@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * Each input that once reached PostgreSQL and answered 500, and each look-alike that once made a
  * second account: now a 400 problem naming the field, or the same account.
  */
+@SharedServer
 class HostileInputIT {
   final Api api = new Api();
 

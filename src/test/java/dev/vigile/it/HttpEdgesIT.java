@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * container's redirects carry the security headers, HSTS behind a TLS proxy. Raw sockets, because
  * the JDK's client does not let a test forge {@code Host}.
  */
+@SharedServer
 class HttpEdgesIT {
   final Api api = new Api();
   final URI base = URI.create(TestServer.get().url(""));

@@ -12,6 +12,7 @@ import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
 
 /** The JWKS publishes the key that verifies the access tokens, which carry the contract's claims. */
+@SharedServer
 class JwksIT {
   final Api api = new Api();
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * Signing keys at rest, on a real PostgreSQL: the running server's table holds no parseable
  * private key; a wrong key-encryption key fails clearly; a rotation of the KEK re-encrypts.
  */
+@SharedServer
 class KeyEncryptionIT {
   static final Duration ROTATION = Duration.ofDays(90);
   static final Duration TTL = Duration.ofMinutes(5);

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Health, metrics and request logs, as an operator reads them. */
+@SharedServer
 class ObservabilityIT {
   final Api api = new Api();
   final TestServer server = TestServer.get();

@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document at /openapi and Swagger UI at /docs. */
+@SharedServer
 class OpenApiIT {
   final Api api = new Api();
 

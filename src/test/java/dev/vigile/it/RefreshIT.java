@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Refresh-token rotation, reuse detection, races and expiry (RFC 9700 section 4.14). */
+@SharedServer
 class RefreshIT {
   final Api api = new Api();
   final TestServer server = TestServer.get();

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Roles, permissions, role assignment and the anti-escalation rules. */
+@SharedServer
 class RolesIT {
   static final List<String> ALL =
       List.of("users:read", "users:write", "users:delete", "roles:read", "roles:write", "roles:assign",

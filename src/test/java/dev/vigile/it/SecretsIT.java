@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Hash upgrades on login, and no secret in the server's log. */
+@SharedServer
 class SecretsIT {
   final Api api = new Api();
   final TestServer server = TestServer.get();
@@ -45,6 +46,9 @@ class SecretsIT {
     api.refresh(tokens.get("refresh_token").asText()); // reuse
     api.get("/api/users/me", tokens.get("access_token").asText() + "x");
     Thread.sleep(500);
+    String own = Files.readString(server.log());
+    assertTrue(own.contains("Vigile started") && own.contains("path=/api/auth/register status=201"),
+        "the suite server's log is read, and holds this test's requests: " + server.log());
     try (Stream<Path> logs = Files.list(Path.of("target")).filter(p -> p.getFileName().toString().startsWith("it-payara-"))) {
       for (Path log : logs.toList()) {
         String text = Files.readString(log);

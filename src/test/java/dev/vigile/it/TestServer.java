@@ -55,15 +55,129 @@ public final class TestServer {
     this.database = database;
   }
 
+  /**
+   * The suite's Vigile, which Arquillian deploys before the first {@link SharedServer} class runs
+   * (see {@link #prepareSuite}).
+   */
   public static synchronized TestServer get() {
     if (instance == null) {
-      try {
-        instance = start();
-      } catch (Exception e) {
-        throw new IllegalStateException("Could not start Vigile for the tests", e);
-      }
+      throw new IllegalStateException("No suite server: integration tests run through failsafe (./mvnw verify),"
+          + " which prepares it (SuiteSession)");
+    }
+    if (!instance.answered) {
+      instance.awaitDeployed();
     }
     return instance;
+  }
+
+  private boolean answered;
+
+  /** Fails at once, with the reason, when the class asking is not one Arquillian deployed for. */
+  private void awaitDeployed() {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    try {
+      java.net.http.HttpResponse<String> ready = http.send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/health/ready"))).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (ready.statusCode() != 200) {
+        throw new IllegalStateException("The suite's Vigile is not ready: " + ready.body());
+      }
+      answered = true;
+    } catch (IOException e) {
+      throw new IllegalStateException("The suite's Vigile does not answer: is the test class annotated"
+          + " @SharedServer, so that Arquillian deploys it first? " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Before Arquillian reads arquillian.xml: a fresh database, a free port, and Vigile's settings
+   * for the run written, owner-only, into the system-properties file Payara Micro reads
+   * ({@code --systemproperties}), as MicroProfile Config keys. Payara Micro inherits this JVM's
+   * environment, which failsafe fixes before any test runs, so the run's secrets and database go
+   * this way.
+   */
+  static synchronized void prepareSuite() {
+    try {
+      Database db = newDatabase("vigile_it");
+      int port = freePort();
+      Path dir = Files.createDirectories(Path.of("target", "it-suite").toAbsolutePath());
+      Path properties = dir.resolve("vigile.properties");
+      Files.deleteIfExists(properties);
+      Files.createFile(properties, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      java.util.Properties settings = new java.util.Properties();
+      Map<String, String> keys = configKeys();
+      for (Map.Entry<String, String> e : testEnvironment(db).entrySet()) {
+        String key = keys.get(e.getKey());
+        if (key == null) {
+          throw new IllegalStateException(e.getKey() + " has no row in the README's configuration table");
+        }
+        settings.setProperty(key, e.getValue());
+      }
+      try (var out = Files.newBufferedWriter(properties)) {
+        settings.store(out, "Vigile's settings for this integration-test run; deleted when it ends");
+      }
+      PayaraProcess.Layout layout = PayaraProcess.Layout.fromSystemProperties();
+      Path log = Path.of("target", "it-payara-" + port + ".log").toAbsolutePath();
+      // The container reads Payara's output for its start-up report and keeps it; the log the
+      // tests read is written beside it, by a file handler added to Vigile's logging settings.
+      Path logging = dir.resolve("logging.properties");
+      Files.writeString(logging, Files.readString(layout.payaraDir().resolve("logging.properties"))
+          .replace("handlers=java.util.logging.ConsoleHandler",
+              "handlers=java.util.logging.ConsoleHandler,java.util.logging.FileHandler")
+          + "\njava.util.logging.FileHandler.pattern=" + log
+          + "\njava.util.logging.FileHandler.append=true"
+          + "\njava.util.logging.FileHandler.level=FINE"
+          + "\njava.util.logging.FileHandler.formatter=com.sun.enterprise.server.logging.ODLLogFormatter\n");
+      List<String> micro = new java.util.ArrayList<>(PayaraProcess.microOptions(layout, port, null));
+      micro.remove("--nocluster"); // the container adds it
+      micro.set(micro.indexOf("--logproperties") + 1, logging.toString());
+      micro.addAll(List.of("--systemproperties", properties.toString()));
+      List<String> jvm = new java.util.ArrayList<>(PayaraProcess.jvmOptions(layout, Map.of(), null));
+      jvm.replaceAll(o -> o.startsWith("-Djava.util.logging.config.file=") ? "-Djava.util.logging.config.file=" + logging : o);
+      System.setProperty("vigile.it.jvm-options", joined(jvm));
+      System.setProperty("vigile.it.micro-options", joined(micro));
+      TestServer server = new TestServer("http://127.0.0.1:" + port, db);
+      server.log = log;
+      instance = server;
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not prepare the suite's Vigile", e);
+    }
+  }
+
+  /** Drops the suite's database and settings, after Arquillian has stopped the server. */
+  static synchronized void closeSuite() {
+    if (instance == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(Path.of("target", "it-suite", "vigile.properties"));
+      instance.database.cleanup().close();
+    } catch (Exception e) {
+      System.err.println("Could not drop the suite's database: " + e);
+    }
+  }
+
+  /** Arquillian splits its option strings on spaces; a space inside one is written "\\ ". */
+  private static String joined(List<String> options) {
+    return String.join(" ", options.stream().map(o -> o.replace(" ", "\\ ")).toList());
+  }
+
+  /** Variable → MicroProfile Config key, from the README's configuration table. */
+  static Map<String, String> configKeys() throws IOException {
+    Map<String, String> keys = new HashMap<>();
+    java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `(vigile\\.[a-z0-9.-]+)` \\| `([A-Z0-9_]+)` \\|");
+    for (String line : Files.readAllLines(Path.of("README.md"))) {
+      java.util.regex.Matcher m = row.matcher(line);
+      if (m.find()) {
+        keys.put(m.group(2), m.group(1));
+      }
+    }
+    return keys;
   }
 
   /** Payara's output for this server. */
@@ -196,33 +310,5 @@ public final class TestServer {
     env.put("VIGILE_WS_MAX_CONNECTIONS_PER_USER", "3");
     env.put("VIGILE_WS_ALLOWED_ORIGINS", "https://app.example.com");
     return env;
-  }
-
-  private static TestServer start() throws Exception {
-    Database db = newDatabase("vigile_it");
-    int port = freePort();
-    Path log = Path.of("target", "it-payara-" + port + ".log");
-    PayaraProcess payara =
-        PayaraProcess.start(
-            PayaraProcess.Layout.fromSystemProperties(), port, testEnvironment(db), log, List.of());
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  payara.close();
-                  try {
-                    db.cleanup().close();
-                  } catch (Exception ignored) {
-                    // best effort
-                  }
-                }));
-    try {
-      payara.awaitReady(Duration.ofMinutes(3));
-    } catch (IOException e) {
-      throw new IOException(e.getMessage() + "; see " + log.toAbsolutePath(), e);
-    }
-    TestServer server = new TestServer("http://127.0.0.1:" + port, db);
-    server.log = log;
-    return server;
   }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
  * Failed-login throttling. The test server allows 3 failures per account per 6 s and 8 per client
  * address per minute (see {@link TestServer#testEnvironment}); production defaults are longer.
  */
+@SharedServer
 class ThrottleIT {
   static final String PASSWORD = "violet kettle marches upward";
 

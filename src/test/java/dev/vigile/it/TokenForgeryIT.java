@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * Tokens are minted here with the server's own key, read from its database, so a refusal proves
  * the check rather than an unknown key.
  */
+@SharedServer
 class TokenForgeryIT {
   final Api api = new Api();
   final TestServer server = TestServer.get();

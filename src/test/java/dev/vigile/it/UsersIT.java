@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The user's own account and user administration. */
+@SharedServer
 class UsersIT {
   final Api api = new Api();
   final TestServer server = TestServer.get();

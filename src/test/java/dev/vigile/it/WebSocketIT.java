@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The WebSocket /ws: handshake, protocol, cut-offs, targeting and slow consumers. */
+@SharedServer
 class WebSocketIT {
   static final Duration SHORT = Duration.ofSeconds(10);
   final Api api = new Api();
