@@ -70,14 +70,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** The JDBC URL of {@code database}, creating it on first use. */
   public String ensureDatabase(String database) throws SQLException {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
-        if (!rs.next()) {
-          s.execute("create database \"" + database + "\"");
-        }
-      }
-    }
+    createUnlessFound("select 1 from pg_database where datname = ?", database, "create database \"" + database + "\"");
     return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
   }
 
@@ -86,15 +79,25 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * first use; the migrations grant it its rights. Returns its name.
    */
   public String ensureRole(String role) throws SQLException {
+    createUnlessFound("select 1 from pg_roles where rolname = ?", role,
+        "create role \"" + role + "\" login nosuperuser nocreatedb nocreaterole noinherit");
+    return role;
+  }
+
+  /** Runs {@code create} (DDL, no parameters) when {@code find} finds no row for {@code name}. */
+  private void createUnlessFound(String find, String name, String create) throws SQLException {
     try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("select 1 from pg_roles where rolname = '" + role + "'")) {
-        if (!rs.next()) {
-          s.execute("create role \"" + role + "\" login nosuperuser nocreatedb nocreaterole noinherit");
+        java.sql.PreparedStatement ps = c.prepareStatement(find)) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
         }
       }
+      try (Statement s = c.createStatement()) {
+        s.execute(create);
+      }
     }
-    return role;
   }
 
   @Override

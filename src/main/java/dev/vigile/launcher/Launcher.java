@@ -24,7 +24,7 @@ public final class Launcher {
       return java.nio.file.Files.readString(path).strip();
     }
     java.nio.file.Files.createDirectories(data);
-    String value = dev.vigile.security.control.KeyEncryption.generate();
+    String value = dev.vigile.security.KeyEncryption.generate();
     java.nio.file.Files.createFile(
         path,
         java.nio.file.attribute.PosixFilePermissions.asFileAttribute(

@@ -1,6 +1,6 @@
 package dev.vigile.platform;
 
-import dev.vigile.cluster.ClusterBus;
+import dev.vigile.platform.cluster.ClusterBus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;

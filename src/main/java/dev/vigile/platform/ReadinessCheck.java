@@ -1,7 +1,6 @@
 package dev.vigile.platform;
 
 import dev.vigile.platform.FlywayIntegrator.Migrations;
-import dev.vigile.security.control.KeyRing;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -10,8 +9,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** {@code /health/ready}: UP only when the database answers, migrations ran, keys are loaded and the
- * instance is not shutting down. */
+/** {@code /health/ready}: UP only when the database answers, migrations ran and the instance is not
+ * shutting down (each feature adds its own checks: signing keys, audit chain, cluster). */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -37,14 +36,12 @@ public class ReadinessCheck implements HealthCheck {
       reachable = false;
     }
     boolean migrated = Migrations.applied();
-    boolean keys = KeyRing.Current.get() != null;
     boolean accepting = !drain.draining();
     return HealthCheckResponse.named(NAME)
-        .status(reachable && migrated && keys && accepting)
+        .status(reachable && migrated && accepting)
         .withData("database", reachable ? "reachable" : "unreachable")
         .withData("statementTimeout", statementTimeout)
         .withData("migrations", migrated ? "applied" : "pending")
-        .withData("signingKeys", keys ? "loaded" : "missing")
         .withData("requests", accepting ? "accepted" : "draining")
         .build();
   }

@@ -1,6 +1,6 @@
 package dev.vigile.realtime;
 
-import dev.vigile.security.control.CurrentCaller;
+import dev.vigile.security.CurrentCaller;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;

@@ -1,12 +1,15 @@
 package dev.vigile.realtime;
 
-import dev.vigile.cluster.ClusterBus;
-import dev.vigile.cluster.ClusterMessage;
-import dev.vigile.notifications.control.Notification;
-import dev.vigile.notifications.control.NotificationService;
-import dev.vigile.security.control.AccessTokenVerifier;
-import dev.vigile.security.control.CurrentCaller;
-import dev.vigile.security.control.TokenRevocation;
+import dev.vigile.identity.events.SessionsCutOff;
+import dev.vigile.identity.events.TokensCutOff;
+import dev.vigile.notifications.NotificationPosted;
+import dev.vigile.platform.cluster.ClusterBus;
+import dev.vigile.platform.cluster.ClusterMessage;
+import dev.vigile.notifications.Notification;
+import dev.vigile.notifications.Inbox;
+import dev.vigile.security.AccessTokenVerifier;
+import dev.vigile.security.CurrentCaller;
+import dev.vigile.identity.Directory;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.annotation.PreDestroy;
@@ -51,8 +54,8 @@ public class Connections {
   /** The grid map of each member's connection count, values sealed by {@link ClusterBus}. */
   static final String COUNTS = "vigile.ws.connection-counts";
 
-  @Inject NotificationService inbox;
-  @Inject TokenRevocation revocation;
+  @Inject Inbox inbox;
+  @Inject Directory identity;
   @Inject AccessTokenVerifier verifier;
   @Inject ClusterBus bus;
   @Inject Clock clock;
@@ -99,7 +102,7 @@ public class Connections {
 
   @PostConstruct
   void init() {
-    messageLimits = dev.vigile.security.control.LoginThrottle.parse(messageRate);
+    messageLimits = dev.vigile.security.LoginThrottle.parse(messageRate);
     sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     try {
       metrics.gauge("vigile.ws.connections", this, Connections::localCount);
@@ -118,6 +121,16 @@ public class Connections {
       sweeper.cancel(false);
     }
     closeAllForRestart();
+  }
+
+  /** The instance drains before shutdown: every client is told to reconnect elsewhere. */
+  void onDraining(@Observes dev.vigile.platform.lifecycle.Draining draining) {
+    closeAllForRestart();
+  }
+
+  /** Registers for cluster events and starts the sweeper at start, not at the first client. */
+  void onStart(@Observes @jakarta.enterprise.context.Initialized(ApplicationScoped.class) Object started) {
+    localCount();
   }
 
   /** Closes every connection here with 1012 and takes this member out of the grid's counts. */
@@ -276,18 +289,14 @@ public class Connections {
   }
 
   private boolean refused(CurrentCaller caller) {
-    return revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
+    return identity.cutOff(caller);
   }
 
   /** Events from any instance: stored notifications to push, cut-offs to enforce. */
   void onCluster(@Observes @Priority(200) ClusterMessage message) {
-    switch (message.type()) {
-      case "notify" -> push(message.body().getJsonNumber("message").longValue());
-      case TokenRevocation.USERS_CUT_OFF, TokenRevocation.SESSIONS_REVOKED -> recheck(message);
-      default -> {
-        // not ours
-      }
-    }
+    message.as(NotificationPosted.class).ifPresent(e -> push(e.message()));
+    message.as(TokensCutOff.class).ifPresent(e -> recheck(e.ids(), true));
+    message.as(SessionsCutOff.class).ifPresent(e -> recheck(e.ids(), false));
   }
 
   private void push(long messageId) {
@@ -307,9 +316,8 @@ public class Connections {
    * After a cut-off of these users or sessions (the revocation caches are already refreshed),
    * close the connections it concerns that it now refuses.
    */
-  private void recheck(ClusterMessage message) {
-    Set<UUID> ids = new HashSet<>(message.ids());
-    boolean users = message.type().equals(TokenRevocation.USERS_CUT_OFF);
+  private void recheck(List<UUID> cutOff, boolean users) {
+    Set<UUID> ids = new HashSet<>(cutOff);
     List<Connection> concerned = new ArrayList<>();
     byUser.forEach((user, set) -> set.forEach(c -> {
       UUID session = c.caller().sessionId();

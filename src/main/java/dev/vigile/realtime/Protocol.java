@@ -1,6 +1,6 @@
 package dev.vigile.realtime;
 
-import dev.vigile.notifications.control.Notification;
+import dev.vigile.notifications.Notification;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;

@@ -2,8 +2,8 @@ package dev.vigile.realtime;
 
 import dev.vigile.common.problem.BearerChallenge;
 import dev.vigile.common.web.ErrorWriter;
-import dev.vigile.security.control.AccessTokenVerifier;
-import dev.vigile.security.control.TokenRevocation;
+import dev.vigile.security.AccessTokenVerifier;
+import dev.vigile.identity.Directory;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -35,7 +35,7 @@ public class WsAuthFilter extends HttpFilter {
   static final String BEARER_PREFIX = "bearer.";
 
   @Inject AccessTokenVerifier verifier;
-  @Inject TokenRevocation revocation;
+  @Inject Directory identity;
   @Inject Connections connections;
 
   @Inject
@@ -58,7 +58,7 @@ public class WsAuthFilter extends HttpFilter {
     }
     AccessTokenVerifier.Result result = verifier.verify(token);
     if (!(result instanceof AccessTokenVerifier.Valid valid)
-        || revocation.refused(valid.caller().userId(), valid.caller().sessionId(), valid.caller().generation())) {
+        || identity.cutOff(valid.caller())) {
       String detail =
           result instanceof AccessTokenVerifier.Expired
               ? "The access token has expired."

@@ -1,6 +1,6 @@
 package dev.vigile.realtime;
 
-import dev.vigile.security.control.CurrentCaller;
+import dev.vigile.security.CurrentCaller;
 import java.security.Principal;
 
 /** Who opened a WebSocket, as the handshake's access token says; handed to the endpoint. */

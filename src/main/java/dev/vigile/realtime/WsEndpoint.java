@@ -1,6 +1,6 @@
 package dev.vigile.realtime;
 
-import jakarta.enterprise.inject.spi.CDI;
+import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -18,8 +18,11 @@ public class WsEndpoint {
   private static final Logger LOG = Logger.getLogger(WsEndpoint.class.getName());
   private static final String CONNECTION = "vigile.connection";
 
-  private static Connections connections() {
-    return CDI.current().select(Connections.class).get();
+  // Tyrus creates endpoint instances through Payara's CDI component provider, which injects.
+  @Inject Connections connections;
+
+  private Connections connections() {
+    return connections;
   }
 
   @OnOpen

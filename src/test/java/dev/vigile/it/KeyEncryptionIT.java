@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigile.security.control.KeyEncryption;
+import dev.vigile.security.KeyEncryption;
 import dev.vigile.security.control.KeyRing;
 import dev.vigile.security.control.Pem;
 import dev.vigile.security.control.SigningKeyStore;

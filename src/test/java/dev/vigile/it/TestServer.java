@@ -26,13 +26,13 @@ public final class TestServer {
   public static final String ADMIN_PASSWORD = "an admin passphrase for tests";
 
   /** The key-encryption key of every server this JVM starts: made here, never stored. */
-  public static final String KEY_ENCRYPTION_KEY = dev.vigile.security.control.KeyEncryption.generate();
+  public static final String KEY_ENCRYPTION_KEY = dev.vigile.security.KeyEncryption.generate();
 
   /** The scrape token of every server this JVM starts. */
-  public static final String METRICS_TOKEN = dev.vigile.security.control.KeyEncryption.generate();
+  public static final String METRICS_TOKEN = dev.vigile.security.KeyEncryption.generate();
 
   /** The audit chain's key for every server this JVM starts. */
-  public static final String AUDIT_KEY = dev.vigile.security.control.KeyEncryption.generate();
+  public static final String AUDIT_KEY = dev.vigile.security.KeyEncryption.generate();
 
   /** {@link #AUDIT_KEY} as the database reads it from {@code vigile.audit_key}. */
   public static String auditKeyHex() {
@@ -40,7 +40,7 @@ public final class TestServer {
   }
 
   /** The data grid's secret for every member this JVM starts. */
-  public static final String CLUSTER_SECRET = dev.vigile.security.control.KeyEncryption.generate();
+  public static final String CLUSTER_SECRET = dev.vigile.security.KeyEncryption.generate();
 
   private static TestServer instance;
 

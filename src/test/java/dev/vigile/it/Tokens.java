@@ -30,8 +30,8 @@ final class Tokens {
       if (!rs.next()) {
         throw new AssertionError("the server has no signing key");
       }
-      dev.vigile.security.control.KeyEncryption kek =
-          dev.vigile.security.control.KeyEncryption.of(java.util.Optional.of(TestServer.KEY_ENCRYPTION_KEY), java.util.Optional.empty());
+      dev.vigile.security.KeyEncryption kek =
+          dev.vigile.security.KeyEncryption.of(java.util.Optional.of(TestServer.KEY_ENCRYPTION_KEY), java.util.Optional.empty());
       String kid = rs.getString(1);
       return new ServerKey(kid, Pem.decodePrivate(kek.open(kid, rs.getString(2))), Pem.decodePublic(rs.getString(3)));
     }

@@ -2,7 +2,7 @@ package dev.vigile.admin.boundary;
 
 import dev.vigile.admin.control.Dashboard;
 import dev.vigile.audit.boundary.AuditEventResponse;
-import dev.vigile.security.Permissions;
+import dev.vigile.common.Permissions;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;

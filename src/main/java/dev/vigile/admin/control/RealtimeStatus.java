@@ -1,6 +1,6 @@
 package dev.vigile.admin.control;
 
-import dev.vigile.cluster.ClusterBus;
+import dev.vigile.platform.cluster.ClusterBus;
 import dev.vigile.realtime.Connections;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

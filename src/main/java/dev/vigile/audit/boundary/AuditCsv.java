@@ -1,6 +1,6 @@
 package dev.vigile.audit.boundary;
 
-import dev.vigile.audit.control.AuditEvent;
+import dev.vigile.audit.AuditEvent;
 import java.io.IOException;
 import java.io.Writer;
 

@@ -1,14 +1,15 @@
 package dev.vigile.audit.boundary;
 
-import dev.vigile.audit.control.AuditActions;
-import dev.vigile.audit.control.AuditEntry;
+import dev.vigile.common.pagination.PageParams;
+import dev.vigile.audit.AuditActions;
+import dev.vigile.audit.AuditEntry;
 import dev.vigile.audit.control.AuditFilter;
-import dev.vigile.audit.control.AuditLog;
+import dev.vigile.audit.AuditLog;
 import dev.vigile.audit.control.AuditQueries;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
-import dev.vigile.security.Permissions;
-import dev.vigile.security.control.CurrentCaller;
+import dev.vigile.common.Permissions;
+import dev.vigile.security.CurrentCaller;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -66,12 +67,10 @@ public class AuditResource {
   @GET
   @RolesAllowed(Permissions.AUDIT_READ)
   public Response list(
-      @QueryParam("page") String page,
-      @QueryParam("size") String size,
-      @QueryParam("sort") String sort,
+      @BeanParam PageParams paging,
       @BeanParam FilterParams params) {
     AuditFilter filter = params.parse();
-    PageRequest request = PageRequest.parse(page, size, sort, SORTS);
+    PageRequest request = paging.parse(SORTS);
     return PageResponses.ok(queries.page(filter, request).map(AuditEventResponse::from), uri);
   }
 

@@ -1,12 +1,17 @@
 package dev.vigile.audit.control;
 
-import dev.vigile.security.control.CurrentCaller;
+import dev.vigile.audit.AuditActions;
+import dev.vigile.audit.AuditEntry;
+import dev.vigile.security.CurrentCaller;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.spi.CDI;
+import dev.vigile.audit.AuditLog;
+import dev.vigile.common.problem.AccessRefused;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.SecurityContext;
@@ -75,9 +80,11 @@ public class AccessDenials {
     closeWindows(true);
   }
 
-  /** From the exception mappers, which are not CDI beans. */
-  public static void record(SecurityContext security, HttpServletRequest request, String route, String reason) {
-    CDI.current().select(AccessDenials.class).get().denied(security, request, route, reason);
+  /** A 403 about to be answered; after the security feature's look (a cut-off token is a 401). */
+  void onRefused(@Observes @Priority(200) AccessRefused refused) {
+    if (refused.answer() == null) {
+      denied(refused.security(), refused.request(), refused.route(), refused.reason());
+    }
   }
 
   void denied(SecurityContext security, HttpServletRequest request, String route, String reason) {

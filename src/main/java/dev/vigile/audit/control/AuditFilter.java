@@ -1,8 +1,9 @@
 package dev.vigile.audit.control;
 
+import dev.vigile.audit.AuditEntry;
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.problem.Problem;
-import dev.vigile.users.control.Emails;
+import dev.vigile.common.text.Emails;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.vigile.audit.control;
 
+import dev.vigile.audit.AuditEvent;
 import dev.vigile.common.pagination.Page;
 import dev.vigile.common.pagination.PageRequest;
 import jakarta.annotation.Resource;
@@ -11,7 +12,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.vigile.audit.AuditActions;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -89,6 +93,45 @@ public class AuditQueries {
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read the audit log", e);
     }
+  }
+
+  /**
+   * Successful and failed logins per hour from {@code firstHour} on, and their totals after
+   * {@code since}: one query over the action/time index.
+   */
+  public dev.vigile.audit.LoginCounts logins(Instant firstHour, Instant since) {
+    java.util.Map<Instant, long[]> hours = new java.util.HashMap<>();
+    long succeeded = 0;
+    long failed = 0;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "select date_trunc('hour', occurred_at at time zone 'UTC'),"
+                + " count(*) filter (where action = ? and occurred_at > ?),"
+                + " count(*) filter (where action = ? and occurred_at > ?),"
+                + " count(*) filter (where action = ?), count(*) filter (where action = ?)"
+                + " from audit_events where action in (?, ?) and occurred_at >= ?"
+                + " group by 1")) {
+      ps.setString(1, AuditActions.AUTH_LOGIN);
+      ps.setObject(2, since.atOffset(ZoneOffset.UTC));
+      ps.setString(3, AuditActions.AUTH_LOGIN_FAILED);
+      ps.setObject(4, since.atOffset(ZoneOffset.UTC));
+      ps.setString(5, AuditActions.AUTH_LOGIN);
+      ps.setString(6, AuditActions.AUTH_LOGIN_FAILED);
+      ps.setString(7, AuditActions.AUTH_LOGIN);
+      ps.setString(8, AuditActions.AUTH_LOGIN_FAILED);
+      ps.setObject(9, (firstHour.isBefore(since) ? firstHour : since).atOffset(ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Instant hour = rs.getObject(1, java.time.LocalDateTime.class).toInstant(ZoneOffset.UTC);
+          succeeded += rs.getLong(2);
+          failed += rs.getLong(3);
+          hours.put(hour, new long[] {rs.getLong(4), rs.getLong(5)});
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not count logins", e);
+    }
+    return new dev.vigile.audit.LoginCounts(succeeded, failed, hours);
   }
 
   /** Streams every matching event, oldest first, through a cursor. */

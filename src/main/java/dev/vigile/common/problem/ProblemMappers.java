@@ -1,9 +1,7 @@
 package dev.vigile.common.problem;
 
-import dev.vigile.audit.control.AccessDenials;
 import dev.vigile.common.web.Routes;
 import dev.vigile.common.web.BodyLimitFilter;
-import dev.vigile.security.boundary.RevocationFilter;
 import jakarta.annotation.Priority;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
@@ -44,11 +42,16 @@ public final class ProblemMappers {
     @Context HttpServletRequest request;
     @Context SecurityContext security;
     @Context jakarta.ws.rs.container.ResourceInfo resource;
+    @jakarta.inject.Inject Refusals refusals;
 
     @Override
     public Response toResponse(ApplicationException e) {
       if (e.status() == 403) {
-        AccessDenials.record(security, request, Routes.template(request.getMethod(), resource), e.getMessage());
+        AccessRefused refused = refusals.fire(
+            new AccessRefused(security, request, Routes.template(request.getMethod(), resource), e.getMessage()));
+        if (refused.answer() != null) {
+          return ProblemResponses.of(refused.answer(), request);
+        }
       }
       return ProblemResponses.of(e, request);
     }
@@ -89,6 +92,7 @@ public final class ProblemMappers {
     @Context HttpServletRequest request;
     @Context SecurityContext security;
     @Context jakarta.ws.rs.container.ResourceInfo resource;
+    @jakarta.inject.Inject Refusals refusals;
 
     @Override
     public Response toResponse(WebApplicationException e) {
@@ -113,11 +117,11 @@ public final class ProblemMappers {
             BearerChallenge.forRequest(request.getHeader(HttpHeaders.AUTHORIZATION)));
       }
       if (status == 403) {
-        if (security != null && RevocationFilter.refused(security.getUserPrincipal())) {
-          return ProblemResponses.of(RevocationFilter.revoked(), request);
+        AccessRefused refused = refusals.fire(new AccessRefused(
+            security, request, Routes.template(request.getMethod(), resource), "lacks the permission this endpoint requires"));
+        if (refused.answer() != null) {
+          return ProblemResponses.of(refused.answer(), request);
         }
-        AccessDenials.record(
-            security, request, Routes.template(request.getMethod(), resource), "lacks the permission this endpoint requires");
       }
       String detail = status == 400 ? malformedDetail(e) : ProblemTypes.defaultDetail(status);
       return ProblemResponses.of(status, detail, request, headers);

@@ -1,6 +1,5 @@
 package dev.vigile.common.web;
 
-import dev.vigile.security.control.ClientAddressResolver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

@@ -2,7 +2,6 @@ package dev.vigile.common.web;
 
 import dev.vigile.common.problem.Problem;
 import dev.vigile.common.problem.ProblemResponses;
-import dev.vigile.platform.StrictJsonb;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -5,9 +5,9 @@ import dev.vigile.common.problem.Problem;
 import dev.vigile.notifications.control.Audience;
 import dev.vigile.notifications.control.NotificationKinds;
 import dev.vigile.notifications.control.NotificationService;
-import dev.vigile.security.Permissions;
-import dev.vigile.security.control.CurrentCaller;
-import dev.vigile.users.control.RoleRepository;
+import dev.vigile.common.Permissions;
+import dev.vigile.security.CurrentCaller;
+import dev.vigile.identity.Directory;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -96,8 +96,7 @@ public class AdminNotificationsResource {
   @jakarta.enterprise.context.ApplicationScoped
   public static class Sender {
     @Inject NotificationService notifications;
-    @Inject RoleRepository roles;
-    @Inject dev.vigile.users.control.UserRepository users;
+    @Inject Directory identity;
 
     @Transactional
     NotificationService.Sent send(CurrentCaller caller, Send body) {
@@ -125,7 +124,7 @@ public class AdminNotificationsResource {
         case "user" -> {
           try {
             UUID id = UUID.fromString(String.valueOf(a.value()));
-            if (users.findById(id).isEmpty()) {
+            if (!identity.userExists(id)) {
               throw ApplicationException.notFound("No such user.");
             }
             return Audience.user(id);
@@ -134,9 +133,9 @@ public class AdminNotificationsResource {
           }
         }
         case "role" -> {
-          if (a.value() == null || !RoleRepository.NAME.matcher(a.value()).matches()) {
+          if (!Directory.roleNameShape(a.value())) {
             errors.add(new Problem.FieldError("audience.value", "must be a role name"));
-          } else if (roles.find(a.value()).isEmpty()) {
+          } else if (!identity.roleExists(a.value())) {
             throw ApplicationException.notFound("No such role.");
           } else {
             return Audience.role(a.value());

@@ -1,6 +1,6 @@
 package dev.vigile.notifications.boundary;
 
-import dev.vigile.notifications.control.Notification;
+import dev.vigile.notifications.Notification;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import java.io.StringReader;

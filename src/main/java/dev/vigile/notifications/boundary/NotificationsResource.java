@@ -1,12 +1,14 @@
 package dev.vigile.notifications.boundary;
 
+import dev.vigile.common.pagination.PageParams;
+import jakarta.ws.rs.BeanParam;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.web.PathIds;
 import dev.vigile.notifications.control.NotificationService;
-import dev.vigile.security.Permissions;
-import dev.vigile.security.control.CurrentCaller;
+import dev.vigile.common.Permissions;
+import dev.vigile.security.CurrentCaller;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -45,9 +47,7 @@ public class NotificationsResource {
   @GET
   @RolesAllowed(Permissions.SIGNED_IN)
   public Response list(
-      @QueryParam("page") String page,
-      @QueryParam("size") String size,
-      @QueryParam("sort") String sort,
+      @BeanParam PageParams paging,
       @QueryParam("unread") String unread) {
     boolean unreadOnly = false;
     if (unread != null && !unread.isBlank()) {
@@ -57,7 +57,7 @@ public class NotificationsResource {
         default -> throw ApplicationException.invalid("unread", "must be true or false");
       }
     }
-    PageRequest request = PageRequest.parse(page, size, sort, SORTS);
+    PageRequest request = paging.parse(SORTS);
     return PageResponses.ok(
         inbox.page(CurrentCaller.of(jwt).userId(), unreadOnly, request).map(NotificationResponse::from), uri);
   }

@@ -1,9 +1,11 @@
 package dev.vigile.notifications.control;
 
-import dev.vigile.audit.control.AuditActions;
-import dev.vigile.audit.control.AuditEntry;
-import dev.vigile.audit.control.AuditLog;
-import dev.vigile.cluster.ClusterBus;
+import dev.vigile.notifications.NotificationPosted;
+import dev.vigile.notifications.Notification;
+import dev.vigile.audit.AuditActions;
+import dev.vigile.audit.AuditEntry;
+import dev.vigile.audit.AuditLog;
+import dev.vigile.platform.cluster.ClusterBus;
 import dev.vigile.common.pagination.Page;
 import dev.vigile.common.pagination.PageRequest;
 import jakarta.annotation.Resource;
@@ -126,7 +128,7 @@ public class NotificationService {
   }
 
   void announce(@Observes(during = TransactionPhase.AFTER_SUCCESS) Stored event) {
-    bus.publish("notify", Json.createObjectBuilder().add("message", event.messageId()).build());
+    bus.publish(new NotificationPosted(event.messageId()));
   }
 
   /** The user's inbox, newest first (sort {@code id} or {@code createdAt}). */

@@ -1,6 +1,5 @@
 package dev.vigile.platform.lifecycle;
 
-import dev.vigile.realtime.Connections;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,7 +24,7 @@ public class Drain {
   private final Object idle = new Object();
   private volatile boolean draining;
 
-  @Inject Connections connections;
+  @Inject jakarta.enterprise.event.Event<Draining> drainingStarted;
 
   @Inject
   @ConfigProperty(name = "vigile.shutdown.timeout", defaultValue = "PT30S")
@@ -66,7 +65,7 @@ public class Drain {
    */
   int drain() {
     draining = true;
-    connections.closeAllForRestart();
+    drainingStarted.fire(new Draining());
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (idle) {
       while (inFlight.get() > 0) {

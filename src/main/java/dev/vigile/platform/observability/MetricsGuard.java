@@ -1,8 +1,8 @@
 package dev.vigile.platform.observability;
 
 import dev.vigile.common.web.ErrorWriter;
-import dev.vigile.security.control.ClientAddressResolver;
-import dev.vigile.security.control.IpRange;
+import dev.vigile.common.web.ClientAddressResolver;
+import dev.vigile.common.web.IpRange;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;

@@ -1,6 +1,6 @@
 package dev.vigile.platform.openapi;
 
-import dev.vigile.security.Permissions;
+import dev.vigile.common.Permissions;
 import java.util.List;
 
 /**

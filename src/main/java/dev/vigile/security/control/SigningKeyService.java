@@ -1,5 +1,6 @@
 package dev.vigile.security.control;
 
+import dev.vigile.security.KeyEncryption;
 import dev.vigile.platform.FlywayIntegrator.Migrations;
 import java.security.PrivateKey;
 import java.security.PublicKey;

@@ -1,5 +1,6 @@
 package dev.vigile.security.control;
 
+import dev.vigile.security.KeyEncryption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -164,7 +165,7 @@ public final class SigningKeyStore {
     LOG.info(() -> "Generated signing key " + kid + ", signing from " + activatesAt);
   }
 
-  static KeyPair newKeyPair() {
+  public static KeyPair newKeyPair() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(KeyRing.RSA_BITS);

@@ -2,7 +2,7 @@ package dev.vigile.audit.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.vigile.audit.control.AuditEvent;
+import dev.vigile.audit.AuditEvent;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.UUID;

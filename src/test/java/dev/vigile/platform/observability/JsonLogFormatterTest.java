@@ -44,7 +44,7 @@ class JsonLogFormatterTest {
   void anOrdinaryRecordKeepsItsMessageAndError() {
     LogRecord r = new LogRecord(Level.WARNING, "Could not {0}");
     r.setParameters(new Object[] {"publish"});
-    r.setLoggerName("dev.vigile.cluster.ClusterBus");
+    r.setLoggerName("dev.vigile.platform.cluster.ClusterBus");
     r.setThrown(new IllegalStateException("grid down"));
     JsonObject o = parse(new JsonLogFormatter().format(r));
     assertEquals("Could not publish", o.getString("message"));

@@ -1,0 +1,29 @@
+package dev.vigile.common;
+
+import java.util.List;
+
+/**
+ * Every permission name, in one place. The access token's {@code groups} carries them next to the
+ * role names, so {@code @RolesAllowed(Permissions.USERS_READ)} enforces a permission.
+ */
+public final class Permissions {
+  public static final String USERS_READ = "users:read";
+  public static final String USERS_WRITE = "users:write";
+  public static final String USERS_DELETE = "users:delete";
+  public static final String ROLES_READ = "roles:read";
+  public static final String ROLES_WRITE = "roles:write";
+  public static final String ROLES_ASSIGN = "roles:assign";
+  public static final String AUDIT_READ = "audit:read";
+  public static final String DASHBOARD_READ = "dashboard:read";
+  public static final String NOTIFICATIONS_SEND = "notifications:send";
+
+  /** Every signed-in user is in this group (every user has the USER role). */
+  public static final String SIGNED_IN = "USER";
+
+  public static final List<String> ALL =
+      List.of(
+          USERS_READ, USERS_WRITE, USERS_DELETE, ROLES_READ, ROLES_WRITE, ROLES_ASSIGN, AUDIT_READ,
+          DASHBOARD_READ, NOTIFICATIONS_SEND);
+
+  private Permissions() {}
+}

@@ -1,0 +1,52 @@
+package dev.vigile.identity;
+
+import dev.vigile.identity.control.IdentityFigures;
+import dev.vigile.identity.control.TokenRevocation;
+import dev.vigile.security.CurrentCaller;
+import dev.vigile.identity.control.RoleRepository;
+import dev.vigile.identity.control.UserRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The identity context's façade for other features: what they may ask about users, roles and
+ * sessions, without touching the tables the context owns. Changes are not offered here; they go
+ * through the identity routes, and are announced as {@code identity.events}.
+ */
+@ApplicationScoped
+public class Directory {
+  @Inject UserRepository users;
+  @Inject RoleRepository roles;
+  @Inject IdentityFigures figures;
+  @Inject TokenRevocation revocation;
+
+  /** Whether this caller's token has been cut off (logout, revocation, role change, disable). */
+  public boolean cutOff(CurrentCaller caller) {
+    return revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
+  }
+
+  /** Whether {@code name} has the shape of a role name (upper case, 2 to 32 characters). */
+  public static boolean roleNameShape(String name) {
+    return name != null && RoleRepository.NAME.matcher(name).matches();
+  }
+
+  public boolean userExists(UUID id) {
+    return users.findById(id).isPresent();
+  }
+
+  public boolean roleExists(String name) {
+    return roleNameShape(name) && roles.find(name).isPresent();
+  }
+
+  /** Users: all, enabled, created after {@code since}, and holders per role. */
+  public UserCounts userCounts(Instant since) {
+    return figures.users(since);
+  }
+
+  /** Sessions in use at {@code now}. */
+  public long activeSessions(Instant now) {
+    return figures.activeSessions(now);
+  }
+}

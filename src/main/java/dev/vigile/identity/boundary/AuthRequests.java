@@ -1,0 +1,61 @@
+package dev.vigile.identity.boundary;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+/** Request bodies of {@code /api/auth}. Unknown properties are refused by the JSON layer. */
+public final class AuthRequests {
+  private AuthRequests() {}
+
+  /** {@code POST /api/auth/register}. Email and password rules are checked by the service. */
+  public static final class Register {
+    @NotNull public String email;
+    @NotNull public String password;
+    /** Checked by the service, by the rule every display name follows. */
+    public String displayName;
+
+    public String email() {
+      return email;
+    }
+
+    public String password() {
+      return password;
+    }
+
+    public String displayName() {
+      return displayName;
+    }
+  }
+
+  /** {@code POST /api/auth/login}. */
+  public static final class Login {
+    @NotNull @Size(max = 320) public String email;
+    @NotNull @Size(max = 1024) public String password;
+    /** The device token a earlier login handed out (browsers send the cookie instead). */
+    @Size(max = 512) public String deviceToken;
+
+    public String email() {
+      return email;
+    }
+
+    public String deviceToken() {
+      return deviceToken;
+    }
+
+    public String password() {
+      return password;
+    }
+  }
+
+  /**
+   * {@code POST /api/auth/refresh} and {@code POST /api/auth/logout}; an empty object means the
+   * browser session cookie.
+   */
+  public static final class Refresh {
+    @Size(max = 512) public String refreshToken;
+
+    public String refreshToken() {
+      return refreshToken;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.vigile.identity.boundary;
+
+import dev.vigile.common.Permissions;
+import dev.vigile.security.CurrentCaller;
+import dev.vigile.identity.control.UserService;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** An administrator signs a user out everywhere. */
+@Path("/admin/users/{id}/sessions")
+@RequestScoped
+@DenyAll
+@Produces(MediaType.APPLICATION_JSON)
+public class UserSessionsResource {
+  @Inject UserService.Changes changes;
+  @Inject JsonWebToken jwt;
+
+  /**
+   * {@code DELETE /api/admin/users/{id}/sessions} : 204, every session of the user revoked and
+   * their access tokens cut off (live WebSockets close with 4011). 403 on a user holding
+   * permissions the caller lacks; 404 unknown user.
+   */
+  @DELETE
+  @RolesAllowed(Permissions.USERS_WRITE)
+  public Response revokeAll(@PathParam("id") String id) {
+    changes.revokeSessions(CurrentCaller.of(jwt), UsersResource.userId(id));
+    return Response.noContent().build();
+  }
+}

@@ -1,0 +1,152 @@
+package dev.vigile.identity.control;
+
+import dev.vigile.identity.events.SessionsCutOff;
+import dev.vigile.identity.events.TokensCutOff;
+import dev.vigile.security.TokenCutoffs;
+import com.github.benmanes.caffeine.cache.CacheLoader;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.vigile.platform.cluster.ClusterBus;
+import dev.vigile.platform.cluster.ClusterMessage;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceUnit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+/**
+ * Decides whether a signature-valid access token has been cut off: its user's "not before" time
+ * (logout-all and later password change, disabling, role change), its session's revocation, or
+ * its user's deletion or disabling. The database is the source of truth; this instance caches
+ * answers and drops them after each committed change. The cache entries also expire, which bounds
+ * how stale another instance can be; a cluster-wide store can replace the caches behind the same
+ * methods.
+ */
+@ApplicationScoped
+public class TokenRevocation {
+  /** Bounds staleness between instances until the state is shared across the cluster. */
+  public static final Duration MAX_STALENESS = Duration.ofSeconds(15);
+
+  /**
+   * An entry read after this age is reloaded in the background while the current answer is
+   * served, so that requests do not queue behind the reload of a busy user's entry. A reload
+   * that an invalidation overtakes is discarded, never stored.
+   */
+  static final Duration REFRESH_AHEAD = Duration.ofSeconds(10);
+
+  /** Loads run on request threads and on the executor: each opens an entity manager of its own. */
+  @PersistenceUnit EntityManagerFactory emf;
+  @Inject ClusterBus bus;
+  @Resource ManagedExecutorService executor;
+
+  private record UserState(boolean active, long generation) {}
+
+  private LoadingCache<UUID, UserState> users;
+  private LoadingCache<UUID, Boolean> revokedSessions;
+
+  /** Fired after users' tokens are cut off, or users are disabled or deleted. */
+  public record UserTokensCutOff(List<UUID> userIds) {
+    public UserTokensCutOff(UUID userId) {
+      this(List.of(userId));
+    }
+  }
+
+  /** Fired after sessions are revoked. */
+  public record SessionsRevoked(List<UUID> sessionIds) {}
+
+  @PostConstruct
+  void init() {
+    users = cache(executor, Ticker.systemTicker(), 100_000, this::loadUser);
+    revokedSessions = cache(executor, Ticker.systemTicker(), 200_000, this::loadSessionRevoked);
+  }
+
+  /** A revocation cache: answers at most {@link #MAX_STALENESS} old, refreshed ahead. */
+  static <K, V> LoadingCache<K, V> cache(Executor executor, Ticker ticker, long maximumSize, CacheLoader<K, V> loader) {
+    return Caffeine.newBuilder()
+        .maximumSize(maximumSize)
+        .expireAfterWrite(MAX_STALENESS)
+        .refreshAfterWrite(REFRESH_AHEAD)
+        .executor(executor)
+        .ticker(ticker)
+        .build(loader);
+  }
+
+  /**
+   * @param generation the token's generation ({@link TokenCutoffs#CLAIM})
+   */
+  public boolean refused(UUID userId, UUID sessionId, long generation) {
+    UserState user = users.get(userId);
+    if (!user.active() || TokenCutoffs.refused(generation, user.generation())) {
+      return true;
+    }
+    return sessionId != null && revokedSessions.get(sessionId);
+  }
+
+  void onUserCutOff(@Observes(during = TransactionPhase.AFTER_SUCCESS) UserTokensCutOff event) {
+    forgetUsers(event.userIds());
+    bus.publish(new TokensCutOff(List.copyOf(event.userIds())));
+  }
+
+  void onSessionsRevoked(@Observes(during = TransactionPhase.AFTER_SUCCESS) SessionsRevoked event) {
+    revokedSessions.invalidateAll(event.sessionIds());
+    bus.publish(new SessionsCutOff(List.copyOf(event.sessionIds())));
+  }
+
+  /** Another instance (or this one) cut someone off: forget what this instance cached. */
+  void onCluster(@Observes @Priority(100) ClusterMessage message) {
+    message.as(TokensCutOff.class).ifPresent(e -> forgetUsers(e.ids()));
+    message.as(SessionsCutOff.class).ifPresent(e -> revokedSessions.invalidateAll(e.ids()));
+  }
+
+  private void forgetUsers(List<UUID> ids) {
+    if (ids.size() > 1_000) {
+      users.invalidateAll();
+    } else {
+      users.invalidateAll(ids);
+    }
+  }
+
+  private UserState loadUser(UUID id) {
+    List<Object[]> rows;
+    EntityManager em = emf.createEntityManager();
+    try {
+      rows =
+          em.createQuery("select u.enabled, u.tokenGeneration from User u where u.id = :id", Object[].class)
+              .setParameter("id", id)
+              .getResultList();
+    } finally {
+      em.close();
+    }
+    if (rows.isEmpty()) {
+      return new UserState(false, Long.MAX_VALUE);
+    }
+    return new UserState((Boolean) rows.get(0)[0], (Long) rows.get(0)[1]);
+  }
+
+  private Boolean loadSessionRevoked(UUID id) {
+    List<Instant> rows;
+    EntityManager em = emf.createEntityManager();
+    try {
+      rows =
+          em.createQuery("select s.revokedAt from Session s where s.id = :id", Instant.class)
+              .setParameter("id", id)
+              .getResultList();
+    } finally {
+      em.close();
+    }
+    // An unknown session (deleted with its user) is as good as revoked.
+    return rows.isEmpty() || rows.get(0) != null;
+  }
+}

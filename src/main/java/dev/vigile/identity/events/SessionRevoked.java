@@ -1,0 +1,6 @@
+package dev.vigile.identity.events;
+
+import java.util.UUID;
+
+/** The user signed out one of their own sessions; it is already revoked. */
+public record SessionRevoked(UUID userId, UUID sessionId) {}

@@ -1,0 +1,12 @@
+/**
+ * The identity context: accounts, roles and permissions, credentials, sessions, refresh and
+ * device tokens, and the token cut-off. Owns {@code users}, {@code user_roles}, {@code roles},
+ * {@code permissions}, {@code role_permissions}, {@code sessions}, {@code refresh_tokens} and
+ * {@code device_tokens}; it alone runs SQL on them, but for one read: a notification's fan-out
+ * ({@code notifications.control.NotificationService#send}) selects its recipients inside its own
+ * insert, so that it races neither a deletion nor a role change. Announces account changes as typed events
+ * ({@code identity.events}), observed inside the changing transaction. May use {@code security}
+ * (hashing, signing, throttling), {@code audit}, {@code notifications}, {@code common} and
+ * {@code platform}.
+ */
+package dev.vigile.identity;

@@ -1,0 +1,83 @@
+package dev.vigile.security;
+
+import dev.vigile.security.control.KeyRing;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Issues access tokens: RS256 JWTs with the claims MicroProfile JWT requires ({@code iss}, {@code
+ * sub}, {@code upn}, {@code groups}, {@code exp}, {@code iat}, {@code jti}) plus {@code sid}, the
+ * session they belong to, so revoking a session cuts its tokens off.
+ */
+@ApplicationScoped
+public class AccessTokenIssuer {
+  public static final String SESSION_CLAIM = "sid";
+
+  @Inject Clock clock;
+
+  @Inject
+  @ConfigProperty(name = "vigile.jwt.issuer", defaultValue = "vigile")
+  String issuer;
+
+  @Inject
+  @ConfigProperty(name = "vigile.jwt.audience", defaultValue = "vigile")
+  String audience;
+
+  @Inject
+  @ConfigProperty(name = "vigile.jwt.access-ttl", defaultValue = "PT5M")
+  Duration accessTtl;
+
+  /** A signed token and its lifetime in seconds. */
+  public record AccessToken(String value, long expiresIn) {}
+
+  /**
+   * @param generation the user's token generation, read with the roles and permissions in {@code
+   *     groups} ({@link TokenCutoffs})
+   * @param amr how the user authenticated (RFC 8176 values: {@code pwd}, {@code otp})
+   */
+  public AccessToken issue(
+      UUID userId, String email, Collection<String> groups, UUID sessionId, long generation, List<String> amr) {
+    KeyRing ring = KeyRing.Current.get();
+    if (ring == null) {
+      throw new IllegalStateException("No signing key loaded");
+    }
+    long iat = clock.instant().getEpochSecond();
+    long ttl = accessTtl.toSeconds();
+    JwtClaims claims = new JwtClaims();
+    claims.setIssuer(issuer);
+    claims.setAudience(audience);
+    claims.setSubject(userId.toString());
+    claims.setClaim("upn", email);
+    claims.setStringListClaim("groups", List.copyOf(groups));
+    claims.setIssuedAt(NumericDate.fromSeconds(iat));
+    claims.setExpirationTime(NumericDate.fromSeconds(iat + ttl));
+    claims.setJwtId(UUID.randomUUID().toString());
+    claims.setClaim(TokenCutoffs.CLAIM, generation);
+    claims.setStringListClaim("amr", List.copyOf(amr));
+    if (sessionId != null) {
+      claims.setClaim(SESSION_CLAIM, sessionId.toString());
+    }
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+    jws.setHeader("typ", "JWT");
+    jws.setKeyIdHeaderValue(ring.signingKid());
+    jws.setKey(ring.signingKey());
+    try {
+      return new AccessToken(jws.getCompactSerialization(), ttl);
+    } catch (JoseException e) {
+      throw new IllegalStateException("Could not sign an access token", e);
+    }
+  }
+}

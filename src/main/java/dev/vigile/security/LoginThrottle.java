@@ -1,0 +1,237 @@
+package dev.vigile.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.local.LocalBucketBuilder;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Slows repeated failed logins per account and per client address (OWASP ASVS 2.2.1) with Bucket4j
+ * token buckets. Every attempt takes a token from both buckets; a success gives them back. Several
+ * limits per bucket (e.g. 5 a minute, 10 per 15 minutes, 20 an hour) make the wait grow with the
+ * failures yet stay short, so an attacker cannot lock the owner out for long.
+ *
+ * <p>The buckets live in PostgreSQL (Bucket4j's select-for-update proxy manager), so every
+ * instance of a cluster counts the same failures: a lockout holds whichever instance a request
+ * reaches. Rows expire once their bucket has refilled.
+ */
+@ApplicationScoped
+public class LoginThrottle {
+  private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
+
+  @Resource(lookup = "java:app/jdbc/vigile")
+  DataSource dataSource;
+
+  @Inject
+  @ConfigProperty(name = "vigile.login.throttle.account", defaultValue = "5/PT1M,10/PT15M,20/PT1H")
+  String accountPolicy;
+
+  @Inject
+  @ConfigProperty(name = "vigile.login.throttle.address", defaultValue = "20/PT1M,100/PT1H")
+  String addressPolicy;
+
+  @Inject
+  @ConfigProperty(name = "vigile.login.throttle.device", defaultValue = DEFAULT_DEVICE)
+  String devicePolicy = DEFAULT_DEVICE;
+
+  @Inject
+  @ConfigProperty(name = "vigile.register.throttle.address", defaultValue = DEFAULT_REGISTER)
+  String registerPolicy = DEFAULT_REGISTER;
+
+  static final String DEFAULT_DEVICE = "5/PT1M,10/PT15M,20/PT1H";
+  static final String DEFAULT_REGISTER = "10/PT1M,50/PT1H";
+
+  private List<Bandwidth> accountLimits;
+  private List<Bandwidth> addressLimits;
+  private List<Bandwidth> deviceLimits;
+  private List<Bandwidth> registerLimits;
+
+  /** Where buckets live: PostgreSQL in the server, memory in unit tests. */
+  interface Buckets {
+    Bucket get(String key, List<Bandwidth> limits);
+
+    void remove(String key);
+  }
+
+  Buckets buckets;
+  private PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
+
+  @PostConstruct
+  void init() {
+    accountLimits = parse(accountPolicy);
+    addressLimits = parse(addressPolicy);
+    deviceLimits = parse(devicePolicy);
+    registerLimits = parse(registerPolicy);
+    if (buckets == null) {
+      proxies =
+          Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+              .primaryKeyMapper(PrimaryKeyMapper.STRING)
+              .table("throttle_buckets")
+              .idColumn("id")
+              .stateColumn("state")
+              .expiresAtColumn("expires_at")
+              .expirationAfterWrite(
+                  ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+              .build();
+      buckets =
+          new Buckets() {
+            @Override
+            public Bucket get(String key, List<Bandwidth> limits) {
+              return proxies.builder().build(key, () -> config(limits));
+            }
+
+            @Override
+            public void remove(String key) {
+              proxies.removeProxy(key);
+            }
+          };
+    }
+  }
+
+  /** Buckets in memory, for unit tests and single-process tools. */
+  static Buckets inMemory() {
+    Cache<String, Bucket> cache = Caffeine.newBuilder().maximumSize(200_000).build();
+    return new Buckets() {
+      @Override
+      public Bucket get(String key, List<Bandwidth> limits) {
+        return cache.get(key, k -> {
+          LocalBucketBuilder builder = Bucket.builder();
+          limits.forEach(builder::addLimit);
+          return builder.build();
+        });
+      }
+
+      @Override
+      public void remove(String key) {
+        cache.invalidate(key);
+      }
+    };
+  }
+
+  /** Deletes expired bucket rows; called every minute. */
+  public void removeExpired() {
+    if (proxies == null) {
+      return;
+    }
+    try {
+      while (proxies.removeExpired(1000) == 1000) {
+        // more to remove
+      }
+    } catch (RuntimeException e) {
+      LOG.warning("Could not remove expired throttling buckets: " + e);
+    }
+  }
+
+  private static BucketConfiguration config(List<Bandwidth> limits) {
+    var builder = BucketConfiguration.builder();
+    limits.forEach(builder::addLimit);
+    return builder.build();
+  }
+
+  /**
+   * Takes one attempt for this account and address.
+   *
+   * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
+   */
+  public long tryAttempt(String account, String address) {
+    return tryAttempt(account, null, address);
+  }
+
+  /**
+   * Takes one attempt. A client that presented a valid device token of the account ({@code
+   * device} not null) is counted for that device (and the address), never for the account, so
+   * that strangers' failures on the account leave the owner's device free.
+   *
+   * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
+   */
+  public long tryAttempt(String account, java.util.UUID device, String address) {
+    String key = subject(account, device);
+    List<Bandwidth> limits = device == null ? accountLimits : deviceLimits;
+    // Two round trips in the usual case: take from the account's (or device's) bucket, then
+    // from the address bucket, giving the first token back if the second is empty.
+    Bucket a = buckets.get(key, limits);
+    ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);
+    if (!pa.isConsumed()) {
+      return seconds(pa.getNanosToWaitForRefill());
+    }
+    Bucket b = buckets.get("address:" + address, addressLimits);
+    ConsumptionProbe pb = b.tryConsumeAndReturnRemaining(1);
+    if (!pb.isConsumed()) {
+      a.addTokens(1);
+      return seconds(pb.getNanosToWaitForRefill());
+    }
+    return 0;
+  }
+
+  /** A successful login clears the account's failures and returns the address's token. */
+  public void succeeded(String account, String address) {
+    succeeded(account, null, address);
+  }
+
+  /**
+   * A successful login clears the failures of what it was counted against (the device, when it
+   * presented one, else the account) and returns the address's token.
+   */
+  public void succeeded(String account, java.util.UUID device, String address) {
+    buckets.remove(subject(account, device));
+    buckets.get("address:" + address, addressLimits).addTokens(1);
+  }
+
+  private static String subject(String account, java.util.UUID device) {
+    return device == null ? "account:" + account : "device:" + device;
+  }
+
+  /**
+   * How long this address must wait before registering again, 0 if it may: an address that
+   * hit taken emails too often is refused every registration, so that a 201 against a 429 does
+   * not tell the email apart either.
+   */
+  public long registrationWait(String address) {
+    var estimate = buckets.get("register:" + address, registerLimits).estimateAbilityToConsume(1);
+    return estimate.canBeConsumed() ? 0 : seconds(estimate.getNanosToWaitForRefill());
+  }
+
+  /** Counts a registration that hit a taken email (a 409) against its address. */
+  public void registrationConflict(String address) {
+    buckets.get("register:" + address, registerLimits).tryConsume(1);
+  }
+
+  private static long seconds(long nanos) {
+    return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+  }
+
+  /** Parses {@code count/ISO-8601-duration} limits separated by commas. */
+  public static List<Bandwidth> parse(String policy) {
+    List<Bandwidth> limits = new ArrayList<>();
+    for (String part : policy.split(",")) {
+      String[] countAndPeriod = part.trim().split("/");
+      if (countAndPeriod.length != 2) {
+        throw new IllegalArgumentException("Throttle limit must be count/duration: " + part);
+      }
+      long count = Long.parseLong(countAndPeriod[0].trim());
+      Duration period = Duration.parse(countAndPeriod[1].trim());
+      limits.add(Bandwidth.builder().capacity(count).refillGreedy(count, period).build());
+    }
+    if (limits.isEmpty()) {
+      throw new IllegalArgumentException("Empty throttle policy");
+    }
+    return limits;
+  }
+}

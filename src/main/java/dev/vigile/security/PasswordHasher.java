@@ -1,0 +1,124 @@
+package dev.vigile.security;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import dev.vigile.common.problem.ApplicationException;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.text.Normalizer;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Argon2id password hashing (password4j), PHC-formatted so each hash carries its parameters.
+ * Hashes run under a bounded number of permits so a burst of logins cannot starve the server;
+ * a caller that waits too long gets 503. Passwords are NFKC-normalised (NIST SP 800-63B 5.1.1.2)
+ * so that the same password typed on different keyboards matches.
+ */
+@ApplicationScoped
+public class PasswordHasher {
+  private static final int SALT_BYTES = 16;
+  private static final int HASH_BYTES = 32;
+
+  @Inject
+  @ConfigProperty(name = "vigile.password.argon2.memory-kib", defaultValue = "19456")
+  int memoryKib;
+
+  @Inject
+  @ConfigProperty(name = "vigile.password.argon2.iterations", defaultValue = "2")
+  int iterations;
+
+  @Inject
+  @ConfigProperty(name = "vigile.password.argon2.parallelism", defaultValue = "1")
+  int parallelism;
+
+  /** 0 means one per available processor. */
+  @Inject
+  @ConfigProperty(name = "vigile.password.max-concurrent-hashes", defaultValue = "0")
+  int maxConcurrent;
+
+  @Inject
+  @ConfigProperty(name = "vigile.password.hash-wait", defaultValue = "PT5S")
+  Duration hashWait;
+
+  private Argon2Function function;
+  Semaphore permits;
+  private String dummyHash;
+
+  /** The outcome of a check; {@code needsRehash} when the stored cost is below the configured one. */
+  public record Verification(boolean matches, boolean needsRehash) {}
+
+  @PostConstruct
+  void init() {
+    if (memoryKib < 19456 || iterations < 2 || parallelism < 1) {
+      throw new IllegalStateException(
+          "Argon2id parameters below OWASP's minimum (m=19456 KiB, t=2, p=1)");
+    }
+    function = Argon2Function.getInstance(memoryKib, iterations, parallelism, HASH_BYTES, Argon2.ID);
+    int n = maxConcurrent > 0 ? maxConcurrent : Runtime.getRuntime().availableProcessors();
+    permits = new Semaphore(n, true);
+    byte[] random = new byte[16];
+    new SecureRandom().nextBytes(random);
+    // Unknown emails are checked against this, so they cost what a real check costs.
+    dummyHash = Password.hash(HexFormat.of().formatHex(random)).addRandomSalt(SALT_BYTES).with(function).getResult();
+  }
+
+  public String hash(String password) {
+    return bounded(
+        () -> Password.hash(normalize(password)).addRandomSalt(SALT_BYTES).with(function).getResult());
+  }
+
+  /**
+   * Checks a password against a stored hash; with a {@code null} hash, checks against a dummy
+   * hash of the same cost and reports no match.
+   */
+  public Verification verify(String password, String storedHash) {
+    String target = storedHash == null ? dummyHash : storedHash;
+    Argon2Function stored;
+    try {
+      stored = Argon2Function.getInstanceFromHash(target);
+    } catch (RuntimeException e) {
+      stored = function;
+      target = dummyHash;
+      storedHash = null;
+    }
+    Argon2Function verifier = stored;
+    String hashToCheck = target;
+    boolean matches = bounded(() -> Password.check(normalize(password), hashToCheck).with(verifier));
+    boolean weaker =
+        stored.getMemory() < memoryKib
+            || stored.getIterations() < iterations
+            || stored.getParallelism() < parallelism
+            || stored.getVariant() != Argon2.ID;
+    return new Verification(matches && storedHash != null, matches && storedHash != null && weaker);
+  }
+
+  private <T> T bounded(Supplier<T> work) {
+    boolean acquired;
+    try {
+      acquired = permits.tryAcquire(hashWait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      acquired = false;
+    }
+    if (!acquired) {
+      throw ApplicationException.unavailable("The server is busy; retry shortly.", 1);
+    }
+    try {
+      return work.get();
+    } finally {
+      permits.release();
+    }
+  }
+
+  static String normalize(String password) {
+    return Normalizer.normalize(password, Normalizer.Form.NFKC);
+  }
+}

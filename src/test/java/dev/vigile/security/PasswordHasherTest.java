@@ -1,0 +1,60 @@
+package dev.vigile.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigile.common.problem.ApplicationException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class PasswordHasherTest {
+  static PasswordHasher hasher(int iterations, int maxConcurrent) {
+    PasswordHasher h = new PasswordHasher();
+    h.memoryKib = 19456;
+    h.iterations = iterations;
+    h.parallelism = 1;
+    h.maxConcurrent = maxConcurrent;
+    h.hashWait = Duration.ofMillis(50);
+    h.init();
+    return h;
+  }
+
+  @Test
+  void hashesCarryTheirParametersAndVerify() {
+    PasswordHasher h = hasher(2, 0);
+    String hash = h.hash("plum kite oboe");
+    assertTrue(hash.startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), hash);
+    assertEquals(new PasswordHasher.Verification(true, false), h.verify("plum kite oboe", hash));
+    assertFalse(h.verify("plum kite obo", hash).matches());
+    assertFalse(h.verify("plum kite oboe", null).matches(), "unknown user: dummy hash, no match");
+    assertFalse(h.verify("plum kite oboe", "not a hash").matches());
+  }
+
+  @Test
+  void aCheaperStoredHashAsksForARehash() {
+    String old = hasher(2, 0).hash("plum kite oboe");
+    PasswordHasher stronger = hasher(3, 0);
+    assertEquals(new PasswordHasher.Verification(true, true), stronger.verify("plum kite oboe", old));
+  }
+
+  @Test
+  void hashingIsBoundedAndAnOverlongWaitIs503() throws Exception {
+    PasswordHasher h = hasher(2, 1);
+    h.permits.acquire();
+    try {
+      ApplicationException e = assertThrows(ApplicationException.class, () -> h.hash("plum kite oboe"));
+      assertEquals(503, e.status());
+      assertEquals("1", e.headers().get("Retry-After"));
+    } finally {
+      h.permits.release();
+    }
+    assertTrue(h.hash("plum kite oboe").startsWith("$argon2id$"));
+  }
+
+  @Test
+  void parametersBelowOwaspMinimumAreRefused() {
+    assertThrows(IllegalStateException.class, () -> hasher(1, 0));
+  }
+}
