@@ -1,6 +1,6 @@
 package dev.vigile.notifications;
 
-import dev.vigile.notifications.control.NotificationService;
+import dev.vigile.notifications.control.InboxQueries;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
@@ -10,7 +10,7 @@ import java.util.UUID;
 /** The notifications feature's façade for delivery (the WebSocket endpoint): reading inboxes. */
 @ApplicationScoped
 public class Inbox {
-  @Inject NotificationService notifications;
+  @Inject InboxQueries notifications;
 
   /** The user's notifications after {@code afterId}, oldest first, at most {@code limit}. */
   public List<Notification> after(UUID userId, long afterId, int limit) {

@@ -1,17 +1,9 @@
 package dev.vigile.realtime;
 
-import dev.vigile.identity.events.SessionsCutOff;
-import dev.vigile.identity.events.TokensCutOff;
-import dev.vigile.notifications.NotificationPosted;
 import dev.vigile.platform.cluster.ClusterBus;
-import dev.vigile.platform.cluster.ClusterMessage;
-import dev.vigile.notifications.Notification;
-import dev.vigile.notifications.Inbox;
-import dev.vigile.security.AccessTokenVerifier;
 import dev.vigile.security.CurrentCaller;
 import dev.vigile.identity.Directory;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Priority;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -19,13 +11,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.websocket.Session;
-import java.io.StringReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,9 +40,7 @@ public class Connections {
   /** The grid map of each member's connection count, values sealed by {@link ClusterBus}. */
   static final String COUNTS = "vigile.ws.connection-counts";
 
-  @Inject Inbox inbox;
   @Inject Directory identity;
-  @Inject AccessTokenVerifier verifier;
   @Inject ClusterBus bus;
   @Inject Clock clock;
   @Inject MetricRegistry metrics;
@@ -77,17 +61,10 @@ public class Connections {
   Duration pingTimeout;
 
   @Inject
-  @ConfigProperty(name = "vigile.ws.resume-limit", defaultValue = "100")
-  int resumeLimit;
-
-  @Inject
   @ConfigProperty(name = "vigile.ws.message-rate", defaultValue = "30/PT1S,300/PT1M")
   String messageRate;
 
   private List<io.github.bucket4j.Bandwidth> messageLimits;
-
-  /** What a resume takes from a connection's message budget (30/s, 300/min: 60 resumes a minute). */
-  static final int RESUME_COST = 5;
 
   private final Map<UUID, Set<Connection>> byUser = new ConcurrentHashMap<>();
   /**
@@ -192,6 +169,25 @@ public class Connections {
     }
   }
 
+  /** The users with a connection here. */
+  Set<UUID> usersHere() {
+    return new HashSet<>(byUser.keySet());
+  }
+
+  /** The user's connections here. */
+  Set<Connection> of(UUID userId) {
+    return byUser.getOrDefault(userId, Set.of());
+  }
+
+  /** Every connection here, with its user. */
+  void forEach(java.util.function.BiConsumer<UUID, Connection> action) {
+    byUser.forEach((user, set) -> set.forEach(c -> action.accept(user, c)));
+  }
+
+  int queueLimit() {
+    return queueLimit;
+  }
+
   /** Connections open on this instance. */
   public long localCount() {
     return byUser.values().stream().mapToLong(Set::size).sum();
@@ -208,128 +204,12 @@ public class Connections {
     }
   }
 
-  private long expiresIn(long expiresAt) {
+  long expiresIn(long expiresAt) {
     return Math.max(0, expiresAt - clock.instant().getEpochSecond());
   }
 
-  void onMessage(Connection c, String text) {
-    c.touch();
-    JsonObject m = parse(text);
-    String type = m == null ? null : m.getString("type");
-    // Every message, a malformed one too, takes from the connection's budget; a resume costs a
-    // query and up to resume-limit frames, so it weighs as much as RESUME_COST messages.
-    if (!c.admitMessage("resume".equals(type) ? RESUME_COST : 1)) {
-      c.send(Protocol.error("rate_limited", "Too many messages on this connection."));
-      c.close(Protocol.SLOW_CONSUMER, "too many messages");
-      return;
-    }
-    if (m == null) {
-      c.send(Protocol.error("bad_message", "A message is a JSON object with a type."));
-      return;
-    }
-    switch (type) {
-      case "ping" -> c.send(Protocol.pong());
-      case "resume" -> resume(c, m);
-      case "refresh" -> refresh(c, m);
-      default -> c.send(Protocol.error("unknown_type", "Known types: ping, resume, refresh."));
-    }
-  }
-
-  /** The message, if it is a JSON object with a string {@code type}; else null. */
-  private static JsonObject parse(String text) {
-    try (var reader = Json.createReader(new StringReader(text))) {
-      JsonValue v = reader.readValue();
-      return v instanceof JsonObject o && o.get("type") instanceof JsonString ? o : null;
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private void resume(Connection c, JsonObject m) {
-    // Exactly: a number past 64 bits must not wrap to a small one and replay the inbox.
-    if (!(m.get("after") instanceof JsonNumber n)
-        || !n.isIntegral()
-        || n.bigIntegerValue().signum() < 0
-        || n.bigIntegerValue().bitLength() > 63) {
-      c.send(Protocol.error("bad_message", "resume needs after: the last notification id received (0 for all), at most 2^63-1."));
-      return;
-    }
-    int limit = Math.max(1, Math.min(resumeLimit, queueLimit / 2));
-    List<Notification> missed = inbox.after(c.userId(), n.longValue(), limit + 1);
-    for (int i = 0; i < Math.min(limit, missed.size()); i++) {
-      c.send(Protocol.notification(missed.get(i)));
-    }
-    if (missed.size() > limit) {
-      c.send(
-          Protocol.error(
-              "resume_truncated",
-              "More notifications were missed than one resume replays: resume again after id "
-                  + missed.get(limit - 1).id() + ", or read GET /api/notifications."));
-    }
-  }
-
-  private void refresh(Connection c, JsonObject m) {
-    if (!(m.get("accessToken") instanceof JsonString s)) {
-      c.send(Protocol.error("bad_message", "refresh needs accessToken."));
-      return;
-    }
-    AccessTokenVerifier.Result result = verifier.verify(s.getString());
-    if (result instanceof AccessTokenVerifier.Expired) {
-      c.close(Protocol.TOKEN_EXPIRED, "token expired");
-    } else if (!(result instanceof AccessTokenVerifier.Valid valid)) {
-      c.close(Protocol.INVALID_TOKEN, "invalid token");
-    } else if (!valid.caller().userId().equals(c.userId())) {
-      c.close(Protocol.FORBIDDEN, "token of another user");
-    } else if (refused(valid.caller())) {
-      c.close(Protocol.REAUTHENTICATE, "token revoked");
-    } else {
-      c.reauthenticate(new WsCaller(valid.caller(), valid.expiresAt()));
-      c.send(Protocol.welcome(c.userId().toString(), c.id, expiresIn(valid.expiresAt())));
-    }
-  }
-
-  private boolean refused(CurrentCaller caller) {
+  boolean refused(CurrentCaller caller) {
     return identity.cutOff(caller);
-  }
-
-  /** Events from any instance: stored notifications to push, cut-offs to enforce. */
-  void onCluster(@Observes @Priority(200) ClusterMessage message) {
-    message.as(NotificationPosted.class).ifPresent(e -> push(e.message()));
-    message.as(TokensCutOff.class).ifPresent(e -> recheck(e.ids(), true));
-    message.as(SessionsCutOff.class).ifPresent(e -> recheck(e.ids(), false));
-  }
-
-  private void push(long messageId) {
-    Set<UUID> here = new HashSet<>(byUser.keySet());
-    if (here.isEmpty()) {
-      return;
-    }
-    for (Notification n : inbox.ofMessage(messageId, here)) {
-      String frame = Protocol.notification(n);
-      for (Connection c : byUser.getOrDefault(n.userId(), Set.of())) {
-        c.send(frame);
-      }
-    }
-  }
-
-  /**
-   * After a cut-off of these users or sessions (the revocation caches are already refreshed),
-   * close the connections it concerns that it now refuses.
-   */
-  private void recheck(List<UUID> cutOff, boolean users) {
-    Set<UUID> ids = new HashSet<>(cutOff);
-    List<Connection> concerned = new ArrayList<>();
-    byUser.forEach((user, set) -> set.forEach(c -> {
-      UUID session = c.caller().sessionId();
-      if (users ? ids.contains(user) : session != null && ids.contains(session)) {
-        concerned.add(c);
-      }
-    }));
-    for (Connection c : concerned) {
-      if (refused(c.caller())) {
-        c.close(Protocol.REAUTHENTICATE, "re-authenticate");
-      }
-    }
   }
 
   /** Every second: expiry, ping timeout, and cut-offs whose event did not arrive. */

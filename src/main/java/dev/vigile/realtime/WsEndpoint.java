@@ -20,6 +20,7 @@ public class WsEndpoint {
 
   // Tyrus creates endpoint instances through Payara's CDI component provider, which injects.
   @Inject Connections connections;
+  @Inject ClientMessages messages;
 
   private Connections connections() {
     return connections;
@@ -38,7 +39,7 @@ public class WsEndpoint {
   @OnMessage(maxMessageSize = Protocol.MAX_MESSAGE_BYTES)
   public void message(Session session, String text) {
     if (session.getUserProperties().get(CONNECTION) instanceof Connection c) {
-      connections().onMessage(c, text);
+      messages.onMessage(c, text);
     }
   }
 

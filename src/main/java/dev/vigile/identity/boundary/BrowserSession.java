@@ -1,6 +1,5 @@
 package dev.vigile.identity.boundary;
 
-import dev.vigile.identity.control.RefreshTokens;
 import dev.vigile.common.problem.ApplicationException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.NewCookie;

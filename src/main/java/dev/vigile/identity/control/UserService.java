@@ -23,7 +23,6 @@ import dev.vigile.identity.entity.Role;
 import dev.vigile.identity.entity.User;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.web.PathIds;
+import dev.vigile.notifications.control.InboxQueries;
 import dev.vigile.notifications.control.NotificationService;
 import dev.vigile.common.Permissions;
 import dev.vigile.security.CurrentCaller;
@@ -37,6 +38,7 @@ public class NotificationsResource {
       new PageRequest.Sorts(Map.of("id", "id", "createdAt", "id"), "id", false);
 
   @Inject NotificationService inbox;
+  @Inject InboxQueries queries;
   @Inject JsonWebToken jwt;
   @Context UriInfo uri;
 
@@ -59,7 +61,7 @@ public class NotificationsResource {
     }
     PageRequest request = paging.parse(SORTS);
     return PageResponses.ok(
-        inbox.page(CurrentCaller.of(jwt).userId(), unreadOnly, request).map(NotificationResponse::from), uri);
+        queries.page(CurrentCaller.of(jwt).userId(), unreadOnly, request).map(NotificationResponse::from), uri);
   }
 
   /** {@code GET /api/notifications/unread-count} : 200 {@code {count}}. */
@@ -67,7 +69,7 @@ public class NotificationsResource {
   @Path("/unread-count")
   @RolesAllowed(Permissions.SIGNED_IN)
   public Map<String, Long> unreadCount() {
-    return Map.of("count", inbox.unreadCount(CurrentCaller.of(jwt).userId()));
+    return Map.of("count", queries.unreadCount(CurrentCaller.of(jwt).userId()));
   }
 
   /** {@code POST /api/notifications/{id}/read} : 204; 404 another user's or unknown id. */
