@@ -3,7 +3,11 @@ package dev.vigile.identity.boundary;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-/** Request bodies of {@code /api/auth}. Unknown properties are refused by the JSON layer. */
+/**
+ * Request bodies of {@code /api/auth}. Unknown properties are refused by the JSON layer. Classes
+ * with record-style accessors, not records: Payara's OpenAPI generator gives records empty
+ * schemas (docs/testing.md).
+ */
 public final class AuthRequests {
   private AuthRequests() {}
 
