@@ -172,9 +172,11 @@ class CutoffRaceIT {
   void noLoginWithTheOldCredentialSurvivesTheChange(String kind) throws Exception {
     String admin = api.adminToken();
     int survivors = 0;
+    long lostRaces = 0;
     List<String> seen = new ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
       Api.Account account = api.account(admin);
+      AtomicInteger refused = new AtomicInteger();
       String newPassword = "the next passphrase of round " + round + " " + java.util.UUID.randomUUID();
       AtomicBoolean answered = new AtomicBoolean();
       List<JsonNode> logins = Collections.synchronizedList(new ArrayList<>());
@@ -192,7 +194,9 @@ class CutoffRaceIT {
                     Api.Res r = new Api().login(account.email(), account.password());
                     if (r.status() == 200) {
                       logins.add(r.json());
-                    } else if (r.status() != 401 && r.status() != 429) {
+                    } else if (r.status() == 401) {
+                      refused.incrementAndGet();
+                    } else if (r.status() != 429) {
                       throw new AssertionError("login: " + r);
                     }
                   }
@@ -219,7 +223,14 @@ class CutoffRaceIT {
       // In the database: no active session but, for a password change, the changer's own.
       long expected = kind.equals("password") ? 1 : 0;
       assertEquals(expected, activeSessions(account.id()), "active sessions after " + kind);
+      // Every refused login is in the audit log, a login that lost the race to the change too.
+      assertEquals(refused.get(), server.number(
+          "select count(*) from audit_events where action = 'auth.login.failed' and actor_email = ?", account.email()),
+          "auth.login.failed rows for the 401s of round " + round);
+      lostRaces += server.number("select count(*) from audit_events where action = 'auth.login.failed'"
+          + " and actor_email = ? and details->>'reason' = 'credentials changed'", account.email());
     }
+    System.out.println(kind + ": logins that lost the race to the change, audited: " + lostRaces);
     assertEquals(0, survivors, "sessions made with the old credential that survived: " + seen);
   }
 

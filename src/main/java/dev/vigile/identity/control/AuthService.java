@@ -115,9 +115,24 @@ public class AuthService {
       metrics.loginFailed();
       throw invalidCredentials();
     }
-    throttle.succeeded(email, deviceId, client.ip());
     String newHash = v.needsRehash() ? hasher.hash(password) : null;
-    Tokens tokens = tx.login(user.id(), user.passwordHash(), user.credentialEpoch(), newHash, device, client);
+    Tokens tokens;
+    try {
+      tokens = tx.login(user.id(), user.passwordHash(), user.credentialEpoch(), newHash, device, client);
+    } catch (ApplicationException e) {
+      if (e.status() == 401) {
+        // The password matched, but a password change, disable, delete or sign-out everywhere
+        // committed between the check and the session: a failed login like any other.
+        audit.recordAlone(
+            AuditEntry.failure(AuditActions.AUTH_LOGIN_FAILED)
+                .actor(user.id(), email)
+                .target("user", user.id())
+                .detail("reason", "credentials changed"));
+        metrics.loginFailed();
+      }
+      throw e;
+    }
+    throttle.succeeded(email, deviceId, client.ip());
     metrics.loginSucceeded();
     return tokens;
   }
