@@ -20,9 +20,14 @@ public final class AuditKey {
   private static final String ALGORITHM = "HmacSHA256";
 
   private final SecretKeySpec key;
+  private final String hex;
+  /** One initialised MAC per thread: verify links every row, and writers run on many threads. */
+  private final ThreadLocal<Mac> macs;
 
   private AuditKey(byte[] key) {
     this.key = new SecretKeySpec(key, ALGORITHM);
+    this.hex = HexFormat.of().formatHex(key);
+    this.macs = ThreadLocal.withInitial(this::newMac);
   }
 
   /**
@@ -50,7 +55,7 @@ public final class AuditKey {
 
   /** The key in hex, as the sealing trigger reads it from {@code vigile.audit_key}. */
   String hex() {
-    return HexFormat.of().formatHex(key.getEncoded());
+    return hex;
   }
 
   /** The link of a row whose hash is {@code hash}, after a row whose link is {@code previousLink}. */
@@ -64,10 +69,14 @@ public final class AuditKey {
   }
 
   private String mac(String text) {
+    return HexFormat.of().formatHex(macs.get().doFinal(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);
-      return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
     }

@@ -8,13 +8,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Aggregate figures over the identity tables, each one query over an index; nothing is loaded. */
 @ApplicationScoped
@@ -22,9 +20,7 @@ public class IdentityFigures {
   @Resource(lookup = "java:app/jdbc/vigile")
   DataSource dataSource;
 
-  @Inject
-  @ConfigProperty(name = "vigile.refresh.idle-ttl", defaultValue = "P7D")
-  Duration idleTtl;
+  @Inject SessionService sessions;
 
   public UserCounts users(Instant since) {
     try (Connection c = dataSource.getConnection()) {
@@ -62,7 +58,7 @@ public class IdentityFigures {
         PreparedStatement ps = c.prepareStatement(
             "select count(*) from sessions where revoked_at is null and expires_at > ? and last_used_at > ?")) {
       ps.setObject(1, now.atOffset(ZoneOffset.UTC));
-      ps.setObject(2, now.minus(idleTtl).atOffset(ZoneOffset.UTC));
+      ps.setObject(2, now.minus(sessions.idleTtl()).atOffset(ZoneOffset.UTC));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
