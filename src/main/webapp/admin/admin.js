@@ -87,6 +87,39 @@ function button(text, onClick, attrs = {}) {
   return b;
 }
 
+/** A cell with the instant in the browser's local time; the exact UTC instant on hover. */
+function whenCell(iso) {
+  const td = el("td");
+  if (iso) {
+    const d = new Date(iso);
+    td.append(el("time", d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" }), { datetime: iso, title: iso }));
+  }
+  return td;
+}
+
+const emails = new Map();
+
+/** A cell naming a user by email when it can be found (users:read), else by id. */
+function userCell(id, known) {
+  const td = el("td", known || id || "");
+  if (id) td.setAttribute("title", id);
+  if (!known && id && state.user && (state.user.permissions || []).includes("users:read")) {
+    const found = emails.has(id)
+      ? emails.get(id)
+      : fetch(`/api/users/${encodeURIComponent(id)}`, { headers: { Authorization: "Bearer " + state.token } })
+          .then((r) => (r.ok ? r.json() : null))
+          .then((u) => (u ? u.email : null))
+          .catch(() => null);
+    emails.set(id, found);
+    Promise.resolve(found).then((email) => { if (email) td.textContent = email; });
+  }
+  return td;
+}
+
+function targetCell(e) {
+  return e.targetType === "user" ? userCell(e.targetId, null) : el("td", e.targetId ? `${e.targetType} ${e.targetId}` : "");
+}
+
 function showLogin() {
   state.token = null;
   closeFeed();
@@ -112,6 +145,7 @@ async function show(view) {
   if (view === "users") await loadUsers();
   if (view === "roles") await loadRoles();
   if (view === "audit") await loadAudit();
+  if (view === "user") await loadUser();
 }
 
 // Dashboard
@@ -131,7 +165,8 @@ async function loadDashboard() {
   body.replaceChildren(
     ...d.recentAudit.map((e) => {
       const tr = el("tr");
-      tr.append(el("td", e.occurredAt), el("td", e.actorEmail || e.actorId || "system"), el("td", e.action), el("td", e.outcome));
+      tr.append(whenCell(e.occurredAt), e.actorId || e.actorEmail ? userCell(e.actorId, e.actorEmail) : el("td", "system"),
+        el("td", e.action), el("td", e.outcome));
       return tr;
     })
   );
@@ -140,26 +175,39 @@ async function loadDashboard() {
 function drawChart(hours) {
   const svg = $("logins-chart");
   const ns = "http://www.w3.org/2000/svg";
+  const svgEl = (tag, attrs, text) => {
+    const e = document.createElementNS(ns, tag);
+    Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, String(v)));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
   svg.replaceChildren();
+  // Plot area: x from 50 to 750, y from 10 (top) to 200 (zero line).
+  const left = 50, right = 750, top = 10, bottom = 200;
   const max = Math.max(1, ...hours.map((h) => h.succeeded + h.failed));
-  const w = 720 / hours.length;
+  const scale = (bottom - top) / max;
+  const w = (right - left) / hours.length;
+  svg.append(svgEl("line", { class: "axis", x1: left, y1: bottom, x2: right, y2: bottom }));
+  svg.append(svgEl("line", { class: "axis", x1: left, y1: top, x2: left, y2: bottom }));
+  [0, Math.round(max / 2), max].forEach((v) => {
+    svg.append(svgEl("text", { x: left - 6, y: bottom - v * scale + 4, "text-anchor": "end" }, String(v)));
+  });
+  svg.append(svgEl("text", { x: 12, y: (top + bottom) / 2, transform: `rotate(-90 12 ${(top + bottom) / 2})`, "text-anchor": "middle" }, "logins"));
   hours.forEach((h, i) => {
-    const ok = (h.succeeded / max) * 180;
-    const failed = (h.failed / max) * 180;
-    [["ok", ok, 190 - ok], ["failed", failed, 190 - ok - failed]].forEach(([cls, height, y]) => {
+    const ok = h.succeeded * scale;
+    const failed = h.failed * scale;
+    [["ok", ok, bottom - ok], ["failed", failed, bottom - ok - failed]].forEach(([cls, height, y]) => {
       if (height <= 0) return;
-      const r = document.createElementNS(ns, "rect");
-      r.setAttribute("class", cls);
-      r.setAttribute("x", String(i * w + 2));
-      r.setAttribute("y", String(y));
-      r.setAttribute("width", String(w - 4));
-      r.setAttribute("height", String(height));
-      const title = document.createElementNS(ns, "title");
-      title.textContent = `${h.hour}: ${h.succeeded} succeeded, ${h.failed} failed`;
-      r.append(title);
+      const r = svgEl("rect", { class: cls, x: left + i * w + 2, y, width: w - 4, height });
+      r.append(svgEl("title", {}, `${new Date(h.hour).toLocaleString()}: ${h.succeeded} succeeded, ${h.failed} failed`));
       svg.append(r);
     });
+    if (i % 4 === 0 || i === hours.length - 1) {
+      const label = new Date(h.hour).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+      svg.append(svgEl("text", { class: "hour", x: left + i * w + w / 2, y: bottom + 16, "text-anchor": "middle" }, label));
+    }
   });
+  svg.append(svgEl("text", { x: (left + right) / 2, y: bottom + 36, "text-anchor": "middle" }, "hour (your local time), last 24 hours"));
 }
 
 // Users
@@ -175,6 +223,7 @@ async function loadUsers() {
       const tr = el("tr", null, { "data-user-id": u.id });
       const actions = el("td");
       actions.append(
+        button("Open", () => openUser(u.id), { "data-action": "open" }),
         button("Roles", () => editRoles(u), { "data-action": "roles" }),
         button(u.enabled ? "Disable" : "Enable", async () => {
           await api(`/api/users/${u.id}`, { method: "PATCH", body: JSON.stringify({ enabled: !u.enabled }) });
@@ -185,7 +234,73 @@ async function loadUsers() {
           $("status").textContent = `${u.email} was signed out everywhere.`;
         }, { "data-action": "signout" })
       );
-      tr.append(el("td", u.email), el("td", u.displayName || ""), el("td", u.roles.join(", ")), el("td", u.enabled ? "yes" : "no"), actions);
+      tr.append(el("td", u.email), el("td", u.displayName || ""), el("td", u.roles.join(", ")), el("td", u.enabled ? "yes" : "no"),
+        el("td", u.emailVerified ? "yes" : "no"), el("td", u.mfaEnabled ? "on" : "off"), actions);
+      return tr;
+    })
+  );
+}
+
+// One user
+
+async function openUser(id) {
+  state.openUser = id;
+  await show("user");
+}
+
+async function loadUser() {
+  const id = state.openUser;
+  const u = await json(`/api/users/${encodeURIComponent(id)}`);
+  $("user-title").textContent = u.email;
+  $("user-id").textContent = u.id;
+  $("user-name").textContent = u.displayName || "";
+  $("user-roles").textContent = u.roles.join(", ");
+  $("user-enabled").textContent = u.enabled ? "yes" : "no";
+  $("user-verified").textContent = u.emailVerified ? "yes" : "no";
+  $("user-mfa").textContent = u.mfaEnabled ? "on" : "off";
+  $("user-created").replaceChildren(...whenCell(u.createdAt).childNodes);
+  $("user-last-login").replaceChildren(...(u.lastLoginAt ? whenCell(u.lastLoginAt).childNodes : [document.createTextNode("never")]));
+  const actions = [
+    button("Roles", () => { show("users"); editRoles(u); }, { "data-action": "roles" }),
+    button(u.enabled ? "Disable" : "Enable", async () => {
+      await api(`/api/users/${u.id}`, { method: "PATCH", body: JSON.stringify({ enabled: !u.enabled }) });
+      await loadUser();
+    }, { "data-action": "toggle" }),
+    button("Sign out everywhere", async () => {
+      await api(`/api/admin/users/${u.id}/sessions`, { method: "DELETE" });
+      $("status").textContent = `${u.email} was signed out everywhere.`;
+      await loadUser();
+    }, { "data-action": "signout" }),
+  ];
+  if (u.mfaEnabled) {
+    actions.push(button("Reset two-step verification", async () => {
+      if (!confirm(`Turn two-step verification off for ${u.email}?`)) return;
+      await api(`/api/admin/users/${u.id}/mfa`, { method: "DELETE" });
+      await loadUser();
+    }, { "data-action": "mfa-reset" }));
+  }
+  actions.push(button("Delete user", async () => {
+    if (!confirm(`Delete ${u.email}? This cannot be undone.`)) return;
+    await api(`/api/users/${u.id}`, { method: "DELETE" });
+    $("status").textContent = `${u.email} was deleted.`;
+    await show("users");
+  }, { "data-action": "delete" }));
+  $("user-actions").replaceChildren(...actions);
+  const sessions = await json(`/api/admin/users/${u.id}/sessions?size=50`);
+  $("user-sessions").tBodies[0].replaceChildren(
+    ...sessions.items.map((s) => {
+      const tr = el("tr");
+      tr.append(whenCell(s.createdAt), whenCell(s.lastUsedAt), el("td", s.ip || ""), el("td", s.userAgent || ""));
+      return tr;
+    })
+  );
+  const perms = (state.user && state.user.permissions) || [];
+  const events = perms.includes("audit:read") ? (await json(`/api/admin/audit?targetId=${u.id}&size=20`)).items : [];
+  $("user-audit").tBodies[0].replaceChildren(
+    ...events.map((e) => {
+      const tr = el("tr", null, { "data-action": e.action });
+      tr.append(whenCell(e.occurredAt), e.actorId || e.actorEmail ? userCell(e.actorId, e.actorEmail) : el("td", "system"),
+        el("td", e.action), el("td", e.outcome));
       return tr;
     })
   );
@@ -273,8 +388,8 @@ async function loadAudit() {
   $("audit-table").tBodies[0].replaceChildren(
     ...page.items.map((e) => {
       const tr = el("tr", null, { "data-action": e.action });
-      tr.append(el("td", e.id), el("td", e.occurredAt), el("td", e.actorEmail || e.actorId || "system"), el("td", e.action),
-        el("td", e.targetId || ""), el("td", e.outcome), el("td", e.ip || ""));
+      tr.append(el("td", e.id), whenCell(e.occurredAt), e.actorId || e.actorEmail ? userCell(e.actorId, e.actorEmail) : el("td", "system"),
+        el("td", e.action), targetCell(e), el("td", e.outcome), el("td", e.ip || ""));
       return tr;
     })
   );
@@ -356,6 +471,17 @@ function wire() {
     loadUsers();
   });
   $("users-prev").addEventListener("click", () => { state.usersPage--; loadUsers(); });
+  $("user-back").addEventListener("click", () => show("users"));
+  $("user-create-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = { email: $("new-user-email").value.trim(), password: $("new-user-password").value };
+    if ($("new-user-name").value.trim()) body.displayName = $("new-user-name").value.trim();
+    const created = await json("/api/users", { method: "POST", body: JSON.stringify(body) });
+    $("user-create-form").reset();
+    $("user-create").open = false;
+    $("status").textContent = `${created.email} was created; a verification link was mailed.`;
+    await openUser(created.id);
+  });
   $("users-next").addEventListener("click", () => { state.usersPage++; loadUsers(); });
   $("roles-cancel").addEventListener("click", () => ($("roles-editor").hidden = true));
   $("role-form").addEventListener("submit", async (ev) => {

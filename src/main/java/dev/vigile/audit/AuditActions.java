@@ -11,6 +11,15 @@ public final class AuditActions {
   public static final String AUTH_LOGOUT_ALL = "auth.logout.all";
   public static final String AUTH_SESSION_REVOKED = "auth.session.revoked";
   public static final String AUTH_PASSWORD_CHANGED = "auth.password.changed";
+  public static final String AUTH_PASSWORD_RESET_REQUESTED = "auth.password.reset.requested";
+  public static final String AUTH_PASSWORD_RESET = "auth.password.reset";
+  public static final String AUTH_LOGIN_MFA_FAILED = "auth.login.mfa.failed";
+  public static final String USER_EMAIL_VERIFIED = "user.email.verified";
+  public static final String USER_EMAIL_CHANGE_REQUESTED = "user.email.change.requested";
+  public static final String USER_EMAIL_CHANGED = "user.email.changed";
+  public static final String USER_MFA_ENABLED = "user.mfa.enabled";
+  public static final String USER_MFA_DISABLED = "user.mfa.disabled";
+  public static final String USER_MFA_RECOVERY_CODES = "user.mfa.recovery_codes";
   public static final String USER_CREATED = "user.created";
   public static final String USER_UPDATED = "user.updated";
   public static final String USER_DELETED = "user.deleted";

@@ -17,6 +17,12 @@ public final class Permissions {
   public static final String DASHBOARD_READ = "dashboard:read";
   public static final String NOTIFICATIONS_SEND = "notifications:send";
 
+  /**
+   * The only group of a token whose user holds a role that requires MFA and has not yet passed
+   * a second factor: it may enroll, nothing else.
+   */
+  public static final String MFA_ENROLLMENT = "mfa:enroll";
+
   /** Every signed-in user is in this group (every user has the USER role). */
   public static final String SIGNED_IN = "USER";
 

@@ -69,6 +69,16 @@ public final class Launcher {
       // Trust authentication on 127.0.0.1: any non-empty password is accepted.
       env.put("VIGILE_DB_PASSWORD", "embedded");
     }
+    EmbeddedMail mail = null;
+    String smtpHost = sysEnv.get("VIGILE_MAIL_SMTP_HOST");
+    if (smtpHost == null || smtpHost.isBlank()) {
+      mail = EmbeddedMail.start(data.resolve("mail"), 3025);
+      env.put("VIGILE_MAIL_SMTP_HOST", "127.0.0.1");
+      env.put("VIGILE_MAIL_SMTP_PORT", String.valueOf(mail.port()));
+      env.put("VIGILE_MAIL_SMTP_SECURITY", "none");
+      System.out.println("No VIGILE_MAIL_SMTP_HOST: the embedded SMTP server (GreenMail) listens on 127.0.0.1:"
+          + mail.port() + "; every mail Vigile sends is written to " + data.resolve("mail") + " (.eml files)");
+    }
     PayaraProcess.Cluster cluster = PayaraProcess.Cluster.fromEnvironment(sysEnv);
     String clusterSecret = sysEnv.get("VIGILE_CLUSTER_SECRET");
     if (cluster != null && (clusterSecret == null || clusterSecret.isBlank())) {
@@ -86,11 +96,15 @@ public final class Launcher {
             List.of(),
             cluster);
     EmbeddedDatabase db = embedded;
+    EmbeddedMail smtp = mail;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   payara.close();
+                  if (smtp != null) {
+                    smtp.close();
+                  }
                   if (db != null) {
                     try {
                       db.close();

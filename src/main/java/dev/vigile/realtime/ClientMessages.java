@@ -100,7 +100,7 @@ public class ClientMessages {
       c.close(Protocol.TOKEN_EXPIRED, "token expired");
     } else if (!(result instanceof AccessTokenVerifier.Valid valid)) {
       c.close(Protocol.INVALID_TOKEN, "invalid token");
-    } else if (!valid.caller().userId().equals(c.userId())) {
+    } else if (!valid.caller().userId().equals(c.userId()) || !valid.signedIn()) {
       c.close(Protocol.FORBIDDEN, "token of another user");
     } else if (identity.cutOff(valid.caller())) {
       c.close(Protocol.REAUTHENTICATE, "token revoked");

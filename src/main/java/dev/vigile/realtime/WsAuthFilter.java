@@ -66,6 +66,10 @@ public class WsAuthFilter extends HttpFilter {
       refuse(req, res, 401, detail, Map.of("WWW-Authenticate", BearerChallenge.INVALID_TOKEN));
       return;
     }
+    if (!valid.signedIn()) {
+      refuse(req, res, 403, "This token may only enroll a second factor.", null);
+      return;
+    }
     UUID user = valid.caller().userId();
     if (!connections.reserve(user)) {
       refuse(req, res, 429, "Too many open connections for this user.", Map.of("Retry-After", "5"));

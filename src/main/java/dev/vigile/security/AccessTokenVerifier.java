@@ -39,7 +39,11 @@ public class AccessTokenVerifier {
   public sealed interface Result {}
 
   /** A valid token's facts. */
-  public record Valid(CurrentCaller caller, long expiresAt) implements Result {}
+  /**
+   * @param signedIn whether the token carries the signed-in group: a token that may only enroll a
+   *     second factor ({@code mfa:enroll}) does not
+   */
+  public record Valid(CurrentCaller caller, long expiresAt, boolean signedIn) implements Result {}
 
   /** Signature and claims fine, but past {@code exp}. */
   public record Expired() implements Result {}
@@ -84,9 +88,12 @@ public class AccessTokenVerifier {
     Object sid = claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM);
     long generation = TokenCutoffs.generationOf(claims.getClaimValue(TokenCutoffs.CLAIM));
     String email = claims.getClaimValue("upn") instanceof String s ? s : null;
+    boolean signedIn = claims.getClaimValue("groups") instanceof java.util.List<?> groups
+        && groups.contains(dev.vigile.common.Permissions.SIGNED_IN);
     return new Valid(
         new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation),
-        claims.getExpirationTime().getValue());
+        claims.getExpirationTime().getValue(),
+        signedIn);
   }
 
   private static Key key(JsonWebStructure jws, java.util.List<JsonWebStructure> nested)

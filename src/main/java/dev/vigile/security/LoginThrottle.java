@@ -55,6 +55,26 @@ public class LoginThrottle {
   @ConfigProperty(name = "vigile.register.throttle.address", defaultValue = DEFAULT_REGISTER)
   String registerPolicy = DEFAULT_REGISTER;
 
+  @Inject
+  @ConfigProperty(name = "vigile.password-reset.throttle.email", defaultValue = DEFAULT_RESET_EMAIL)
+  String resetEmailPolicy = DEFAULT_RESET_EMAIL;
+
+  @Inject
+  @ConfigProperty(name = "vigile.password-reset.throttle.address", defaultValue = DEFAULT_RESET_ADDRESS)
+  String resetAddressPolicy = DEFAULT_RESET_ADDRESS;
+
+  @Inject
+  @ConfigProperty(name = "vigile.verify-email.throttle", defaultValue = DEFAULT_VERIFY)
+  String verifyPolicy = DEFAULT_VERIFY;
+
+  @Inject
+  @ConfigProperty(name = "vigile.mfa.throttle", defaultValue = DEFAULT_MFA)
+  String mfaPolicy = DEFAULT_MFA;
+
+  static final String DEFAULT_RESET_EMAIL = "3/PT15M,10/PT24H";
+  static final String DEFAULT_RESET_ADDRESS = "10/PT15M,50/PT24H";
+  static final String DEFAULT_VERIFY = "3/PT15M,10/PT24H";
+  static final String DEFAULT_MFA = "10/PT15M,30/PT24H";
   static final String DEFAULT_DEVICE = "5/PT1M,10/PT15M,20/PT1H";
   static final String DEFAULT_REGISTER = "10/PT1M,50/PT1H";
 
@@ -62,6 +82,10 @@ public class LoginThrottle {
   private List<Bandwidth> addressLimits;
   private List<Bandwidth> deviceLimits;
   private List<Bandwidth> registerLimits;
+  private List<Bandwidth> resetEmailLimits;
+  private List<Bandwidth> resetAddressLimits;
+  private List<Bandwidth> verifyLimits;
+  private List<Bandwidth> mfaLimits;
 
   /** Where buckets live: PostgreSQL in the server, memory in unit tests. */
   interface Buckets {
@@ -79,6 +103,10 @@ public class LoginThrottle {
     addressLimits = parse(addressPolicy);
     deviceLimits = parse(devicePolicy);
     registerLimits = parse(registerPolicy);
+    resetEmailLimits = parse(resetEmailPolicy);
+    resetAddressLimits = parse(resetAddressPolicy);
+    verifyLimits = parse(verifyPolicy);
+    mfaLimits = parse(mfaPolicy);
     if (buckets == null) {
       proxies =
           Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
@@ -211,6 +239,71 @@ public class LoginThrottle {
   /** Counts a registration that hit a taken email (a 409) against its address. */
   public void registrationConflict(String address) {
     buckets.get("register:" + address, registerLimits).tryConsume(1);
+  }
+
+  /**
+   * Takes one check of a signed-in user's current password (enrolling or removing a factor,
+   * changing the email): counted for that user's re-authentications and the address, apart from
+   * the account's sign-in failures, so that wrong guesses made with a session do not lock the
+   * owner's sign-in.
+   *
+   * @return 0 when it may proceed, otherwise the seconds to wait
+   */
+  public long reauthentication(java.util.UUID userId, String address) {
+    return tryAttempt("reauth:" + userId, null, address);
+  }
+
+  /** The password was right: that user's re-authentication failures are cleared. */
+  public void reauthenticated(java.util.UUID userId, String address) {
+    succeeded("reauth:" + userId, null, address);
+  }
+
+  /**
+   * Takes one password-reset request for this email and address (counted whether or not the
+   * account exists, so the answer says nothing about it).
+   *
+   * @return 0 when it may proceed, otherwise the seconds to wait (nothing is taken)
+   */
+  public long resetRequest(String email, String address) {
+    return takeBoth("reset-email:" + email, resetEmailLimits, "reset-address:" + address, resetAddressLimits);
+  }
+
+  /** Takes one verification mail sent on the user's behalf; the seconds to wait, or 0. */
+  public long verificationMail(java.util.UUID userId) {
+    return take("verify:" + userId, verifyLimits);
+  }
+
+  /**
+   * Takes one second-factor attempt of the user (sign-in step, reset, enrollment, turning off):
+   * only someone who has the password or a mailed token gets this far, and they may not guess
+   * codes without end.
+   */
+  public long mfaAttempt(java.util.UUID userId) {
+    return take("mfa:" + userId, mfaLimits);
+  }
+
+  /** A right second-factor code clears the user's count. */
+  public void mfaSucceeded(java.util.UUID userId) {
+    buckets.remove("mfa:" + userId);
+  }
+
+  private long take(String key, List<Bandwidth> limits) {
+    ConsumptionProbe probe = buckets.get(key, limits).tryConsumeAndReturnRemaining(1);
+    return probe.isConsumed() ? 0 : seconds(probe.getNanosToWaitForRefill());
+  }
+
+  private long takeBoth(String first, List<Bandwidth> firstLimits, String second, List<Bandwidth> secondLimits) {
+    Bucket a = buckets.get(first, firstLimits);
+    ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);
+    if (!pa.isConsumed()) {
+      return seconds(pa.getNanosToWaitForRefill());
+    }
+    ConsumptionProbe pb = buckets.get(second, secondLimits).tryConsumeAndReturnRemaining(1);
+    if (!pb.isConsumed()) {
+      a.addTokens(1);
+      return seconds(pb.getNanosToWaitForRefill());
+    }
+    return 0;
   }
 
   private static long seconds(long nanos) {

@@ -84,6 +84,31 @@ class AccessMatrixIT {
               a -> new Call("/api/auth/sessions", null)),
           new Endpoint("DELETE", "/api/auth/sessions/{id}", SIGNED_IN, 204,
               a -> new Call("/api/auth/sessions/" + (a == null ? UUID.randomUUID() : Api.claims(a.token()).get("sid").asText()), null)),
+          new Endpoint("POST", "/api/auth/login/mfa", PUBLIC, 200,
+              a -> {
+                Api.Account target = api.account(admin);
+                MfaIT.confirmEnrollment(api, target.token(), MfaIT.startEnrollment(api, target.token(), target.password()));
+                Api.Res first = api.login(target.email(), target.password());
+                assertEquals(202, first.status(), first.toString());
+                return new Call("/api/auth/login/mfa",
+                    obj("mfaToken", first.json().get("mfa_token").asText(), "code", MfaIT.code(AccessMatrixIT.lastSecret, MfaIT.currentStep() + 1)));
+              }),
+          new Endpoint("POST", "/api/auth/password-reset", PUBLIC, 202,
+              a -> new Call("/api/auth/password-reset", obj("email", uniqueEmail()))),
+          new Endpoint("POST", "/api/auth/password-reset/confirm", PUBLIC, 204,
+              a -> {
+                Api.Account target = api.account(admin);
+                assertEquals(202, api.post("/api/auth/password-reset", obj("email", target.email())).status());
+                String token = TestMail.awaitSubject(target.email(), "Reset your password").token();
+                return new Call("/api/auth/password-reset/confirm",
+                    obj("token", token, "newPassword", "a reset matrix passphrase " + UUID.randomUUID()));
+              }),
+          new Endpoint("POST", "/api/auth/verify-email", PUBLIC, 204,
+              a -> {
+                Api.Account target = api.account(admin);
+                return new Call("/api/auth/verify-email",
+                    obj("token", TestMail.awaitSubject(target.email(), "Confirm your email address").token()));
+              }),
           new Endpoint("GET", "/.well-known/jwks.json", PUBLIC, 200,
               a -> new Call("/.well-known/jwks.json", null)),
           // Users
@@ -94,6 +119,23 @@ class AccessMatrixIT {
           new Endpoint("PUT", "/api/users/me/password", SIGNED_IN, 204,
               a -> new Call("/api/users/me/password",
                   obj("currentPassword", a == null ? "whatever it was" : a.password(), "newPassword", "a new matrix passphrase " + UUID.randomUUID()))),
+          new Endpoint("POST", "/api/users/me/verify-email", SIGNED_IN, 202,
+              a -> new Call("/api/users/me/verify-email", null)),
+          new Endpoint("PUT", "/api/users/me/email", SIGNED_IN, 202,
+              a -> new Call("/api/users/me/email",
+                  obj("newEmail", uniqueEmail(), "currentPassword", a == null ? "whatever it was" : a.password()))),
+          new Endpoint("POST", "/api/users/me/mfa/totp", SIGNED_IN, 200,
+              a -> new Call("/api/users/me/mfa/totp", obj("currentPassword", a == null ? "whatever it was" : a.password()))),
+          new Endpoint("POST", "/api/users/me/mfa/totp/confirm", SIGNED_IN, 200,
+              a -> {
+                String secret = a == null ? "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" : MfaIT.startEnrollment(api, a.token(), a.password());
+                return new Call("/api/users/me/mfa/totp/confirm", obj("code", MfaIT.code(secret, MfaIT.currentStep())));
+              }),
+          new Endpoint("POST", "/api/users/me/mfa/recovery-codes", SIGNED_IN, 200,
+              a -> new Call("/api/users/me/mfa/recovery-codes", obj("code", enrolledCode(a)))),
+          new Endpoint("DELETE", "/api/users/me/mfa", SIGNED_IN, 204,
+              a -> new Call("/api/users/me/mfa",
+                  obj("currentPassword", a == null ? "whatever it was" : a.password(), "code", enrolledCode(a)))),
           new Endpoint("GET", "/api/users", "users:read", 200,
               a -> new Call("/api/users?size=5", null)),
           new Endpoint("GET", "/api/users/{id}", "users:read", 200,
@@ -107,6 +149,14 @@ class AccessMatrixIT {
           // Admin
           new Endpoint("DELETE", "/api/admin/users/{id}/sessions", "users:write", 204,
               a -> new Call("/api/admin/users/" + api.account(admin).id() + "/sessions", null)),
+          new Endpoint("GET", "/api/admin/users/{id}/sessions", "users:read", 200,
+              a -> new Call("/api/admin/users/" + api.account(admin).id() + "/sessions", null)),
+          new Endpoint("DELETE", "/api/admin/users/{id}/mfa", "users:write", 204,
+              a -> {
+                Api.Account target = api.account(admin);
+                MfaIT.confirmEnrollment(api, target.token(), MfaIT.startEnrollment(api, target.token(), target.password()));
+                return new Call("/api/admin/users/" + target.id() + "/mfa", null);
+              }),
           new Endpoint("PUT", "/api/admin/users/{id}/roles", "roles:assign", 200,
               a -> new Call("/api/admin/users/" + api.account(admin).id() + "/roles", obj("roles", List.of("USER", emptyRole)))),
           new Endpoint("GET", "/api/admin/roles", "roles:read", 200,
@@ -141,6 +191,19 @@ class AccessMatrixIT {
               a -> new Call("/api/notifications/" + ownNotification(a) + "/read", null)),
           new Endpoint("POST", "/api/notifications/read-all", SIGNED_IN, 204,
               a -> new Call("/api/notifications/read-all", null)));
+
+  /** The secret of the last enrollment a cell made. */
+  static String lastSecret;
+
+  /** Turns MFA on for the caller and gives a code the server has not yet accepted (any for anonymous). */
+  static String enrolledCode(Api.Account a) {
+    if (a == null) {
+      return "123456";
+    }
+    String secret = MfaIT.startEnrollment(api, a.token(), a.password());
+    long step = MfaIT.confirmEnrollment(api, a.token(), secret);
+    return MfaIT.code(secret, step + 1);
+  }
 
   /** A notification in the caller's inbox (any id for anonymous). */
   static long ownNotification(Api.Account a) {
@@ -206,7 +269,7 @@ class AccessMatrixIT {
                   Api.Res r = api.call(e.method(), call.path(), call.body(), who == null ? null : who.token());
                   if (allowed(caller, e.requires())) {
                     assertEquals(e.success(), r.status(), r.toString());
-                    if (r.status() == 204) {
+                    if (r.status() == 204 || (r.status() == 202 && r.body().isEmpty())) {
                       assertEquals("", r.body(), "204 has no body");
                     } else {
                       String type = r.header("Content-Type");
@@ -239,6 +302,7 @@ class AccessMatrixIT {
           "PATCH /api/users/{id}", id -> new Call("/api/users/" + id, obj("enabled", false)),
           "DELETE /api/users/{id}", id -> new Call("/api/users/" + id, null),
           "DELETE /api/admin/users/{id}/sessions", id -> new Call("/api/admin/users/" + id + "/sessions", null),
+          "DELETE /api/admin/users/{id}/mfa", id -> new Call("/api/admin/users/" + id + "/mfa", null),
           "PUT /api/admin/users/{id}/roles", id -> new Call("/api/admin/users/" + id + "/roles", obj("roles", List.of("ADMIN", emptyRole))));
 
   @Test
@@ -314,7 +378,7 @@ class AccessMatrixIT {
         }
         if (roles) {
           for (String group : m.getAnnotation(jakarta.annotation.security.RolesAllowed.class).value()) {
-            if (!group.equals(SIGNED_IN_GROUP) && !RolesIT.ALL.contains(group)) {
+            if (!group.equals(SIGNED_IN_GROUP) && !group.equals(MFA_ENROLLMENT_GROUP) && !RolesIT.ALL.contains(group)) {
               problems.add(c.getSimpleName() + "." + m.getName() + " allows unknown group " + group);
             }
           }
@@ -323,6 +387,9 @@ class AccessMatrixIT {
     }
     assertEquals(List.of(), problems);
   }
+
+  /** The only group of a token that may do nothing but enroll a second factor. */
+  static final String MFA_ENROLLMENT_GROUP = "mfa:enroll";
 
   /** The group every signed-in user has (the USER role). */
   static final String SIGNED_IN_GROUP = "USER";

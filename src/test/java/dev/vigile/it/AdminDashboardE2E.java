@@ -168,7 +168,9 @@ class AdminDashboardE2E {
     id("app").findElement(By.cssSelector("nav button[data-view=audit]")).click();
     id("audit-action").sendKeys("user.roles.changed");
     id("audit-apply").click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-table"), target.id()));
+    // The target is shown by its email, its id on hover.
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-table"), target.email()));
+    assertFalse(browser.findElements(By.cssSelector("#audit-table td[title='" + target.id() + "']")).isEmpty());
     id("audit-verify").click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-verify-result"), "Chain valid"));
   }
@@ -215,5 +217,67 @@ class AdminDashboardE2E {
     id("notify-send").click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notify-result"), "Sent to 1 user(s)."));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"), second));
+  }
+
+  @Test
+  void timesAreLocalWithTheUtcInstantOnHoverAndTheChartHasLabelledAxes() {
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#recent-audit time")));
+    WebElement time = browser.findElement(By.cssSelector("#recent-audit time"));
+    assertTrue(time.getAttribute("title").matches("\\d{4}-\\d{2}-\\d{2}T.*Z"), time.getAttribute("title"));
+    assertFalse(time.getText().contains("T"), "no raw ISO timestamp: " + time.getText());
+    String chart = id("logins-chart").getText();
+    assertTrue(chart.contains("logins") && chart.contains("hour"), chart);
+    assertTrue(browser.findElements(By.cssSelector("#logins-chart text.hour")).size() >= 6, "hour labels on the x axis");
+  }
+
+  @Test
+  void aUserPageShowsTheUserAndAnAdminResetsTheirSecondFactor() {
+    String email = Api.uniqueEmail();
+    String password = "a dashboard mfa passphrase " + UUID.randomUUID();
+    Api.Res registered = api.register(email, password);
+    String token = registered.json().get("access_token").asText();
+    String userId = registered.json().get("user").get("id").asText();
+    MfaIT.confirmEnrollment(api, token, MfaIT.startEnrollment(api, token, password));
+
+    id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
+    id("users-search").sendKeys(email);
+    id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "(1 users)"));
+    By row = By.cssSelector("#users-table tr[data-user-id='" + userId + "']");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+    browser.findElement(row).findElement(By.cssSelector("button[data-action=open]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-title"), email));
+    assertEquals("on", id("user-mfa").getText());
+    assertEquals("no", id("user-verified").getText());
+    wait.until(d -> !id("user-sessions").findElements(By.cssSelector("tbody tr")).isEmpty());
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#user-audit tr[data-action='user.mfa.enabled']")));
+
+    id("user-actions").findElement(By.cssSelector("button[data-action=mfa-reset]")).click();
+    browser.switchTo().alert().accept();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-mfa"), "off"));
+    assertFalse(api.get("/api/users/" + userId, api.adminToken()).json().get("mfaEnabled").asBoolean(), "reset on the server");
+  }
+
+  @Test
+  void aUserIsCreatedAndDeletedFromTheDashboard() {
+    String email = Api.uniqueEmail();
+    id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
+    id("user-create").findElement(By.tagName("summary")).click();
+    id("new-user-email").sendKeys(email);
+    id("new-user-password").sendKeys("a created passphrase " + UUID.randomUUID());
+    id("new-user-name").sendKeys("Made Here");
+    id("new-user-submit").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-title"), email));
+    assertEquals("Made Here", id("user-name").getText());
+    String userId = id("user-id").getText();
+    assertEquals(email, api.get("/api/users/" + userId, api.adminToken()).json().get("email").asText());
+    TestMail.awaitSubject(email, "Confirm your email address");
+
+    id("user-actions").findElement(By.cssSelector("button[data-action=delete]")).click();
+    browser.switchTo().alert().accept();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-users")));
+    assertEquals(404, api.get("/api/users/" + userId, api.adminToken()).status(), "deleted on the server");
   }
 }

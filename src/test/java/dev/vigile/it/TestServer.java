@@ -104,6 +104,7 @@ public final class TestServer {
     try {
       Database db = newDatabase("vigile_it");
       int port = freePort();
+      int smtp = TestMail.start();
       Path dir = Files.createDirectories(Path.of("target", "it-suite").toAbsolutePath());
       Path properties = dir.resolve("vigile.properties");
       Files.deleteIfExists(properties);
@@ -111,7 +112,11 @@ public final class TestServer {
           java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       java.util.Properties settings = new java.util.Properties();
       Map<String, String> keys = configKeys();
-      for (Map.Entry<String, String> e : testEnvironment(db).entrySet()) {
+      Map<String, String> environment = testEnvironment(db);
+      environment.put("VIGILE_MAIL_SMTP_HOST", "127.0.0.1");
+      environment.put("VIGILE_MAIL_SMTP_PORT", String.valueOf(smtp));
+      environment.put("VIGILE_MAIL_SMTP_SECURITY", "none");
+      for (Map.Entry<String, String> e : environment.entrySet()) {
         String key = keys.get(e.getKey());
         if (key == null) {
           throw new IllegalStateException(e.getKey() + " has no row in the README's configuration table");
@@ -154,6 +159,7 @@ public final class TestServer {
     if (instance == null) {
       return;
     }
+    TestMail.close();
     try {
       Files.deleteIfExists(Path.of("target", "it-suite", "vigile.properties"));
       instance.database.cleanup().close();
@@ -309,6 +315,14 @@ public final class TestServer {
     env.put("VIGILE_WS_RESUME_LIMIT", "20");
     env.put("VIGILE_WS_MAX_CONNECTIONS_PER_USER", "3");
     env.put("VIGILE_WS_ALLOWED_ORIGINS", "https://app.example.com");
+    // Mail: retries a second apart, the outbox polled every second, short throttling windows.
+    env.put("VIGILE_MAIL_RETRY_DELAY", "PT1S");
+    env.put("VIGILE_MAIL_POLL_INTERVAL", "PT1S");
+    env.put("VIGILE_PASSWORD_RESET_THROTTLE_EMAIL", "3/PT10M");
+    env.put("VIGILE_PASSWORD_RESET_THROTTLE_ADDRESS", "30/PT10M");
+    env.put("VIGILE_VERIFY_EMAIL_THROTTLE", "2/PT10M");
+    env.put("VIGILE_MFA_THROTTLE", "12/PT10M");
+    env.put("VIGILE_MFA_REQUIRED_ROLES", "MFA_GUARDED");
     return env;
   }
 }

@@ -10,6 +10,14 @@ public final class ProblemTypes {
   public static final String INVALID_CREDENTIALS = BASE + "invalid-credentials";
   public static final String INVALID_REFRESH_TOKEN = BASE + "invalid-refresh-token";
   public static final String FORBIDDEN = BASE + "forbidden";
+  /** A mailed token (reset, verification) that is unknown, expired, used or voided. */
+  public static final String INVALID_TOKEN = BASE + "invalid-token";
+  /** A login to an unverified account while verified addresses are required. */
+  public static final String EMAIL_NOT_VERIFIED = BASE + "email-not-verified";
+  /** A wrong, replayed or missing second-factor code, or an unknown or used MFA token. */
+  public static final String INVALID_MFA_CODE = BASE + "invalid-mfa-code";
+  /** The caller's role requires MFA and they have not enrolled: only enrollment is allowed. */
+  public static final String MFA_ENROLLMENT_REQUIRED = BASE + "mfa-enrollment-required";
   public static final String NOT_FOUND = BASE + "not-found";
   public static final String METHOD_NOT_ALLOWED = BASE + "method-not-allowed";
   public static final String NOT_ACCEPTABLE = BASE + "not-acceptable";

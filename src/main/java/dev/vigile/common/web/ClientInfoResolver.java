@@ -10,7 +10,8 @@ public class ClientInfoResolver {
   @Inject ClientAddressResolver addresses;
 
   public ClientInfo of(HttpServletRequest request) {
-    return new ClientInfo(addresses.resolve(request), request.getHeader("User-Agent"));
+    return new ClientInfo(
+        addresses.resolve(request), request.getHeader("User-Agent"), request.getHeader("Accept-Language"));
   }
 
   /** Whether the client came over HTTPS: directly, or as a trusted proxy says. */

@@ -29,9 +29,9 @@ public class SecurityHeadersFilter extends HttpFilter {
   public static final String REQUEST_ID_ATTRIBUTE = "vigile.requestId";
   private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{8,64}");
 
-  /** API answers load nothing; the two web pages load only their own files. */
+  /** API answers load nothing; the web pages load only their own files. */
   static String contentSecurityPolicy(String path) {
-    if (path.startsWith("/admin/")) {
+    if (path.startsWith("/admin/") || path.startsWith("/account/")) {
       return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
           + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
           + " frame-ancestors 'none'";

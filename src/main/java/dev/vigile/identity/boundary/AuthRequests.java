@@ -62,4 +62,61 @@ public final class AuthRequests {
       return refreshToken;
     }
   }
+
+  /** {@code POST /api/auth/login/mfa}: the challenge's token and either code. */
+  public static final class LoginMfa {
+    @NotNull @Size(max = 512) public String mfaToken;
+    @Size(max = 16) public String code;
+    @Size(max = 64) public String recoveryCode;
+
+    public String mfaToken() {
+      return mfaToken;
+    }
+
+    public String code() {
+      return code;
+    }
+
+    public String recoveryCode() {
+      return recoveryCode;
+    }
+  }
+
+  /** {@code POST /api/auth/password-reset}. */
+  public static final class ResetRequest {
+    @NotNull @Size(max = 320) public String email;
+
+    public String email() {
+      return email;
+    }
+  }
+
+  /** {@code POST /api/auth/password-reset/confirm}. */
+  public static final class ResetConfirm {
+    @NotNull @Size(max = 512) public String token;
+    @NotNull public String newPassword;
+    /** A TOTP or recovery code: required when the account has MFA. */
+    @Size(max = 64) public String mfaCode;
+
+    public String token() {
+      return token;
+    }
+
+    public String newPassword() {
+      return newPassword;
+    }
+
+    public String mfaCode() {
+      return mfaCode;
+    }
+  }
+
+  /** {@code POST /api/auth/verify-email}. */
+  public static final class VerifyEmail {
+    @NotNull @Size(max = 512) public String token;
+
+    public String token() {
+      return token;
+    }
+  }
 }

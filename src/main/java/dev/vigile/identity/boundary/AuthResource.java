@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Sign-up, sign-in, token refresh and sign-out. */
@@ -32,6 +33,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class AuthResource {
   @Inject dev.vigile.common.web.Bodies bodies;
   @Inject AuthService auth;
+  @Inject dev.vigile.identity.control.Recovery recovery;
   @Inject SessionService sessions;
   @Inject ClientInfoResolver clients;
   @Inject JsonWebToken jwt;
@@ -46,7 +48,14 @@ public class AuthResource {
   @PermitAll
   public Response register(AuthRequests.Register body) {
     bodies.check(body);
-    AuthService.Tokens t = auth.register(body.email(), body.password(), body.displayName(), clients.of(request));
+    AuthService.SignIn signIn = auth.register(body.email(), body.password(), body.displayName(), clients.of(request));
+    if (signIn instanceof AuthService.VerificationRequired v) {
+      // Verified addresses are required: the account exists, and signs in once its link is used.
+      return Response.created(URI.create("/api/users/" + v.user().id()))
+          .entity(new VerificationRequiredResponse(true, UserResponse.from(v.user())))
+          .build();
+    }
+    AuthService.Tokens t = (AuthService.Tokens) signIn;
     return tokenResponse(Response.created(URI.create("/api/users/" + t.user().id())), t, request);
   }
 
@@ -60,7 +69,64 @@ public class AuthResource {
   public Response login(AuthRequests.Login body) {
     bodies.check(body);
     String device = body.deviceToken() != null ? body.deviceToken() : BrowserSession.deviceTokenFromCookie(request);
-    return tokenResponse(Response.ok(), auth.login(body.email(), body.password(), device, clients.of(request)), request);
+    AuthService.SignIn signIn = auth.login(body.email(), body.password(), device, clients.of(request));
+    if (signIn instanceof AuthService.MfaRequired challenge) {
+      return Response.accepted(
+              new MfaResponses.Challenge(true, challenge.mfaToken(), challenge.expiresIn(), List.of("totp", "recovery_code")))
+          .header("Cache-Control", "no-store")
+          .build();
+    }
+    return tokenResponse(Response.ok(), (AuthService.Tokens) signIn, request);
+  }
+
+  /**
+   * {@code POST /api/auth/login/mfa} : 200 token response; 401 unknown, expired or used-up MFA
+   * token, or a wrong or replayed code (five wrong codes void the token); 429 when throttled.
+   */
+  @POST
+  @Path("/login/mfa")
+  @PermitAll
+  public Response loginMfa(AuthRequests.LoginMfa body) {
+    bodies.check(body);
+    return tokenResponse(
+        Response.ok(), auth.loginMfa(body.mfaToken(), body.code(), body.recoveryCode(), clients.of(request)), request);
+  }
+
+  /**
+   * {@code POST /api/auth/password-reset} : 202 and an empty body, whether or not the account
+   * exists (a mail goes out only if it does); 429 with {@code Retry-After} when throttled.
+   */
+  @POST
+  @Path("/password-reset")
+  @PermitAll
+  public Response requestReset(AuthRequests.ResetRequest body) {
+    bodies.check(body);
+    recovery.requestReset(body.email(), clients.of(request));
+    return Response.accepted().build();
+  }
+
+  /**
+   * {@code POST /api/auth/password-reset/confirm} : 204; 400 {@code invalid-token} for an unknown,
+   * expired, used or voided token; 400 {@code invalid-mfa-code} when the account has MFA and the
+   * code is missing or wrong. Every session of the user ends.
+   */
+  @POST
+  @Path("/password-reset/confirm")
+  @PermitAll
+  public Response confirmReset(AuthRequests.ResetConfirm body) {
+    bodies.check(body);
+    recovery.confirmReset(body.token(), body.newPassword(), body.mfaCode(), clients.of(request));
+    return Response.noContent().build();
+  }
+
+  /** {@code POST /api/auth/verify-email} : 204; 400 {@code invalid-token}; 409 new address taken. */
+  @POST
+  @Path("/verify-email")
+  @PermitAll
+  public Response verifyEmail(AuthRequests.VerifyEmail body) {
+    bodies.check(body);
+    recovery.verifyEmail(body.token());
+    return Response.noContent().build();
   }
 
   /**
@@ -117,6 +183,12 @@ public class AuthResource {
     }
     return token;
   }
+
+  /** The 201 of a registration while verified addresses are required: no tokens yet. */
+  @jakarta.json.bind.annotation.JsonbPropertyOrder({"email_verification_required", "user"})
+  public record VerificationRequiredResponse(
+      @jakarta.json.bind.annotation.JsonbProperty("email_verification_required") boolean emailVerificationRequired,
+      UserResponse user) {}
 
   /**
    * @param browserRequest the request if it asked for the browser form ({@code null} forces it,

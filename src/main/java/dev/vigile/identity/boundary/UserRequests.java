@@ -59,4 +59,50 @@ public final class UserRequests {
       return roles;
     }
   }
+
+  /** {@code PUT /api/users/me/email}. */
+  public static final class EmailChange {
+    @NotNull @Size(max = 320) public String newEmail;
+    @NotNull @Size(max = 1024) public String currentPassword;
+
+    public String newEmail() {
+      return newEmail;
+    }
+
+    public String currentPassword() {
+      return currentPassword;
+    }
+  }
+
+  /** {@code POST /api/users/me/mfa/totp}. */
+  public static final class MfaEnroll {
+    @NotNull @Size(max = 1024) public String currentPassword;
+
+    public String currentPassword() {
+      return currentPassword;
+    }
+  }
+
+  /** {@code POST /api/users/me/mfa/totp/confirm} and {@code POST /api/users/me/mfa/recovery-codes}. */
+  public static final class MfaCode {
+    @NotNull @Size(max = 16) public String code;
+
+    public String code() {
+      return code;
+    }
+  }
+
+  /** {@code DELETE /api/users/me/mfa}. */
+  public static final class MfaDisable {
+    @NotNull @Size(max = 1024) public String currentPassword;
+    @NotNull @Size(max = 16) public String code;
+
+    public String currentPassword() {
+      return currentPassword;
+    }
+
+    public String code() {
+      return code;
+    }
+  }
 }

@@ -13,6 +13,9 @@ public record UserResponse(
     List<String> roles,
     List<String> permissions,
     boolean enabled,
+    boolean emailVerified,
+    boolean mfaEnabled,
+    String locale,
     Instant createdAt,
     Instant updatedAt,
     Instant lastLoginAt) {
@@ -25,6 +28,9 @@ public record UserResponse(
         List.copyOf(u.roleNames()),
         List.copyOf(u.permissionNames()),
         u.enabled(),
+        u.emailVerified(),
+        u.mfaEnabled(),
+        u.locale(),
         u.createdAt(),
         u.updatedAt(),
         u.lastLoginAt());

@@ -22,7 +22,26 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Produces(MediaType.APPLICATION_JSON)
 public class UserSessionsResource {
   @Inject UserService.Changes changes;
+  @Inject UserService users;
+  @Inject dev.vigile.identity.control.SessionService sessions;
   @Inject JsonWebToken jwt;
+  @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri;
+
+  /**
+   * {@code GET /api/admin/users/{id}/sessions} : 200 page of the user's active sessions (for the
+   * dashboard's user page); sort {@code lastUsedAt} (default, desc) or {@code createdAt}; 404
+   * unknown user.
+   */
+  @jakarta.ws.rs.GET
+  @RolesAllowed(Permissions.USERS_READ)
+  public Response list(@PathParam("id") String id, @jakarta.ws.rs.BeanParam dev.vigile.common.pagination.PageParams paging) {
+    java.util.UUID userId = UsersResource.userId(id);
+    users.get(userId);
+    return dev.vigile.common.pagination.PageResponses.ok(
+        sessions.active(userId, paging.parse(SessionsResource.SORTS))
+            .map(s -> SessionResponse.from(s, sessions.idleTtl(), null)),
+        uri);
+  }
 
   /**
    * {@code DELETE /api/admin/users/{id}/sessions} : 204, every session of the user revoked and

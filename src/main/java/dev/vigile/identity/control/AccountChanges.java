@@ -1,6 +1,8 @@
 package dev.vigile.identity.control;
 
+import dev.vigile.identity.events.EmailChanged;
 import dev.vigile.identity.events.PasswordChanged;
+import dev.vigile.identity.events.PasswordReset;
 import dev.vigile.identity.events.RoleChanged;
 import dev.vigile.identity.events.RolesChanged;
 import dev.vigile.identity.events.SignedOutByAdmin;
@@ -22,6 +24,15 @@ public class AccountChanges {
 
   void on(@Observes @Priority(100) PasswordChanged e) {
     sessions.revokeAllBut(e.userId(), e.keptSessionId(), "password-changed");
+  }
+
+  void on(@Observes @Priority(100) PasswordReset e) {
+    sessions.revokeAll(e.userId(), "password-reset");
+  }
+
+  /** Access tokens name the email ({@code upn}): those naming the old one end; sessions stay. */
+  void on(@Observes @Priority(100) EmailChanged e) {
+    sessions.cutOff(List.of(e.userId()));
   }
 
   void on(@Observes @Priority(100) UserDisabled e) {

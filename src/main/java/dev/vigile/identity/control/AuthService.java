@@ -22,7 +22,10 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Registration, login and token refresh. Passwords are hashed outside database transactions so a
@@ -41,14 +44,36 @@ public class AuthService {
   @Inject AuditLog audit;
   @Inject dev.vigile.platform.observability.VigileMetrics metrics;
 
-  /** What the token endpoints return: both tokens and the user. */
+  /** What a sign-in with the password gives: tokens, or the demand for a second factor. */
+  public sealed interface SignIn permits Tokens, MfaRequired, VerificationRequired {}
+
+  /** A registration while verified addresses are required: the account, and no session yet. */
+  public record VerificationRequired(User user) implements SignIn {}
+
+  /**
+   * What the token endpoints return: both tokens and the user. {@code mfaEnrollmentRequired}:
+   * the user's role requires MFA and this session has none, so the access token may only enroll.
+   */
   public record Tokens(
       String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn, User user, String deviceToken,
-      UUID sessionId) {
+      UUID sessionId, boolean mfaEnrollmentRequired) implements SignIn {
     Tokens withDevice(String token) {
-      return new Tokens(accessToken, expiresIn, refreshToken, refreshExpiresIn, user, token, sessionId);
+      return new Tokens(accessToken, expiresIn, refreshToken, refreshExpiresIn, user, token, sessionId, mfaEnrollmentRequired);
     }
   }
+
+  /** The password was right and the user has MFA: the second step's token (single-use, short-lived). */
+  public record MfaRequired(String mfaToken, long expiresIn) implements SignIn {}
+
+  @Inject
+  @ConfigProperty(name = "vigile.mfa.required-roles")
+  Optional<String> mfaRequiredRoles;
+
+  @Inject
+  @ConfigProperty(name = "vigile.auth.require-verified-email", defaultValue = "false")
+  boolean requireVerifiedEmail;
+
+  @Inject MfaService mfa;
 
   private static ApplicationException invalidCredentials() {
     return ApplicationException.unauthorized(
@@ -62,7 +87,7 @@ public class AuthService {
         "The refresh token is unknown, expired or revoked.");
   }
 
-  public Tokens register(String rawEmail, String password, String displayName, ClientInfo client) {
+  public SignIn register(String rawEmail, String password, String displayName, ClientInfo client) {
     String email = Emails.normalize("email", rawEmail);
     List<Problem.FieldError> errors = new ArrayList<>();
     PasswordPolicy.check("password", password, email).ifPresent(errors::add);
@@ -79,7 +104,7 @@ public class AuthService {
     }
     String hash = hasher.hash(password);
     try {
-      return tx.register(email, hash, name, client);
+      return tx.register(email, hash, name, client, !requireVerifiedEmail);
     } catch (ApplicationException e) {
       if (e.status() == 409) {
         throttle.registrationConflict(client.ip());
@@ -92,7 +117,7 @@ public class AuthService {
    * @param deviceToken a device token an earlier login handed out, or null: when it is a live one
    *     of this account, failures count for the device instead of the account
    */
-  public Tokens login(String rawEmail, String password, String deviceToken, ClientInfo client) {
+  public SignIn login(String rawEmail, String password, String deviceToken, ClientInfo client) {
     // What cannot be an email is refused before it is throttled or audited: 400, not 401.
     String email = Emails.normalize("email", rawEmail);
     DeviceTokens.Device device = deviceToken == null ? null : devices.trusted(deviceToken, email);
@@ -115,10 +140,23 @@ public class AuthService {
       metrics.loginFailed();
       throw invalidCredentials();
     }
+    if (requireVerifiedEmail && !user.emailVerified()) {
+      // After the password: only the account's owner learns that the address is unverified.
+      audit.recordAlone(
+          AuditEntry.failure(AuditActions.AUTH_LOGIN_FAILED)
+              .actor(user.id(), email)
+              .target("user", user.id())
+              .detail("reason", "email not verified"));
+      metrics.loginFailed();
+      throw new ApplicationException(403, ProblemTypes.EMAIL_NOT_VERIFIED, "Email not verified",
+          "Confirm your email address with the link mailed to it before signing in.");
+    }
     String newHash = v.needsRehash() ? hasher.hash(password) : null;
-    Tokens tokens;
+    SignIn tokens;
     try {
-      tokens = tx.login(user.id(), user.passwordHash(), user.credentialEpoch(), newHash, device, client);
+      tokens = user.mfaEnabled()
+          ? tx.challenge(user.id(), user.passwordHash(), user.credentialEpoch(), newHash, device)
+          : tx.login(user.id(), user.passwordHash(), user.credentialEpoch(), newHash, device, client);
     } catch (ApplicationException e) {
       if (e.status() == 401) {
         // The password matched, but a password change, disable, delete or sign-out everywhere
@@ -136,6 +174,51 @@ public class AuthService {
     metrics.loginSucceeded();
     return tokens;
   }
+
+  /**
+   * {@code POST /api/auth/login/mfa}: the second step. The MFA token is looked up and locked, the
+   * code checked and used up, and the session started in one transaction; a wrong code counts
+   * against the token (five void it) and the user's throttle.
+   */
+  public Tokens loginMfa(String mfaToken, String code, String recoveryCode, ClientInfo client) {
+    if ((code == null) == (recoveryCode == null)) {
+      throw ApplicationException.invalid("code", "give either code or recoveryCode");
+    }
+    UUID userId = tx.challengeUser(mfaToken);
+    if (userId == null) {
+      throw invalidMfa("The MFA token is unknown, expired or used up.");
+    }
+    mfa.waitForAttempt(userId);
+    MfaOutcome outcome = tx.completeMfa(mfaToken, code, recoveryCode, client);
+    if (outcome instanceof MfaSucceeded ok) {
+      mfa.succeeded(userId);
+      metrics.loginSucceeded();
+      return ok.tokens();
+    }
+    String reason = outcome instanceof MfaWrongCode ? "wrong code" : outcome instanceof MfaStale ? "credentials changed" : "token used up";
+    audit.recordAlone(
+        AuditEntry.failure(AuditActions.AUTH_LOGIN_MFA_FAILED)
+            .actor(userId, users.emailOf(userId))
+            .target("user", userId)
+            .detail("reason", reason)
+            .detail("method", recoveryCode != null ? "recovery_code" : "totp"));
+    metrics.loginFailed();
+    throw invalidMfa(outcome instanceof MfaWrongCode ? "The code is wrong or was already used." : "The MFA token is unknown, expired or used up.");
+  }
+
+  private static ApplicationException invalidMfa(String detail) {
+    return ApplicationException.unauthorized(ProblemTypes.INVALID_MFA_CODE, "Invalid second factor", detail);
+  }
+
+  sealed interface MfaOutcome {}
+
+  record MfaSucceeded(Tokens tokens) implements MfaOutcome {}
+
+  record MfaWrongCode() implements MfaOutcome {}
+
+  record MfaStale() implements MfaOutcome {}
+
+  record MfaGone() implements MfaOutcome {}
 
   public Tokens refresh(String refreshToken, ClientInfo client) {
     SessionService.Refreshed outcome = sessions.refresh(refreshToken, client);
@@ -156,11 +239,31 @@ public class AuthService {
   }
 
   Tokens issue(User user, Session session, String refreshToken, long refreshExpiresIn) {
-    List<String> groups = new ArrayList<>(user.roleNames());
-    groups.addAll(user.permissionNames());
+    boolean enrollOnly = !session.mfa() && requiresMfa(user);
+    List<String> groups = new ArrayList<>();
+    if (enrollOnly) {
+      groups.add(dev.vigile.common.Permissions.MFA_ENROLLMENT);
+    } else {
+      groups.addAll(user.roleNames());
+      groups.addAll(user.permissionNames());
+    }
+    List<String> amr = session.mfa() ? List.of("pwd", "otp") : List.of("pwd");
     AccessTokenIssuer.AccessToken access =
-        tokens.issue(user.id(), user.email(), groups, session.id(), user.tokenGeneration(), List.of("pwd"));
-    return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null, session.id());
+        tokens.issue(user.id(), user.email(), groups, session.id(), user.tokenGeneration(), amr);
+    return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null, session.id(), enrollOnly);
+  }
+
+  /** Whether one of the user's roles is named in {@code VIGILE_MFA_REQUIRED_ROLES}. */
+  boolean requiresMfa(User user) {
+    if (mfaRequiredRoles.isEmpty()) {
+      return false;
+    }
+    for (String role : mfaRequiredRoles.get().split(",")) {
+      if (!role.isBlank() && user.roleNames().contains(role.strip())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The transactional steps, behind a CDI proxy so {@code @Transactional} applies. */
@@ -174,13 +277,22 @@ public class AuthService {
     @Inject AuditLog audit;
     @Inject DeviceTokens devices;
 
-    Tokens register(String email, String hash, String displayName, ClientInfo client) {
+    SignIn register(String email, String hash, String displayName, ClientInfo client, boolean signIn) {
       UUID id = UUID.randomUUID();
       if (!users.insertIfAbsent(id, email, displayName, hash, clock.instant())) {
         throw ApplicationException.conflict("An account with this email already exists.");
       }
       users.addRole(id, Role.USER);
       User user = users.findById(id).orElseThrow();
+      verification.sendVerification(user, client.acceptLanguage());
+      if (!signIn) {
+        audit.record(
+            AuditEntry.success(AuditActions.AUTH_REGISTER)
+                .actor(id, email)
+                .target("user", id)
+                .detail("verificationRequired", true));
+        return new VerificationRequired(user);
+      }
       SessionService.Started started = sessions.start(id, client);
       audit.record(
           AuditEntry.success(AuditActions.AUTH_REGISTER)
@@ -198,6 +310,120 @@ public class AuthService {
      * committed meanwhile makes this login fail, and one that comes later waits for this
      * session and ends it. A re-hash replaces only the hash that was checked.
      */
+    @jakarta.persistence.PersistenceContext jakarta.persistence.EntityManager em;
+    @Inject MfaService mfa;
+    @Inject Recovery.Steps verification;
+    @Inject AccountMail mail;
+
+    @ConfigProperty(name = "vigile.mfa.challenge-ttl", defaultValue = "PT5M")
+    @Inject
+    java.time.Duration challengeTtl;
+
+    /** The password was right and the user has MFA: a challenge instead of a session. */
+    MfaRequired challenge(UUID userId, String checkedHash, long checkedEpoch, String newHash, DeviceTokens.Device device) {
+      if (!users.lockCredential(userId, checkedHash, checkedEpoch)) {
+        throw invalidCredentials();
+      }
+      if (newHash != null) {
+        users.replacePasswordHash(userId, checkedHash, newHash, clock.instant());
+      }
+      java.time.Instant now = clock.instant();
+      // Challenges of the user that lapsed go; live ones stay (another device may be mid-way).
+      em.createNativeQuery("delete from mfa_challenges where user_id = ?1 and (expires_at <= ?2 or used_at is not null)")
+          .setParameter(1, userId)
+          .setParameter(2, now)
+          .executeUpdate();
+      String token = RefreshTokens.generate();
+      em.createNativeQuery(
+              "insert into mfa_challenges (token_hash, user_id, credential_epoch, device_id, created_at, expires_at)"
+                  + " values (?1, ?2, ?3, ?4, ?5, ?6)")
+          .setParameter(1, RefreshTokens.hash(token))
+          .setParameter(2, userId)
+          .setParameter(3, checkedEpoch)
+          .setParameter(4, device == null ? null : device.id())
+          .setParameter(5, now)
+          .setParameter(6, now.plus(challengeTtl))
+          .executeUpdate();
+      return new MfaRequired(token, challengeTtl.toSeconds());
+    }
+
+    /** The user a live challenge belongs to, or null. */
+    UUID challengeUser(String mfaToken) {
+      if (!RefreshTokens.plausible(mfaToken)) {
+        return null;
+      }
+      @SuppressWarnings("unchecked")
+      List<Object> rows = em.createNativeQuery(
+              "select user_id from mfa_challenges where token_hash = ?1 and used_at is null and expires_at > ?2"
+                  + " and failures < ?3")
+          .setParameter(1, RefreshTokens.hash(mfaToken))
+          .setParameter(2, clock.instant())
+          .setParameter(3, EmailTokens.MAX_FAILURES)
+          .getResultList();
+      return rows.isEmpty() ? null : (UUID) rows.get(0);
+    }
+
+    /** Commits in every outcome: a wrong code is counted, a used token stays used. */
+    MfaOutcome completeMfa(String mfaToken, String code, String recoveryCode, ClientInfo client) {
+      java.time.Instant now = clock.instant();
+      @SuppressWarnings("unchecked")
+      List<Object[]> rows = em.createNativeQuery(
+              "select user_id, credential_epoch, device_id from mfa_challenges where token_hash = ?1"
+                  + " and used_at is null and expires_at > ?2 and failures < ?3 for update")
+          .setParameter(1, RefreshTokens.hash(mfaToken))
+          .setParameter(2, now)
+          .setParameter(3, EmailTokens.MAX_FAILURES)
+          .getResultList();
+      if (rows.isEmpty()) {
+        return new MfaGone();
+      }
+      UUID userId = (UUID) rows.get(0)[0];
+      long epoch = ((Number) rows.get(0)[1]).longValue();
+      UUID deviceId = (UUID) rows.get(0)[2];
+      Optional<String> method = mfa.useFactor(userId, code, recoveryCode);
+      if (method.isEmpty()) {
+        em.createNativeQuery("update mfa_challenges set failures = failures + 1 where token_hash = ?1")
+            .setParameter(1, RefreshTokens.hash(mfaToken))
+            .executeUpdate();
+        return new MfaWrongCode();
+      }
+      em.createNativeQuery("update mfa_challenges set used_at = ?1 where token_hash = ?2")
+          .setParameter(1, now)
+          .setParameter(2, RefreshTokens.hash(mfaToken))
+          .executeUpdate();
+      @SuppressWarnings("unchecked")
+      List<Object> current = em.createNativeQuery(
+              "select 1 from users where id = ?1 and credential_epoch = ?2 and enabled for no key update")
+          .setParameter(1, userId)
+          .setParameter(2, epoch)
+          .getResultList();
+      if (current.isEmpty()) {
+        return new MfaStale();
+      }
+      User user = users.findById(userId).orElseThrow(AuthService::invalidCredentials);
+      user.recordLogin(now);
+      SessionService.Started started = sessions.start(userId, client, true);
+      DeviceTokens.Device device = deviceId == null ? null : new DeviceTokens.Device(deviceId, null);
+      audit.record(
+          AuditEntry.success(AuditActions.AUTH_LOGIN)
+              .actor(userId, user.email())
+              .target("user", userId)
+              .detail("session", started.session().id())
+              .detail("mfa", method.get())
+              .detail("knownDevice", device != null));
+      if (device == null) {
+        newDeviceNotice(user, client);
+      }
+      return new MfaSucceeded(auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn())
+          .withDevice(devices.afterLogin(userId, device)));
+    }
+
+    void newDeviceNotice(User user, ClientInfo client) {
+      mail.notice(user, "new-device", client.acceptLanguage(), java.util.Map.of(
+          "ip", client.ip() == null ? "?" : client.ip(),
+          "userAgent", client.userAgent() == null ? "?" : client.userAgent()));
+    }
+
     Tokens login(
         UUID userId, String checkedHash, long checkedEpoch, String newHash, DeviceTokens.Device device, ClientInfo client) {
       if (!users.lockCredential(userId, checkedHash, checkedEpoch)) {
@@ -216,6 +442,9 @@ public class AuthService {
               .detail("session", started.session().id())
               .detail("rehashed", newHash != null)
               .detail("knownDevice", device != null));
+      if (device == null) {
+        newDeviceNotice(user, client);
+      }
       return auth.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn())
           .withDevice(devices.afterLogin(userId, device));
     }

@@ -66,8 +66,13 @@ public class SessionService {
   public record Reused(UUID userId, UUID sessionId) implements Refreshed {}
 
   public Started start(UUID userId, ClientInfo client) {
+    return start(userId, client, false);
+  }
+
+  /** @param mfa whether the sign-in passed a second factor */
+  public Started start(UUID userId, ClientInfo client, boolean mfa) {
     Instant now = clock.instant();
-    Session session = new Session(UUID.randomUUID(), userId, now, absoluteTtl, client.ip(), client.userAgent());
+    Session session = new Session(UUID.randomUUID(), userId, now, absoluteTtl, client.ip(), client.userAgent(), mfa);
     em.persist(session);
     em.flush();
     String token = issueToken(session.id(), now);
@@ -238,6 +243,11 @@ public class SessionService {
         });
     List<Session> items = query.setFirstResult(page.offset()).setMaxResults(page.size()).getResultList();
     return Page.of(items, page, count.getSingleResult());
+  }
+
+  /** The session proved a second factor (an enrollment confirmed from it): its tokens say so. */
+  public void markMfa(UUID sessionId) {
+    em.createNativeQuery("update sessions set mfa = true where id = ?1").setParameter(1, sessionId).executeUpdate();
   }
 
   public Duration idleTtl() {

@@ -114,6 +114,7 @@ public class UserService {
     @Inject jakarta.enterprise.event.Event<Object> events;
     @Inject AuditLog audit;
     @Inject Clock clock;
+    @Inject Recovery.Steps verification;
 
     /** The user, read after locking their row (see {@link UserRepository#lockRow}). */
     private User find(UUID id) {
@@ -127,11 +128,20 @@ public class UserService {
     public User updateProfile(CurrentCaller caller, PatchBody patch) {
       User user = find(caller.userId());
       String name = patch.text("displayName", DISPLAY_NAME_MAX).orElse(null);
+      String locale = patch.text("locale", 8).orElse(null);
+      if (locale != null && !dev.vigile.mail.MailTemplates.LANGUAGES.contains(locale)) {
+        throw ApplicationException.invalid(
+            "locale", "must be one of " + dev.vigile.mail.MailTemplates.LANGUAGES + " or null");
+      }
       patch.validate();
       List<String> changed = new ArrayList<>();
       if (patch.has("displayName") && !java.util.Objects.equals(name, user.displayName())) {
         user.rename(name, clock.instant());
         changed.add("displayName");
+      }
+      if (patch.has("locale") && !java.util.Objects.equals(locale, user.locale())) {
+        user.setLocale(locale, clock.instant());
+        changed.add("locale");
       }
       if (!changed.isEmpty()) {
         audit.record(
@@ -179,6 +189,8 @@ public class UserService {
       if (!enabled) {
         user.setEnabled(false, clock.instant());
       }
+      // The new user proves the address an administrator typed, as a registration would.
+      verification.sendVerification(user, null);
       audit.record(
           AuditEntry.success(AuditActions.USER_CREATED)
               .actor(caller.userId(), caller.email())

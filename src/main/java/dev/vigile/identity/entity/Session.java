@@ -38,13 +38,18 @@ public class Session {
 
   private String ip;
 
+  /** Whether the sign-in passed a second factor (RFC 8176 {@code otp}); refreshes keep it. */
+  @Column(name = "mfa")
+  private boolean mfa;
+
   @Column(name = "user_agent")
   private String userAgent;
 
   protected Session() {}
 
   public Session(
-      UUID id, UUID userId, Instant now, Duration absoluteTtl, String ip, String userAgent) {
+      UUID id, UUID userId, Instant now, Duration absoluteTtl, String ip, String userAgent, boolean mfa) {
+    this.mfa = mfa;
     this.id = Objects.requireNonNull(id);
     this.userId = Objects.requireNonNull(userId);
     this.createdAt = now;
@@ -52,6 +57,10 @@ public class Session {
     this.expiresAt = now.plus(absoluteTtl);
     this.ip = ip;
     this.userAgent = userAgent;
+  }
+
+  public boolean mfa() {
+    return mfa;
   }
 
   public UUID id() {

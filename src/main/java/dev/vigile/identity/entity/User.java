@@ -45,6 +45,16 @@ public class User {
 
   private boolean enabled;
 
+  @Column(name = "email_verified")
+  private boolean emailVerified;
+
+  /** The language mail is written in ({@code en}, {@code fr}), or null for the request's. */
+  private String locale;
+
+  /** Whether a confirmed TOTP factor guards sign-in (in step with {@code mfa_totp}). */
+  @Column(name = "mfa_enabled", insertable = false)
+  private boolean mfaEnabled;
+
   /** Moved by every cut-off of the user's access tokens ({@code TokenCutoffs}); written in SQL only. */
   @Column(name = "token_generation", insertable = false, updatable = false)
   private long tokenGeneration;
@@ -103,6 +113,18 @@ public class User {
     return enabled;
   }
 
+  public boolean emailVerified() {
+    return emailVerified;
+  }
+
+  public String locale() {
+    return locale;
+  }
+
+  public boolean mfaEnabled() {
+    return mfaEnabled;
+  }
+
   public long tokenGeneration() {
     return tokenGeneration;
   }
@@ -147,6 +169,29 @@ public class User {
 
   public void rename(String displayName, Instant now) {
     this.displayName = displayName;
+    this.updatedAt = now;
+  }
+
+  /** The address was proven: a mailed token sent to it came back. */
+  public void markEmailVerified(Instant now) {
+    this.emailVerified = true;
+    this.updatedAt = now;
+  }
+
+  public void setMfaEnabled(boolean on, Instant now) {
+    this.mfaEnabled = on;
+    this.updatedAt = now;
+  }
+
+  /** A verified change of address: the new one is verified by the same token. */
+  public void changeEmail(String newEmail, Instant now) {
+    this.email = Objects.requireNonNull(newEmail);
+    this.emailVerified = true;
+    this.updatedAt = now;
+  }
+
+  public void setLocale(String locale, Instant now) {
+    this.locale = locale;
     this.updatedAt = now;
   }
 

@@ -1,6 +1,9 @@
 package dev.vigile.notifications.control;
 
+import dev.vigile.identity.events.EmailChanged;
+import dev.vigile.identity.events.MfaChanged;
 import dev.vigile.identity.events.PasswordChanged;
+import dev.vigile.identity.events.PasswordReset;
 import dev.vigile.identity.events.RefreshTokenReused;
 import dev.vigile.identity.events.SessionRevoked;
 import dev.vigile.identity.events.SignedOutEverywhere;
@@ -27,6 +30,39 @@ public class AccountNotices {
         "Your password was changed",
         "Every other session was signed out. If this was not you, reset your password now.",
         null);
+  }
+
+  void on(@Observes @Priority(200) PasswordReset e) {
+    notifications.notifyUser(
+        e.userId(),
+        NotificationKinds.PASSWORD_CHANGED,
+        "Your password was reset",
+        "Your password was reset with a link sent to your email, and every session was signed out.",
+        Json.createObjectBuilder().add("reset", true).build());
+  }
+
+  void on(@Observes @Priority(200) EmailChanged e) {
+    notifications.notifyUser(
+        e.userId(),
+        NotificationKinds.EMAIL_CHANGED,
+        "Your email address changed",
+        "Your account's address is now " + e.newEmail() + ".",
+        Json.createObjectBuilder().add("email", e.newEmail()).build());
+  }
+
+  void on(@Observes @Priority(200) MfaChanged e) {
+    String body = switch (e.change()) {
+      case "enabled" -> "Two-step verification was turned on for your account.";
+      case "recovery_codes" -> "A new set of recovery codes was made; the old codes no longer work.";
+      case "reset" -> "An administrator turned two-step verification off for your account.";
+      default -> "Two-step verification was turned off for your account.";
+    };
+    notifications.notifyUser(
+        e.userId(),
+        NotificationKinds.MFA_CHANGED,
+        "Two-step verification changed",
+        body,
+        Json.createObjectBuilder().add("change", e.change()).build());
   }
 
   void on(@Observes @Priority(200) SignedOutByAdmin e) {

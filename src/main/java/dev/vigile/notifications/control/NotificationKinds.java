@@ -7,6 +7,8 @@ public final class NotificationKinds {
   public static final String SESSION_REVOKED = "session.revoked";
   public static final String REFRESH_REUSE = "security.refresh_reuse";
   public static final String ADMIN_BROADCAST = "admin.broadcast";
+  public static final String MFA_CHANGED = "mfa.changed";
+  public static final String EMAIL_CHANGED = "email.changed";
 
   private NotificationKinds() {}
 }

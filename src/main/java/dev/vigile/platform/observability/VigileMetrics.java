@@ -38,6 +38,11 @@ public class VigileMetrics {
     count("vigile.refresh.reuse");
   }
 
+  /** A mail the outbox sent, will retry, or gave up ({@code sent}, {@code retried}, {@code failed}). */
+  public void mail(String outcome) {
+    count("vigile.mail", new Tag("outcome", outcome));
+  }
+
   public void notificationsSent(int recipients) {
     count("vigile.notifications.sent");
     try {

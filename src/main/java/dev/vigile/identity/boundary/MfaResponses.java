@@ -1,0 +1,24 @@
+package dev.vigile.identity.boundary;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.util.List;
+
+/** Bodies of the multi-factor answers. */
+public final class MfaResponses {
+  private MfaResponses() {}
+
+  /** {@code 202} of a login whose user has MFA: no tokens, the second step's token. */
+  @JsonbPropertyOrder({"mfa_required", "mfa_token", "expires_in", "methods"})
+  public record Challenge(
+      @JsonbProperty("mfa_required") boolean mfaRequired,
+      @JsonbProperty("mfa_token") String mfaToken,
+      @JsonbProperty("expires_in") long expiresIn,
+      List<String> methods) {}
+
+  /** An enrollment: the secret, its URI and the URI's QR code (SVG). */
+  public record Enrollment(String secret, String otpauthUri, String qrCodeSvg) {}
+
+  /** Recovery codes, shown once. */
+  public record RecoveryCodes(List<String> recoveryCodes) {}
+}
