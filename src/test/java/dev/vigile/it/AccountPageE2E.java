@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -18,12 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -41,15 +35,7 @@ class AccountPageE2E {
 
   @BeforeAll
   static void start() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
-    options.addArguments(
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1100,1400");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build();
-    browser = new ChromeDriver(service, options);
+    browser = Browsers.chromium(1100, 1400);
   }
 
   @AfterAll
@@ -67,10 +53,7 @@ class AccountPageE2E {
 
   @AfterEach
   void screenshot(TestInfo test) throws Exception {
-    Path dir = Path.of(System.getProperty("vigile.screenshots", "target/screenshots"));
-    Files.createDirectories(dir);
-    byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-    Files.write(dir.resolve("account-" + test.getTestMethod().orElseThrow().getName() + ".png"), png);
+    Browsers.screenshot(browser, test, "account-");
   }
 
   WebElement id(String id) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -18,12 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -42,16 +36,7 @@ class AdminDashboardE2E {
 
   @BeforeAll
   static void start() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
-    options.addArguments(
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1280,1000");
-    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build();
-    browser = new ChromeDriver(service, options);
+    browser = Browsers.chromium(1280, 1000);
     // 23 users that share a marker, for paging.
     String admin = api.adminToken();
     marker = "e2e" + UUID.randomUUID().toString().substring(0, 6);
@@ -83,10 +68,7 @@ class AdminDashboardE2E {
 
   @AfterEach
   void screenshot(TestInfo test) throws Exception {
-    Path dir = Path.of(System.getProperty("vigile.screenshots", "target/screenshots"));
-    Files.createDirectories(dir);
-    byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-    Files.write(dir.resolve(test.getTestMethod().orElseThrow().getName() + ".png"), png);
+    Browsers.screenshot(browser, test, "");
   }
 
   WebElement id(String id) {

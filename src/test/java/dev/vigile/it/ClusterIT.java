@@ -46,9 +46,14 @@ class ClusterIT {
     int httpA = TestServer.freePort();
     int httpB = TestServer.freePort();
     PayaraProcess.Layout layout = PayaraProcess.Layout.fromSystemProperties();
-    a = PayaraProcess.start(layout, httpA, TestServer.testEnvironment(db), Path.of("target", "it-cluster-a-" + httpA + ".log"),
+    // Both members send mail through the suite's SMTP server, sharing one outbox.
+    java.util.Map<String, String> env = TestServer.testEnvironment(db);
+    env.put("VIGILE_MAIL_SMTP_HOST", "127.0.0.1");
+    env.put("VIGILE_MAIL_SMTP_PORT", String.valueOf(TestMail.port()));
+    env.put("VIGILE_MAIL_SMTP_SECURITY", "none");
+    a = PayaraProcess.start(layout, httpA, env, Path.of("target", "it-cluster-a-" + httpA + ".log"),
         List.of(), new PayaraProcess.Cluster(name, "127.0.0.1", gridA, members));
-    b = PayaraProcess.start(layout, httpB, TestServer.testEnvironment(db), Path.of("target", "it-cluster-b-" + httpB + ".log"),
+    b = PayaraProcess.start(layout, httpB, env, Path.of("target", "it-cluster-b-" + httpB + ".log"),
         List.of(), new PayaraProcess.Cluster(name, "127.0.0.1", gridB, members));
     a.awaitReady(Duration.ofMinutes(3));
     b.awaitReady(Duration.ofMinutes(3));
@@ -77,6 +82,42 @@ class ClusterIT {
     }
     if (db != null) {
       db.cleanup().close();
+    }
+  }
+
+  @Test
+  @Order(0)
+  void twoMembersDrainingOneOutboxSendEachMailOnce() throws Exception {
+    List<String> emails = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Integer>> registered = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String email = Api.uniqueEmail();
+        emails.add(email);
+        Api api = i % 2 == 0 ? apiA : apiB;
+        registered.add(pool.submit(() -> api.register(email, "a cluster mail passphrase " + UUID.randomUUID()).status()));
+      }
+      for (var f : registered) {
+        assertEquals(201, f.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (String email : emails) {
+      TestMail.awaitSubject(email, "Confirm your email address");
+    }
+    for (String email : emails) {
+      assertEquals(1, TestMail.to(email).size(), "one mail to " + email);
+    }
+    try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.owner(), db.ownerPassword());
+        var ps = c.prepareStatement("select count(*) filter (where sent_at is not null and attempts = 1), count(*)"
+            + " from mail_outbox where recipient = any(?)")) {
+      ps.setArray(1, c.createArrayOf("varchar", emails.toArray()));
+      var rs = ps.executeQuery();
+      rs.next();
+      assertEquals(40, rs.getInt(2));
+      assertEquals(40, rs.getInt(1), "each row sent at its first attempt, by one member");
     }
   }
 

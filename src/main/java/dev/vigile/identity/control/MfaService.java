@@ -12,7 +12,6 @@ import dev.vigile.platform.observability.VigileMetrics;
 import dev.vigile.security.CurrentCaller;
 import dev.vigile.security.KeyEncryption;
 import dev.vigile.security.LoginThrottle;
-import dev.vigile.security.PasswordHasher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -45,7 +44,7 @@ public class MfaService {
   private static final char[] ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789".toCharArray();
 
   @Inject UserService users;
-  @Inject PasswordHasher hasher;
+  @Inject Reauthentication reauthentication;
   @Inject LoginThrottle throttle;
   @Inject Totp totp;
   @Inject Steps steps;
@@ -58,7 +57,7 @@ public class MfaService {
   /** {@code POST /api/users/me/mfa/totp}: a new pending secret; nothing enforced until confirmed. */
   public Enrollment enroll(CurrentCaller caller, String currentPassword, ClientInfo client) {
     User user = users.get(caller.userId());
-    checkPassword(user, currentPassword, client, AuditActions.USER_MFA_ENABLED);
+    reauthentication.require(user, currentPassword, client, AuditActions.USER_MFA_ENABLED);
     String secret = totp.newSecret();
     steps.begin(user.id(), secret);
     String uri = totp.uri(user.email(), secret);
@@ -90,7 +89,7 @@ public class MfaService {
   /** {@code DELETE /api/users/me/mfa}: the password and a current code turn MFA off. */
   public void disable(CurrentCaller caller, String currentPassword, String code, ClientInfo client) {
     User user = users.get(caller.userId());
-    checkPassword(user, currentPassword, client, AuditActions.USER_MFA_DISABLED);
+    reauthentication.require(user, currentPassword, client, AuditActions.USER_MFA_DISABLED);
     waitForAttempt(caller.userId());
     if (!steps.disable(caller, code, client)) {
       wrongCode(caller.userId(), caller.email(), AuditActions.USER_MFA_DISABLED);
@@ -131,23 +130,6 @@ public class MfaService {
     audit.recordAlone(
         AuditEntry.failure(action).actor(userId, email).target("user", userId).detail("reason", "wrong code"));
     throw ApplicationException.invalid("code", "is not a valid code");
-  }
-
-  private void checkPassword(User user, String password, ClientInfo client, String action) {
-    long wait = throttle.reauthentication(user.id(), client.ip());
-    if (wait > 0) {
-      metrics.throttled();
-      throw ApplicationException.tooManyRequests(wait);
-    }
-    if (password == null || !hasher.verify(password, user.passwordHash()).matches()) {
-      audit.recordAlone(
-          AuditEntry.failure(action)
-              .actor(user.id(), user.email())
-              .target("user", user.id())
-              .detail("reason", "wrong current password"));
-      throw ApplicationException.invalid("currentPassword", "is not the current password");
-    }
-    throttle.reauthenticated(user.id(), client.ip());
   }
 
   static List<String> newRecoveryCodes() {

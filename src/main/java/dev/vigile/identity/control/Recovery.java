@@ -52,6 +52,7 @@ public class Recovery {
   @Inject LoginThrottle throttle;
   @Inject PasswordHasher hasher;
   @Inject MfaService mfa;
+  @Inject Reauthentication reauthentication;
   @Inject AuditLog audit;
   @Inject VigileMetrics metrics;
   @Resource ManagedExecutorService executor;
@@ -130,20 +131,7 @@ public class Recovery {
   public void requestEmailChange(CurrentCaller caller, String rawEmail, String currentPassword, ClientInfo client) {
     String newEmail = Emails.normalize("newEmail", rawEmail);
     User user = users.get(caller.userId());
-    long wait = throttle.reauthentication(user.id(), client.ip());
-    if (wait > 0) {
-      metrics.throttled();
-      throw ApplicationException.tooManyRequests(wait);
-    }
-    if (currentPassword == null || !hasher.verify(currentPassword, user.passwordHash()).matches()) {
-      audit.recordAlone(
-          AuditEntry.failure(AuditActions.USER_EMAIL_CHANGE_REQUESTED)
-              .actor(user.id(), user.email())
-              .target("user", user.id())
-              .detail("reason", "wrong current password"));
-      throw ApplicationException.invalid("currentPassword", "is not the current password");
-    }
-    throttle.reauthenticated(user.id(), client.ip());
+    reauthentication.require(user, currentPassword, client, AuditActions.USER_EMAIL_CHANGE_REQUESTED);
     if (newEmail.equals(user.email())) {
       throw ApplicationException.invalid("newEmail", "is already the account's address");
     }
