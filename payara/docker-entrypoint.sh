@@ -1,6 +1,7 @@
 #!/bin/sh
 # Starts Payara Micro with Vigile inside the container, the way the launcher does outside it:
-# VIGILE_CLUSTER_NAME / _INTERFACE / _PORT / _MEMBERS become the data-grid flags.
+# VIGILE_CLUSTER_NAME / _INTERFACE / _PORT / _MEMBERS become the data-grid flags, or, with
+# VIGILE_CLUSTER_DISCOVERY=kubernetes, _KUBERNETES_NAMESPACE / _KUBERNETES_SERVICE (Kubernetes discovery).
 # "healthcheck" asks /health/ready instead (used by the image's HEALTHCHECK).
 set -eu
 PORT="${VIGILE_PORT:-8080}"
@@ -43,8 +44,32 @@ if [ -n "${VIGILE_CLUSTER_NAME:-}" ]; then
   fi
   IFACE="${VIGILE_CLUSTER_INTERFACE:-$(hostname -i | awk '{print $1}')}"
   GRID_PORT="${VIGILE_CLUSTER_PORT:-6900}"
+  case "${VIGILE_CLUSTER_DISCOVERY:-tcpip}" in
+    tcpip)
+      MODE="tcpip:${VIGILE_CLUSTER_MEMBERS:-$IFACE:$GRID_PORT}"
+      ;;
+    kubernetes)
+      # Members are the pods behind a headless service, read from the Kubernetes API (the pod's
+      # service account may read endpoints and pods of its namespace; deploy/kubernetes/rbac.yaml).
+      NS="${VIGILE_CLUSTER_KUBERNETES_NAMESPACE:-}"
+      SVC="${VIGILE_CLUSTER_KUBERNETES_SERVICE:-}"
+      for name in "$NS" "$SVC"; do
+        if ! printf '%s' "$name" | grep -Eq '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$'; then
+          echo "VIGILE_CLUSTER_DISCOVERY=kubernetes needs VIGILE_CLUSTER_KUBERNETES_NAMESPACE and" \
+            "VIGILE_CLUSTER_KUBERNETES_SERVICE (the headless service of the grid), each a DNS label;" \
+            "got '$NS' and '$SVC'." >&2
+          exit 2
+        fi
+      done
+      MODE="kubernetes:$NS,$SVC"
+      ;;
+    *)
+      echo "VIGILE_CLUSTER_DISCOVERY must be tcpip or kubernetes, not '$VIGILE_CLUSTER_DISCOVERY'." >&2
+      exit 2
+      ;;
+  esac
   set -- "$@" --clusterName "$VIGILE_CLUSTER_NAME" --interfaces "$IFACE" --startPort "$GRID_PORT" \
-    --clusterMode "tcpip:${VIGILE_CLUSTER_MEMBERS:-$IFACE:$GRID_PORT}"
+    --clusterMode "$MODE"
   JAVA_OPTS="$JAVA_OPTS -Dhazelcast.socket.bind.any=false"
 else
   set -- "$@" --nocluster

@@ -109,13 +109,18 @@ public class Suite {
 
   /** Closed loop: {@code workers} virtual users, each sending the next request when the last answered. */
   static Result closed(String name, int workers, Call call) throws Exception {
+    return closed(name, workers, call, WARMUP_SECONDS);
+  }
+
+  /** A closed loop with this many seconds of unmeasured warm-up before its window. */
+  static Result closed(String name, int workers, Call call, long warmupSeconds) throws Exception {
     profiler(name, System.nanoTime() + (seconds + 2) * 1_000_000_000L);
     ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong errors = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     // Warm-up (the JIT compiles this scenario's code paths), then the measured window.
-    long warmEnd = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+    long warmEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
     long end = warmEnd + seconds * 1_000_000_000L;
     for (int w = 0; w < workers; w++) {
       int worker = w;
@@ -216,6 +221,132 @@ public class Suite {
     return req(url).header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(b.toString())).build();
   }
 
+  /** One side of a comparison: a scenario run the same way against one server. */
+  record Side(String name, int workers, Call call) {
+    Result run(long warmup) throws Exception {
+      return closed(name, workers, call, warmup);
+    }
+  }
+
+  /** Pairs of alternated windows per comparison (SUITE_PAIRS, default 5). */
+  static final int PAIRS = Integer.parseInt(System.getenv().getOrDefault("SUITE_PAIRS", "5"));
+
+  /** What a comparison gave: the per-pair ratios and each side's windows. */
+  record Compared(String what, String target, List<Double> ratios, List<Result> a, List<Result> b) {
+    double median(List<Double> v) {
+      List<Double> sorted = v.stream().sorted().toList();
+      int n = sorted.size();
+      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    String row() {
+      List<Double> ra = a.stream().map(Result::perSecond).toList();
+      List<Double> rb = b.stream().map(Result::perSecond).toList();
+      List<Double> pa = a.stream().map(Result::p99).toList();
+      List<Double> pb = b.stream().map(Result::p99).toList();
+      return String.format("| %s | %.2f | %.2f–%.2f | %,.0f | %,.0f | %.1f | %.1f | %s |", what, median(ratios),
+          ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+          ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+          median(ra), median(rb), median(pa), median(pb), target);
+    }
+  }
+
+  /**
+   * Alternates windows of {@code a} and {@code b} (a, b, then b, a, and so on, so that neither
+   * always goes first), PAIRS times; each pair gives one ratio a/b, so a drift of the machine
+   * between pairs moves both sides of a ratio, not the ratio.
+   */
+  static Compared compare(String what, String target, Side a, Side b) throws Exception {
+    List<Double> ratios = new ArrayList<>();
+    List<Result> ra = new ArrayList<>();
+    List<Result> rb = new ArrayList<>();
+    for (int pair = 0; pair < PAIRS; pair++) {
+      Result x;
+      Result y;
+      if (pair % 2 == 0) {
+        x = a.run(0);
+        y = b.run(0);
+      } else {
+        y = b.run(0);
+        x = a.run(0);
+      }
+      ra.add(x);
+      rb.add(y);
+      ratios.add(y.perSecond() == 0 ? 0 : x.perSecond() / y.perSecond());
+      System.err.printf("%s, pair %d: %.1f / %.1f = %.2f%n", what, pair + 1, x.perSecond(), y.perSecond(), ratios.get(ratios.size() - 1));
+    }
+    return new Compared(what, target, ratios, ra, rb);
+  }
+
+  /** A fresh RS256 key of this size, PKCS#8 PEM, for VIGILE_JWT_PRIVATE_KEY. */
+  static String rsaPem(int bits) throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(bits);
+    String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+        .encodeToString(g.generateKeyPair().getPrivate().getEncoded());
+    return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  /** A Vigile the suite started, with what its scenarios need. */
+  record Vigile(PayaraProcess payara, String base, Side me, Side login, Side refresh, String admin) {}
+
+  static Vigile vigile(String dbUrl, String pgUser, String label, Map<String, String> extra, List<String> micro,
+      Map<String, String> facts, boolean seed, String hash, int cores) throws Exception {
+    Map<String, String> env = dev.vigile.it.TestServer.baseEnvironment(dbUrl, pgUser, "unused", ADMIN, PASSWORD);
+    env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "100000000/PT1S");
+    env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "100000000/PT1S");
+    // Tokens live through the whole interleaved run (Keycloak's realm is given the same).
+    env.put("VIGILE_JWT_ACCESS_TTL", "PT2H");
+    // Keycloak gets a 1 GiB heap too; VIGILE_JAVA_MEMORY overrides it for experiments.
+    env.put("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx1g"));
+    env.putAll(extra);
+    int port = dev.vigile.it.TestServer.freePort();
+    Path log = Files.createTempFile("vigile-bench-suite", ".log");
+    long startNs = System.nanoTime();
+    PayaraProcess payara = PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, log, micro);
+    payara.awaitReady(Duration.ofMinutes(3));
+    String base = "http://127.0.0.1:" + port;
+    if (seed) {
+      facts.put("Vigile start to ready (WAR + ceiling WAR, empty database)", String.format("%.1f s", (System.nanoTime() - startNs) / 1e9));
+      Thread.sleep(5000);
+      facts.put("Vigile RSS idle", rssKib(payara.pid()) / 1024 + " MiB");
+      // 100,000 users for the page test, and the bench accounts with a real hash.
+      try (Connection c = DriverManager.getConnection(dbUrl, pgUser, ""); Statement s = c.createStatement()) {
+        s.execute("insert into users (id, email, display_name, password_hash, enabled, created_at, updated_at)"
+            + " select gen_random_uuid(), 'seed' || g || '@bench.test', 'Seeded ' || g, 'not-a-hash', true,"
+            + " now() - make_interval(secs => g), now() from generate_series(1, 100000) g");
+        s.execute("insert into user_roles select id, 'USER' from users where email like 'seed%'");
+        for (int i = 0; i < ACCOUNTS; i++) {
+          s.execute("insert into users (id, email, password_hash, enabled, created_at, updated_at) values"
+              + " (gen_random_uuid(), 'acct" + i + "@bench.test', '" + hash + "', true, now(), now())");
+        }
+        s.execute("insert into user_roles select id, 'USER' from users where email like 'acct%'");
+        s.execute("analyze");
+      }
+    }
+    String admin = field(sendText(json(base + "/api/auth/login", "{\"email\":\"" + ADMIN + "\",\"password\":\"" + PASSWORD + "\"}")).body(), "access_token");
+    HttpRequest me = req(base + "/api/users/me").header("Authorization", "Bearer " + admin).GET().build();
+    IntFunction<HttpRequest> login = w -> json(base + "/api/auth/login",
+        "{\"email\":\"acct" + (w % ACCOUNTS) + "@bench.test\",\"password\":\"" + PASSWORD + "\"}");
+    int refreshers = 16;
+    String[] chains = new String[refreshers];
+    for (int w = 0; w < refreshers; w++) {
+      chains[w] = field(sendText(login.apply(w)).body(), "refresh_token");
+    }
+    Side refresh = new Side(label + "POST /api/auth/refresh (rotation)", refreshers, w -> {
+      HttpResponse<String> r = sendText(json(base + "/api/auth/refresh", "{\"refreshToken\":\"" + chains[w] + "\"}"));
+      String next = field(r.body(), "refresh_token");
+      if (next != null) {
+        chains[w] = next;
+      }
+      return r.statusCode();
+    });
+    return new Vigile(payara, base,
+        new Side(label + "GET /api/users/me (valid token)", 16, w -> send(me)),
+        new Side(label + "POST /api/auth/login", 2 * cores, w -> send(login.apply(w))),
+        refresh, admin);
+  }
+
   public static void main(String[] args) throws Exception {
     seconds = Integer.parseInt(args[0]);
     int cores = Runtime.getRuntime().availableProcessors();
@@ -229,6 +360,7 @@ public class Suite {
     String dbUrl = pgUrl.replace("/postgres", "/" + db);
     Map<String, Result> results = new LinkedHashMap<>();
     Map<String, String> facts = new LinkedHashMap<>();
+    List<Compared> comparisons = new ArrayList<>();
 
     // The hashing limit, measured here at Vigile's configured cost, after a warm-up long enough
     // for the JIT (5 hashes left it at 90-110 ms in some runs, against 35-45 ms warm).
@@ -243,11 +375,148 @@ public class Suite {
       hash = Password.hash(PASSWORD).addRandomSalt(16).with(argon).getResult();
     }
     double msPerHash = (System.nanoTime() - h0) / 1e6 / hashes;
-    double hashLimit = cores * 1000 / msPerHash;
     facts.put("Argon2id m=19456 t=2 p=1, one hash", String.format("%.1f ms", msPerHash));
-    facts.put("hashing limit (" + cores + " cores × 1000 / ms)", String.format("%.1f logins/s", hashLimit));
-    // The same hash on every core at once: a memory-hard hash does not scale with the cores
-    // (each one walks 19 MiB), so this is what the machine can really hash.
+    double parallelLimit = parallelHashRate(argon, cores, hashes);
+    facts.put("hashing rate with " + cores + " threads at once (measured before the servers start)", String.format("%.1f hashes/s", parallelLimit));
+
+    Vigile v = null;
+    Vigile rsa = null;
+    Keycloak kc = null;
+    try {
+      v = vigile(dbUrl, pgUser, "", Map.of(),
+          List.of("--deploy", Path.of("target/bench/ceiling.war").toAbsolutePath().toString()), facts, true, hash, cores);
+      profilePid = v.payara().pid();
+      String base = v.base();
+      if (wanted("rsa")) {
+        // Equal signing cost with Keycloak: an RS256 key of 2048 bits (Vigile's default is 3072).
+        rsa = vigile(dbUrl, pgUser, "RS256-2048: ", Map.of("VIGILE_JWT_PRIVATE_KEY", rsaPem(2048)), List.of(), facts, false, hash, cores);
+      }
+      if (wanted("kc")) {
+        kc = Keycloak.start(pgUrl, pgUser, facts, cores);
+      }
+      HttpRequest ping = req(base + "/ceiling/api/ping").GET().build();
+      Side ceiling = new Side("Ceiling: trivial JAX-RS GET, same Payara", 16, w -> send(ping));
+
+      // Every side warms up once (the JIT compiles its paths); then only measured windows.
+      List<Side> sides = new ArrayList<>(List.of(ceiling, v.me(), v.login(), v.refresh()));
+      if (rsa != null) {
+        sides.addAll(List.of(rsa.me(), rsa.login(), rsa.refresh()));
+      }
+      if (kc != null) {
+        sides.addAll(List.of(kc.userinfo(), kc.login(), kc.refresh()));
+      }
+      for (Side side : sides) {
+        side.run(WARMUP_SECONDS);
+      }
+
+      if (wanted("me")) {
+        comparisons.add(compare("GET /api/users/me ÷ trivial JAX-RS ceiling", "≥ 0.70", v.me(), ceiling));
+      }
+      if (kc != null) {
+        if (wanted("me")) {
+          comparisons.add(compare("GET /api/users/me ÷ Keycloak userinfo", "≥ 2", v.me(), kc.userinfo()));
+        }
+        if (wanted("login")) {
+          comparisons.add(compare("logins/s ÷ Keycloak's", "≥ 1.3", v.login(), kc.login()));
+        }
+        if (wanted("refresh")) {
+          comparisons.add(compare("refreshes/s ÷ Keycloak's", "≥ 1.5", v.refresh(), kc.refresh()));
+        }
+        if (rsa != null) {
+          if (wanted("me")) {
+            comparisons.add(compare("RS256-2048: GET /api/users/me ÷ Keycloak userinfo", "≥ 2", rsa.me(), kc.userinfo()));
+          }
+          if (wanted("login")) {
+            comparisons.add(compare("RS256-2048: logins/s ÷ Keycloak's", "≥ 1.3", rsa.login(), kc.login()));
+          }
+          if (wanted("refresh")) {
+            comparisons.add(compare("RS256-2048: refreshes/s ÷ Keycloak's", "≥ 2", rsa.refresh(), kc.refresh()));
+          }
+        }
+      }
+      long[] rssPeak = {rssKib(v.payara().pid())};
+      HttpRequest me = req(base + "/api/users/me").header("Authorization", "Bearer " + v.admin()).GET().build();
+      if (wanted("me") && wanted("me-half")) {
+        double max = comparisons.isEmpty() ? 400 : comparisons.get(0).a().stream().mapToDouble(Result::perSecond).max().orElse(400);
+        results.put("me-half", open("GET /api/users/me at half its maximum rate (open loop)", max / 2, w -> send(me)));
+      }
+      if (wanted("login")) {
+        // Logins against the hashing rate, the two measured back to back (the rate in this JVM
+        // just before, with the servers idle).
+        double rate = parallelHashRate(argon, cores, hashes);
+        Result logins = v.login().run(0);
+        results.put("login-vs-hash", logins);
+        facts.put("logins/s ÷ hashes/s on " + cores + " threads, measured back to back", String.format("%.2f (%.1f / %.1f; target ≥ 0.90)",
+            logins.perSecond() / rate, logins.perSecond(), rate));
+      }
+      rssPeak[0] = Math.max(rssPeak[0], rssKib(v.payara().pid()));
+
+      // Reads while logins saturate the hashing pool.
+      if (wanted("me-under-logins")) {
+        AtomicBoolean saturating = new AtomicBoolean(true);
+        ExecutorService loginLoad = Executors.newFixedThreadPool(2 * cores);
+        for (int w = 0; w < 2 * cores; w++) {
+          int worker = w;
+          Call login = v.login().call();
+          loginLoad.submit(() -> {
+            while (saturating.get()) {
+              try {
+                login.run(worker);
+              } catch (Exception ignored) {
+                // measured elsewhere
+              }
+            }
+            return null;
+          });
+        }
+        Thread.sleep(1000);
+        results.put("me-under-logins", open("GET /api/users/me at 50/s while logins saturate the hashing", 50, w -> send(me)));
+        saturating.set(false);
+        loginLoad.shutdown();
+        loginLoad.awaitTermination(30, TimeUnit.SECONDS);
+      }
+      HttpRequest page = req(base + "/api/users?size=50&page=3").header("Authorization", "Bearer " + v.admin()).GET().build();
+      if (wanted("page")) {
+        results.put("page", closed("GET /api/users?size=50 (100,000 users)", 8, w -> send(page)));
+      }
+      rssPeak[0] = Math.max(rssPeak[0], rssKib(v.payara().pid()));
+      facts.put("Vigile RSS peak under load", rssPeak[0] / 1024 + " MiB");
+      if (kc != null) {
+        facts.put("Keycloak RSS under load (launcher script and its JVM)", kc.rssKib() / 1024 + " MiB");
+      }
+    } finally {
+      if (kc != null) {
+        kc.stop(pgUrl, pgUser);
+      }
+      if (rsa != null) {
+        rsa.payara().close();
+      }
+      if (v != null) {
+        v.payara().close();
+      }
+    }
+
+    try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
+      s.execute("drop database if exists " + db + " with (force)");
+    }
+
+    System.out.println();
+    System.out.println("Interleaved comparisons: " + PAIRS + " pairs of " + seconds + " s windows each, alternating which side"
+        + " goes first; the ratio is the median of the per-pair ratios, with their range.");
+    System.out.println();
+    System.out.println("| ratio | median | range | A req/s (median) | B req/s (median) | A p99 ms | B p99 ms | goal |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    comparisons.forEach(c -> System.out.println(c.row()));
+    System.out.println();
+    System.out.println("| scenario | requests/s | p50 ms | p99 ms | non-2xx |");
+    System.out.println("|---|---|---|---|---|");
+    results.values().forEach(r -> System.out.println(r.row()));
+    System.out.println();
+    facts.forEach((k, value) -> System.out.println("- " + k + ": " + value));
+  }
+
+  /** Hashes per second with one thread per core, all at once (a memory-hard hash does not scale freely). */
+  static double parallelHashRate(Argon2Function argon, int cores, int hashes) throws Exception {
     ExecutorService hashers = Executors.newFixedThreadPool(cores);
     List<Callable<Void>> each = new ArrayList<>();
     for (int t = 0; t < cores; t++) {
@@ -263,162 +532,58 @@ public class Suite {
       f.get();
     }
     hashers.shutdown();
-    double parallelLimit = cores * hashes * 1e9 / (System.nanoTime() - p0);
-    facts.put("hashing rate with " + cores + " threads at once (measured)", String.format("%.1f hashes/s", parallelLimit));
-
-    Map<String, String> env = dev.vigile.it.TestServer.baseEnvironment(dbUrl, pgUser, "unused", ADMIN, PASSWORD);
-    env.put("VIGILE_LOGIN_THROTTLE_ACCOUNT", "100000000/PT1S");
-    env.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "100000000/PT1S");
-    // Keycloak gets a 1 GiB heap too; VIGILE_JAVA_MEMORY overrides it for experiments.
-    env.put("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("VIGILE_JAVA_MEMORY", "-Xmx1g"));
-    int port = dev.vigile.it.TestServer.freePort();
-    Path log = Files.createTempFile("vigile-bench-suite", ".log");
-    long startNs = System.nanoTime();
-    PayaraProcess payara = PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, log,
-        List.of("--deploy", Path.of("target/bench/ceiling.war").toAbsolutePath().toString()));
-    String base = "http://127.0.0.1:" + port;
-    try {
-      payara.awaitReady(Duration.ofMinutes(3));
-      profilePid = payara.pid();
-      facts.put("Vigile start to ready (WAR + ceiling WAR, empty database)", String.format("%.1f s", (System.nanoTime() - startNs) / 1e9));
-      Thread.sleep(5000);
-      facts.put("Vigile RSS idle", rssKib(payara.pid()) / 1024 + " MiB");
-
-      // 100,000 users for the page test, and the bench accounts with a real hash.
-      try (Connection c = DriverManager.getConnection(dbUrl, pgUser, ""); Statement s = c.createStatement()) {
-        s.execute("insert into users (id, email, display_name, password_hash, enabled, created_at, updated_at)"
-            + " select gen_random_uuid(), 'seed' || g || '@bench.test', 'Seeded ' || g, 'not-a-hash', true,"
-            + " now() - make_interval(secs => g), now() from generate_series(1, 100000) g");
-        s.execute("insert into user_roles select id, 'USER' from users where email like 'seed%'");
-        for (int i = 0; i < ACCOUNTS; i++) {
-          s.execute("insert into users (id, email, password_hash, enabled, created_at, updated_at) values"
-              + " (gen_random_uuid(), 'acct" + i + "@bench.test', '" + hash + "', true, now(), now())");
-        }
-        s.execute("insert into user_roles select id, 'USER' from users where email like 'acct%'");
-        s.execute("analyze");
-      }
-      String admin = field(sendText(json(base + "/api/auth/login", "{\"email\":\"" + ADMIN + "\",\"password\":\"" + PASSWORD + "\"}")).body(), "access_token");
-
-      HttpRequest ping = req(base + "/ceiling/api/ping").GET().build();
-      HttpRequest me = req(base + "/api/users/me").header("Authorization", "Bearer " + admin).GET().build();
-      if (wanted("ceiling")) results.put("ceiling", closed("Ceiling: trivial JAX-RS GET, same Payara", 16, w -> send(ping)));
-      long[] rssPeak = {0};
-      if (wanted("me")) results.put("me", closed("GET /api/users/me (valid token)", 16, w -> send(me)));
-      rssPeak[0] = Math.max(rssPeak[0], rssKib(payara.pid()));
-      if (wanted("me") && wanted("me-half")) results.put("me-half", open("GET /api/users/me at half its maximum rate (open loop)", results.get("me").perSecond() / 2, w -> send(me)));
-      IntFunction<HttpRequest> login = w -> json(base + "/api/auth/login",
-          "{\"email\":\"acct" + (w % ACCOUNTS) + "@bench.test\",\"password\":\"" + PASSWORD + "\"}");
-      if (wanted("login")) results.put("login", closed("POST /api/auth/login", 2 * cores, w -> send(login.apply(w))));
-      rssPeak[0] = Math.max(rssPeak[0], rssKib(payara.pid()));
-
-      // Reads while logins saturate the hashing pool.
-      if (wanted("me-under-logins")) {
-      AtomicBoolean saturating = new AtomicBoolean(true);
-      ExecutorService loginLoad = Executors.newFixedThreadPool(2 * cores);
-      for (int w = 0; w < 2 * cores; w++) {
-        int worker = w;
-        loginLoad.submit(() -> {
-          while (saturating.get()) {
-            try {
-              send(login.apply(worker));
-            } catch (Exception ignored) {
-              // measured elsewhere
-            }
-          }
-          return null;
-        });
-      }
-      Thread.sleep(1000);
-      results.put("me-under-logins", open("GET /api/users/me at 50/s while logins saturate the hashing", 50, w -> send(me)));
-      saturating.set(false);
-      loginLoad.shutdown();
-      loginLoad.awaitTermination(30, TimeUnit.SECONDS);
-      }
-
-      // Refresh with rotation: each virtual user follows its own token chain.
-      int refreshers = 16;
-      String[] chains = new String[refreshers];
-      for (int w = 0; w < refreshers; w++) {
-        chains[w] = field(sendText(login.apply(w)).body(), "refresh_token");
-      }
-      if (wanted("refresh")) results.put("refresh", closed("POST /api/auth/refresh (rotation)", refreshers, w -> {
-        HttpResponse<String> r = sendText(json(base + "/api/auth/refresh", "{\"refreshToken\":\"" + chains[w] + "\"}"));
-        String next = field(r.body(), "refresh_token");
-        if (next != null) {
-          chains[w] = next;
-        }
-        return r.statusCode();
-      }));
-      String admin2 = field(sendText(json(base + "/api/auth/login", "{\"email\":\"" + ADMIN + "\",\"password\":\"" + PASSWORD + "\"}")).body(), "access_token");
-      HttpRequest page = req(base + "/api/users?size=50&page=3").header("Authorization", "Bearer " + admin2).GET().build();
-      if (wanted("page")) results.put("page", closed("GET /api/users?size=50 (100,000 users)", 8, w -> send(page)));
-      rssPeak[0] = Math.max(rssPeak[0], rssKib(payara.pid()));
-      facts.put("Vigile RSS peak under load", rssPeak[0] / 1024 + " MiB");
-    } finally {
-      payara.close();
-    }
-
-    if (wanted("kc")) {
-      keycloak(pgUrl, pgUser, results, facts, cores);
-    }
-
-    try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
-      s.execute("drop database if exists " + db + " with (force)");
-    }
-
-    System.out.println();
-    System.out.println("| scenario | requests/s | p50 ms | p99 ms | non-2xx |");
-    System.out.println("|---|---|---|---|---|");
-    results.values().forEach(r -> System.out.println(r.row()));
-    System.out.println();
-    facts.forEach((k, v) -> System.out.println("- " + k + ": " + v));
-    System.out.println();
-    if (results.containsKey("ceiling") && results.containsKey("me")) {
-      ratio("GET /api/users/me ÷ ceiling (target ≥ 0.70)", results.get("me"), results.get("ceiling"));
-    }
-    if (results.containsKey("login")) {
-      System.out.printf("- logins/s ÷ hashing limit (target ≥ 0.85): %.2f%n", results.get("login").perSecond() / hashLimit);
-      System.out.printf("- logins/s ÷ measured parallel hashing rate: %.2f%n", results.get("login").perSecond() / parallelLimit);
-    }
-    if (results.containsKey("kc-login") && results.containsKey("login")) {
-      ratio("Vigile logins/s ÷ Keycloak (target ≥ 2)", results.get("login"), results.get("kc-login"));
-      ratio("Vigile refreshes/s ÷ Keycloak (target ≥ 3)", results.get("refresh"), results.get("kc-refresh"));
-    }
+    return cores * hashes * 1e9 / (System.nanoTime() - p0);
   }
 
-  static void ratio(String what, Result a, Result b) {
-    System.out.printf("- %s: %.2f%n", what, b.perSecond() == 0 ? 0 : a.perSecond() / b.perSecond());
-  }
+  /** Keycloak on the same PostgreSQL, same Argon2id cost: its password and refresh grants and userinfo. */
+  record Keycloak(Process process, String db, Side login, Side refresh, Side userinfo) {
+    long rssKib() throws Exception {
+      // kc.sh is a shell script that starts the JVM as its child: count the whole tree.
+      long total = Suite.rssKib(process.pid());
+      for (ProcessHandle child : process.descendants().toList()) {
+        total += Math.max(0, Suite.rssKib(child.pid()));
+      }
+      return total;
+    }
 
-  /** Keycloak on the same PostgreSQL, same Argon2id cost; its password and refresh-token grants. */
-  static void keycloak(String pgUrl, String pgUser, Map<String, Result> results, Map<String, String> facts, int cores) throws Exception {
-    String home = System.getenv("KEYCLOAK_HOME");
-    String java = System.getenv("KEYCLOAK_JAVA");
-    if (home == null || !Files.isDirectory(Path.of(home)) || java == null || java.isBlank()) {
-      facts.put("Keycloak", "not measured (distribution or JDK 21+ missing)");
-      return;
+    void stop(String pgUrl, String pgUser) throws Exception {
+      process.descendants().forEach(ProcessHandle::destroy);
+      process.destroy();
+      process.waitFor(30, TimeUnit.SECONDS);
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
+        s.execute("drop database if exists " + db + " with (force)");
+      }
     }
-    String db = "kc_bench_" + ProcessHandle.current().pid();
-    try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
-      s.execute("create database " + db);
-    }
-    int port = dev.vigile.it.TestServer.freePort();
-    String adminPassword = UUID.randomUUID().toString();
-    ProcessBuilder pb = new ProcessBuilder(home + "/bin/kc.sh", "start-dev", "--http-port=" + port,
-        "--db=postgres", "--db-url=" + pgUrl.replace("/postgres", "/" + db), "--db-username=" + pgUser, "--db-password=unused")
-        .redirectErrorStream(true)
-        .redirectOutput(Files.createTempFile("keycloak-bench", ".log").toFile());
-    pb.environment().put("JAVA_HOME", java);
-    pb.environment().put("JAVA_OPTS_KC_HEAP", "-Xmx1g");
-    pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
-    pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
-    pb.environment().put("KC_SPI_PASSWORD_HASHING__ARGON2__MEMORY", "19456");
-    pb.environment().put("KC_SPI_PASSWORD_HASHING__ARGON2__ITERATIONS", "2");
-    pb.environment().put("KC_SPI_PASSWORD_HASHING__ARGON2__PARALLELISM", "1");
-    long startNs = System.nanoTime();
-    Process kc = pb.start();
-    String base = "http://127.0.0.1:" + port;
-    try {
+
+    static Keycloak start(String pgUrl, String pgUser, Map<String, String> facts, int cores) throws Exception {
+      String home = System.getenv("KEYCLOAK_HOME");
+      String java = System.getenv("KEYCLOAK_JAVA");
+      if (home == null || !Files.isDirectory(Path.of(home)) || java == null || java.isBlank()) {
+        facts.put("Keycloak", "not measured (distribution or JDK 21+ missing)");
+        return null;
+      }
+      String db = "kc_bench_" + ProcessHandle.current().pid();
+      try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
+        s.execute("create database " + db);
+      }
+      int port = dev.vigile.it.TestServer.freePort();
+      String adminPassword = UUID.randomUUID().toString();
+      ProcessBuilder pb = new ProcessBuilder(home + "/bin/kc.sh", "start-dev", "--http-port=" + port,
+          "--db=postgres", "--db-url=" + pgUrl.replace("/postgres", "/" + db), "--db-username=" + pgUser, "--db-password=unused")
+          .redirectErrorStream(true)
+          .redirectOutput(Files.createTempFile("keycloak-bench", ".log").toFile());
+      pb.environment().put("JAVA_HOME", java);
+      pb.environment().put("JAVA_OPTS_KC_HEAP", "-Xmx1g");
+      pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+      pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+      pb.environment().put("KC_SPI_PASSWORD_HASHING__ARGON2__MEMORY", "19456");
+      pb.environment().put("KC_SPI_PASSWORD_HASHING__ARGON2__ITERATIONS", "2");
+      pb.environment().put("KC_SPI_PASSWORD_HASHING__ARGON2__PARALLELISM", "1");
+      long startNs = System.nanoTime();
+      Process kc = pb.start();
+      String base = "http://127.0.0.1:" + port;
       boolean up = false;
       for (int i = 0; i < 360 && !up && kc.isAlive(); i++) {
         try {
@@ -430,19 +595,21 @@ public class Suite {
           Thread.sleep(500);
         }
       }
+      Keycloak none = new Keycloak(kc, db, null, null, null);
       if (!up) {
         facts.put("Keycloak", "did not start");
-        return;
+        none.stop(pgUrl, pgUser);
+        return null;
       }
       facts.put("Keycloak start to ready (start-dev, first start builds)", String.format("%.1f s", (System.nanoTime() - startNs) / 1e9));
       String token = field(sendText(form(base + "/realms/master/protocol/openid-connect/token",
           Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", adminPassword))).body(), "access_token");
       java.util.function.Function<String, HttpRequest.Builder> adminReq = path -> req(base + path)
           .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
-      // Rotation like Vigile's: a refresh token is good once.
+      // Rotation like Vigile's: a refresh token is good once. Tokens outlive the run, as Vigile's.
       sendText(adminReq.apply("/admin/realms").POST(HttpRequest.BodyPublishers.ofString(
           "{\"realm\":\"bench\",\"enabled\":true,\"passwordPolicy\":\"hashAlgorithm(argon2)\",\"revokeRefreshToken\":true,"
-              + "\"refreshTokenMaxReuse\":0,\"accessTokenLifespan\":300}")).build());
+              + "\"refreshTokenMaxReuse\":0,\"accessTokenLifespan\":7200,\"ssoSessionIdleTimeout\":7200}")).build());
       sendText(adminReq.apply("/admin/realms/bench/clients").POST(HttpRequest.BodyPublishers.ofString(
           "{\"clientId\":\"bench\",\"publicClient\":true,\"directAccessGrantsEnabled\":true,\"standardFlowEnabled\":false}")).build());
       for (int i = 0; i < ACCOUNTS; i++) {
@@ -452,12 +619,13 @@ public class Suite {
                 + "\",\"temporary\":false}]}")).build());
       }
       String tokenUrl = base + "/realms/bench/protocol/openid-connect/token";
-      IntFunction<HttpRequest> login = w -> form(tokenUrl,
-          Map.of("grant_type", "password", "client_id", "bench", "username", "acct" + (w % ACCOUNTS), "password", PASSWORD));
+      IntFunction<HttpRequest> login = w -> form(tokenUrl, Map.of("grant_type", "password", "client_id", "bench",
+          "username", "acct" + (w % ACCOUNTS), "password", PASSWORD, "scope", "openid"));
       HttpResponse<String> probe = sendText(login.apply(0));
       if (probe.statusCode() != 200) {
         facts.put("Keycloak", "login failed: " + probe.statusCode() + " " + probe.body());
-        return;
+        none.stop(pgUrl, pgUser);
+        return null;
       }
       // Proof of equal cost: the parameters Keycloak stored with the password it checks.
       try (Connection c = DriverManager.getConnection(pgUrl.replace("/postgres", "/" + db), pgUser, "");
@@ -467,35 +635,25 @@ public class Suite {
               + " where r.name = 'bench' and u.username = 'acct0' and c.type = 'password'")) {
         facts.put("Keycloak's stored hash parameters (acct0)", rs.next() ? rs.getString(1) : "none found");
       }
-      results.put("kc-login", closed("Keycloak: password grant (login)", 2 * cores, w -> send(login.apply(w))));
+      HttpRequest userinfo = req(base + "/realms/bench/protocol/openid-connect/userinfo")
+          .header("Authorization", "Bearer " + field(probe.body(), "access_token")).GET().build();
       int refreshers = 16;
       String[] chains = new String[refreshers];
       for (int w = 0; w < refreshers; w++) {
         chains[w] = field(sendText(login.apply(w)).body(), "refresh_token");
       }
-      results.put("kc-refresh", closed("Keycloak: refresh-token grant (rotation)", refreshers, w -> {
+      Side refresh = new Side("Keycloak: refresh-token grant (rotation)", refreshers, w -> {
         HttpResponse<String> r = sendText(form(tokenUrl, Map.of("grant_type", "refresh_token", "client_id", "bench", "refresh_token", chains[w])));
         String next = field(r.body(), "refresh_token");
         if (next != null) {
           chains[w] = next;
         }
         return r.statusCode();
-      }));
-      // kc.sh is a shell script that starts the JVM as its child: count the whole tree.
-      long kcRss = rssKib(kc.pid());
-      for (ProcessHandle child : kc.descendants().toList()) {
-        kcRss += Math.max(0, rssKib(child.pid()));
-      }
-      facts.put("Keycloak RSS under load (launcher script and its JVM)", kcRss / 1024 + " MiB");
-    } finally {
-      kc.descendants().forEach(ProcessHandle::destroy);
-      kc.destroy();
-      kc.waitFor(30, TimeUnit.SECONDS);
-      kc.descendants().forEach(ProcessHandle::destroyForcibly);
-      kc.destroyForcibly();
-      try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
-        s.execute("drop database if exists " + db + " with (force)");
-      }
+      });
+      return new Keycloak(kc, db,
+          new Side("Keycloak: password grant (login)", 2 * cores, w -> send(login.apply(w))),
+          refresh,
+          new Side("Keycloak: userinfo (valid token)", 16, w -> send(userinfo)));
     }
   }
 }

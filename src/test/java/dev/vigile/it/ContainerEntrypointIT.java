@@ -1,6 +1,7 @@
 package dev.vigile.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,6 +100,62 @@ class ContainerEntrypointIT {
       }
       db.cleanup().close();
     }
+  }
+
+  /**
+   * The flags the entrypoint derives for Kubernetes discovery, read from a stand-in {@code java}
+   * that writes its arguments (no cluster runs here): the namespace and the headless service
+   * become Payara Micro's {@code --clusterMode kubernetes:<namespace>,<service>}; a missing or
+   * malformed name stops the script before Java starts.
+   */
+  @Test
+  void kubernetesDiscoveryBecomesPayarasKubernetesClusterMode() throws Exception {
+    Path bin = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fake-java-");
+    Path args = bin.resolve("args");
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + args + "'\n");
+    java.toFile().setExecutable(true);
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "VIGILE_HOME", "/opt/vigile",
+        "PAYARA_MICRO_JAR", "/opt/payara/payara-micro.jar",
+        "VIGILE_KEY_ENCRYPTION_KEY", TestServer.KEY_ENCRYPTION_KEY,
+        "VIGILE_AUDIT_KEY", TestServer.AUDIT_KEY,
+        "VIGILE_CLUSTER_NAME", "vigile",
+        "VIGILE_CLUSTER_SECRET", TestServer.CLUSTER_SECRET,
+        "VIGILE_CLUSTER_INTERFACE", "10.1.2.3",
+        "VIGILE_CLUSTER_DISCOVERY", "kubernetes",
+        "VIGILE_CLUSTER_KUBERNETES_NAMESPACE", "vigile",
+        "VIGILE_CLUSTER_KUBERNETES_SERVICE", "vigile-grid"));
+    assertEquals(0, runWithJava(bin, env), "the script ran the stand-in java");
+    List<String> flags = Files.readAllLines(args);
+    assertEquals("kubernetes:vigile,vigile-grid", flags.get(flags.indexOf("--clusterMode") + 1));
+    assertEquals("vigile", flags.get(flags.indexOf("--clusterName") + 1));
+    assertEquals("10.1.2.3", flags.get(flags.indexOf("--interfaces") + 1));
+    assertEquals("6900", flags.get(flags.indexOf("--startPort") + 1));
+    assertTrue(flags.contains("-Dhazelcast.socket.bind.any=false"));
+    assertFalse(flags.contains("--nocluster"));
+
+    for (String[] bad : List.of(
+        new String[] {"VIGILE_CLUSTER_KUBERNETES_SERVICE", ""},
+        new String[] {"VIGILE_CLUSTER_KUBERNETES_NAMESPACE", "vigile,other --deploy /tmp/x.war"},
+        new String[] {"VIGILE_CLUSTER_KUBERNETES_SERVICE", "Vigile_Grid"},
+        new String[] {"VIGILE_CLUSTER_DISCOVERY", "multicast"})) {
+      Map<String, String> wrong = new java.util.HashMap<>(env);
+      wrong.put(bad[0], bad[1]);
+      Files.deleteIfExists(args);
+      assertEquals(2, runWithJava(bin, wrong), bad[0] + "=" + bad[1]);
+      assertFalse(Files.exists(args), "Java never started for " + bad[0] + "=" + bad[1]);
+    }
+  }
+
+  private static int runWithJava(Path bin, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("sh", Path.of("payara", "docker-entrypoint.sh").toAbsolutePath().toString());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+    Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    return p.exitValue();
   }
 
   private static ProcessBuilder script(Map<String, String> env, List<String> args) {
