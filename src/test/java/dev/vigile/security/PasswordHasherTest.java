@@ -40,6 +40,27 @@ class PasswordHasherTest {
   }
 
   @Test
+  void hashesWrittenByThePreviousEncoderStillVerifyAndWeakerOnesAreRehashed() {
+    // password4j wrote Vigile's hashes until Bouncy Castle's Argon2 replaced it.
+    String before = com.password4j.Password.hash(PasswordHasher.normalize("plum kite oboe")).addRandomSalt(16)
+        .with(com.password4j.Argon2Function.getInstance(19456, 2, 1, 32, com.password4j.types.Argon2.ID)).getResult();
+    PasswordHasher h = hasher(2, 0);
+    assertEquals(new PasswordHasher.Verification(true, false), h.verify("plum kite oboe", before));
+    assertFalse(h.verify("plum kite obo", before).matches());
+    assertEquals(new PasswordHasher.Verification(true, true), hasher(3, 0).verify("plum kite oboe", before));
+    // And what the new encoder writes, the old one reads: the same PHC string.
+    String after = h.hash("plum kite oboe");
+    assertTrue(com.password4j.Password.check("plum kite oboe", after)
+        .with(com.password4j.Argon2Function.getInstanceFromHash(after)));
+    String argon2i = com.password4j.Password.hash("plum kite oboe").addRandomSalt(16)
+        .with(com.password4j.Argon2Function.getInstance(19456, 2, 1, 32, com.password4j.types.Argon2.I)).getResult();
+    assertEquals(new PasswordHasher.Verification(true, true), h.verify("plum kite oboe", argon2i), "argon2i is re-hashed as argon2id");
+    for (String broken : new String[] {"$argon2id$v=19$m=19456,t=2,p=1$$", "$argon2id$v=19$m=99999999999,t=2,p=1$AAAA$AAAA", "", "\u0000"}) {
+      assertFalse(h.verify("plum kite oboe", broken).matches(), broken);
+    }
+  }
+
+  @Test
   void hashingIsBoundedAndAnOverlongWaitIs503() throws Exception {
     PasswordHasher h = hasher(2, 1);
     h.permits.acquire();
