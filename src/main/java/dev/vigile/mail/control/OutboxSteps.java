@@ -63,7 +63,9 @@ public class OutboxSteps {
     Mail mail = new Mail((String) row[1], (String) row[2], (String) row[3], (String) row[4]);
     try {
       smtp.send(mail);
-      em.createNativeQuery("update mail_outbox set sent_at = ?1, attempts = ?2, last_error = null where id = ?3")
+      // A sent mail's bodies go: they may hold a mailed token, which is stored nowhere else in clear.
+      em.createNativeQuery("update mail_outbox set sent_at = ?1, attempts = ?2, last_error = null,"
+              + " text_body = '', html_body = '' where id = ?3")
           .setParameter(1, clock.instant())
           .setParameter(2, attempts)
           .setParameter(3, id)
@@ -74,7 +76,8 @@ public class OutboxSteps {
       String error = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage());
       error = error.length() > 500 ? error.substring(0, 500) : error;
       if (attempts >= maxAttempts) {
-        em.createNativeQuery("update mail_outbox set failed_at = ?1, attempts = ?2, last_error = ?3 where id = ?4")
+        em.createNativeQuery("update mail_outbox set failed_at = ?1, attempts = ?2, last_error = ?3,"
+                + " text_body = '', html_body = '' where id = ?4")
             .setParameter(1, now)
             .setParameter(2, attempts)
             .setParameter(3, error)
