@@ -3,18 +3,14 @@
 // refreshed with the CSRF header, and every text from the API is written with textContent.
 // Mailed links land here with their token in the fragment, which is read and then cleared.
 
+import { BROWSER, refreshTokens, signOut } from "/web/session.js";
+
 const state = { token: null, expiresAt: 0, user: null, enrollOnly: false, mfaToken: null };
 const $ = (id) => document.getElementById(id);
-const BROWSER = { "Content-Type": "application/json", "X-Vigile-Client": "browser" };
 
 function say(text, ok = false) {
   $("status").textContent = text || "";
   $("status").className = ok ? "ok" : "error";
-}
-
-function csrf() {
-  const m = document.cookie.match(/(?:^|;\s*)(?:__Host-)?vigile_csrf=([^;]+)/);
-  return m ? m[1] : "";
 }
 
 function signedIn(body) {
@@ -25,16 +21,11 @@ function signedIn(body) {
 }
 
 async function refresh() {
-  if (!csrf()) {
+  const body = await refreshTokens();
+  if (!body) {
     return false;
   }
-  const r = await fetch("/api/auth/refresh", {
-    method: "POST", credentials: "same-origin", headers: { ...BROWSER, "X-CSRF-Token": csrf() }, body: "{}",
-  });
-  if (!r.ok) {
-    return false;
-  }
-  signedIn(await r.json());
+  signedIn(body);
   return true;
 }
 
@@ -227,9 +218,7 @@ function wire() {
     say(r.ok ? "If an account uses this address, a link is on its way." : await problem(r), r.ok);
   });
   $("logout").addEventListener("click", async () => {
-    await fetch("/api/auth/logout", {
-      method: "POST", credentials: "same-origin", headers: { ...BROWSER, "X-CSRF-Token": csrf() }, body: "{}",
-    });
+    await signOut();
     showLogin();
   });
   onSubmit("profile-form", async () => {

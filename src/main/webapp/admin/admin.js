@@ -2,13 +2,10 @@
 // token is an HttpOnly cookie the page never sees (X-Vigile-Client: browser), refreshed with the
 // CSRF header the API requires. Every text from the API is written with textContent, never HTML.
 
+import { BROWSER, refreshTokens, signOut } from "/web/session.js";
+
 const state = { token: null, expiresAt: 0, user: null, usersPage: 1, auditPage: 1, lastNotification: 0, ws: null };
 const $ = (id) => document.getElementById(id);
-
-function csrf() {
-  const m = document.cookie.match(/(?:^|;\s*)(?:__Host-)?vigile_csrf=([^;]+)/);
-  return m ? m[1] : "";
-}
 
 function signedIn(body) {
   state.token = body.access_token;
@@ -17,21 +14,11 @@ function signedIn(body) {
 }
 
 async function refresh() {
-  // No CSRF cookie means no browser session (it is set beside the HttpOnly refresh cookie): do
-  // not ask, which would only log a 403 for an empty X-CSRF-Token.
-  if (!csrf()) {
+  const body = await refreshTokens();
+  if (!body) {
     return false;
   }
-  const r = await fetch("/api/auth/refresh", {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-Vigile-Client": "browser", "X-CSRF-Token": csrf() },
-    body: "{}",
-  });
-  if (!r.ok) {
-    return false;
-  }
-  signedIn(await r.json());
+  signedIn(body);
   return true;
 }
 
@@ -444,7 +431,7 @@ function wire() {
     const r = await fetch("/api/auth/login", {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-Vigile-Client": "browser" },
+      headers: BROWSER,
       body: JSON.stringify({ email: $("login-email").value, password: $("login-password").value }),
     });
     $("login-password").value = "";
@@ -456,12 +443,7 @@ function wire() {
     await showApp();
   });
   $("logout").addEventListener("click", async () => {
-    await fetch("/api/auth/logout", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
-      body: "{}",
-    });
+    await signOut();
     showLogin();
   });
   document.querySelectorAll("nav button").forEach((b) => b.addEventListener("click", () => show(b.dataset.view)));
