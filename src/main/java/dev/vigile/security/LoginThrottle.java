@@ -190,22 +190,8 @@ public class LoginThrottle {
    * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
    */
   public long tryAttempt(String account, java.util.UUID device, String address) {
-    String key = subject(account, device);
-    List<Bandwidth> limits = device == null ? accountLimits : deviceLimits;
-    // Two round trips in the usual case: take from the account's (or device's) bucket, then
-    // from the address bucket, giving the first token back if the second is empty.
-    Bucket a = buckets.get(key, limits);
-    ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);
-    if (!pa.isConsumed()) {
-      return seconds(pa.getNanosToWaitForRefill());
-    }
-    Bucket b = buckets.get("address:" + address, addressLimits);
-    ConsumptionProbe pb = b.tryConsumeAndReturnRemaining(1);
-    if (!pb.isConsumed()) {
-      a.addTokens(1);
-      return seconds(pb.getNanosToWaitForRefill());
-    }
-    return 0;
+    return takeBoth(subject(account, device), device == null ? accountLimits : deviceLimits,
+        "address:" + address, addressLimits);
   }
 
   /** A successful login clears the account's failures and returns the address's token. */
@@ -292,6 +278,10 @@ public class LoginThrottle {
     return probe.isConsumed() ? 0 : seconds(probe.getNanosToWaitForRefill());
   }
 
+  /**
+   * Two round trips in the usual case: takes from the first bucket, then from the second, giving
+   * the first token back if the second is empty.
+   */
   private long takeBoth(String first, List<Bandwidth> firstLimits, String second, List<Bandwidth> secondLimits) {
     Bucket a = buckets.get(first, firstLimits);
     ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);

@@ -16,8 +16,4 @@ public record ClientInfo(String ip, String userAgent, String acceptLanguage) {
       acceptLanguage = null;
     }
   }
-
-  public ClientInfo(String ip, String userAgent) {
-    this(ip, userAgent, null);
-  }
 }

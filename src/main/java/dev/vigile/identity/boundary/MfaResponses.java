@@ -16,9 +16,6 @@ public final class MfaResponses {
       @JsonbProperty("expires_in") long expiresIn,
       List<String> methods) {}
 
-  /** An enrollment: the secret, its URI and the URI's QR code (SVG). */
-  public record Enrollment(String secret, String otpauthUri, String qrCodeSvg) {}
-
   /** Recovery codes, shown once. */
   public record RecoveryCodes(List<String> recoveryCodes) {}
 }

@@ -1,19 +1,16 @@
 package dev.vigile.identity.boundary;
 
 import dev.vigile.common.Permissions;
-import dev.vigile.common.web.ClientInfoResolver;
 import dev.vigile.identity.control.MfaService;
 import dev.vigile.security.CurrentCaller;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -26,8 +23,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class UserMfaResource {
   @Inject MfaService mfa;
   @Inject JsonWebToken jwt;
-  @Inject ClientInfoResolver clients;
-  @Context HttpServletRequest request;
 
   /**
    * {@code DELETE /api/admin/users/{id}/mfa} : 204, TOTP and recovery codes removed, the user
@@ -37,7 +32,7 @@ public class UserMfaResource {
   @DELETE
   @RolesAllowed(Permissions.USERS_WRITE)
   public Response reset(@PathParam("id") String id) {
-    mfa.reset(CurrentCaller.of(jwt), UsersResource.userId(id), clients.of(request));
+    mfa.reset(CurrentCaller.of(jwt), UsersResource.userId(id));
     return Response.noContent().build();
   }
 }

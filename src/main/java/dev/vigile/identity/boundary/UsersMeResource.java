@@ -132,8 +132,7 @@ public class UsersMeResource {
   public Response enroll(
       UserRequests.MfaEnroll body, @Context SecurityContext security, @Context HttpServletRequest request) {
     bodies.check(body);
-    MfaService.Enrollment e = mfa.enroll(caller(security), body.currentPassword(), clients.of(request));
-    return noStore(new MfaResponses.Enrollment(e.secret(), e.otpauthUri(), e.qrCodeSvg()));
+    return noStore(mfa.enroll(caller(security), body.currentPassword(), clients.of(request)));
   }
 
   /**

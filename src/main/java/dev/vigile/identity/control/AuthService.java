@@ -253,17 +253,25 @@ public class AuthService {
     return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null, session.id(), enrollOnly);
   }
 
+  /** The roles named in {@code VIGILE_MFA_REQUIRED_ROLES}, read once. */
+  private Set<String> mfaRoles;
+
+  @jakarta.annotation.PostConstruct
+  void readMfaRoles() {
+    Set<String> roles = new java.util.HashSet<>();
+    mfaRequiredRoles.ifPresent(list -> {
+      for (String role : list.split(",")) {
+        if (!role.isBlank()) {
+          roles.add(role.strip());
+        }
+      }
+    });
+    mfaRoles = Set.copyOf(roles);
+  }
+
   /** Whether one of the user's roles is named in {@code VIGILE_MFA_REQUIRED_ROLES}. */
   boolean requiresMfa(User user) {
-    if (mfaRequiredRoles.isEmpty()) {
-      return false;
-    }
-    for (String role : mfaRequiredRoles.get().split(",")) {
-      if (!role.isBlank() && user.roleNames().contains(role.strip())) {
-        return true;
-      }
-    }
-    return false;
+    return !mfaRoles.isEmpty() && user.roleNames().stream().anyMatch(mfaRoles::contains);
   }
 
   /** The transactional steps, behind a CDI proxy so {@code @Transactional} applies. */
@@ -358,7 +366,7 @@ public class AuthService {
                   + " and failures < ?3")
           .setParameter(1, RefreshTokens.hash(mfaToken))
           .setParameter(2, clock.instant())
-          .setParameter(3, EmailTokens.MAX_FAILURES)
+          .setParameter(3, MfaService.WRONG_CODES_ALLOWED)
           .getResultList();
       return rows.isEmpty() ? null : (UUID) rows.get(0);
     }
@@ -372,7 +380,7 @@ public class AuthService {
                   + " and used_at is null and expires_at > ?2 and failures < ?3 for update")
           .setParameter(1, RefreshTokens.hash(mfaToken))
           .setParameter(2, now)
-          .setParameter(3, EmailTokens.MAX_FAILURES)
+          .setParameter(3, MfaService.WRONG_CODES_ALLOWED)
           .getResultList();
       if (rows.isEmpty()) {
         return new MfaGone();

@@ -24,8 +24,8 @@ public class EmailTokens {
   public static final String VERIFY = "verify";
   public static final String EMAIL_CHANGE = "email_change";
 
-  /** Wrong second-factor codes a reset token survives. */
-  public static final int MAX_FAILURES = 5;
+  /** Wrong second-factor codes a reset token survives: as many as a sign-in's MFA token. */
+  public static final int MAX_FAILURES = MfaService.WRONG_CODES_ALLOWED;
 
   @PersistenceContext EntityManager em;
   @Inject Clock clock;

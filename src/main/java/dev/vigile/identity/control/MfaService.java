@@ -40,6 +40,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class MfaService {
   static final int RECOVERY_CODES = 10;
+
+  /** Wrong codes that void the token they were tried with (a sign-in's MFA token, a reset link). */
+  public static final int WRONG_CODES_ALLOWED = 5;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789".toCharArray();
 
@@ -98,8 +101,8 @@ public class MfaService {
   }
 
   /** {@code DELETE /api/admin/users/{id}/mfa}: only over a user holding no permission the caller lacks. */
-  public void reset(CurrentCaller caller, UUID userId, ClientInfo client) {
-    steps.reset(caller, userId, client);
+  public void reset(CurrentCaller caller, UUID userId) {
+    steps.reset(caller, userId);
   }
 
   /**
@@ -293,7 +296,7 @@ public class MfaService {
       return true;
     }
 
-    void reset(CurrentCaller caller, UUID userId, ClientInfo client) {
+    void reset(CurrentCaller caller, UUID userId) {
       User user = locked(userId);
       privileges.requireOver(caller.userId(), user, "reset this user's two-step verification");
       if (!user.mfaEnabled() && factor(userId) == null) {

@@ -287,7 +287,10 @@ public class Recovery {
       try {
         em.flush();
       } catch (PersistenceException e) {
-        throw ApplicationException.conflict("An account with this email already exists.");
+        if (uniqueViolation(e)) {
+          throw ApplicationException.conflict("An account with this email already exists.");
+        }
+        throw e;
       }
       events.fire(new EmailChanged(user.id(), live.email()));
       audit.record(
@@ -295,6 +298,16 @@ public class Recovery {
               .actor(user.id(), live.email())
               .target("user", user.id())
               .detail("from", oldEmail));
+    }
+
+    /** Whether the failure is PostgreSQL's unique violation (SQLSTATE 23505), the email taken. */
+    private static boolean uniqueViolation(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+          return true;
+        }
+      }
+      return false;
     }
 
     void resend(UUID userId, ClientInfo client) {

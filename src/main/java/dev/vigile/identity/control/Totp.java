@@ -83,16 +83,6 @@ public class Totp {
     return found < 0 ? OptionalLong.empty() : OptionalLong.of(found);
   }
 
-  /** The code of the step at {@code when} (for tests and tools). */
-  public String codeAt(String secret, Instant when) {
-    try {
-      return generator.generateOneTimePasswordString(
-          new SecretKeySpec(BASE32.decode(secret), generator.getAlgorithm()), when);
-    } catch (InvalidKeyException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** The QR code of {@code text} as a standalone SVG document (black modules on white). */
   public static String qrSvg(String text) {
     BitMatrix m;
