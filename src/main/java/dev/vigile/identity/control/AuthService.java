@@ -374,11 +374,12 @@ public class AuthService {
     /** Commits in every outcome: a wrong code is counted, a used token stays used. */
     MfaOutcome completeMfa(String mfaToken, String code, String recoveryCode, ClientInfo client) {
       java.time.Instant now = clock.instant();
+      String hash = RefreshTokens.hash(mfaToken);
       @SuppressWarnings("unchecked")
       List<Object[]> rows = em.createNativeQuery(
               "select user_id, credential_epoch, device_id from mfa_challenges where token_hash = ?1"
                   + " and used_at is null and expires_at > ?2 and failures < ?3 for update")
-          .setParameter(1, RefreshTokens.hash(mfaToken))
+          .setParameter(1, hash)
           .setParameter(2, now)
           .setParameter(3, MfaService.WRONG_CODES_ALLOWED)
           .getResultList();
@@ -391,21 +392,15 @@ public class AuthService {
       Optional<String> method = mfa.useFactor(userId, code, recoveryCode);
       if (method.isEmpty()) {
         em.createNativeQuery("update mfa_challenges set failures = failures + 1 where token_hash = ?1")
-            .setParameter(1, RefreshTokens.hash(mfaToken))
+            .setParameter(1, hash)
             .executeUpdate();
         return new MfaWrongCode();
       }
       em.createNativeQuery("update mfa_challenges set used_at = ?1 where token_hash = ?2")
           .setParameter(1, now)
-          .setParameter(2, RefreshTokens.hash(mfaToken))
+          .setParameter(2, hash)
           .executeUpdate();
-      @SuppressWarnings("unchecked")
-      List<Object> current = em.createNativeQuery(
-              "select 1 from users where id = ?1 and credential_epoch = ?2 and enabled for no key update")
-          .setParameter(1, userId)
-          .setParameter(2, epoch)
-          .getResultList();
-      if (current.isEmpty()) {
+      if (!users.lockCredential(userId, epoch)) {
         return new MfaStale();
       }
       User user = users.findById(userId).orElseThrow(AuthService::invalidCredentials);

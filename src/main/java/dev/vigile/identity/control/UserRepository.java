@@ -113,6 +113,20 @@ public class UserRepository {
             .isEmpty();
   }
 
+  /**
+   * Locks the user's row if no session-ending change happened since the credential epoch a
+   * challenge recorded (a password change, sign-out everywhere, disable) and the account is
+   * enabled; a re-hash of the same password does not move the epoch.
+   */
+  public boolean lockCredential(UUID id, long checkedEpoch) {
+    return !em.createNativeQuery(
+                "select 1 from users where id = ?1 and credential_epoch = ?2 and enabled for no key update")
+            .setParameter(1, id)
+            .setParameter(2, checkedEpoch)
+            .getResultList()
+            .isEmpty();
+  }
+
   /** Deletes the user; their sessions, refresh tokens and role links go with them. */
   public void delete(UUID id) {
     em.createNativeQuery("delete from users where id = ?1").setParameter(1, id).executeUpdate();
