@@ -290,6 +290,10 @@ class RecoveryIT {
       // The worker tried, failed, and keeps the mail for a retry.
       awaitCount("select count(*) from mail_outbox where recipient = ? and subject = '" + RESET
           + "' and sent_at is null and attempts >= 1 and last_error is not null", u.email(), 1);
+      // Readiness is not tied to SMTP: an instance without mail still serves.
+      Api.Res ready = api.get("/health/ready", null);
+      assertEquals(200, ready.status(), ready.toString());
+      assertEquals("UP", ready.json().get("status").asText());
     } finally {
       TestMail.restart();
     }
@@ -301,6 +305,23 @@ class RecoveryIT {
     Api.Res metrics = api.metrics("?scope=application");
     assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("vigile_mail_total{") && l.contains("outcome=\"retried\"")),
         "retries are counted");
+  }
+
+  @Test
+  void aSignInFromAClientWithoutADeviceTokenIsMailedAndOneFromAKnownDeviceIsNot() throws Exception {
+    User u = register();
+    String device = u.tokens().get("device_token").asText();
+    Api.Res known = api.post("/api/auth/login", obj("email", u.email(), "password", u.password(), "deviceToken", device));
+    assertEquals(200, known.status(), known.toString());
+    Api.Res fresh = api.call("POST", "/api/auth/login", obj("email", u.email(), "password", u.password()), null,
+        Map.of("User-Agent", "NoticeTester/1.0"));
+    assertEquals(200, fresh.status(), fresh.toString());
+    // Both logins committed their mail, if any, with their answer: one notice, the fresh client's.
+    assertEquals(1, server.number(
+        "select count(*) from mail_outbox where recipient = ? and subject = 'New sign-in to your account'", u.email()));
+    TestMail.Received notice = TestMail.awaitSubject(u.email(), "New sign-in to your account");
+    assertTrue(notice.text().contains("NoticeTester/1.0"), notice.text());
+    assertTrue(notice.text().contains(api.clientAddress()), notice.text());
   }
 
   private List<TestMail.Received> awaitResets(String email, int count) {

@@ -52,6 +52,12 @@ class StartupIT {
       assertTrue(ready.contains("\"databaseRole\":\"append-only\""),
           "the application runs as a role apart from the schema's owner: " + ready);
       assertEquals(201, post(port, "/api/auth/register", email, password).statusCode());
+      // No SMTP server configured: the embedded one took the verification mail, kept as a file.
+      assertTrue(out.contains("the embedded SMTP server (GreenMail)"), out);
+      Path mail = awaitMailFile(workDir.resolve("data/mail"), email);
+      assertTrue(Files.readString(mail).contains("Confirm your email address"), "the verification mail");
+      String announced = awaitLine(workDir.resolve("run1.log"), "Mail to " + email, first);
+      assertFalse(announced.contains("#token="), "no mail token in the launcher's output");
       HttpResponse<String> admin = post(port, "/api/auth/login", "admin@run.test", "the first admin's passphrase");
       assertEquals(200, admin.statusCode(), admin.body());
       assertTrue(JSON.readTree(admin.body()).get("user").get("roles").toString().contains("ADMIN"));
@@ -93,6 +99,22 @@ class StartupIT {
     pb.environment().put("VIGILE_ADMIN_EMAIL", "admin@run.test");
     pb.environment().put("VIGILE_ADMIN_PASSWORD", "the first admin's passphrase");
     return pb.start();
+  }
+
+  static Path awaitMailFile(Path folder, String recipient) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (System.nanoTime() < deadline) {
+      if (Files.isDirectory(folder)) {
+        try (var files = Files.list(folder)) {
+          var found = files.filter(f -> f.getFileName().toString().contains(recipient)).findFirst();
+          if (found.isPresent()) {
+            return found.get();
+          }
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no mail to " + recipient + " in " + folder);
   }
 
   static String awaitLine(Path log, String line, Process p) throws Exception {
