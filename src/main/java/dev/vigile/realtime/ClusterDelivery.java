@@ -40,8 +40,11 @@ public class ClusterDelivery {
     if (here.isEmpty()) {
       return;
     }
+    // A notification shared with a role or everyone has one id and one content for all: its
+    // frame is written once and the same text goes to every connection.
+    java.util.Map<Long, String> frames = new java.util.HashMap<>();
     for (Notification n : inbox.ofMessage(messageId, here)) {
-      String frame = Protocol.notification(n);
+      String frame = frames.computeIfAbsent(n.id(), id -> Protocol.notification(n));
       for (Connection c : connections.of(n.userId())) {
         c.send(frame);
       }

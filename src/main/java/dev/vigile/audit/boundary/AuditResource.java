@@ -38,7 +38,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
   static final PageRequest.Sorts SORTS =
-      new PageRequest.Sorts(Map.of("id", "id", "occurredAt", "occurred_at"), "id", false);
+      new PageRequest.Sorts(
+          Map.of("id", "id", "occurredAt", "occurred_at"), "id", false, java.util.Set.of("id"));
 
   /** The filters the list and the export share. */
   public static class FilterParams {
@@ -62,7 +63,8 @@ public class AuditResource {
   /**
    * {@code GET /api/admin/audit} : 200 page of events, newest first (sort {@code id} or {@code
    * occurredAt}); filters {@code actor} (id or email), {@code action}, {@code targetId}, {@code
-   * outcome}, {@code from} (inclusive), {@code to} (exclusive); 400 bad filter or paging.
+   * outcome}, {@code from} (inclusive), {@code to} (exclusive); {@code before} (an id) pages by
+   * id, newest first, and {@code next} then uses it; 400 bad filter or paging.
    */
   @GET
   @RolesAllowed(Permissions.AUDIT_READ)
@@ -71,7 +73,8 @@ public class AuditResource {
       @BeanParam FilterParams params) {
     AuditFilter filter = params.parse();
     PageRequest request = paging.parse(SORTS);
-    return PageResponses.ok(queries.page(filter, request).map(AuditEventResponse::from), uri);
+    return PageResponses.ok(
+        queries.page(filter, request).map(AuditEventResponse::from), request, uri, AuditEventResponse::id);
   }
 
   /** {@code GET /api/admin/audit/verify} : 200 {@code {valid, checked, firstBrokenId}}. */

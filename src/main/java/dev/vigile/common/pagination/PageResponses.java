@@ -6,40 +6,82 @@ import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /** Writes a {@link Page} with {@code X-Total-Count} and an RFC 8288 {@code Link} header. */
 public final class PageResponses {
   private PageResponses() {}
 
   public static Response ok(Page<?> page, UriInfo uri) {
+    return respond(page, links(page, uri.getRequestUriBuilder(), null));
+  }
+
+  /**
+   * A page of a list that also pages by id ({@code before}): in its newest-first order, {@code
+   * next} asks for the items older than this page's last one, so that items added meanwhile
+   * neither repeat nor push others out of reach; {@code prev} is left out of a keyset page.
+   */
+  public static <T> Response ok(Page<T> page, PageRequest request, UriInfo uri, ToLongFunction<? super T> id) {
+    Long next = request.keyset() && page.more() && !page.items().isEmpty()
+        ? id.applyAsLong(page.items().get(page.items().size() - 1))
+        : null;
+    UriBuilder base = uri.getRequestUriBuilder();
+    if (request.before() != null) {
+      return respond(page, keysetLinks(page, base, next));
+    }
+    return respond(page, links(page, base, next));
+  }
+
+  private static Response respond(Page<?> page, String links) {
     Response.ResponseBuilder builder =
-        Response.ok(page, MediaType.APPLICATION_JSON_TYPE)
-            .header("X-Total-Count", page.total());
-    String links = links(page, uri);
+        Response.ok(page, MediaType.APPLICATION_JSON_TYPE).header("X-Total-Count", page.total());
     if (!links.isEmpty()) {
       builder.header("Link", links);
     }
     return builder.build();
   }
 
-  static String links(Page<?> page, UriInfo uri) {
+  static String links(Page<?> page, UriBuilder uri, Long nextBefore) {
     long last = Math.max(1, page.pages());
     List<String> links = new ArrayList<>();
     links.add(link(uri, 1, page.size(), "first"));
     if (page.page() > 1) {
       links.add(link(uri, Math.min(page.page() - 1, last), page.size(), "prev"));
     }
-    if (page.page() < page.pages()) {
+    if (nextBefore != null) {
+      links.add(before(uri, nextBefore, page.size()));
+    } else if (page.page() < page.pages()) {
       links.add(link(uri, page.page() + 1, page.size(), "next"));
     }
     links.add(link(uri, last, page.size(), "last"));
     return String.join(", ", links);
   }
 
-  private static String link(UriInfo uri, long page, int size, String rel) {
-    UriBuilder b = uri.getRequestUriBuilder().replaceQueryParam("page", page).replaceQueryParam("size", size);
+  static String keysetLinks(Page<?> page, UriBuilder uri, Long nextBefore) {
+    List<String> links = new ArrayList<>();
+    links.add(link(uri, 1, page.size(), "first"));
+    if (nextBefore != null) {
+      links.add(before(uri, nextBefore, page.size()));
+    }
+    links.add(link(uri, Math.max(1, page.pages()), page.size(), "last"));
+    return String.join(", ", links);
+  }
+
+  private static String link(UriBuilder uri, long page, int size, String rel) {
+    return format(
+        uri.clone().replaceQueryParam("before").replaceQueryParam("page", page).replaceQueryParam("size", size),
+        rel);
+  }
+
+  private static String before(UriBuilder uri, long before, int size) {
+    return format(
+        uri.clone().replaceQueryParam("page").replaceQueryParam("before", before).replaceQueryParam("size", size),
+        "next");
+  }
+
+  private static String format(UriBuilder b, String rel) {
     // Links are relative to the server root: the client resolves them against the request URL.
-    String pathAndQuery = b.build().getRawPath() + "?" + b.build().getRawQuery();
-    return "<" + pathAndQuery + ">; rel=\"" + rel + "\"";
+    java.net.URI built = b.build();
+    return "<" + built.getRawPath() + "?" + built.getRawQuery() + ">; rel=\"" + rel + "\"";
   }
 }

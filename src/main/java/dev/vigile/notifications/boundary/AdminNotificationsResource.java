@@ -78,10 +78,11 @@ public class AdminNotificationsResource {
   }
 
   /**
-   * {@code POST /api/admin/notifications} : 202 {@code {id, recipients}}: stored in every
-   * recipient's inbox, then pushed to their open connections on every instance. Audience {@code
-   * user} (value: a user id), {@code role} (value: a role name; its enabled holders) or {@code all}
-   * (every enabled user). 400 bad audience or fields; 404 unknown user or role.
+   * {@code POST /api/admin/notifications} : 202 {@code {id, recipients}}: stored (once, for a role
+   * or everyone), then pushed to the recipients' open connections on every instance. Audience
+   * {@code user} (value: a user id), {@code role} (value: a role name; {@code recipients} counts
+   * its enabled holders) or {@code all} (every enabled user). 400 bad audience or fields; 404
+   * unknown user or role.
    */
   @POST
   @RolesAllowed(Permissions.NOTIFICATIONS_SEND)

@@ -35,7 +35,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Produces(MediaType.APPLICATION_JSON)
 public class NotificationsResource {
   static final PageRequest.Sorts SORTS =
-      new PageRequest.Sorts(Map.of("id", "id", "createdAt", "id"), "id", false);
+      new PageRequest.Sorts(
+          Map.of("id", "id", "createdAt", "id"), "id", false, java.util.Set.of("id", "createdAt"));
 
   @Inject NotificationService inbox;
   @Inject InboxQueries queries;
@@ -44,7 +45,8 @@ public class NotificationsResource {
 
   /**
    * {@code GET /api/notifications} : 200 page of the caller's notifications, newest first; {@code
-   * unread=true} keeps the unread ones; 400 bad paging or filter.
+   * unread=true} keeps the unread ones; {@code before} (an id) pages by id and {@code next} then
+   * uses it; 400 bad paging or filter.
    */
   @GET
   @RolesAllowed(Permissions.SIGNED_IN)
@@ -61,7 +63,10 @@ public class NotificationsResource {
     }
     PageRequest request = paging.parse(SORTS);
     return PageResponses.ok(
-        queries.page(CurrentCaller.of(jwt).userId(), unreadOnly, request).map(NotificationResponse::from), uri);
+        queries.page(CurrentCaller.of(jwt).userId(), unreadOnly, request).map(NotificationResponse::from),
+        request,
+        uri,
+        NotificationResponse::id);
   }
 
   /** {@code GET /api/notifications/unread-count} : 200 {@code {count}}. */

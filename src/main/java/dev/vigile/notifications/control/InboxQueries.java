@@ -17,33 +17,47 @@ import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Reads the inbox, with plain JDBC: pages for the REST inbox, and what a WebSocket resumes or is pushed. */
+/**
+ * Reads the inbox, with plain JDBC: pages for the REST inbox, and what a WebSocket resumes or is
+ * pushed. A user's inbox is their own rows ({@code notifications}) and the notifications shared
+ * with a role they hold or with everyone, sent since their account exists ({@code
+ * notification_shared}, read state in {@code notification_shared_reads}), in one id order.
+ */
 @ApplicationScoped
 public class InboxQueries {
-  static final String COLUMNS =
-      "n.id, n.user_id, m.kind, m.title, m.body, m.data::text, m.created_at, n.read_at";
-  static final String FROM = " from notifications n join notification_messages m on m.id = n.message_id";
+  /** The reader: its id, since when it exists and the roles it holds. First parameter: the user id. */
+  static final String ME =
+      "with me as (select u.id, u.created_at,"
+          + " array(select ur.role_name from user_roles ur where ur.user_id = u.id) as roles"
+          + " from users u where u.id = ?) ";
+  /** Whether shared notification {@code s} reaches {@code me}. */
+  static final String VISIBLE = "s.created_at >= me.created_at and (s.role_name is null or s.role_name = any(me.roles))";
+  /** Every notification of {@code me}, both kinds, as rows {@code f}. */
+  static final String FEED =
+      " from (select n.id, me.id as user_id, m.kind, m.title, m.body, m.data, m.created_at, n.read_at"
+          + " from me join notifications n on n.user_id = me.id"
+          + " join notification_messages m on m.id = n.message_id"
+          + " union all"
+          + " select s.id, me.id, m.kind, m.title, m.body, m.data, m.created_at, r.read_at"
+          + " from me join notification_shared s on " + VISIBLE
+          + " join notification_messages m on m.id = s.message_id"
+          + " left join notification_shared_reads r on r.shared_id = s.id and r.user_id = me.id) f";
+  static final String COLUMNS = "f.id, f.user_id, f.kind, f.title, f.body, f.data::text, f.created_at, f.read_at";
 
   @Resource(lookup = "java:app/jdbc/vigile")
   DataSource dataSource;
 
-  /** The user's inbox, newest first (sort {@code id} or {@code createdAt}). */
+  /** The user's inbox, newest first (sort {@code id} or {@code createdAt}), or older than {@code before}. */
   public Page<Notification> page(UUID userId, boolean unreadOnly, PageRequest page) {
-    String where = " where n.user_id = ?" + (unreadOnly ? " and n.read_at is null" : "");
+    String where = " where true" + (unreadOnly ? " and f.read_at is null" : "");
     try (Connection c = dataSource.getConnection()) {
-      long total;
-      try (PreparedStatement ps = c.prepareStatement("select count(*) from notifications n" + where)) {
-        ps.setObject(1, userId);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          total = rs.getLong(1);
-        }
-      }
+      long total = count(c, userId, where);
+      String bound = page.before() == null ? "" : " and f.id < " + page.before();
       List<Notification> items =
           query(
               c,
-              "select " + COLUMNS + FROM + where + page.orderBy("n", "id") + " limit " + page.size()
-                  + " offset " + page.offset(),
+              ME + "select " + COLUMNS + FEED + where + bound + page.orderBy("f", "id")
+                  + " limit " + page.limit() + " offset " + page.offset(),
               userId);
       return Page.of(items, page, total);
     } catch (SQLException e) {
@@ -52,16 +66,20 @@ public class InboxQueries {
   }
 
   public long unreadCount(UUID userId) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("select count(*) from notifications where user_id = ? and read_at is null")) {
+    try (Connection c = dataSource.getConnection()) {
+      return count(c, userId, " where f.read_at is null");
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read the inbox", e);
+    }
+  }
+
+  private static long count(Connection c, UUID userId, String where) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(ME + "select count(*)" + FEED + where)) {
       ps.setObject(1, userId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Could not read the inbox", e);
     }
   }
 
@@ -69,24 +87,55 @@ public class InboxQueries {
   public List<Notification> after(UUID userId, long afterId, int limit) {
     try (Connection c = dataSource.getConnection()) {
       return query(
-          c,
-          "select " + COLUMNS + FROM + " where n.user_id = ? and n.id > ? order by n.id limit " + limit,
-          userId,
-          afterId);
+          c, ME + "select " + COLUMNS + FEED + " where f.id > ? order by f.id limit " + limit, userId, afterId);
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read the inbox", e);
     }
   }
 
-  /** The inbox rows of one sent notification for these users (those connected here). */
+  /**
+   * One sent notification as it reaches these users (those connected here): their own row, or
+   * the shared notification for each of them it reaches, all with the same id and content.
+   */
   public List<Notification> ofMessage(long messageId, Collection<UUID> users) {
     if (users.isEmpty()) {
       return List.of();
     }
     try (Connection c = dataSource.getConnection()) {
       Array ids = c.createArrayOf("uuid", users.toArray());
-      return query(
-          c, "select " + COLUMNS + FROM + " where n.message_id = ? and n.user_id = any(?)", messageId, ids);
+      List<Notification> shared =
+          query(
+              c,
+              "select s.id, null::uuid, m.kind, m.title, m.body, m.data::text, m.created_at, null::timestamptz"
+                  + " from notification_shared s join notification_messages m on m.id = s.message_id"
+                  + " where s.message_id = ?",
+              messageId);
+      if (shared.isEmpty()) {
+        return query(
+            c,
+            "select n.id, n.user_id, m.kind, m.title, m.body, m.data::text, m.created_at, n.read_at"
+                + " from notifications n join notification_messages m on m.id = n.message_id"
+                + " where n.message_id = ? and n.user_id = any(?)",
+            messageId,
+            ids);
+      }
+      Notification n = shared.get(0);
+      List<Notification> out = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "select u.id from users u join notification_shared s on s.message_id = ?"
+                  + " where u.id = any(?) and s.created_at >= u.created_at and (s.role_name is null"
+                  + " or exists (select 1 from user_roles ur where ur.user_id = u.id and ur.role_name = s.role_name))")) {
+        ps.setLong(1, messageId);
+        ps.setArray(2, ids);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Notification(
+                n.id(), rs.getObject(1, UUID.class), n.kind(), n.title(), n.body(), n.data(), n.createdAt(), null));
+          }
+        }
+      }
+      return out;
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read the inbox", e);
     }

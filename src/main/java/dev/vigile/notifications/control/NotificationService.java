@@ -10,11 +10,12 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * Writes the inbox. A notification is stored first, one row per recipient, in the transaction of
- * the change that raised it; only after that commits is it announced to every instance ({@link
+ * Writes the inbox. A notification is stored first, in the transaction of the change that raised
+ * it: one inbox row for a user, one shared row for a role or everyone (read state per reader); only after that commits is it announced to every instance ({@link
  * NotificationRelay}), which pushes it to the recipients' open connections. The inbox stays the
  * source of truth: a client that missed a push reads it back ({@link InboxQueries}) with {@code
  * resume} or the REST inbox.
@@ -58,26 +59,25 @@ public class NotificationService {
                 .setParameter(8, clock.instant())
                 .getSingleResult();
     long messageId = id.longValue();
-    jakarta.persistence.Query insert;
+    int recipients;
     if (audience.type().equals("user")) {
-      insert =
+      recipients =
           em.createNativeQuery(
                   "insert into notifications (message_id, user_id) select ?1, id from users where id = ?2")
-              .setParameter(2, UUID.fromString(audience.value()));
-    } else if (audience.type().equals("role")) {
-      insert =
-          em.createNativeQuery(
-                  "insert into notifications (message_id, user_id) select ?1, u.id from users u"
-                      + " join user_roles ur on ur.user_id = u.id where ur.role_name = ?2 and u.enabled"
-                      + " order by u.id")
-              .setParameter(2, audience.value());
+              .setParameter(1, messageId)
+              .setParameter(2, UUID.fromString(audience.value()))
+              .executeUpdate();
     } else {
-      insert =
-          em.createNativeQuery(
-              "insert into notifications (message_id, user_id) select ?1, id from users"
-                  + " where enabled order by id");
+      // Stored once, whatever the audience's size: each reader finds it in their inbox (InboxQueries).
+      em.createNativeQuery(
+              "insert into notification_shared (id, message_id, role_name, created_at)"
+                  + " values (nextval(pg_get_serial_sequence('notifications', 'id')), ?1, ?2, ?3)")
+          .setParameter(1, messageId)
+          .setParameter(2, audience.type().equals("role") ? audience.value() : null)
+          .setParameter(3, clock.instant())
+          .executeUpdate();
+      recipients = audienceSize(audience);
     }
-    int recipients = insert.setParameter(1, messageId).executeUpdate();
     em.createNativeQuery("update notification_messages set recipients = ?1 where id = ?2")
         .setParameter(1, recipients)
         .setParameter(2, messageId)
@@ -101,30 +101,76 @@ public class NotificationService {
     return send(Audience.user(userId), kind, title, body, data == null ? null : data.toString(), null, null);
   }
 
+  /** The enabled accounts a role or everyone reaches now: a count, nothing written per user. */
+  private int audienceSize(Audience audience) {
+    jakarta.persistence.Query count =
+        audience.type().equals("role")
+            ? em.createNativeQuery(
+                    "select count(*) from users u join user_roles ur on ur.user_id = u.id"
+                        + " where ur.role_name = ?1 and u.enabled")
+                .setParameter(1, audience.value())
+            : em.createNativeQuery("select count(*) from users where enabled");
+    return ((Number) count.getSingleResult()).intValue();
+  }
+
   /**
-   * Marks one of the user's notifications read (again is fine).
+   * Marks one of the user's notifications read (again is fine): their own row, or their read of a
+   * shared notification that reaches them.
    *
    * @return false when the user has no such notification
    */
   @Transactional
   public boolean markRead(UUID userId, long id) {
+    java.time.Instant now = clock.instant();
     int updated =
         em.createNativeQuery(
                 "update notifications set read_at = coalesce(read_at, ?1) where id = ?2 and user_id = ?3")
-            .setParameter(1, clock.instant())
+            .setParameter(1, now)
             .setParameter(2, id)
             .setParameter(3, userId)
             .executeUpdate();
-    return updated == 1;
+    if (updated == 1) {
+      return true;
+    }
+    List<?> reaches =
+        em.createNativeQuery(ME + "select s.id from me join notification_shared s on " + InboxQueries.VISIBLE
+                + " where s.id = ?2")
+            .setParameter(1, userId)
+            .setParameter(2, id)
+            .getResultList();
+    if (reaches.isEmpty()) {
+      return false;
+    }
+    em.createNativeQuery(
+            "insert into notification_shared_reads (user_id, shared_id, read_at) values (?1, ?2, ?3)"
+                + " on conflict do nothing")
+        .setParameter(1, userId)
+        .setParameter(2, id)
+        .setParameter(3, now)
+        .executeUpdate();
+    return true;
   }
 
-  /** Marks every unread notification of the user read; returns how many. */
+  /** Marks every unread notification of the user read, of both kinds; returns how many. */
   @Transactional
   public int markAllRead(UUID userId) {
-    return em.createNativeQuery(
-            "update notifications set read_at = ?1 where user_id = ?2 and read_at is null")
-        .setParameter(1, clock.instant())
-        .setParameter(2, userId)
-        .executeUpdate();
+    java.time.Instant now = clock.instant();
+    int own =
+        em.createNativeQuery("update notifications set read_at = ?1 where user_id = ?2 and read_at is null")
+            .setParameter(1, now)
+            .setParameter(2, userId)
+            .executeUpdate();
+    int shared =
+        em.createNativeQuery(
+                ME + "insert into notification_shared_reads (user_id, shared_id, read_at)"
+                    + " select me.id, s.id, ?2 from me join notification_shared s on " + InboxQueries.VISIBLE
+                    + " on conflict do nothing")
+            .setParameter(1, userId)
+            .setParameter(2, now)
+            .executeUpdate();
+    return own + shared;
   }
+
+  /** {@link InboxQueries#ME} with a JPA positional parameter. */
+  private static final String ME = InboxQueries.ME.replace("u.id = ?)", "u.id = ?1)");
 }
