@@ -80,7 +80,7 @@ public class WsFanoutBench {
     Map<String, String> env = dev.vigile.it.TestServer.baseEnvironment(url, dbUser, "unused", ADMIN, ADMIN_PASSWORD);
     env.put("VIGILE_WS_MAX_CONNECTIONS_PER_USER", "10");
     env.put("VIGILE_WS_PING_TIMEOUT", "PT30M");
-    env.put("VIGILE_JAVA_MEMORY", "-Xmx1g");
+    env.put("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("BENCH_JAVA_OPTIONS", "-Xmx1g"));
     Path log = Files.createTempFile("vigile-bench-ws", ".log");
     PayaraProcess payara =
         PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, log, List.of());
@@ -129,7 +129,10 @@ public class WsFanoutBench {
           "select kid, private_key from signing_keys where activates_at <= now() order by activates_at desc limit 1");
       rs.next();
       String kid = rs.getString(1);
-      PrivateKey key = Pem.decodePrivate(rs.getString(2));
+      // Private keys are sealed under the key-encryption key the bench gave the server.
+      PrivateKey key = Pem.decodePrivate(dev.vigile.security.KeyEncryption.of(
+              java.util.Optional.of(dev.vigile.it.TestServer.KEY_ENCRYPTION_KEY), java.util.Optional.empty())
+          .open(kid, rs.getString(2)));
       String marker = UUID.randomUUID().toString().substring(0, 8);
       s.execute("insert into users (id, email, password_hash, enabled, created_at, updated_at)"
           + " select gen_random_uuid(), 'b" + marker + "-' || g || '@bench.test', 'not-a-hash', true, now(), now()"
@@ -139,6 +142,9 @@ public class WsFanoutBench {
       while (rs.next()) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer("vigile");
+        claims.setAudience("vigile");
+        claims.setClaim("vigile_gen", 0);
+        claims.setStringListClaim("amr", List.of("pwd"));
         claims.setSubject(rs.getString(1));
         claims.setClaim("upn", rs.getString(2));
         claims.setStringListClaim("groups", List.of("USER"));

@@ -105,7 +105,7 @@ public class ClientMessages {
     } else if (identity.cutOff(valid.caller())) {
       c.close(Protocol.REAUTHENTICATE, "token revoked");
     } else {
-      c.reauthenticate(new WsCaller(valid.caller(), valid.expiresAt()));
+      c.reauthenticate(new WsCaller(valid.caller(), valid.expiresAt(), valid.groups()));
       c.send(Protocol.welcome(c.userId().toString(), c.id, connections.expiresIn(valid.expiresAt())));
     }
   }

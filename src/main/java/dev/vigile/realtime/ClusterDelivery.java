@@ -35,20 +35,34 @@ public class ClusterDelivery {
     message.as(SessionsCutOff.class).ifPresent(e -> recheck(e.ids(), false));
   }
 
+  /**
+   * Pushes a stored notification to the connections here it reaches. One shared with a role or
+   * everyone has one id and content for all: its frame is written once and the same text goes to
+   * every connection whose token holds the role (a change of roles closes the connection, 4011).
+   */
   private void push(long messageId) {
-    Set<UUID> here = connections.usersHere();
-    if (here.isEmpty()) {
+    if (connections.none()) {
       return;
     }
-    // A notification shared with a role or everyone has one id and one content for all: its
-    // frame is written once and the same text goes to every connection.
-    java.util.Map<Long, String> frames = new java.util.HashMap<>();
-    for (Notification n : inbox.ofMessage(messageId, here)) {
-      String frame = frames.computeIfAbsent(n.id(), id -> Protocol.notification(n));
-      for (Connection c : connections.of(n.userId())) {
-        c.send(frame);
+    inbox.posted(messageId).ifPresent(posted -> {
+      if (posted.shared() != null) {
+        String frame = Protocol.notification(posted.shared());
+        String role = posted.role();
+        connections.forEach((user, c) -> {
+          if (role == null || c.holds(role)) {
+            c.send(frame);
+          }
+        });
+        return;
       }
-    }
+      for (Notification n : posted.own()) {
+        java.util.Set<Connection> theirs = connections.of(n.userId());
+        if (!theirs.isEmpty()) {
+          String frame = Protocol.notification(n);
+          theirs.forEach(c -> c.send(frame));
+        }
+      }
+    });
   }
 
   /**

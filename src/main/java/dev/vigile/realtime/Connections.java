@@ -188,6 +188,11 @@ public class Connections {
     return queueLimit;
   }
 
+  /** Whether no connection is open here: a check that does not walk them. */
+  boolean none() {
+    return byUser.isEmpty();
+  }
+
   /** Connections open on this instance. */
   public long localCount() {
     return byUser.values().stream().mapToLong(Set::size).sum();

@@ -77,7 +77,7 @@ public class WsAuthFilter extends HttpFilter {
     }
     boolean upgraded = false;
     try {
-      WsCaller caller = new WsCaller(valid.caller(), valid.expiresAt());
+      WsCaller caller = new WsCaller(valid.caller(), valid.expiresAt(), valid.groups());
       req.setAttribute(dev.vigile.platform.observability.RequestLogFilter.USER_ATTRIBUTE, caller.getName());
       chain.doFilter(
           new HttpServletRequestWrapper(req) {

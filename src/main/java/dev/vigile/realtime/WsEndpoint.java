@@ -33,6 +33,9 @@ public class WsEndpoint {
       return;
     }
     session.setMaxTextMessageBufferSize(Protocol.MAX_MESSAGE_BYTES);
+    // Silence is ended by Connections' own sweep (4012, VIGILE_WS_PING_TIMEOUT), not by the
+    // container's idle timer (see Connection#next).
+    session.setMaxIdleTimeout(0);
     session.getUserProperties().put(CONNECTION, connections().open(session, caller));
   }
 

@@ -43,7 +43,8 @@ public class AccessTokenVerifier {
    * @param signedIn whether the token carries the signed-in group: a token that may only enroll a
    *     second factor ({@code mfa:enroll}) does not
    */
-  public record Valid(CurrentCaller caller, long expiresAt, boolean signedIn) implements Result {}
+  public record Valid(CurrentCaller caller, long expiresAt, boolean signedIn, java.util.Set<String> groups)
+      implements Result {}
 
   /** Signature and claims fine, but past {@code exp}. */
   public record Expired() implements Result {}
@@ -88,12 +89,15 @@ public class AccessTokenVerifier {
     Object sid = claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM);
     long generation = TokenCutoffs.generationOf(claims.getClaimValue(TokenCutoffs.CLAIM));
     String email = claims.getClaimValue("upn") instanceof String s ? s : null;
-    boolean signedIn = claims.getClaimValue("groups") instanceof java.util.List<?> groups
-        && groups.contains(dev.vigile.common.Permissions.SIGNED_IN);
+    java.util.Set<String> groups = new java.util.HashSet<>();
+    if (claims.getClaimValue("groups") instanceof java.util.List<?> list) {
+      list.forEach(g -> groups.add(String.valueOf(g)));
+    }
     return new Valid(
         new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation),
         claims.getExpirationTime().getValue(),
-        signedIn);
+        groups.contains(dev.vigile.common.Permissions.SIGNED_IN),
+        java.util.Set.copyOf(groups));
   }
 
   private static Key key(JsonWebStructure jws, java.util.List<JsonWebStructure> nested)

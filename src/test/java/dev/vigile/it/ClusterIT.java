@@ -133,6 +133,19 @@ class ClusterIT {
     assertEquals(202, sent.status());
     JsonNode n = onB.nextOfType("notification", SHORT);
     assertEquals("from A", n.get("title").asText());
+
+    // A broadcast stored once through A reaches B's client; read through B, it is read on A.
+    String title = "to all from A " + UUID.randomUUID();
+    assertEquals(202, apiA.post("/api/admin/notifications",
+        obj("audience", obj("type", "all"), "title", title, "body", "once"), admin).status());
+    JsonNode all = onB.nextOfType("notification", SHORT);
+    assertEquals(title, all.get("title").asText());
+    long unreadOnA = apiA.get("/api/notifications/unread-count", u.token()).json().get("count").asLong();
+    assertEquals(204, apiB.post("/api/notifications/" + all.get("id").asLong() + "/read", null, u.token()).status());
+    assertEquals(unreadOnA - 1, apiA.get("/api/notifications/unread-count", u.token()).json().get("count").asLong());
+    JsonNode newest = apiA.get("/api/notifications?size=1", u.token()).json().get("items").get(0);
+    assertEquals(all.get("id").asLong(), newest.get("id").asLong());
+    assertTrue(newest.hasNonNull("readAt"));
     onB.close();
   }
 

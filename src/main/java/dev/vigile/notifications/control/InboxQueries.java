@@ -5,14 +5,12 @@ import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.notifications.Notification;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -94,76 +92,69 @@ public class InboxQueries {
   }
 
   /**
-   * One sent notification as it reaches these users (those connected here): their own row, or
-   * the shared notification for each of them it reaches, all with the same id and content.
+   * One sent notification, to push: its own rows, or the shared row with its role (null for
+   * everyone); empty when it is gone. Two indexed lookups, whatever the number of connections.
    */
-  public List<Notification> ofMessage(long messageId, Collection<UUID> users) {
-    if (users.isEmpty()) {
-      return List.of();
-    }
+  public java.util.Optional<dev.vigile.notifications.Inbox.Posted> posted(long messageId) {
     try (Connection c = dataSource.getConnection()) {
-      Array ids = c.createArrayOf("uuid", users.toArray());
-      List<Notification> shared =
-          query(
-              c,
-              "select s.id, null::uuid, m.kind, m.title, m.body, m.data::text, m.created_at, null::timestamptz"
-                  + " from notification_shared s join notification_messages m on m.id = s.message_id"
-                  + " where s.message_id = ?",
-              messageId);
-      if (shared.isEmpty()) {
-        return query(
-            c,
-            "select n.id, n.user_id, m.kind, m.title, m.body, m.data::text, m.created_at, n.read_at"
-                + " from notifications n join notification_messages m on m.id = n.message_id"
-                + " where n.message_id = ? and n.user_id = any(?)",
-            messageId,
-            ids);
-      }
-      Notification n = shared.get(0);
-      List<Notification> out = new ArrayList<>();
       try (PreparedStatement ps =
           c.prepareStatement(
-              "select u.id from users u join notification_shared s on s.message_id = ?"
-                  + " where u.id = any(?) and s.created_at >= u.created_at and (s.role_name is null"
-                  + " or exists (select 1 from user_roles ur where ur.user_id = u.id and ur.role_name = s.role_name))")) {
+              "select s.id, null::uuid, m.kind, m.title, m.body, m.data::text, m.created_at, null::timestamptz,"
+                  + " s.role_name from notification_shared s join notification_messages m on m.id = s.message_id"
+                  + " where s.message_id = ?")) {
         ps.setLong(1, messageId);
-        ps.setArray(2, ids);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Notification(
-                n.id(), rs.getObject(1, UUID.class), n.kind(), n.title(), n.body(), n.data(), n.createdAt(), null));
+          if (rs.next()) {
+            return java.util.Optional.of(
+                new dev.vigile.notifications.Inbox.Posted(List.of(), row(rs), rs.getString(9)));
           }
         }
       }
-      return out;
+      List<Notification> own =
+          query(
+              c,
+              "select n.id, n.user_id, m.kind, m.title, m.body, m.data::text, m.created_at, n.read_at"
+                  + " from notifications n join notification_messages m on m.id = n.message_id"
+                  + " where n.message_id = ?",
+              messageId);
+      return own.isEmpty()
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(new dev.vigile.notifications.Inbox.Posted(own, null, null));
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read the inbox", e);
     }
   }
 
   private static List<Notification> query(Connection c, String sql, Object... params) throws SQLException {
-    List<Notification> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setObject(i + 1, params[i]);
       }
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          OffsetDateTime created = rs.getObject(7, OffsetDateTime.class);
-          OffsetDateTime read = rs.getObject(8, OffsetDateTime.class);
-          out.add(
-              new Notification(
-                  rs.getLong(1),
-                  rs.getObject(2, UUID.class),
-                  rs.getString(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  created.toInstant(),
-                  read == null ? null : read.toInstant()));
-        }
+        return read(rs);
       }
     }
+  }
+
+  private static List<Notification> read(ResultSet rs) throws SQLException {
+    List<Notification> out = new ArrayList<>();
+    while (rs.next()) {
+      out.add(row(rs));
+    }
     return out;
+  }
+
+  private static Notification row(ResultSet rs) throws SQLException {
+    OffsetDateTime created = rs.getObject(7, OffsetDateTime.class);
+    OffsetDateTime read = rs.getObject(8, OffsetDateTime.class);
+    return new Notification(
+        rs.getLong(1),
+        rs.getObject(2, UUID.class),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        created.toInstant(),
+        read == null ? null : read.toInstant());
   }
 }
