@@ -356,4 +356,61 @@ class UsersIT {
       assertTrue(r.json().get("errors").size() >= 1, r.toString());
     }
   }
+
+  /**
+   * The unfiltered total is the count kept at commit: after concurrent creations (some refused
+   * as taken, rolled back), registrations and deletions it equals the table's count in one
+   * snapshot, and the list's total lies between two counts taken around the request.
+   */
+  @Test
+  void theUnfilteredTotalIsTheKeptCountUnderConcurrentCreationsAndDeletions() throws Exception {
+    String admin = api.adminToken();
+    String taken = uniqueEmail();
+    assertEquals(201, api.post("/api/users", obj("email", taken, "password", "a long enough passphrase"), admin).status());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Integer>> calls = new ArrayList<>();
+      List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int i = 0; i < 32; i++) {
+        int n = i;
+        calls.add(pool.submit(() -> {
+          if (n % 4 == 0) {
+            return api.post("/api/users", obj("email", taken, "password", "a long enough passphrase"), admin).status();
+          }
+          Api.Res r = api.post("/api/users", obj("email", uniqueEmail(), "password", "a long enough passphrase"), admin);
+          if (r.status() == 201 && n % 2 == 1) {
+            created.add(r.json().get("id").asText());
+          }
+          return r.status();
+        }));
+      }
+      for (int i = 0; i < calls.size(); i++) {
+        assertEquals(i % 4 == 0 ? 409 : 201, calls.get(i).get());
+      }
+      List<java.util.concurrent.Future<Integer>> deletions = new ArrayList<>();
+      for (String id : created) {
+        deletions.add(pool.submit(() -> api.delete("/api/users/" + id, admin).status()));
+      }
+      for (var d : deletions) {
+        assertEquals(204, d.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (Connection c = server.db();
+        ResultSet rs = c.createStatement().executeQuery(
+            "select (select users from user_count), (select count(*) from users)")) {
+      rs.next();
+      assertEquals(rs.getLong(2), rs.getLong(1), "the kept count is the table's");
+    }
+    long before = server.number("select count(*) from users where id <> ?", UUID.randomUUID());
+    Api.Res page = api.get("/api/users?size=1", admin);
+    long after = server.number("select count(*) from users where id <> ?", UUID.randomUUID());
+    long total = page.json().get("total").asLong();
+    assertTrue(before <= total && total <= after, before + " <= " + total + " <= " + after);
+    assertEquals(Long.toString(total), page.header("X-Total-Count"));
+    long enabled = server.number("select count(*) from users where enabled = ?", true);
+    long listed = api.get("/api/users?size=1&enabled=true", admin).json().get("total").asLong();
+    assertEquals(enabled, listed, "a filtered total still counts");
+  }
 }
