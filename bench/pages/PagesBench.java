@@ -1,15 +1,11 @@
-import dev.vigile.launcher.PayaraProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,34 +20,18 @@ import java.util.concurrent.TimeUnit;
  * latency runs from the request's scheduled start, so a stall counts for every request it delays.
  */
 public class PagesBench {
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  static final String ADMIN = "bench@vigile.test";
-  static final String ADMIN_PASSWORD = "a bench admin passphrase";
+  static final HttpClient HTTP = dev.vigile.it.BenchServer.HTTP;
 
   public static void main(String[] args) throws Exception {
     int users = Integer.parseInt(args[0]);
     long audit = Long.parseLong(args[1]);
     int rate = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
-    String adminUrl = System.getenv().getOrDefault("BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    String dbUser = System.getenv().getOrDefault("BENCH_DB_USER", "postgres");
-    String dbName = "vigile_bench_pages_" + ProcessHandle.current().pid();
-    try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
-        Statement s = c.createStatement()) {
-      s.execute("create database " + dbName);
-    }
-    String url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + dbName + "$1");
-    int port = dev.vigile.it.TestServer.freePort();
-    Map<String, String> env = dev.vigile.it.TestServer.baseEnvironment(url, dbUser, "unused", ADMIN, ADMIN_PASSWORD);
-    Path log = Files.createTempFile("vigile-bench-pages", ".log");
-    PayaraProcess payara =
-        PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, log, List.of());
-    String base = "http://127.0.0.1:" + port;
     List<String> rows = new ArrayList<>();
-    try {
-      payara.awaitReady(Duration.ofMinutes(3));
-      long newest = seed(url, dbUser, users, audit);
-      String admin = login(base);
+    try (dev.vigile.it.BenchServer server = dev.vigile.it.BenchServer.start("pages", Map.of(), "-Xmx512m")) {
+      String base = server.base;
+      long newest = seed(server.jdbcUrl, server.dbUser, users, audit);
+      String admin = server.login();
       String[][] scenarios = {
         {"users, page 1 of 50 (" + users + " users)", "/api/users?size=50"},
         {"users, page 1 of 50, q=4b2a", "/api/users?size=50&q=4b2a"},
@@ -60,19 +40,17 @@ public class PagesBench {
         {"audit, page 20,001 of 50 (offset 1,000,000)", "/api/admin/audit?size=50&page=20001"},
         {"audit, first page of 50, action=auth.login", "/api/admin/audit?size=50&action=auth.login"},
       };
+      String only = System.getenv("PAGES_ONLY");
       for (String[] s : scenarios) {
+        if (only != null && !s[1].contains(only)) {
+          continue;
+        }
         check(base, s[1], admin);
         openLoop(base, s[1], admin, rate, 5); // warm-up
         long[] lat = openLoop(base, s[1], admin, rate, seconds);
         rows.add(String.format("| %s | %d | %.1f | %.1f | %.1f | %d |", s[0], lat.length,
             lat[lat.length / 2] / 1e6, lat[(int) (lat.length * 0.99)] / 1e6, lat[lat.length - 1] / 1e6, failed.get()));
         System.err.println(rows.get(rows.size() - 1));
-      }
-    } finally {
-      payara.close();
-      try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
-          Statement s = c.createStatement()) {
-        s.execute("drop database if exists " + dbName + " with (force)");
       }
     }
     System.out.println();
@@ -186,13 +164,5 @@ public class PagesBench {
     return lat;
   }
 
-  static String login(String base) throws Exception {
-    String body = "{\"email\":\"" + ADMIN + "\",\"password\":\"" + ADMIN_PASSWORD + "\"}";
-    HttpResponse<String> r =
-        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/auth/login")).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    String t = r.body();
-    int i = t.indexOf("\"access_token\":\"") + 16;
-    return t.substring(i, t.indexOf('"', i));
-  }
+
 }

@@ -1,4 +1,3 @@
-import dev.vigile.launcher.PayaraProcess;
 import dev.vigile.security.control.Pem;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,9 +28,7 @@ import org.jose4j.jwt.JwtClaims;
 
 /** See run.sh. Prints a Markdown table. */
 public class WsFanoutBench {
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  static final String ADMIN = "bench@vigile.test";
-  static final String ADMIN_PASSWORD = "a bench admin passphrase";
+  static final HttpClient HTTP = dev.vigile.it.BenchServer.HTTP;
 
   /** One connection: when each titled notification arrived. */
   static final class Client implements WebSocket.Listener {
@@ -68,40 +64,17 @@ public class WsFanoutBench {
 
   public static void main(String[] args) throws Exception {
     int[] counts = Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray();
-    String adminUrl = System.getenv().getOrDefault("BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    String dbUser = System.getenv().getOrDefault("BENCH_DB_USER", "postgres");
-    String dbName = "vigile_bench_ws_" + ProcessHandle.current().pid();
-    try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
-        Statement s = c.createStatement()) {
-      s.execute("create database " + dbName);
-    }
-    String url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + dbName + "$1");
-    int port = dev.vigile.it.TestServer.freePort();
-    Map<String, String> env = dev.vigile.it.TestServer.baseEnvironment(url, dbUser, "unused", ADMIN, ADMIN_PASSWORD);
-    env.put("VIGILE_WS_MAX_CONNECTIONS_PER_USER", "10");
-    env.put("VIGILE_WS_PING_TIMEOUT", "PT30M");
-    env.put("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("BENCH_JAVA_OPTIONS", "-Xmx1g"));
-    Path log = Files.createTempFile("vigile-bench-ws", ".log");
-    PayaraProcess payara =
-        PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, log, List.of());
-    String base = "http://127.0.0.1:" + port;
     List<String> rows = new ArrayList<>();
-    try {
-      payara.awaitReady(Duration.ofMinutes(3));
-      String admin = login(base);
+    Map<String, String> settings = Map.of("VIGILE_WS_MAX_CONNECTIONS_PER_USER", "10", "VIGILE_WS_PING_TIMEOUT", "PT30M");
+    try (dev.vigile.it.BenchServer server = dev.vigile.it.BenchServer.start("ws", settings, "-Xmx1g")) {
+      String admin = server.login();
       int created = 0;
       List<String[]> users = new ArrayList<>();
       for (int n : counts) {
-        users.addAll(seedUsers(url, dbUser, n - created));
+        users.addAll(seedUsers(server.jdbcUrl, server.dbUser, n - created));
         created = n;
-        rows.add(measure(base, url, dbUser, payara.pid(), users.subList(0, n), admin));
-        admin = login(base);
-      }
-    } finally {
-      payara.close();
-      try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
-          Statement s = c.createStatement()) {
-        s.execute("drop database if exists " + dbName + " with (force)");
+        rows.add(measure(server.base, server.jdbcUrl, server.dbUser, server.payara.pid(), users.subList(0, n), admin));
+        admin = server.login();
       }
     }
     System.out.println();
@@ -110,15 +83,7 @@ public class WsFanoutBench {
     rows.forEach(System.out::println);
   }
 
-  static String login(String base) throws Exception {
-    String body = "{\"email\":\"" + ADMIN + "\",\"password\":\"" + ADMIN_PASSWORD + "\"}";
-    HttpResponse<String> r =
-        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/auth/login")).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    String t = r.body();
-    int i = t.indexOf("\"access_token\":\"") + 16;
-    return t.substring(i, t.indexOf('"', i));
-  }
+
 
   /** Users straight into the database, with an access token each minted with the server's key. */
   static List<String[]> seedUsers(String url, String user, int count) throws Exception {

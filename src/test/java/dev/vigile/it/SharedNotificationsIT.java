@@ -56,6 +56,12 @@ class SharedNotificationsIT {
     throw new AssertionError("no " + title);
   }
 
+  /** A new role with no permission, and an account holding it. */
+  Api.Account holderOfNewRole(String admin, String role) {
+    assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin).status());
+    return api.account(admin, role);
+  }
+
   long unread(String token) {
     return api.get("/api/notifications/unread-count", token).json().get("count").asLong();
   }
@@ -64,8 +70,7 @@ class SharedNotificationsIT {
   void aRoleOrEveryoneNotificationIsOneRowReadPerUserInOneOrderWithOwnOnes() throws Exception {
     String admin = api.adminToken();
     String role = Api.uniqueRole("SHARE");
-    assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin).status());
-    Api.Account a = api.account(admin, role);
+    Api.Account a = holderOfNewRole(admin, role);
     Api.Account b = api.account(admin);
     String tag = UUID.randomUUID().toString().substring(0, 8);
     long inboxRows = server.number("select count(*) from notifications where id > ?", 0);
@@ -149,8 +154,7 @@ class SharedNotificationsIT {
   void concurrentReadsOfASharedNotificationAllSucceedOnce() throws Exception {
     String admin = api.adminToken();
     String role = Api.uniqueRole("RACE");
-    assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin).status());
-    Api.Account a = api.account(admin, role);
+    Api.Account a = holderOfNewRole(admin, role);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       for (int round = 0; round < 10; round++) {

@@ -1,0 +1,98 @@
+package dev.vigile.it;
+
+import dev.vigile.launcher.PayaraProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Vigile for a benchmark under {@code bench/}: a database of its own on the PostgreSQL of
+ * {@code BENCH_DB_URL} (default the local one, as {@code BENCH_DB_USER}, default postgres), Payara
+ * Micro started with the test settings and an admin account, JVM options from {@code
+ * BENCH_JAVA_OPTIONS}; closing it stops the server and drops the database. Not a test.
+ */
+public final class BenchServer implements AutoCloseable {
+  public static final String ADMIN = "bench@vigile.test";
+  public static final String ADMIN_PASSWORD = "a bench admin passphrase";
+  public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  /** The benchmark database's JDBC URL and user (trust authentication). */
+  public final String jdbcUrl;
+  public final String dbUser;
+  /** {@code http://127.0.0.1:port}. */
+  public final String base;
+  public final PayaraProcess payara;
+  private final String adminUrl;
+  private final String dbName;
+
+  private BenchServer(String adminUrl, String dbName, String jdbcUrl, String dbUser, String base, PayaraProcess payara) {
+    this.adminUrl = adminUrl;
+    this.dbName = dbName;
+    this.jdbcUrl = jdbcUrl;
+    this.dbUser = dbUser;
+    this.base = base;
+    this.payara = payara;
+  }
+
+  /** Creates the database, starts Vigile on it with these extra settings, waits until ready. */
+  public static BenchServer start(String name, Map<String, String> settings, String defaultJavaOptions)
+      throws Exception {
+    String adminUrl = System.getenv().getOrDefault("BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    String dbUser = System.getenv().getOrDefault("BENCH_DB_USER", "postgres");
+    String dbName = "vigile_bench_" + name + "_" + ProcessHandle.current().pid();
+    try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
+        Statement s = c.createStatement()) {
+      s.execute("create database " + dbName);
+    }
+    String url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + dbName + "$1");
+    int port = TestServer.freePort();
+    Map<String, String> env = TestServer.baseEnvironment(url, dbUser, "unused", ADMIN, ADMIN_PASSWORD);
+    env.putAll(settings);
+    env.put("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("BENCH_JAVA_OPTIONS", defaultJavaOptions));
+    PayaraProcess payara = PayaraProcess.start(
+        PayaraProcess.Layout.fromSystemProperties(), port, env, Files.createTempFile("vigile-bench-" + name, ".log"),
+        List.of());
+    BenchServer server = new BenchServer(adminUrl, dbName, url, dbUser, "http://127.0.0.1:" + port, payara);
+    try {
+      payara.awaitReady(Duration.ofMinutes(3));
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  public Connection db() throws Exception {
+    return DriverManager.getConnection(jdbcUrl, dbUser, "");
+  }
+
+  /** A fresh access token of the admin. */
+  public String login() throws Exception {
+    String body = "{\"email\":\"" + ADMIN + "\",\"password\":\"" + ADMIN_PASSWORD + "\"}";
+    HttpResponse<String> r = HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + "/api/auth/login")).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return Api.JSON.readTree(r.body()).get("access_token").asText();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      payara.close();
+    } finally {
+      try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
+          Statement s = c.createStatement()) {
+        s.execute("drop database if exists " + dbName + " with (force)");
+      }
+    }
+  }
+}
