@@ -56,7 +56,7 @@ public class ClusterDelivery {
         return;
       }
       for (Notification n : posted.own()) {
-        java.util.Set<Connection> theirs = connections.of(n.userId());
+        Set<Connection> theirs = connections.of(n.userId());
         if (!theirs.isEmpty()) {
           String frame = Protocol.notification(n);
           theirs.forEach(c -> c.send(frame));

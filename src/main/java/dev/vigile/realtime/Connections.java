@@ -169,11 +169,6 @@ public class Connections {
     }
   }
 
-  /** The users with a connection here. */
-  Set<UUID> usersHere() {
-    return new HashSet<>(byUser.keySet());
-  }
-
   /** The user's connections here. */
   Set<Connection> of(UUID userId) {
     return byUser.getOrDefault(userId, Set.of());

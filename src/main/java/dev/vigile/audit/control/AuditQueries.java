@@ -57,12 +57,10 @@ public class AuditQueries {
     filter.where(where, params);
     try (Connection c = dataSource.getConnection()) {
       long total;
-      String count =
-          filter.equals(AuditFilter.NONE)
-              ? "select sealed from audit_event_count"
-              : "select count(*)" + where;
-      try (PreparedStatement ps = c.prepareStatement(count)) {
-        if (!filter.equals(AuditFilter.NONE)) {
+      boolean unfiltered = filter.equals(AuditFilter.NONE);
+      try (PreparedStatement ps =
+          c.prepareStatement(unfiltered ? "select sealed from audit_event_count" : "select count(*)" + where)) {
+        if (!unfiltered) {
           bind(ps, params);
         }
         try (ResultSet rs = ps.executeQuery()) {

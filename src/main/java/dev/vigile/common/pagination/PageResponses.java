@@ -13,7 +13,7 @@ public final class PageResponses {
   private PageResponses() {}
 
   public static Response ok(Page<?> page, UriInfo uri) {
-    return respond(page, links(page, uri.getRequestUriBuilder(), null));
+    return respond(page, links(page, uri.getRequestUriBuilder(), null, false));
   }
 
   /**
@@ -25,11 +25,7 @@ public final class PageResponses {
     Long next = request.keyset() && page.more() && !page.items().isEmpty()
         ? id.applyAsLong(page.items().get(page.items().size() - 1))
         : null;
-    UriBuilder base = uri.getRequestUriBuilder();
-    if (request.before() != null) {
-      return respond(page, keysetLinks(page, base, next));
-    }
-    return respond(page, links(page, base, next));
+    return respond(page, links(page, uri.getRequestUriBuilder(), next, request.before() != null));
   }
 
   private static Response respond(Page<?> page, String links) {
@@ -41,7 +37,12 @@ public final class PageResponses {
     return builder.build();
   }
 
-  static String links(Page<?> page, UriBuilder uri, Long nextBefore) {
+  /**
+   * first, prev, next, last; {@code next} asks for the items before {@code nextBefore} when
+   * given; a keyset page ({@code keysetPage}: page 1 of the items before an id) has no numbered
+   * {@code next}.
+   */
+  static String links(Page<?> page, UriBuilder uri, Long nextBefore, boolean keysetPage) {
     long last = Math.max(1, page.pages());
     List<String> links = new ArrayList<>();
     links.add(link(uri, 1, page.size(), "first"));
@@ -50,20 +51,10 @@ public final class PageResponses {
     }
     if (nextBefore != null) {
       links.add(before(uri, nextBefore, page.size()));
-    } else if (page.page() < page.pages()) {
+    } else if (!keysetPage && page.page() < page.pages()) {
       links.add(link(uri, page.page() + 1, page.size(), "next"));
     }
     links.add(link(uri, last, page.size(), "last"));
-    return String.join(", ", links);
-  }
-
-  static String keysetLinks(Page<?> page, UriBuilder uri, Long nextBefore) {
-    List<String> links = new ArrayList<>();
-    links.add(link(uri, 1, page.size(), "first"));
-    if (nextBefore != null) {
-      links.add(before(uri, nextBefore, page.size()));
-    }
-    links.add(link(uri, Math.max(1, page.pages()), page.size(), "last"));
     return String.join(", ", links);
   }
 

@@ -23,11 +23,17 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class InboxQueries {
-  /** The reader: its id, since when it exists and the roles it holds. First parameter: the user id. */
-  static final String ME =
-      "with me as (select u.id, u.created_at,"
-          + " array(select ur.role_name from user_roles ur where ur.user_id = u.id) as roles"
-          + " from users u where u.id = ?) ";
+  /**
+   * The reader {@code me}: its id, since when it exists and the roles it holds; {@code user} is
+   * the parameter marker of its id ({@code ?} in JDBC, {@code ?1} in JPA).
+   */
+  static String me(String user) {
+    return "with me as (select u.id, u.created_at,"
+        + " array(select ur.role_name from user_roles ur where ur.user_id = u.id) as roles"
+        + " from users u where u.id = " + user + ") ";
+  }
+
+  private static final String ME = me("?");
   /** Whether shared notification {@code s} reaches {@code me}. */
   static final String VISIBLE = "s.created_at >= me.created_at and (s.role_name is null or s.role_name = any(me.roles))";
   /** Every notification of {@code me}, both kinds, as rows {@code f}. */
@@ -50,13 +56,10 @@ public class InboxQueries {
     String where = " where true" + (unreadOnly ? " and f.read_at is null" : "");
     try (Connection c = dataSource.getConnection()) {
       long total = count(c, userId, where);
-      String bound = page.before() == null ? "" : " and f.id < " + page.before();
+      String sql = ME + "select " + COLUMNS + FEED + where + (page.before() == null ? "" : " and f.id < ?")
+          + page.orderBy("f", "id") + " limit " + page.limit() + " offset " + page.offset();
       List<Notification> items =
-          query(
-              c,
-              ME + "select " + COLUMNS + FEED + where + bound + page.orderBy("f", "id")
-                  + " limit " + page.limit() + " offset " + page.offset(),
-              userId);
+          page.before() == null ? query(c, sql, userId) : query(c, sql, userId, page.before());
       return Page.of(items, page, total);
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read the inbox", e);

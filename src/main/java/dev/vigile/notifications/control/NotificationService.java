@@ -10,7 +10,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -132,23 +131,20 @@ public class NotificationService {
     if (updated == 1) {
       return true;
     }
-    List<?> reaches =
-        em.createNativeQuery(ME + "select s.id from me join notification_shared s on " + InboxQueries.VISIBLE
-                + " where s.id = ?2")
-            .setParameter(1, userId)
-            .setParameter(2, id)
-            .getResultList();
-    if (reaches.isEmpty()) {
-      return false;
-    }
-    em.createNativeQuery(
-            "insert into notification_shared_reads (user_id, shared_id, read_at) values (?1, ?2, ?3)"
-                + " on conflict do nothing")
-        .setParameter(1, userId)
-        .setParameter(2, id)
-        .setParameter(3, now)
-        .executeUpdate();
-    return true;
+    // One statement: the shared notification if it reaches the user, and their read of it.
+    Number reaches =
+        (Number)
+            em.createNativeQuery(
+                    ME + ", shared as (select s.id from me join notification_shared s on "
+                        + InboxQueries.VISIBLE + " where s.id = ?2),"
+                        + " marked as (insert into notification_shared_reads (user_id, shared_id, read_at)"
+                        + " select ?1, id, ?3 from shared on conflict do nothing)"
+                        + " select count(*) from shared")
+                .setParameter(1, userId)
+                .setParameter(2, id)
+                .setParameter(3, now)
+                .getSingleResult();
+    return reaches.intValue() == 1;
   }
 
   /** Marks every unread notification of the user read, of both kinds; returns how many. */
@@ -171,6 +167,6 @@ public class NotificationService {
     return own + shared;
   }
 
-  /** {@link InboxQueries#ME} with a JPA positional parameter. */
-  private static final String ME = InboxQueries.ME.replace("u.id = ?)", "u.id = ?1)");
+  /** {@link InboxQueries#me} with a JPA positional parameter. */
+  private static final String ME = InboxQueries.me("?1");
 }
