@@ -34,7 +34,11 @@ set -- --deploy "$HOME_DIR"/vigile.war --contextroot / --port "$PORT" \
   --logproperties "$HOME_DIR"/payara/logging.properties
 
 # JSON-P's provider named once, not looked up with ServiceLoader on each parse (see PayaraProcess).
-JAVA_OPTS="${VIGILE_JAVA_MEMORY:--Xmx512m} -Djava.util.logging.config.file=$HOME_DIR/payara/logging.properties"
+# The heap's defaults come first so VIGILE_JAVA_MEMORY overrides them: an idle server gives back the heap it
+# no longer uses (a concurrent cycle after 15 s without a collection, free heap above 30 % returned; see
+# PayaraProcess.MEMORY_DEFAULTS).
+JAVA_OPTS="-XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+JAVA_OPTS="$JAVA_OPTS ${VIGILE_JAVA_MEMORY:--Xmx512m} -Djava.util.logging.config.file=$HOME_DIR/payara/logging.properties"
 JAVA_OPTS="$JAVA_OPTS -Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl"
 if [ -n "${VIGILE_CLUSTER_NAME:-}" ]; then
   if [ -z "${VIGILE_CLUSTER_SECRET:-}" ]; then

@@ -89,12 +89,13 @@ public final class Launcher {
     }
     PayaraProcess payara =
         PayaraProcess.start(
-            PayaraProcess.Layout.fromSystemProperties(),
+            PayaraProcess.Layout.fromSystemProperties().withClassData(data.resolve("payara")),
             port,
             env,
             null,
             List.of(),
             cluster);
+    System.out.println(payara.classDataNote());
     EmbeddedDatabase db = embedded;
     EmbeddedMail smtp = mail;
     Runtime.getRuntime()

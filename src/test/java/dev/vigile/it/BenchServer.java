@@ -45,6 +45,13 @@ public final class BenchServer implements AutoCloseable {
   /** Creates the database, starts Vigile on it with these extra settings, waits until ready. */
   public static BenchServer start(String name, Map<String, String> settings, String defaultJavaOptions)
       throws Exception {
+    return start(name, settings, defaultJavaOptions, PayaraProcess.Layout.fromSystemProperties());
+  }
+
+  /** The same, with Payara Micro laid out as given (the class-data archive or none). */
+  public static BenchServer start(
+      String name, Map<String, String> settings, String defaultJavaOptions, PayaraProcess.Layout layout)
+      throws Exception {
     String adminUrl = System.getenv().getOrDefault("BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     String dbUser = System.getenv().getOrDefault("BENCH_DB_USER", "postgres");
     String dbName = "vigile_bench_" + name + "_" + ProcessHandle.current().pid();
@@ -58,7 +65,7 @@ public final class BenchServer implements AutoCloseable {
     env.putAll(settings);
     env.put("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("BENCH_JAVA_OPTIONS", defaultJavaOptions));
     PayaraProcess payara = PayaraProcess.start(
-        PayaraProcess.Layout.fromSystemProperties(), port, env, Files.createTempFile("vigile-bench-" + name, ".log"),
+        layout, port, env, Files.createTempFile("vigile-bench-" + name, ".log"),
         List.of());
     BenchServer server = new BenchServer(adminUrl, dbName, url, dbUser, "http://127.0.0.1:" + port, payara);
     try {

@@ -63,14 +63,23 @@ class StartupIT {
       assertTrue(JSON.readTree(admin.body()).get("user").get("roles").toString().contains("ADMIN"));
       assertEquals(java.util.List.of("on", "on", "on"), durability(workDir.resolve("data/postgres")),
           "fsync, synchronous_commit and full_page_writes: a 201 survives a power cut");
+      assertTrue(out.contains("First start of this build: recording the classes Payara loads"), out);
     } finally {
       stop(first);
     }
     assertTrue(Files.isDirectory(workDir.resolve("data/postgres")), "data lives in ./data");
+    // The first run kept the list of the classes it loaded, complete since it stopped normally.
+    Path classData = workDir.resolve("data/payara");
+    Path classList = only(classData, "vigile-.*\\.classlist(\\.part)?");
+    assertTrue(classList.toString().endsWith(".classlist"), "complete, not partial: " + classList);
+    assertTrue(Files.readString(classList).contains("org/glassfish/"), "Payara's classes are listed");
 
     Process second = launch(workDir, port, workDir.resolve("run2.log"));
     try {
-      awaitLine(workDir.resolve("run2.log"), "Vigile is ready", second);
+      String out = awaitLine(workDir.resolve("run2.log"), "Vigile is ready", second);
+      assertTrue(out.contains("The class-data archive is built in the background after this start"), out);
+      // One deployment per start: the unpacked Payara Micro does not deploy the previous run's copy too.
+      assertEquals(1, count(out, "Vigile started"), "Vigile deployed once");
       HttpResponse<String> login = post(port, "/api/auth/login", email, password);
       assertEquals(200, login.statusCode(), "the user registered before the restart: " + login.body());
       String token = JSON.readTree(post(port, "/api/auth/login", "admin@run.test", "the first admin's passphrase").body())
@@ -78,9 +87,60 @@ class StartupIT {
       String verify = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/admin/audit/verify"))
           .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
       assertTrue(JSON.readTree(verify).get("valid").asBoolean(), "the same audit key after the restart: " + verify);
+      awaitFile(classData, "vigile-.*\\.jsa", second);
     } finally {
       stop(second);
     }
+
+    // The third start maps the archive built in the background during the second.
+    Path archive = only(classData, "vigile-.*\\.jsa(\\.part)?");
+    assertTrue(archive.toString().endsWith(".jsa") && Files.size(archive) > 10_000_000, "a finished archive: " + archive);
+    Process third = launch(workDir, port, workDir.resolve("run3.log"));
+    try {
+      String out = awaitLine(workDir.resolve("run3.log"), "Vigile is ready", third);
+      assertTrue(out.contains("Loading classes from the class-data archive " + archive), out);
+      // The JVM running Payara has the archive mapped (it would ignore one it found unusable).
+      ProcessHandle payara = third.descendants()
+          .filter(h -> h.info().commandLine().orElse("").contains("launch-micro.jar"))
+          .findFirst().orElseThrow(() -> new AssertionError("no Payara Micro started from its unpacked launcher"));
+      assertTrue(Files.readString(Path.of("/proc", Long.toString(payara.pid()), "maps")).contains(archive.toString()),
+          "the class-data archive is mapped by the JVM");
+      assertEquals(1, count(out, "Vigile started"), "Vigile deployed once");
+      assertEquals(200, post(port, "/api/auth/login", email, password).statusCode(), "and serves as before");
+    } finally {
+      stop(third);
+    }
+  }
+
+  /** Waits (up to 5 minutes, while {@code p} runs) for a file named like {@code pattern} in {@code dir}. */
+  static void awaitFile(Path dir, String pattern, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      try (var files = Files.list(dir)) {
+        if (files.anyMatch(f -> f.getFileName().toString().matches(pattern))) {
+          return;
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no " + pattern + " in " + dir);
+  }
+
+  /** The one file of {@code dir} named like {@code pattern}; fails if there is none or several. */
+  static Path only(Path dir, String pattern) throws Exception {
+    try (var files = Files.list(dir)) {
+      List<Path> found = files.filter(f -> f.getFileName().toString().matches(pattern)).toList();
+      assertEquals(1, found.size(), "one " + pattern + ": " + found);
+      return found.get(0);
+    }
+  }
+
+  static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   static Process launch(Path workDir, int port, Path log) throws Exception {

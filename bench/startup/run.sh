@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Start to ready and RSS once idle: Vigile as it started before issue 17's start-up work, with the
+# heap defaults only, and as ./mvnw -Prun starts it now (class-data archive and heap defaults), and
+# Keycloak in production mode (`kc.sh build` once, then `start --optimized`), each on a new empty
+# database of the local PostgreSQL, taking turns ROUNDS times. Prints a Markdown table.
+#   bench/startup/run.sh [ROUNDS] [IDLE_SECONDS]      (default 5 60)
+# Keycloak needs a JDK 21+ (KEYCLOAK_JAVA, default the Temurin under /usr/lib/jvm) and Maven Central.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+./mvnw -q -B -DskipTests package
+./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-startup.cp >/dev/null
+KC_VERSION=26.7.3
+if [ ! -d "target/bench/keycloak-$KC_VERSION" ]; then
+  ./mvnw -q -B dependency:copy -Dartifact=org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip \
+    -DoutputDirectory=target/bench >/dev/null 2>&1 \
+    && (cd target/bench && unzip -q "keycloak-quarkus-dist-$KC_VERSION.zip") || echo "Keycloak not available: its part is skipped"
+fi
+export KEYCLOAK_HOME="$PWD/target/bench/keycloak-$KC_VERSION"
+export KEYCLOAK_JAVA="${KEYCLOAK_JAVA:-$(ls -d /usr/lib/jvm/temurin-2*-jdk-amd64 2>/dev/null | tail -1)}"
+if [ -d "$KEYCLOAK_HOME" ] && [ -n "$KEYCLOAK_JAVA" ]; then
+  # Production mode is built once (what `start --optimized` expects), for PostgreSQL.
+  JAVA_HOME="$KEYCLOAK_JAVA" "$KEYCLOAK_HOME/bin/kc.sh" build --db=postgres >/dev/null
+fi
+exec java -Xmx256m -cp "target/classes:target/test-classes:$(cat target/bench-startup.cp)" \
+  bench/startup/StartupBench.java "${1:-5}" "${2:-60}"
