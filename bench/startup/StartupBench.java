@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,7 @@ public class StartupBench {
     // builds the archive in the background once ready.
     if (Files.isDirectory(classData)) {
       try (var old = Files.walk(classData)) {
-        old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        old.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
     double[] first = new VigileWay("first", shared, "-Xmx512m").measure(5);
