@@ -9,14 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./mvnw -q -B -DskipTests package
 ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-startup.cp >/dev/null
-KC_VERSION=26.7.3
-if [ ! -d "target/bench/keycloak-$KC_VERSION" ]; then
-  ./mvnw -q -B dependency:copy -Dartifact=org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip \
-    -DoutputDirectory=target/bench >/dev/null 2>&1 \
-    && (cd target/bench && unzip -q "keycloak-quarkus-dist-$KC_VERSION.zip") || echo "Keycloak not available: its part is skipped"
-fi
-export KEYCLOAK_HOME="$PWD/target/bench/keycloak-$KC_VERSION"
-export KEYCLOAK_JAVA="${KEYCLOAK_JAVA:-$(ls -d /usr/lib/jvm/temurin-2*-jdk-amd64 2>/dev/null | tail -1)}"
+. bench/keycloak.sh
 if [ -d "$KEYCLOAK_HOME" ] && [ -n "$KEYCLOAK_JAVA" ]; then
   # Production mode is built once (what `start --optimized` expects), for PostgreSQL.
   JAVA_HOME="$KEYCLOAK_JAVA" "$KEYCLOAK_HOME/bin/kc.sh" build --db=postgres >/dev/null

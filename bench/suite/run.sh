@@ -19,13 +19,6 @@ API_JAR=$(tr ':' '\n' < target/bench-suite.cp | grep 'jakarta.jakartaee-api' | h
 javac -d target/bench/ceiling/WEB-INF/classes -cp "$API_JAR" bench/suite/ceiling/Ceiling.java
 (cd target/bench/ceiling && jar cf ../ceiling.war WEB-INF)
 
-KC_VERSION=26.7.3
-if [ ! -d "target/bench/keycloak-$KC_VERSION" ]; then
-  ./mvnw -q -B dependency:copy -Dartifact=org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip \
-    -DoutputDirectory=target/bench >/dev/null 2>&1 \
-    && (cd target/bench && unzip -q "keycloak-quarkus-dist-$KC_VERSION.zip") || echo "Keycloak not available: its part is skipped"
-fi
-export KEYCLOAK_HOME="$PWD/target/bench/keycloak-$KC_VERSION"
-export KEYCLOAK_JAVA="${KEYCLOAK_JAVA:-$(ls -d /usr/lib/jvm/temurin-2*-jdk-amd64 2>/dev/null | tail -1)}"
+. bench/keycloak.sh
 exec java -Xmx1g -cp "target/classes:target/test-classes:$(cat target/bench-suite.cp)" \
   bench/suite/Suite.java "$SECONDS_EACH"
