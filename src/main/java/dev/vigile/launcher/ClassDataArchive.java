@@ -149,7 +149,7 @@ public final class ClassDataArchive {
   /** {@code --rootdir micro-root --outputlauncher}, once per Payara Micro jar. */
   private void unpack(Path payaraJar) throws IOException {
     Path stamp = dir.resolve("micro-root.source");
-    String source = digest(payaraJar, payaraJar);
+    String source = digest(payaraJar);
     if (Files.isRegularFile(root.resolve("launch-micro.jar"))
         && Files.isDirectory(root.resolve(PRISTINE))
         && Files.isRegularFile(stamp)
@@ -203,19 +203,20 @@ public final class ClassDataArchive {
   }
 
   /**
-   * SHA-256 of the WAR's and Payara Micro's entries (names, CRCs, sizes: a rebuild of the same
+   * SHA-256 of the jars' entries (the WAR and Payara Micro; names, CRCs, sizes: a rebuild of the same
    * classes gives the same key, though every build changes the entries' times) and of the JVM's
    * version: 16 hex digits.
    */
-  static String digest(Path war, Path payaraJar) throws IOException {
+  static String digest(Path... jars) throws IOException {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    entries(sha, war);
-    entries(sha, payaraJar);
+    for (Path jar : jars) {
+      entries(sha, jar);
+    }
     String jvm = System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.version");
     sha.update(jvm.getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
