@@ -1,30 +1,55 @@
 package dev.vigile.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.vigile.security.control.KeyRing;
+import dev.vigile.security.control.SigningKeyService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.Key;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.lang.UnresolvableKeyException;
 
 /**
- * Verifies an access token where MicroProfile JWT does not look (the WebSocket handshake and its
- * {@code refresh} message), by the same rules: RS256 only, header {@code typ: JWT}, a key of
- * Vigile's ring by {@code kid}, Vigile's issuer, and {@code exp}, {@code iat}, {@code sub}, {@code
- * jti} required. It says apart an expired token (WebSocket close code 4002) from an invalid one.
+ * Verifies an access token, for every way one reaches Vigile: the {@code Authorization: Bearer}
+ * header of the API (through {@code BearerTokenMechanism}), the WebSocket handshake and its {@code
+ * refresh} message. The rules are MicroProfile JWT's, narrowed to what Vigile issues (RFC 8725):
+ * RS256 only, header {@code typ: JWT}, a key of Vigile's ring by {@code kid}, Vigile's issuer and
+ * audience, and {@code exp}, {@code iat}, {@code sub}, {@code jti} required. It says apart an
+ * expired token (WebSocket close code 4002) from an invalid one.
+ *
+ * <p>The keys are the parsed ones the ring holds in memory. A token that verified is remembered,
+ * by its exact text, until it expires or the ring changes, so that a client sending the same token
+ * many times pays for its signature once; every answer from memory still checks {@code exp}
+ * against the clock. Invalid tokens are never remembered. Whether a verified token has been cut
+ * off (logout, revoked session, changed roles) is not a property of the token and is checked on
+ * every request by the caller ({@code TokenRevocation}).
  */
 @ApplicationScoped
 public class AccessTokenVerifier {
+  /** Longer than any header a client can send; refused before any parsing. */
+  public static final int MAX_TOKEN_LENGTH = 8192;
+
+  /** How many verified tokens are remembered: about 2 KiB each. */
+  static final int REMEMBERED = 10_000;
+
   @Inject Clock clock;
 
   @Inject
@@ -35,15 +60,32 @@ public class AccessTokenVerifier {
   @ConfigProperty(name = "vigile.jwt.audience", defaultValue = "vigile")
   String audience;
 
+  @Inject
+  @ConfigProperty(name = "vigile.jwt.access-ttl", defaultValue = "PT5M")
+  Duration accessTtl;
+
+  private volatile Cache<String, Remembered> verified;
+
+  /** A verified token, the ring it was verified against and the key that verified it. */
+  private record Remembered(KeyRing ring, String kid, PublicKey key, Valid valid) {
+    /** Whether the key is still published: the ring is reloaded every minute, mostly unchanged. */
+    boolean stillTrusted(KeyRing current) {
+      return current == ring || key.equals(current.published().get(kid));
+    }
+  }
+
   /** The outcome of a verification. */
   public sealed interface Result {}
 
-  /** A valid token's facts. */
   /**
+   * A valid token's facts.
+   *
    * @param signedIn whether the token carries the signed-in group: a token that may only enroll a
    *     second factor ({@code mfa:enroll}) does not
+   * @param token the token as MicroProfile JWT's {@code JsonWebToken}
    */
-  public record Valid(CurrentCaller caller, long expiresAt, boolean signedIn, java.util.Set<String> groups)
+  public record Valid(
+      CurrentCaller caller, long expiresAt, boolean signedIn, Set<String> groups, VerifiedToken token)
       implements Result {}
 
   /** Signature and claims fine, but past {@code exp}. */
@@ -53,25 +95,70 @@ public class AccessTokenVerifier {
   public record Invalid() implements Result {}
 
   public Result verify(String token) {
-    if (token == null || token.isBlank() || token.length() > 8192) {
+    if (token == null || token.length() > MAX_TOKEN_LENGTH || !compactJws(token)) {
       return new Invalid();
     }
+    KeyRing ring = ring();
+    if (ring == null) {
+      return new Invalid();
+    }
+    Cache<String, Remembered> cache = cache();
+    Remembered remembered = cache.getIfPresent(token);
+    if (remembered != null && remembered.stillTrusted(ring)) {
+      // jose4j's rule: expired once the evaluation time, in whole seconds, reaches exp.
+      if (clock.millis() / 1000 < remembered.valid().expiresAt()) {
+        return remembered.valid();
+      }
+      cache.invalidate(token);
+      return new Expired();
+    }
+    return verify(token, ring, cache);
+  }
+
+  /**
+   * Whether the text has the shape of a JWS compact serialization (RFC 7515 section 7.1): three
+   * non-empty base64url parts. Anything else (spaces, NUL, other Unicode) is refused before any
+   * parsing, and the text remembered is exactly the text verified.
+   */
+  static boolean compactJws(String token) {
+    int dots = 0;
+    int partLength = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        if (partLength == 0 || ++dots > 2) {
+          return false;
+        }
+        partLength = 0;
+      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+        partLength++;
+      } else {
+        return false;
+      }
+    }
+    return dots == 2 && partLength > 0;
+  }
+
+  private Result verify(String token, KeyRing ring, Cache<String, Remembered> cache) {
     JwtConsumer consumer =
         new JwtConsumerBuilder()
             .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, KeyRing.ALGORITHM)
             .setExpectedType(true, "JWT")
-            .setVerificationKeyResolver(AccessTokenVerifier::key)
+            .setVerificationKeyResolver((jws, nested) -> key(ring, jws))
             .setExpectedIssuer(issuer)
             .setExpectedAudience(audience)
             .setRequireExpirationTime()
             .setRequireIssuedAt()
             .setRequireSubject()
             .setRequireJwtId()
-            .setEvaluationTime(org.jose4j.jwt.NumericDate.fromMilliseconds(clock.millis()))
+            .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
             .build();
     try {
-      JwtClaims claims = consumer.processToClaims(token);
-      return valid(claims);
+      JwtContext context = consumer.process(token);
+      Valid valid = valid(token, context.getJwtClaims());
+      String kid = context.getJoseObjects().get(0).getKeyIdHeaderValue();
+      cache.put(token, new Remembered(ring, kid, ring.published().get(kid), valid));
+      return valid;
     } catch (InvalidJwtException e) {
       return e.hasExpired() && onlyExpired(e) ? new Expired() : new Invalid();
     } catch (MalformedClaimException | IllegalArgumentException e) {
@@ -79,31 +166,59 @@ public class AccessTokenVerifier {
     }
   }
 
-  private static boolean onlyExpired(InvalidJwtException e) {
-    return e.getErrorDetails().stream()
-        .allMatch(d -> d.getErrorCode() == org.jose4j.jwt.consumer.ErrorCodes.EXPIRED);
+  private static KeyRing ring() {
+    KeyRing ring = KeyRing.Current.get();
+    if (ring != null) {
+      return ring;
+    }
+    try {
+      return SigningKeyService.ensureLoaded();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
-  private static Valid valid(JwtClaims claims) throws MalformedClaimException {
+  private Cache<String, Remembered> cache() {
+    Cache<String, Remembered> cache = verified;
+    if (cache == null) {
+      synchronized (this) {
+        if (verified == null) {
+          verified =
+              Caffeine.newBuilder().maximumSize(REMEMBERED).expireAfterWrite(accessTtl).build();
+        }
+        cache = verified;
+      }
+    }
+    return cache;
+  }
+
+  private static boolean onlyExpired(InvalidJwtException e) {
+    return e.getErrorDetails().stream().allMatch(d -> d.getErrorCode() == ErrorCodes.EXPIRED);
+  }
+
+  private static Valid valid(String token, JwtClaims claims) throws MalformedClaimException {
     UUID user = UUID.fromString(claims.getSubject());
     Object sid = claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM);
     long generation = TokenCutoffs.generationOf(claims.getClaimValue(TokenCutoffs.CLAIM));
     String email = claims.getClaimValue("upn") instanceof String s ? s : null;
-    java.util.Set<String> groups = new java.util.HashSet<>();
-    if (claims.getClaimValue("groups") instanceof java.util.List<?> list) {
+    Set<String> groups = new HashSet<>();
+    if (claims.getClaimValue("groups") instanceof List<?> list) {
       list.forEach(g -> groups.add(String.valueOf(g)));
     }
+    Set<String> frozen = Set.copyOf(groups);
+    CurrentCaller caller =
+        new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation);
     return new Valid(
-        new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation),
+        caller,
         claims.getExpirationTime().getValue(),
-        groups.contains(dev.vigile.common.Permissions.SIGNED_IN),
-        java.util.Set.copyOf(groups));
+        frozen.contains(dev.vigile.common.Permissions.SIGNED_IN),
+        frozen,
+        new VerifiedToken(token, claims, caller, frozen));
   }
 
-  private static Key key(JsonWebStructure jws, java.util.List<JsonWebStructure> nested)
-      throws UnresolvableKeyException {
-    KeyRing ring = KeyRing.Current.get();
-    PublicKey key = ring == null ? null : ring.published().get(jws.getKeyIdHeaderValue());
+  private static Key key(KeyRing ring, JsonWebStructure jws) throws UnresolvableKeyException {
+    String kid = jws.getKeyIdHeaderValue();
+    PublicKey key = kid == null ? null : ring.published().get(kid);
     if (key == null) {
       throw new UnresolvableKeyException("Unknown kid");
     }

@@ -11,6 +11,9 @@ public record CurrentCaller(UUID userId, String email, UUID sessionId, long gene
 
   /** Reads the caller from a verified token; {@code null} if its subject is not a Vigile user id. */
   public static CurrentCaller of(JsonWebToken jwt) {
+    if (jwt instanceof VerifiedToken verified) {
+      return verified.caller();
+    }
     try {
       UUID user = UUID.fromString(jwt.getSubject());
       Object sid = jwt.getClaim(AccessTokenIssuer.SESSION_CLAIM);

@@ -151,6 +151,44 @@ class TokenForgeryIT {
   }
 
   @Test
+  void aTokenNotYetValidIsRefused() throws Exception {
+    // RFC 7519 section 4.1.5: a token must not be accepted before its nbf (Payara's MP-JWT
+    // mechanism, which Vigile's replaced, ignored it).
+    JwtClaims early = claims();
+    early.setNotBeforeMinutesInThePast(-10);
+    assertRefused(sign(early, j -> {}), "nbf ten minutes ahead");
+    JwtClaims started = claims();
+    started.setNotBeforeMinutesInThePast(1);
+    assertEquals(200, api.get("/api/users/me", sign(started, j -> {})).status(), "nbf passed");
+  }
+
+  @Test
+  void aTokenUsedManyTimesStillExpiresAndIsStillCutOff() throws Exception {
+    // The server remembers tokens it has verified: that must change neither expiry nor cut-off.
+    JwtClaims shortLived = claims();
+    long exp = NumericDate.now().getValue() + 6;
+    shortLived.setExpirationTime(NumericDate.fromSeconds(exp));
+    String token = sign(shortLived, j -> {});
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, api.get("/api/users/me", token).status(), "before exp");
+    }
+    while (NumericDate.now().getValue() <= exp) {
+      Thread.sleep(250);
+    }
+    assertRefused(token, "expired after it was used");
+
+    String access = user.get("access_token").asText();
+    // The login token predates the cut-off in loadServerKey: mint a current one and use it.
+    String current = sign(claims(), j -> {});
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, api.get("/api/users/me", current).status());
+    }
+    assertRefused(access, "the token cut off by logout-all");
+    assertEquals(204, api.post("/api/auth/logout-all", null, current).status());
+    assertRefused(current, "cut off after it was used");
+  }
+
+  @Test
   void unknownKidAndForeignKeyAreRefused() throws Exception {
     assertRefused(sign(claims(), j -> j.setKeyIdHeaderValue("no-such-key")), "unknown kid");
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");

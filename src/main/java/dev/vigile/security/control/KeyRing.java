@@ -28,19 +28,11 @@ public record KeyRing(String signingKid, PrivateKey signingKey, Map<String, Publ
     return Jwks.toJson(published);
   }
 
-  /**
-   * The value MicroProfile JWT verifies with: always the JWKS, so that a token naming an unknown
-   * {@code kid} is refused (with a bare PEM, Payara would ignore the {@code kid}).
-   */
-  public String verificationKeys() {
-    return jwksJson();
-  }
-
   public List<String> kids() {
     return published.keySet().stream().sorted().toList();
   }
 
-  /** The holder read by the MicroProfile JWT key source and the JWKS endpoint. */
+  /** The holder read by the token verifier and the JWKS endpoint. */
   public static final class Current {
     private static volatile KeyRing ring;
 

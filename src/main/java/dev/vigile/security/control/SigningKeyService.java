@@ -20,7 +20,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Owns the token-signing keys. A key given in configuration ({@code vigile.jwt.private-key}, PEM)
  * wins, with {@code vigile.jwt.public-keys} published beside it during a rotation; otherwise keys
  * are generated, stored and rotated by {@link SigningKeyStore}. Loaded on first need, whether
- * that is MicroProfile JWT asking for the verification key or the application starting, and
+ * that is a token to verify or the application starting, and
  * refreshed every minute so that all cluster members follow a rotation.
  */
 public final class SigningKeyService {

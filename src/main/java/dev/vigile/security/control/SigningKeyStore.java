@@ -20,9 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * Stored signing keys, shared by every instance of a cluster through the database. Plain JDBC:
- * MicroProfile JWT may ask for the keys while the application is still deploying, before JPA and
- * CDI are up. A new key is published {@link #PUBLISH_LEAD} before it signs (longer than Payara's
- * five-minute key cache, so every member verifies with it before any member signs with it); the
+ * the keys are loaded first thing at start-up, before JPA is up. A new key is published {@link
+ * #PUBLISH_LEAD} before it signs (longer than the minute between two reloads of a member's key
+ * ring, so every member verifies with it before any member signs with it); the
  * old key stays published until the last token it signed has expired.
  */
 public final class SigningKeyStore {
