@@ -302,7 +302,14 @@ public class Suite {
     Path log = Files.createTempFile("vigile-bench-suite", ".log");
     long startNs = System.nanoTime();
     PayaraProcess payara = PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env, log, micro);
-    payara.awaitReady(Duration.ofMinutes(3));
+    try {
+      payara.awaitReady(Duration.ofMinutes(3));
+    } catch (Exception e) {
+      // A server that never became ready must not outlive the run (one did, a whole session,
+      // skewing every later measurement).
+      payara.close();
+      throw e;
+    }
     String base = "http://127.0.0.1:" + port;
     if (seed) {
       facts.put("Vigile start to ready (WAR + ceiling WAR, empty database)", String.format("%.1f s", (System.nanoTime() - startNs) / 1e9));
