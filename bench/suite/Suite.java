@@ -1,5 +1,5 @@
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import dev.vigile.launcher.PayaraProcess;
+import dev.vigile.security.Argon2Phc;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,7 +61,15 @@ public class Suite {
   }
 
   /** What one scenario measured. */
-  record Result(String name, double perSecond, double p50, double p99, long errors, long requests) {
+  record Result(String name, double perSecond, double p50, double p99, long errors, long requests, double cpuMsPerRequest) {
+    Result(String name, double perSecond, double p50, double p99, long errors, long requests) {
+      this(name, perSecond, p50, p99, errors, requests, Double.NaN);
+    }
+
+    Result withCpu(double cpuMs) {
+      return new Result(name, perSecond, p50, p99, errors, requests, requests == 0 ? Double.NaN : cpuMs / requests);
+    }
+
     String row() {
       return String.format("| %s | %,.0f | %.1f | %.1f | %d |", name, perSecond, p50, p99, errors);
     }
@@ -112,6 +121,15 @@ public class Suite {
 
   /** A closed loop with this many seconds of unmeasured warm-up before its window. */
   static Result closed(String name, int workers, Call call, long warmupSeconds) throws Exception {
+    return closed(name, workers, call, warmupSeconds, null);
+  }
+
+  /**
+   * A closed loop; with {@code server}, also the CPU time that process and its children spent
+   * during the measured window, per request measured (from /proc, as {@code ps} reads it: all its
+   * threads, the garbage collector's and the JIT's included).
+   */
+  static Result closed(String name, int workers, Call call, long warmupSeconds, ProcessHandle server) throws Exception {
     profiler(name, System.nanoTime() + (seconds + 2) * 1_000_000_000L);
     ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
@@ -120,6 +138,22 @@ public class Suite {
     // Warm-up (the JIT compiles this scenario's code paths), then the measured window.
     long warmEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
     long end = warmEnd + seconds * 1_000_000_000L;
+    CompletableFuture<Long> cpuWindow = server == null ? CompletableFuture.completedFuture(-1L)
+        : CompletableFuture.supplyAsync(() -> {
+          try {
+            TimeUnit.NANOSECONDS.sleep(warmEnd - System.nanoTime());
+            long before = cpuNanos(server);
+            TimeUnit.NANOSECONDS.sleep(end - System.nanoTime());
+            return cpuNanos(server) - before;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1L;
+          }
+        }, r -> {
+          Thread meter = new Thread(r, "cpu-meter");
+          meter.setDaemon(true);
+          meter.start();
+        });
     for (int w = 0; w < workers; w++) {
       int worker = w;
       pool.submit(() -> {
@@ -147,7 +181,15 @@ public class Suite {
     }
     pool.shutdown();
     pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
-    return summarize(name, samples, errors.get(), seconds);
+    Result result = summarize(name, samples, errors.get(), seconds);
+    long cpu = cpuWindow.get();
+    return cpu < 0 ? result : result.withCpu(cpu / 1e6);
+  }
+
+  /** CPU time (user + system) of a process and its descendants so far. */
+  static long cpuNanos(ProcessHandle process) {
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(process), process.descendants())
+        .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
   }
 
   /** Open loop at a fixed rate: latency runs from the intended start (no coordinated omission). */
@@ -220,9 +262,9 @@ public class Suite {
   }
 
   /** One side of a comparison: a scenario run the same way against one server. */
-  record Side(String name, int workers, Call call) {
+  record Side(String name, int workers, Call call, ProcessHandle server) {
     Result run(long warmup) throws Exception {
-      return closed(name, workers, call, warmup);
+      return closed(name, workers, call, warmup, server);
     }
   }
 
@@ -242,10 +284,12 @@ public class Suite {
       List<Double> rb = b.stream().map(Result::perSecond).toList();
       List<Double> pa = a.stream().map(Result::p99).toList();
       List<Double> pb = b.stream().map(Result::p99).toList();
-      return String.format("| %s | %.2f | %.2f–%.2f | %,.0f | %,.0f | %.1f | %.1f | %s |", what, median(ratios),
+      List<Double> ca = a.stream().map(Result::cpuMsPerRequest).toList();
+      List<Double> cb = b.stream().map(Result::cpuMsPerRequest).toList();
+      return String.format("| %s | %.2f | %.2f–%.2f | %,.0f | %,.0f | %.1f | %.1f | %.2f | %.2f | %s |", what, median(ratios),
           ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
           ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0),
-          median(ra), median(rb), median(pa), median(pb), target);
+          median(ra), median(rb), median(pa), median(pb), median(ca), median(cb), target);
     }
   }
 
@@ -338,6 +382,7 @@ public class Suite {
     for (int w = 0; w < refreshers; w++) {
       chains[w] = field(sendText(login.apply(w)).body(), "refresh_token");
     }
+    ProcessHandle server = ProcessHandle.of(payara.pid()).orElseThrow();
     Side refresh = new Side(label + "POST /api/auth/refresh (rotation)", refreshers, w -> {
       HttpResponse<String> r = sendText(json(base + "/api/auth/refresh", "{\"refreshToken\":\"" + chains[w] + "\"}"));
       String next = field(r.body(), "refresh_token");
@@ -345,10 +390,10 @@ public class Suite {
         chains[w] = next;
       }
       return r.statusCode();
-    });
+    }, server);
     return new Vigile(payara, base,
-        new Side(label + "GET /api/users/me (valid token)", 16, w -> send(me)),
-        new Side(label + "POST /api/auth/login", 2 * cores, w -> send(login.apply(w))),
+        new Side(label + "GET /api/users/me (valid token)", 16, w -> send(me), server),
+        new Side(label + "POST /api/auth/login", 2 * cores, w -> send(login.apply(w)), server),
         refresh, admin);
   }
 
@@ -369,8 +414,8 @@ public class Suite {
 
     // The hashing limit, measured here at Vigile's configured cost, after a warm-up long enough
     // for the JIT (5 hashes left it at 90-110 ms in some runs, against 35-45 ms warm).
-    // The encoder Vigile hashes with (Spring Security's, over Bouncy Castle), at its cost.
-    Argon2PasswordEncoder argon = new Argon2PasswordEncoder(16, 32, 1, 19456, 2);
+    // The encoder Vigile hashes with (Bouncy Castle's Argon2, pooled blocks), at its cost.
+    Argon2Phc argon = new Argon2Phc(19456, 2, 1, 16, 32, cores);
     for (int i = 0; i < 40; i++) {
       argon.encode(PASSWORD);
     }
@@ -382,8 +427,9 @@ public class Suite {
     }
     double msPerHash = (System.nanoTime() - h0) / 1e6 / hashes;
     facts.put("Argon2id m=19456 t=2 p=1, one hash", String.format("%.1f ms", msPerHash));
-    double parallelLimit = parallelHashRate(argon, cores, hashes);
-    facts.put("hashing rate with " + cores + " threads at once (measured before the servers start)", String.format("%.1f hashes/s", parallelLimit));
+    HashRate parallelLimit = parallelHashRate(argon, cores, hashes);
+    facts.put("hashing rate with " + cores + " threads at once (measured before the servers start)",
+        String.format("%.1f hashes/s, %.1f ms of CPU a hash", parallelLimit.perSecond(), parallelLimit.cpuMsPerHash()));
 
     Vigile v = null;
     Vigile rsa = null;
@@ -401,7 +447,8 @@ public class Suite {
         kc = Keycloak.start(pgUrl, pgUser, facts, cores);
       }
       HttpRequest ping = req(base + "/ceiling/api/ping").GET().build();
-      Side ceiling = new Side("Ceiling: trivial JAX-RS GET, same Payara", 16, w -> send(ping));
+      Side ceiling = new Side("Ceiling: trivial JAX-RS GET, same Payara", 16, w -> send(ping),
+          ProcessHandle.of(v.payara().pid()).orElseThrow());
 
       // Every side warms up once (the JIT compiles its paths); then only measured windows.
       List<Side> sides = new ArrayList<>(List.of(ceiling, v.me(), v.login(), v.refresh()));
@@ -449,11 +496,14 @@ public class Suite {
       if (wanted("login")) {
         // Logins against the hashing rate, the two measured back to back (the rate in this JVM
         // just before, with the servers idle).
-        double rate = parallelHashRate(argon, cores, hashes);
+        HashRate rate = parallelHashRate(argon, cores, hashes);
         Result logins = v.login().run(0);
         results.put("login-vs-hash", logins);
         facts.put("logins/s ÷ hashes/s on " + cores + " threads, measured back to back", String.format("%.2f (%.1f / %.1f; target ≥ 0.90)",
-            logins.perSecond() / rate, logins.perSecond(), rate));
+            logins.perSecond() / rate.perSecond(), logins.perSecond(), rate.perSecond()));
+        // The machine's speed drifts (other tenants); CPU time per unit of work drifts far less.
+        facts.put("Vigile's CPU per login ÷ CPU per hash (both cores busy), same moment", String.format(
+            "%.2f (%.1f / %.1f ms; target ≤ 1.2)", logins.cpuMsPerRequest() / rate.cpuMsPerHash(), logins.cpuMsPerRequest(), rate.cpuMsPerHash()));
       }
       rssPeak[0] = Math.max(rssPeak[0], rssKib(v.payara().pid()));
 
@@ -510,8 +560,8 @@ public class Suite {
     System.out.println("Interleaved comparisons: " + PAIRS + " pairs of " + seconds + " s windows each, alternating which side"
         + " goes first; the ratio is the median of the per-pair ratios, with their range.");
     System.out.println();
-    System.out.println("| ratio | median | range | A req/s (median) | B req/s (median) | A p99 ms | B p99 ms | goal |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+    System.out.println("| ratio | median | range | A req/s (median) | B req/s (median) | A p99 ms | B p99 ms | A CPU ms/req | B CPU ms/req | goal |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     comparisons.forEach(c -> System.out.println(c.row()));
     System.out.println();
     System.out.println("| scenario | requests/s | p50 ms | p99 ms | non-2xx |");
@@ -521,24 +571,31 @@ public class Suite {
     facts.forEach((k, value) -> System.out.println("- " + k + ": " + value));
   }
 
+  /** What hashing on every core at once gave: hashes per second, and CPU time per hash. */
+  record HashRate(double perSecond, double cpuMsPerHash) {}
+
   /** Hashes per second with one thread per core, all at once (a memory-hard hash does not scale freely). */
-  static double parallelHashRate(Argon2PasswordEncoder argon, int cores, int hashes) throws Exception {
+  static HashRate parallelHashRate(Argon2Phc argon, int cores, int hashes) throws Exception {
     ExecutorService hashers = Executors.newFixedThreadPool(cores);
-    List<Callable<Void>> each = new ArrayList<>();
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    List<Callable<Long>> each = new ArrayList<>();
     for (int t = 0; t < cores; t++) {
       each.add(() -> {
+        long cpu0 = threads.getCurrentThreadCpuTime();
         for (int i = 0; i < hashes; i++) {
           argon.encode(PASSWORD);
         }
-        return null;
+        return threads.getCurrentThreadCpuTime() - cpu0;
       });
     }
     long p0 = System.nanoTime();
-    for (Future<Void> f : hashers.invokeAll(each)) {
-      f.get();
+    long cpu = 0;
+    for (Future<Long> f : hashers.invokeAll(each)) {
+      cpu += f.get();
     }
+    double rate = cores * hashes * 1e9 / (System.nanoTime() - p0);
     hashers.shutdown();
-    return cores * hashes * 1e9 / (System.nanoTime() - p0);
+    return new HashRate(rate, cpu / 1e6 / (cores * hashes));
   }
 
   /** Keycloak on the same PostgreSQL, same Argon2id cost: its password and refresh grants and userinfo. */
@@ -655,11 +712,11 @@ public class Suite {
           chains[w] = next;
         }
         return r.statusCode();
-      });
+      }, kc.toHandle());
       return new Keycloak(kc, db,
-          new Side("Keycloak: password grant (login)", 2 * cores, w -> send(login.apply(w))),
+          new Side("Keycloak: password grant (login)", 2 * cores, w -> send(login.apply(w)), kc.toHandle()),
           refresh,
-          new Side("Keycloak: userinfo (valid token)", 16, w -> send(userinfo)));
+          new Side("Keycloak: userinfo (valid token)", 16, w -> send(userinfo), kc.toHandle()));
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.vigile.security;
 
 import dev.vigile.common.problem.ApplicationException;
 import jakarta.annotation.PostConstruct;
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
@@ -15,11 +14,11 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Argon2id password hashing: Spring Security's {@code Argon2PasswordEncoder} over Bouncy Castle's
- * Argon2 (faster than password4j's at the same cost: the benchmark suite measured 26.5 against
- * 36 ms a hash), PHC-formatted so each hash carries its parameters; hashes written by the
- * password4j encoder Vigile used before are the same PHC strings, verify, and are re-hashed when
- * weaker than the configured cost.
+ * Argon2id password hashing: Bouncy Castle's Argon2 (faster than password4j's at the same cost:
+ * the benchmark suite measured 26.5 against 36 ms a hash) with pooled memory blocks
+ * ({@link Argon2Phc}), PHC-formatted so each hash carries its parameters; hashes written by the
+ * encoders Vigile used before (password4j's, then Spring Security's) are the same PHC strings,
+ * verify, and are re-hashed when weaker than the configured cost.
  * Hashes run under a bounded number of permits so a burst of logins cannot starve the server;
  * a caller that waits too long gets 503. Passwords are NFKC-normalised (NIST SP 800-63B 5.1.1.2)
  * so that the same password typed on different keyboards matches.
@@ -50,10 +49,7 @@ public class PasswordHasher {
   @ConfigProperty(name = "vigile.password.hash-wait", defaultValue = "PT5S")
   Duration hashWait;
 
-  private static final java.util.regex.Pattern PHC =
-      java.util.regex.Pattern.compile("^\\$(argon2id|argon2i|argon2d)\\$v=19\\$m=(\\d{1,9}),t=(\\d{1,9}),p=(\\d{1,3})\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+$");
-
-  private Argon2PasswordEncoder encoder;
+  private Argon2Phc encoder;
   Semaphore permits;
   private String dummyHash;
 
@@ -66,8 +62,9 @@ public class PasswordHasher {
       throw new IllegalStateException(
           "Argon2id parameters below OWASP's minimum (m=19456 KiB, t=2, p=1)");
     }
-    encoder = new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, parallelism, memoryKib, iterations);
     int n = maxConcurrent > 0 ? maxConcurrent : Runtime.getRuntime().availableProcessors();
+    // As many hashes run at once as there are permits: the pool keeps that many hashes' blocks.
+    encoder = new Argon2Phc(memoryKib, iterations, parallelism, SALT_BYTES, HASH_BYTES, n);
     permits = new Semaphore(n, true);
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
@@ -84,16 +81,17 @@ public class PasswordHasher {
    * hash of the same cost and reports no match.
    */
   public Verification verify(String password, String storedHash) {
-    java.util.regex.Matcher phc = storedHash == null ? null : PHC.matcher(storedHash);
-    boolean known = phc != null && phc.matches();
+    java.util.Optional<Argon2Phc.Cost> cost = Argon2Phc.cost(storedHash);
+    boolean known = cost.isPresent();
     // An unknown user or a malformed hash is checked against the dummy: the same work either way.
     String target = known ? storedHash : dummyHash;
     boolean matches = bounded(() -> encoder.matches(normalize(password), target));
-    boolean weaker = known
-        && (!phc.group(1).equals("argon2id")
-            || Integer.parseInt(phc.group(2)) < memoryKib
-            || Integer.parseInt(phc.group(3)) < iterations
-            || Integer.parseInt(phc.group(4)) < parallelism);
+    boolean weaker = cost
+        .map(c -> !c.variant().equals("argon2id")
+            || c.memoryKib() < memoryKib
+            || c.iterations() < iterations
+            || c.parallelism() < parallelism)
+        .orElse(false);
     return new Verification(matches && known, matches && known && weaker);
   }
 
