@@ -41,6 +41,7 @@ public final class Argon2Phc {
   private final int hashBytes;
   private final Argon2BytesGenerator.BlockPool pool;
   private final SecureRandom random = new SecureRandom();
+  private final java.util.concurrent.atomic.LongAdder derivations = new java.util.concurrent.atomic.LongAdder();
 
   /**
    * An Argon2id encoder at this cost; its pool keeps the blocks of {@code concurrentHashes}
@@ -68,29 +69,43 @@ public final class Argon2Phc {
         + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
   }
 
-  /** The parameters a PHC string states, if it is one this codec reads. */
-  public static Optional<Cost> cost(String phc) {
-    Matcher m = phc == null ? null : PHC.matcher(phc);
-    if (m == null || !m.matches()) {
-      return Optional.empty();
+  /**
+   * A stored hash read from its PHC string: its parameters, salt and expected hash. Only strings
+   * of a sane cost with decodable salt and hash are read; {@link #read} refuses the rest.
+   */
+  public static final class Stored {
+    private final Cost cost;
+    private final int variant;
+    private final byte[] salt;
+    private final byte[] hash;
+
+    private Stored(Cost cost, int variant, byte[] salt, byte[] hash) {
+      this.cost = cost;
+      this.variant = variant;
+      this.salt = salt;
+      this.hash = hash;
     }
-    return Optional.of(new Cost(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))));
+
+    public Cost cost() {
+      return cost;
+    }
   }
 
   /**
-   * Whether this password gives this PHC string's hash under its own parameters; false for
-   * anything that is not a readable PHC string of a sane cost (never an exception).
+   * Reads a PHC string this codec can check a password against: empty for anything malformed,
+   * of an insane cost (more than 1 GiB, fewer than 8 blocks a lane, no pass or lane) or with a
+   * salt or hash that is not base64 (never an exception).
    */
-  public boolean matches(CharSequence password, String phc) {
+  public static Optional<Stored> read(String phc) {
     Matcher m = phc == null ? null : PHC.matcher(phc);
     if (m == null || !m.matches()) {
-      return false;
+      return Optional.empty();
     }
     int memory = Integer.parseInt(m.group(2));
     int passes = Integer.parseInt(m.group(3));
     int lanes = Integer.parseInt(m.group(4));
     if (memory > MAX_MEMORY_KIB || memory < 8 * lanes || passes < 1 || lanes < 1) {
-      return false;
+      return Optional.empty();
     }
     byte[] salt;
     byte[] expected;
@@ -98,23 +113,39 @@ public final class Argon2Phc {
       salt = B64_DECODER.decode(m.group(5));
       expected = B64_DECODER.decode(m.group(6));
     } catch (IllegalArgumentException notBase64) {
-      return false;
+      return Optional.empty();
     }
     if (expected.length < 4) {
-      return false;
+      return Optional.empty(); // Argon2 outputs at least 4 bytes
     }
     int variant = switch (m.group(1)) {
       case "argon2id" -> Argon2Parameters.ARGON2_id;
       case "argon2i" -> Argon2Parameters.ARGON2_i;
       default -> Argon2Parameters.ARGON2_d;
     };
+    return Optional.of(new Stored(new Cost(m.group(1), memory, passes, lanes), variant, salt, expected));
+  }
+
+  /** Whether this password gives this PHC string's hash; false for anything {@link #read} refuses. */
+  public boolean matches(CharSequence password, String phc) {
+    return read(phc).map(stored -> matches(password, stored)).orElse(false);
+  }
+
+  /** Whether this password gives the stored hash under the stored hash's own parameters. */
+  public boolean matches(CharSequence password, Stored stored) {
+    Cost c = stored.cost;
     byte[] actual;
     try {
-      actual = derive(variant, memory, passes, lanes, salt, password, expected.length);
+      actual = derive(stored.variant, c.memoryKib(), c.iterations(), c.parallelism(), stored.salt, password, stored.hash.length);
     } catch (IllegalArgumentException | IllegalStateException refused) {
       return false;
     }
-    return MessageDigest.isEqual(actual, expected);
+    return MessageDigest.isEqual(actual, stored.hash);
+  }
+
+  /** How many hashes this encoder has computed (encodings and checks). */
+  long derivations() {
+    return derivations.sum();
   }
 
   private byte[] derive(int variant, int memory, int passes, int lanes, byte[] salt, CharSequence password, int length) {
@@ -128,6 +159,7 @@ public final class Argon2Phc {
         .build();
     Argon2BytesGenerator generator = new Argon2BytesGenerator();
     generator.init(parameters);
+    derivations.increment();
     byte[] out = new byte[length];
     char[] chars = password.toString().toCharArray();
     try {

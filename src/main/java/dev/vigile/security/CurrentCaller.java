@@ -14,6 +14,8 @@ public record CurrentCaller(UUID userId, String email, UUID sessionId, long gene
     if (jwt instanceof VerifiedToken verified) {
       return verified.caller();
     }
+    // Not dead code: resources get the request-scoped JsonWebToken through Weld's client proxy,
+    // which is not a VerifiedToken, so their callers are read from the claims here.
     try {
       UUID user = UUID.fromString(jwt.getSubject());
       Object sid = jwt.getClaim(AccessTokenIssuer.SESSION_CLAIM);

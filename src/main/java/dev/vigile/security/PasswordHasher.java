@@ -51,7 +51,7 @@ public class PasswordHasher {
 
   private Argon2Phc encoder;
   Semaphore permits;
-  private String dummyHash;
+  private Argon2Phc.Stored dummyHash;
 
   /** The outcome of a check; {@code needsRehash} when the stored cost is below the configured one. */
   public record Verification(boolean matches, boolean needsRehash) {}
@@ -69,7 +69,7 @@ public class PasswordHasher {
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     // Unknown emails are checked against this, so they cost what a real check costs.
-    dummyHash = encoder.encode(HexFormat.of().formatHex(random));
+    dummyHash = Argon2Phc.read(encoder.encode(HexFormat.of().formatHex(random))).orElseThrow();
   }
 
   public String hash(String password) {
@@ -81,18 +81,24 @@ public class PasswordHasher {
    * hash of the same cost and reports no match.
    */
   public Verification verify(String password, String storedHash) {
-    java.util.Optional<Argon2Phc.Cost> cost = Argon2Phc.cost(storedHash);
-    boolean known = cost.isPresent();
-    // An unknown user or a malformed hash is checked against the dummy: the same work either way.
-    String target = known ? storedHash : dummyHash;
-    boolean matches = bounded(() -> encoder.matches(normalize(password), target));
-    boolean weaker = cost
+    java.util.Optional<Argon2Phc.Stored> stored = Argon2Phc.read(storedHash);
+    // An unknown user, or a stored hash that cannot be checked (malformed, an insane cost, not
+    // base64), is checked against the dummy: the same work and time either way.
+    Argon2Phc.Stored target = stored.orElse(dummyHash);
+    boolean matches = bounded(() -> encoder.matches(normalize(password), target)) && stored.isPresent();
+    boolean weaker = stored
+        .map(Argon2Phc.Stored::cost)
         .map(c -> !c.variant().equals("argon2id")
             || c.memoryKib() < memoryKib
             || c.iterations() < iterations
             || c.parallelism() < parallelism)
         .orElse(false);
-    return new Verification(matches && known, matches && known && weaker);
+    return new Verification(matches, matches && weaker);
+  }
+
+  /** How many hashes this hasher has computed. */
+  long derivations() {
+    return encoder.derivations();
   }
 
   private <T> T bounded(Supplier<T> work) {

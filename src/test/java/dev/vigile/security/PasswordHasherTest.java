@@ -61,6 +61,25 @@ class PasswordHasherTest {
   }
 
   @Test
+  void everyCheckComputesExactlyOneHashWhateverIsStored() {
+    // A stored value that cannot be checked must cost what a real check costs, or its answer's
+    // timing tells it apart: each goes through the dummy hash, one computation each.
+    PasswordHasher h = hasher(2, 0);
+    String real = h.hash("plum kite oboe");
+    String salt = real.split("\\$")[4];
+    for (String stored : new String[] {
+        real, null, "", "not a hash", "\u0000",
+        real.replace("m=19456", "m=999999999"), // parses, but beyond 1 GiB: refused
+        real.replace("m=19456", "m=7"), real.replace("t=2", "t=0"),
+        real.replace("$" + salt + "$", "$A$"), // parses, but one base64 character is no byte
+    }) {
+      long before = h.derivations();
+      assertFalse(h.verify("plum kite obo", stored).matches(), String.valueOf(stored));
+      assertEquals(before + 1, h.derivations(), "one hash computed for " + stored);
+    }
+  }
+
+  @Test
   void hashingIsBoundedAndAnOverlongWaitIs503() throws Exception {
     PasswordHasher h = hasher(2, 1);
     h.permits.acquire();
