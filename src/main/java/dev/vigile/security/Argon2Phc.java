@@ -75,13 +75,11 @@ public final class Argon2Phc {
    */
   public static final class Stored {
     private final Cost cost;
-    private final int variant;
     private final byte[] salt;
     private final byte[] hash;
 
-    private Stored(Cost cost, int variant, byte[] salt, byte[] hash) {
+    private Stored(Cost cost, byte[] salt, byte[] hash) {
       this.cost = cost;
-      this.variant = variant;
       this.salt = salt;
       this.hash = hash;
     }
@@ -118,12 +116,7 @@ public final class Argon2Phc {
     if (expected.length < 4) {
       return Optional.empty(); // Argon2 outputs at least 4 bytes
     }
-    int variant = switch (m.group(1)) {
-      case "argon2id" -> Argon2Parameters.ARGON2_id;
-      case "argon2i" -> Argon2Parameters.ARGON2_i;
-      default -> Argon2Parameters.ARGON2_d;
-    };
-    return Optional.of(new Stored(new Cost(m.group(1), memory, passes, lanes), variant, salt, expected));
+    return Optional.of(new Stored(new Cost(m.group(1), memory, passes, lanes), salt, expected));
   }
 
   /** Whether this password gives this PHC string's hash; false for anything {@link #read} refuses. */
@@ -136,7 +129,12 @@ public final class Argon2Phc {
     Cost c = stored.cost;
     byte[] actual;
     try {
-      actual = derive(stored.variant, c.memoryKib(), c.iterations(), c.parallelism(), stored.salt, password, stored.hash.length);
+      int variant = switch (c.variant()) {
+        case "argon2id" -> Argon2Parameters.ARGON2_id;
+        case "argon2i" -> Argon2Parameters.ARGON2_i;
+        default -> Argon2Parameters.ARGON2_d; // the pattern admits no other
+      };
+      actual = derive(variant, c.memoryKib(), c.iterations(), c.parallelism(), stored.salt, password, stored.hash.length);
     } catch (IllegalArgumentException | IllegalStateException refused) {
       return false;
     }
