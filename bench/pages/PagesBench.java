@@ -41,16 +41,25 @@ public class PagesBench {
         {"audit, first page of 50, action=auth.login", "/api/admin/audit?size=50&action=auth.login"},
       };
       String only = System.getenv("PAGES_ONLY");
+      int warmup = Integer.parseInt(System.getenv().getOrDefault("PAGES_WARMUP", "20"));
       for (String[] s : scenarios) {
         if (only != null && !s[1].contains(only)) {
           continue;
         }
         check(base, s[1], admin);
-        openLoop(base, s[1], admin, rate, 5); // warm-up
+        openLoop(base, s[1], admin, rate, warmup); // warm-up, not counted
         long[] lat = openLoop(base, s[1], admin, rate, seconds);
         rows.add(String.format("| %s | %d | %.1f | %.1f | %.1f | %d |", s[0], lat.length,
             lat[lat.length / 2] / 1e6, lat[(int) (lat.length * 0.99)] / 1e6, lat[lat.length - 1] / 1e6, failed.get()));
         System.err.println(rows.get(rows.size() - 1));
+      }
+      // PAGES_IDLE=<seconds>: the server's resident memory once idle that long after the load.
+      int idle = Integer.parseInt(System.getenv().getOrDefault("PAGES_IDLE", "0"));
+      if (idle > 0) {
+        Thread.sleep(idle * 1000L);
+        String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + server.payara.pid() + "/status"));
+        String rss = status.lines().filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?");
+        System.err.println("after " + idle + " s idle: " + rss.replaceAll("\\s+", " "));
       }
     }
     System.out.println();
@@ -69,12 +78,16 @@ public class PagesBench {
     try (Connection c = DriverManager.getConnection(url, user, "");
         Statement s = c.createStatement()) {
       long t = System.nanoTime();
+      // Without the count's per-row trigger (a minute for 100,000 rows); the count is set after.
+      s.execute("set session_replication_role = replica");
       s.execute("insert into users (id, email, display_name, password_hash, enabled, created_at, updated_at)"
           + " select gen_random_uuid(), 'user' || g || '-' || substr(md5(g::text), 1, 6) || '@example.com',"
           + " case when g % 3 = 0 then null else 'Person ' || md5(g::text) end,"
           + " 'not-a-hash', g % 10 <> 0, now() - make_interval(secs => g), now()"
           + " from generate_series(1, " + users + ") g");
       s.execute("insert into user_roles select id, 'USER' from users where password_hash = 'not-a-hash'");
+      s.execute("set session_replication_role = default");
+      s.execute("update user_count set users = (select count(*) from users)");
       long base;
       try (ResultSet rs = s.executeQuery("select coalesce(max(id), 0) from audit_events")) {
         rs.next();
