@@ -27,6 +27,10 @@ import jakarta.enterprise.context.ApplicationScoped;
       "fish.payara.validate-atmost-once-period-in-seconds=2",
       "fish.payara.fail-all-connections=true",
       "fish.payara.max-wait-time-in-millis=5000",
+      // Statements and result sets are the driver's own, not Payara's wrappers: the wrapper
+      // reaches JDBC 4.1 methods such as getObject(int, Class), which Hibernate uses for every
+      // UUID it reads, by looking the method up with reflection on each call.
+      "fish.payara.wrap-jdbc-objects=false",
       // Statement timeout enforced by PostgreSQL itself: a client-side one schedules a timer task
       // per statement on one shared, synchronised timer.
       "options=-c statement_timeout=30000",

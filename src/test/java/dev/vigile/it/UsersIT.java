@@ -355,6 +355,11 @@ class UsersIT {
       assertEquals("application/problem+json", r.header("Content-Type"));
       assertTrue(r.json().get("errors").size() >= 1, r.toString());
     }
+    // A repeated parameter counts by its first value, as a @QueryParam would read it.
+    Api.Res repeated = api.get("/api/users?q=" + marker + "&size=3&size=500&page=2&page=x", admin);
+    assertEquals(200, repeated.status(), repeated.toString());
+    assertEquals(3, repeated.json().get("items").size(), repeated.toString());
+    assertEquals(2, repeated.json().get("page").asInt(), repeated.toString());
   }
 
   /**

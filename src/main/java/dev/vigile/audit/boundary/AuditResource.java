@@ -14,15 +14,14 @@ import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
@@ -42,13 +41,15 @@ public class AuditResource {
           Map.of("id", "id", "occurredAt", "occurred_at"), "id", false, java.util.Set.of("id"));
 
   /** The filters the list and the export share. */
-  public static class FilterParams {
-    @QueryParam("actor") String actor;
-    @QueryParam("action") String action;
-    @QueryParam("targetId") String targetId;
-    @QueryParam("outcome") String outcome;
-    @QueryParam("from") String from;
-    @QueryParam("to") String to;
+  /** The list's and the export's filters, as given (text; {@link AuditFilter} checks them). */
+  record FilterParams(String actor, String action, String targetId, String outcome, String from, String to) {
+    /** Read from the request's query, not as a {@code @BeanParam}: see {@link PageParams}. */
+    static FilterParams of(UriInfo uri) {
+      MultivaluedMap<String, String> q = uri.getQueryParameters();
+      return new FilterParams(
+          q.getFirst("actor"), q.getFirst("action"), q.getFirst("targetId"), q.getFirst("outcome"),
+          q.getFirst("from"), q.getFirst("to"));
+    }
 
     AuditFilter parse() {
       return AuditFilter.parse(actor, action, targetId, outcome, from, to);
@@ -68,11 +69,9 @@ public class AuditResource {
    */
   @GET
   @RolesAllowed(Permissions.AUDIT_READ)
-  public Response list(
-      @BeanParam PageParams paging,
-      @BeanParam FilterParams params) {
-    AuditFilter filter = params.parse();
-    PageRequest request = paging.parse(SORTS);
+  public Response list() {
+    AuditFilter filter = FilterParams.of(uri).parse();
+    PageRequest request = PageParams.parse(uri, SORTS);
     return PageResponses.ok(
         queries.page(filter, request).map(AuditEventResponse::from), request, uri, AuditEventResponse::id);
   }
@@ -93,18 +92,19 @@ public class AuditResource {
   @Path("/export")
   @Produces("text/csv")
   @RolesAllowed(Permissions.AUDIT_READ)
-  public Response export(@BeanParam FilterParams params) {
+  public Response export() {
+    FilterParams params = FilterParams.of(uri);
     AuditFilter filter = params.parse();
     CurrentCaller caller = CurrentCaller.of(jwt);
     audit.recordAlone(
         AuditEntry.success(AuditActions.AUDIT_EXPORTED)
             .actor(caller.userId(), caller.email())
-            .detail("actor", params.actor)
-            .detail("action", params.action)
-            .detail("targetId", params.targetId)
-            .detail("outcome", params.outcome)
-            .detail("from", params.from)
-            .detail("to", params.to));
+            .detail("actor", params.actor())
+            .detail("action", params.action())
+            .detail("targetId", params.targetId())
+            .detail("outcome", params.outcome())
+            .detail("from", params.from())
+            .detail("to", params.to()));
     StreamingOutput body =
         out -> {
           Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));

@@ -1,7 +1,6 @@
 package dev.vigile.identity.boundary;
 
 import dev.vigile.common.pagination.PageParams;
-import jakarta.ws.rs.BeanParam;
 import dev.vigile.identity.control.SessionService;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
@@ -46,10 +45,9 @@ public class SessionsResource {
    */
   @GET
   @RolesAllowed(Permissions.SIGNED_IN)
-  public Response list(
-      @BeanParam PageParams paging) {
+  public Response list() {
     CurrentCaller caller = CurrentCaller.of(jwt);
-    PageRequest request = paging.parse(SORTS);
+    PageRequest request = PageParams.parse(uri, SORTS);
     return PageResponses.ok(
         sessions.active(caller.userId(), request)
             .map(s -> SessionResponse.from(s, sessions.idleTtl(), caller.sessionId())),

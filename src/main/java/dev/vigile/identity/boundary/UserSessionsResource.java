@@ -34,11 +34,11 @@ public class UserSessionsResource {
    */
   @jakarta.ws.rs.GET
   @RolesAllowed(Permissions.USERS_READ)
-  public Response list(@PathParam("id") String id, @jakarta.ws.rs.BeanParam dev.vigile.common.pagination.PageParams paging) {
+  public Response list(@PathParam("id") String id) {
     java.util.UUID userId = UsersResource.userId(id);
     users.get(userId);
     return dev.vigile.common.pagination.PageResponses.ok(
-        sessions.active(userId, paging.parse(SessionsResource.SORTS))
+        sessions.active(userId, dev.vigile.common.pagination.PageParams.parse(uri, SessionsResource.SORTS))
             .map(s -> SessionResponse.from(s, sessions.idleTtl(), null)),
         uri);
   }

@@ -1,7 +1,6 @@
 package dev.vigile.identity.boundary;
 
 import dev.vigile.common.pagination.PageParams;
-import jakarta.ws.rs.BeanParam;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
 import dev.vigile.common.web.PatchBody;
@@ -60,12 +59,11 @@ public class UsersResource {
   @GET
   @RolesAllowed(Permissions.USERS_READ)
   public Response list(
-      @BeanParam PageParams paging,
       @QueryParam("q") String q,
       @QueryParam("role") String role,
       @QueryParam("enabled") String enabled) {
     UserQueries.Filter filter = UserQueries.Filter.parse(q, role, enabled);
-    PageRequest request = paging.parse(UserQueries.SORTS);
+    PageRequest request = PageParams.parse(uri, UserQueries.SORTS);
     return PageResponses.ok(queries.page(filter, request).map(UserResponse::from), uri);
   }
 

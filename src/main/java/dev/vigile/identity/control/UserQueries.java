@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.Query;
+import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -102,13 +103,38 @@ public class UserQueries {
       return Page.of(List.of(), page, total);
     }
     Map<UUID, User> byId = new HashMap<>();
-    em.createQuery("select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.id in :ids", User.class)
-        .setParameter("ids", pageIds)
-        .getResultList()
-        .forEach(u -> byId.put(u.id(), u));
+    TypedQuery<User> users = em.createQuery(usersById(pageIds.size()), User.class);
+    for (int i = 0; i < slots(pageIds.size()); i++) {
+      users.setParameter("i" + i, pageIds.get(Math.min(i, pageIds.size() - 1)));
+    }
+    users.getResultList().forEach(u -> byId.put(u.id(), u));
     List<User> items = pageIds.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
     return Page.of(items, page, total);
   }
+
+  /**
+   * The users of one page with their roles, by one parameter per id. Hibernate does not keep the
+   * plan of a query with a list-valued parameter ({@code in :ids}) and translated it again on
+   * every page; with single parameters, padded to a power of two by repeating the last id, there
+   * are at most eight such queries and each keeps its plan.
+   */
+  static String usersById(int count) {
+    return USERS_BY_ID.computeIfAbsent(slots(count), n -> {
+      StringBuilder q = new StringBuilder(
+          "select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.id in (");
+      for (int i = 0; i < n; i++) {
+        q.append(i == 0 ? ":i" : ", :i").append(i);
+      }
+      return q.append(')').toString();
+    });
+  }
+
+  /** The smallest power of two at least {@code count} (at least 1). */
+  static int slots(int count) {
+    return count <= 1 ? 1 : Integer.highestOneBit(count - 1) << 1;
+  }
+
+  private static final Map<Integer, String> USERS_BY_ID = new java.util.concurrent.ConcurrentHashMap<>();
 
   static String escapeLike(String s) {
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");

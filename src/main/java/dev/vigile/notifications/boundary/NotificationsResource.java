@@ -1,7 +1,6 @@
 package dev.vigile.notifications.boundary;
 
 import dev.vigile.common.pagination.PageParams;
-import jakarta.ws.rs.BeanParam;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
 import dev.vigile.common.problem.ApplicationException;
@@ -51,7 +50,6 @@ public class NotificationsResource {
   @GET
   @RolesAllowed(Permissions.SIGNED_IN)
   public Response list(
-      @BeanParam PageParams paging,
       @QueryParam("unread") String unread) {
     boolean unreadOnly = false;
     if (unread != null && !unread.isBlank()) {
@@ -61,7 +59,7 @@ public class NotificationsResource {
         default -> throw ApplicationException.invalid("unread", "must be true or false");
       }
     }
-    PageRequest request = paging.parse(SORTS);
+    PageRequest request = PageParams.parse(uri, SORTS);
     return PageResponses.ok(
         queries.page(CurrentCaller.of(jwt).userId(), unreadOnly, request).map(NotificationResponse::from),
         request,
