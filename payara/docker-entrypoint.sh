@@ -36,8 +36,10 @@ set -- --deploy "$HOME_DIR"/vigile.war --contextroot / --port "$PORT" \
 # JSON-P's provider named once, not looked up with ServiceLoader on each parse (see PayaraProcess).
 # The heap's defaults come first so VIGILE_JAVA_MEMORY overrides them: an idle server gives back the heap it
 # no longer uses (a concurrent cycle after 15 s without a collection, free heap above 30 % returned; see
-# PayaraProcess.MEMORY_DEFAULTS).
+# PayaraProcess.MEMORY_DEFAULTS), and under load marking starts at a fixed 80 % occupancy, above what
+# giving back leaves (otherwise marking cycles run back to back).
 JAVA_OPTS="-XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+JAVA_OPTS="$JAVA_OPTS -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=80"
 JAVA_OPTS="$JAVA_OPTS ${VIGILE_JAVA_MEMORY:--Xmx512m} -Djava.util.logging.config.file=$HOME_DIR/payara/logging.properties"
 JAVA_OPTS="$JAVA_OPTS -Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl"
 if [ -n "${VIGILE_CLUSTER_NAME:-}" ]; then
