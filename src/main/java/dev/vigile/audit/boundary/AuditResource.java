@@ -19,9 +19,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
@@ -40,8 +40,7 @@ public class AuditResource {
       new PageRequest.Sorts(
           Map.of("id", "id", "occurredAt", "occurred_at"), "id", false, java.util.Set.of("id"));
 
-  /** The filters the list and the export share. */
-  /** The list's and the export's filters, as given (text; {@link AuditFilter} checks them). */
+  /** The filters the list and the export share, as given (text; {@link AuditFilter} checks them). */
   record FilterParams(String actor, String action, String targetId, String outcome, String from, String to) {
     /** Read from the request's query, not as a {@code @BeanParam}: see {@link PageParams}. */
     static FilterParams of(UriInfo uri) {
