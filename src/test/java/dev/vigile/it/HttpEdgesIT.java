@@ -23,6 +23,29 @@ class HttpEdgesIT {
   final Api api = new Api();
   final URI base = URI.create(TestServer.get().url(""));
 
+  /**
+   * A malformed percent-escape in a query parameter (which the JDK's client refuses to send) is
+   * read as literal text, whichever way the resource reads its parameters: a paging or filter
+   * value is then a 400 problem naming it, free search text is searched for as it is.
+   */
+  @Test
+  void aMalformedEscapeInTheQueryIsAClientError() throws Exception {
+    String admin = api.adminToken();
+    for (String path : new String[] {
+      "/api/users?size=%zz", "/api/users?page=%", "/api/users?sort=%e9",
+      "/api/admin/audit?before=%G1", "/api/admin/audit?action=%zz", "/api/auth/sessions?size=%zz",
+      "/api/notifications?page=%zz"
+    }) {
+      Raw r = raw("GET", path, base.getHost() + ":" + base.getPort(), null, admin);
+      assertEquals(400, Integer.parseInt(r.status().split(" ")[1]), path + ": " + r);
+      assertTrue(r.headers().getOrDefault("content-type", "").startsWith("application/problem+json"), path + ": " + r);
+    }
+    Raw search = raw("GET", "/api/users?q=%zz", base.getHost() + ":" + base.getPort(), null, admin);
+    assertTrue(search.status().startsWith("HTTP/1.1 200"), search.toString());
+    assertEquals("0", search.headers().get("x-total-count"), search.toString());
+    assertTrue(search.headers().get("link").contains("q=%25zz&"), "the literal text, escaped again: " + search);
+  }
+
   /** A raw response: status line and headers (names lower case). */
   record Raw(String status, Map<String, String> headers) {}
 

@@ -1,6 +1,7 @@
 package dev.vigile.identity.boundary;
 
 import dev.vigile.common.Permissions;
+import dev.vigile.common.pagination.PageParams;
 import dev.vigile.security.CurrentCaller;
 import dev.vigile.identity.control.UserService;
 import jakarta.annotation.security.DenyAll;
@@ -38,7 +39,7 @@ public class UserSessionsResource {
     java.util.UUID userId = UsersResource.userId(id);
     users.get(userId);
     return dev.vigile.common.pagination.PageResponses.ok(
-        sessions.active(userId, dev.vigile.common.pagination.PageParams.parse(uri, SessionsResource.SORTS))
+        sessions.active(userId, PageParams.parse(uri, SessionsResource.SORTS))
             .map(s -> SessionResponse.from(s, sessions.idleTtl(), null)),
         uri);
   }

@@ -103,8 +103,9 @@ public class UserQueries {
       return Page.of(List.of(), page, total);
     }
     Map<UUID, User> byId = new HashMap<>();
-    TypedQuery<User> users = em.createQuery(usersById(pageIds.size()), User.class);
-    for (int i = 0; i < slots(pageIds.size()); i++) {
+    int slots = slots(pageIds.size());
+    TypedQuery<User> users = em.createQuery(usersById(slots), User.class);
+    for (int i = 0; i < slots; i++) {
       users.setParameter("i" + i, pageIds.get(Math.min(i, pageIds.size() - 1)));
     }
     users.getResultList().forEach(u -> byId.put(u.id(), u));
@@ -113,28 +114,25 @@ public class UserQueries {
   }
 
   /**
-   * The users of one page with their roles, by one parameter per id. Hibernate does not keep the
-   * plan of a query with a list-valued parameter ({@code in :ids}) and translated it again on
-   * every page; with single parameters, padded to a power of two by repeating the last id, there
-   * are at most eight such queries and each keeps its plan.
+   * The users of one page with their roles, by one parameter per id ({@code :i0} to {@code
+   * :i<slots-1>}). Hibernate does not keep the plan of a query with a list-valued parameter
+   * ({@code in :ids}) and translated it again on every page; with single parameters, as many as
+   * {@link #slots} and the last id repeated to fill them, there are at most eight such query
+   * strings and Hibernate keeps a plan for each.
    */
-  static String usersById(int count) {
-    return USERS_BY_ID.computeIfAbsent(slots(count), n -> {
-      StringBuilder q = new StringBuilder(
-          "select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.id in (");
-      for (int i = 0; i < n; i++) {
-        q.append(i == 0 ? ":i" : ", :i").append(i);
-      }
-      return q.append(')').toString();
-    });
+  static String usersById(int slots) {
+    StringBuilder q = new StringBuilder(
+        "select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.id in (");
+    for (int i = 0; i < slots; i++) {
+      q.append(i == 0 ? ":i" : ", :i").append(i);
+    }
+    return q.append(')').toString();
   }
 
   /** The smallest power of two at least {@code count} (at least 1). */
   static int slots(int count) {
     return count <= 1 ? 1 : Integer.highestOneBit(count - 1) << 1;
   }
-
-  private static final Map<Integer, String> USERS_BY_ID = new java.util.concurrent.ConcurrentHashMap<>();
 
   static String escapeLike(String s) {
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");

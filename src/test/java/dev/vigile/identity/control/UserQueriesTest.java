@@ -36,7 +36,7 @@ class UserQueriesTest {
       int slots = UserQueries.slots(n);
       assertTrue(slots >= n && slots < 2 * n, n + " ids in " + slots + " slots");
       assertEquals(1, Integer.bitCount(slots));
-      String q = UserQueries.usersById(n);
+      String q = UserQueries.usersById(slots);
       assertTrue(q.endsWith(":i" + (slots - 1) + ")"), q);
       assertFalse(q.contains(":i" + slots + ")") || q.contains(":i" + slots + ","), q);
       queries.add(q);
