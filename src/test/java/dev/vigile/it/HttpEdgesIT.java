@@ -29,7 +29,7 @@ class HttpEdgesIT {
    * value is then a 400 problem naming it, free search text is searched for as it is.
    */
   @Test
-  void aMalformedEscapeInTheQueryIsAClientError() throws Exception {
+  void aMalformedEscapeInTheQueryIsReadAsLiteralText() throws Exception {
     String admin = api.adminToken();
     for (String path : new String[] {
       "/api/users?size=%zz", "/api/users?page=%", "/api/users?sort=%e9",
