@@ -364,6 +364,52 @@ class AuditIT {
   }
 
   /**
+   * The seal runs inside every audited commit, under the chain's lock, from plans each pooled
+   * connection keeps for its life. A plan made while the table was a page long scanned it whole,
+   * and went on scanning it at every commit as it grew (V11). Here the planner is told that
+   * reading a table costs nothing, as a stale plan believes, and PostgreSQL's own plans for the
+   * seal's statements (auto_explain, sent to this client) must still look the rows up by index.
+   */
+  @Test
+  void theSealFindsItsRowsByIndexWhateverThePlannerBelieves() throws Exception {
+    String marker = "plan-" + UUID.randomUUID();
+    List<String> plans = new ArrayList<>();
+    try (Connection c = server.db()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("load 'auto_explain'");
+        s.execute("set auto_explain.log_min_duration = 0");
+        s.execute("set auto_explain.log_nested_statements = on");
+        s.execute("set auto_explain.log_level = notice");
+        s.execute("set client_min_messages = notice");
+        s.execute("set seq_page_cost = 0");
+        s.execute("set cpu_tuple_cost = 0");
+        s.execute("set cpu_operator_cost = 0");
+        s.execute("set plan_cache_mode = force_generic_plan");
+      }
+      c.setAutoCommit(false);
+      insertAuditRow(c, marker);
+      c.clearWarnings();
+      c.commit();
+      for (java.sql.SQLWarning w = c.getWarnings(); w != null; w = w.getNextWarning()) {
+        plans.add(w.getMessage());
+      }
+    }
+    String head = plans.stream().filter(p -> p.contains("order by a.id desc limit 1")).findFirst().orElse(null);
+    String rewrite = plans.stream().filter(p -> p.contains("update audit_events")).findFirst().orElse(null);
+    assertNotNull(head, "the seal's read of the chain's head was planned: " + plans);
+    assertNotNull(rewrite, "the seal's rewrite of its row was planned: " + plans);
+    assertTrue(head.contains("Index Scan Backward using audit_events_pkey"), head);
+    assertTrue(rewrite.contains("Index Scan using audit_events_pkey"), rewrite);
+    for (String plan : plans) {
+      assertFalse(plan.contains("Seq Scan on audit_events"), plan);
+    }
+    List<Map<String, String>> sealed = rows("select id, hash from audit_events where target_id = ?", marker);
+    assertEquals(1, sealed.size(), sealed.toString());
+    assertTrue(Long.parseLong(sealed.get(0).get("id")) > 0, sealed.toString());
+    assertEquals(64, sealed.get(0).get("hash").length());
+  }
+
+  /**
    * What a stolen application password gives: the role Vigile runs as can read and append audit
    * rows and nothing more. These fail on the grants, before any trigger: the message is
    * PostgreSQL's own, not the append-only trigger's.

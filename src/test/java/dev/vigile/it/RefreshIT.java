@@ -102,6 +102,36 @@ class RefreshIT {
     }
   }
 
+  /**
+   * Every refresh touches its session (last used, address, agent: {@code SessionService.refresh}).
+   * If a touched column were indexed, each touch would add an entry to every index of the table and
+   * leave a dead row that later refreshes scan; a heap-only update does neither. PostgreSQL's own
+   * per-transaction counter says which kind the touch was.
+   */
+  @Test
+  void aRefreshTouchesItsSessionWithAHeapOnlyUpdate() throws Exception {
+    JsonNode tokens = api.newUser();
+    assertEquals(200, api.refresh(tokens.get("refresh_token").asText()).status());
+    try (Connection c = server.db()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement touch = c.prepareStatement(
+              "update sessions set last_used_at = now(), ip = '198.51.100.23', user_agent = 'another agent'"
+                  + " where user_id = ?::uuid and revoked_at is null");
+          PreparedStatement counters = c.prepareStatement(
+              "select pg_stat_get_xact_tuples_updated('sessions'::regclass),"
+                  + " pg_stat_get_xact_tuples_hot_updated('sessions'::regclass)")) {
+        touch.setString(1, tokens.get("user").get("id").asText());
+        assertEquals(1, touch.executeUpdate());
+        ResultSet rs = counters.executeQuery();
+        rs.next();
+        assertEquals(1, rs.getLong(1));
+        assertEquals(1, rs.getLong(2), "the touch must be a heap-only update");
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
   @Test
   void idleAndAbsoluteExpiryEndTheSession() throws Exception {
     JsonNode idle = api.newUser();
