@@ -1,14 +1,18 @@
 package dev.vigile.security;
 
 import dev.vigile.security.control.KeyRing;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jca.ProviderContext;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -37,6 +41,34 @@ public class AccessTokenIssuer {
   @Inject
   @ConfigProperty(name = "vigile.jwt.access-ttl", defaultValue = "PT5M")
   Duration accessTtl;
+
+  @Inject
+  @ConfigProperty(name = "vigile.jwt.native-signing", defaultValue = "true")
+  boolean nativeSigning;
+
+  /** The native provider registered at start ({@link NativeSigning}), or null: the JDK signs. */
+  private Provider signer;
+
+  private ProviderContext signing;
+
+  @PostConstruct
+  void chooseSigner() {
+    signer = nativeSigning ? NativeSigning.register() : null;
+    signing = new ProviderContext();
+    if (signer != null) {
+      signing.getSuppliedKeyProviderContext().setSignatureProvider(signer.getName());
+    }
+  }
+
+  @PreDestroy
+  void releaseSigner() {
+    NativeSigning.unregister(signer);
+  }
+
+  /** The name of the provider that signs access tokens. */
+  public String signingProvider() {
+    return signer == null ? "JDK" : signer.getName();
+  }
 
   /** A signed token and its lifetime in seconds. */
   public record AccessToken(String value, long expiresIn) {}
@@ -74,6 +106,7 @@ public class AccessTokenIssuer {
     jws.setHeader("typ", "JWT");
     jws.setKeyIdHeaderValue(ring.signingKid());
     jws.setKey(ring.signingKey());
+    jws.setProviderContext(signing);
     try {
       return new AccessToken(jws.getCompactSerialization(), ttl);
     } catch (JoseException e) {

@@ -48,4 +48,24 @@ class JwksIT {
     assertTrue(claims.getJwtId().length() >= 32);
     assertTrue(claims.hasClaim("sid"));
   }
+
+  /**
+   * On Linux x86-64 (these machines, the container image) AWS-LC signs the tokens verified above;
+   * the readiness check says which signer an instance uses.
+   */
+  @Test
+  void theReadinessCheckNamesTheSigner() throws Exception {
+    JsonNode ready = api.get("/health/ready", null).json();
+    JsonNode keys = null;
+    for (JsonNode check : ready.get("checks")) {
+      if (check.get("name").asText().equals("vigile-signing-keys")) {
+        keys = check;
+      }
+    }
+    assertTrue(keys != null, ready.toString());
+    assertEquals("loaded", keys.get("data").get("signingKeys").asText());
+    boolean linuxX64 = System.getProperty("os.name").equals("Linux")
+        && java.util.Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    assertEquals(linuxX64 ? "AmazonCorrettoCryptoProvider" : "JDK", keys.get("data").get("signer").asText(), ready.toString());
+  }
 }
