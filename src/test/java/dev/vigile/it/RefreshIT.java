@@ -32,6 +32,10 @@ class RefreshIT {
     assertNotEquals(first.get("refresh_token"), second.get("refresh_token"));
     assertNotEquals(first.get("access_token"), second.get("access_token"));
     assertEquals(first.get("user").get("id"), second.get("user").get("id"));
+    // The session's idle lifetime starts again: the new token lives as long as the first did.
+    long lived = first.get("refresh_expires_in").asLong();
+    assertTrue(lived > 0);
+    assertTrue(Math.abs(second.get("refresh_expires_in").asLong() - lived) <= 5, second.toString());
     assertEquals("no-store", r.header("Cache-Control"));
     assertEquals(200, api.get("/api/users/me", second.get("access_token").asText()).status());
     assertEquals(200, api.refresh(second.get("refresh_token").asText()).status());

@@ -224,7 +224,7 @@ public class AuthService {
     SessionService.Refreshed outcome = sessions.refresh(refreshToken, client);
     if (outcome instanceof SessionService.Rotated r) {
       metrics.refreshed();
-      return issue(r.user(), r.session(), r.refreshToken(), r.refreshExpiresIn());
+      return issue(r.user(), r.sessionId(), r.mfa(), r.refreshToken(), r.refreshExpiresIn());
     }
     if (outcome instanceof SessionService.Reused reused) {
       metrics.refreshReused();
@@ -239,7 +239,11 @@ public class AuthService {
   }
 
   Tokens issue(User user, Session session, String refreshToken, long refreshExpiresIn) {
-    boolean enrollOnly = !session.mfa() && requiresMfa(user);
+    return issue(user, session.id(), session.mfa(), refreshToken, refreshExpiresIn);
+  }
+
+  Tokens issue(User user, UUID sessionId, boolean mfa, String refreshToken, long refreshExpiresIn) {
+    boolean enrollOnly = !mfa && requiresMfa(user);
     List<String> groups = new ArrayList<>();
     if (enrollOnly) {
       groups.add(dev.vigile.common.Permissions.MFA_ENROLLMENT);
@@ -247,10 +251,10 @@ public class AuthService {
       groups.addAll(user.roleNames());
       groups.addAll(user.permissionNames());
     }
-    List<String> amr = session.mfa() ? List.of("pwd", "otp") : List.of("pwd");
+    List<String> amr = mfa ? List.of("pwd", "otp") : List.of("pwd");
     AccessTokenIssuer.AccessToken access =
-        tokens.issue(user.id(), user.email(), groups, session.id(), user.tokenGeneration(), amr);
-    return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null, session.id(), enrollOnly);
+        tokens.issue(user.id(), user.email(), groups, sessionId, user.tokenGeneration(), amr);
+    return new Tokens(access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null, sessionId, enrollOnly);
   }
 
   /** The roles named in {@code VIGILE_MFA_REQUIRED_ROLES}, read once. */
