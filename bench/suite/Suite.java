@@ -280,6 +280,19 @@ public class Suite {
     }
   }
 
+  /** Adds to {@code sides} one server's scenarios that SUITE_ONLY names (all when it is unset). */
+  static void addWanted(List<Side> sides, Side me, Side login, Side refresh) {
+    if (wanted("me")) {
+      sides.add(me);
+    }
+    if (wanted("login")) {
+      sides.add(login);
+    }
+    if (wanted("refresh")) {
+      sides.add(refresh);
+    }
+  }
+
   /** Pairs of alternated windows per comparison (SUITE_PAIRS, default 5). */
   static final int PAIRS = Integer.parseInt(System.getenv().getOrDefault("SUITE_PAIRS", "5"));
 
@@ -477,30 +490,14 @@ public class Suite {
       // Every side that will be measured warms up once (the JIT compiles its paths); then only
       // measured windows.
       List<Side> sides = new ArrayList<>();
-      for (Vigile server : rsa == null ? List.of(v) : List.of(v, rsa)) {
-        if (wanted("me")) {
-          sides.add(server.me());
-        }
-        if (wanted("login")) {
-          sides.add(server.login());
-        }
-        if (wanted("refresh")) {
-          sides.add(server.refresh());
-        }
-      }
       if (wanted("me")) {
         sides.add(ceiling);
       }
+      for (Vigile server : rsa == null ? List.of(v) : List.of(v, rsa)) {
+        addWanted(sides, server.me(), server.login(), server.refresh());
+      }
       if (kc != null) {
-        if (wanted("me")) {
-          sides.add(kc.userinfo());
-        }
-        if (wanted("login")) {
-          sides.add(kc.login());
-        }
-        if (wanted("refresh")) {
-          sides.add(kc.refresh());
-        }
+        addWanted(sides, kc.userinfo(), kc.login(), kc.refresh());
       }
       for (Side side : sides) {
         side.run(WARMUP_SECONDS);

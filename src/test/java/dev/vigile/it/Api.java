@@ -163,6 +163,17 @@ public final class Api {
   }
 
   /** {@code /metrics} as the scraper reads it: the scrape token as a Basic password. */
+  /** The check of this name in {@code /health/ready}; fails the test, with the document, if absent. */
+  public JsonNode readinessCheck(String name) {
+    JsonNode ready = get("/health/ready", null).json();
+    for (JsonNode check : ready.get("checks")) {
+      if (check.get("name").asText().equals(name)) {
+        return check;
+      }
+    }
+    throw new AssertionError("no readiness check " + name + " in " + ready);
+  }
+
   public Res metrics(String query) {
     String basic = java.util.Base64.getEncoder()
         .encodeToString(("prometheus:" + TestServer.METRICS_TOKEN).getBytes(java.nio.charset.StandardCharsets.UTF_8));
