@@ -134,10 +134,9 @@ public class SessionService {
         AuditEntry.success(AuditActions.AUTH_REFRESH)
             .actor(user.id(), user.email())
             .target("session", sessionId));
-    Instant idleEnd = now.plus(idleTtl);
-    Instant ends = idleEnd.isBefore(rotated.expiresAt()) ? idleEnd : rotated.expiresAt();
-    long refreshExpiresIn = Math.max(0, Duration.between(now, ends).toSeconds());
-    return new Rotated(user, sessionId, rotated.mfa(), next, refreshExpiresIn);
+    // Touched just now: the session ends an idle lifetime from now, or at its absolute expiry.
+    Instant ends = Session.endsAt(now, rotated.expiresAt(), idleTtl);
+    return new Rotated(user, sessionId, rotated.mfa(), next, secondsUntil(ends, now));
   }
 
   private static final String ROTATE =
@@ -294,6 +293,10 @@ public class SessionService {
   }
 
   private long refreshExpiresIn(Session session, Instant now) {
-    return Math.max(0, Duration.between(now, session.endsAt(idleTtl)).toSeconds());
+    return secondsUntil(session.endsAt(idleTtl), now);
+  }
+
+  private static long secondsUntil(Instant end, Instant now) {
+    return Math.max(0, Duration.between(now, end).toSeconds());
   }
 }

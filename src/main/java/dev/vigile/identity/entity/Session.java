@@ -98,6 +98,11 @@ public class Session {
 
   /** When the session ends if it is not used again. */
   public Instant endsAt(Duration idleTtl) {
+    return endsAt(lastUsedAt, expiresAt, idleTtl);
+  }
+
+  /** When a session last used at {@code lastUsedAt} ends if it is not used again. */
+  public static Instant endsAt(Instant lastUsedAt, Instant expiresAt, Duration idleTtl) {
     Instant idleEnd = lastUsedAt.plus(idleTtl);
     return idleEnd.isBefore(expiresAt) ? idleEnd : expiresAt;
   }
