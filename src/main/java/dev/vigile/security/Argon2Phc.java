@@ -12,13 +12,14 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 /**
  * Argon2 hashes as PHC strings ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}, salt and hash
  * in unpadded base64 — what Spring Security's and password4j's encoders write and read), computed
- * by Bouncy Castle's Argon2.
+ * by libargon2 where it loads ({@link NativeArgon2}, Argon2id only), else by Bouncy Castle's Argon2.
  *
  * <p>Why not Spring's encoder, which Vigile used: it gives Bouncy Castle no block pool, so every
  * hash allocated its m KiB afresh (19 MiB at OWASP's minimum cost) as 1 KiB blocks that lived as
  * long as the hash, long enough to be copied by young collections and promoted. Here every hash
  * draws its blocks from one pool sized for the hashes that may run at once, and Bouncy Castle
- * wipes each block before giving it back: what a hash allocates is bounded and reused.
+ * wipes each block before giving it back: what a hash allocates is bounded and reused. (With
+ * libargon2 the pool stays empty: the C library allocates and wipes its own memory.)
  *
  * <p>Only the codec is ours: the format, and the constant-time comparison.
  */
@@ -42,12 +43,23 @@ public final class Argon2Phc {
   private final Argon2BytesGenerator.BlockPool pool;
   private final SecureRandom random = new SecureRandom();
   private final java.util.concurrent.atomic.LongAdder derivations = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder nativeDerivations = new java.util.concurrent.atomic.LongAdder();
+  private final NativeArgon2 nativeArgon2;
 
   /**
    * An Argon2id encoder at this cost; its pool keeps the blocks of {@code concurrentHashes}
    * hashes at this cost (a hash of a higher stored cost allocates the rest, and they are dropped).
    */
   public Argon2Phc(int memoryKib, int iterations, int parallelism, int saltBytes, int hashBytes, int concurrentHashes) {
+    this(memoryKib, iterations, parallelism, saltBytes, hashBytes, concurrentHashes, false);
+  }
+
+  /**
+   * As above; with {@code preferNative}, Argon2id hashes are computed by libargon2 where it loads
+   * and passes its self-test (see {@link #engine()}).
+   */
+  public Argon2Phc(
+      int memoryKib, int iterations, int parallelism, int saltBytes, int hashBytes, int concurrentHashes, boolean preferNative) {
     if (memoryKib > MAX_MEMORY_KIB || concurrentHashes < 1) {
       throw new IllegalArgumentException("Argon2 memory above " + MAX_MEMORY_KIB + " KiB or no hash allowed at once");
     }
@@ -58,6 +70,12 @@ public final class Argon2Phc {
     this.hashBytes = hashBytes;
     this.pool = new Argon2BytesGenerator.FixedBlockPool(
         Argon2BytesGenerator.getBlockCount(memoryKib, parallelism) * concurrentHashes);
+    this.nativeArgon2 = preferNative ? NativeArgon2.load() : null;
+  }
+
+  /** What computes this encoder's Argon2id hashes: {@code libargon2} or {@code bouncy-castle}. */
+  public String engine() {
+    return nativeArgon2 != null ? "libargon2" : "bouncy-castle";
   }
 
   /** A new hash of this password, with a fresh random salt, at this encoder's cost. */
@@ -146,25 +164,51 @@ public final class Argon2Phc {
     return derivations.sum();
   }
 
+  /** How many of them libargon2 computed. */
+  long nativeDerivations() {
+    return nativeDerivations.sum();
+  }
+
   private byte[] derive(int variant, int memory, int passes, int lanes, byte[] salt, CharSequence password, int length) {
-    Argon2Parameters parameters = new Argon2Parameters.Builder(variant)
+    derivations.increment();
+    char[] chars = password.toString().toCharArray();
+    // Both engines hash the same bytes: Bouncy Castle's UTF-8 encoding of the characters.
+    byte[] bytes = org.bouncycastle.util.Strings.toUTF8ByteArray(chars);
+    try {
+      // libargon2 refuses what Bouncy Castle computes: an empty password (no policy allows one,
+      // but a stored hash of one still gets its answer) and salts under 8 bytes.
+      if (nativeArgon2 != null && variant == Argon2Parameters.ARGON2_id && bytes.length > 0 && salt.length >= 8) {
+        nativeDerivations.increment();
+        return nativeArgon2.argon2id(memory, passes, lanes, salt, bytes, length);
+      }
+      return javaArgon2(variant, pool, memory, passes, lanes, salt, bytes, length);
+    } finally {
+      java.util.Arrays.fill(chars, '\0');
+      java.util.Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  /** Bouncy Castle's Argon2id of these password bytes, with blocks from {@code pool} (or none). */
+  static byte[] javaArgon2id(
+      Argon2BytesGenerator.BlockPool pool, int memory, int passes, int lanes, byte[] salt, byte[] password, int length) {
+    return javaArgon2(Argon2Parameters.ARGON2_id, pool, memory, passes, lanes, salt, password, length);
+  }
+
+  private static byte[] javaArgon2(
+      int variant, Argon2BytesGenerator.BlockPool pool, int memory, int passes, int lanes, byte[] salt, byte[] password, int length) {
+    Argon2Parameters.Builder parameters = new Argon2Parameters.Builder(variant)
         .withVersion(Argon2Parameters.ARGON2_VERSION_13)
         .withMemoryAsKB(memory)
         .withIterations(passes)
         .withParallelism(lanes)
-        .withSalt(salt)
-        .withBlockPool(pool)
-        .build();
-    Argon2BytesGenerator generator = new Argon2BytesGenerator();
-    generator.init(parameters);
-    derivations.increment();
-    byte[] out = new byte[length];
-    char[] chars = password.toString().toCharArray();
-    try {
-      generator.generateBytes(chars, out);
-    } finally {
-      java.util.Arrays.fill(chars, '\0');
+        .withSalt(salt);
+    if (pool != null) {
+      parameters.withBlockPool(pool);
     }
+    Argon2BytesGenerator generator = new Argon2BytesGenerator();
+    generator.init(parameters.build());
+    byte[] out = new byte[length];
+    generator.generateBytes(password, out);
     return out;
   }
 }

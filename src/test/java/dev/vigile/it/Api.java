@@ -162,7 +162,6 @@ public final class Api {
     return call("PATCH", path, body, token);
   }
 
-  /** {@code /metrics} as the scraper reads it: the scrape token as a Basic password. */
   /** The check of this name in {@code /health/ready}; fails the test, with the document, if absent. */
   public JsonNode readinessCheck(String name) {
     JsonNode ready = get("/health/ready", null).json();
@@ -174,6 +173,7 @@ public final class Api {
     throw new AssertionError("no readiness check " + name + " in " + ready);
   }
 
+  /** {@code /metrics} as the scraper reads it: the scrape token as a Basic password. */
   public Res metrics(String query) {
     String basic = java.util.Base64.getEncoder()
         .encodeToString(("prometheus:" + TestServer.METRICS_TOKEN).getBytes(java.nio.charset.StandardCharsets.UTF_8));

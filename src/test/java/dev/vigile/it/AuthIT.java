@@ -58,6 +58,40 @@ class AuthIT {
     }
   }
 
+  /**
+   * On Linux x86-64 (these machines, the container image) libargon2 computes the hashes; what it
+   * stores is a standard PHC string that Bouncy Castle's Argon2 checks, so an instance that falls
+   * back to Bouncy Castle (or a later version without the native library) still signs everyone in.
+   */
+  @Test
+  void libargon2HashesThePasswordsAndBouncyCastleReadsWhatItStored() throws Exception {
+    JsonNode hashing = api.readinessCheck("vigile-password-hashing");
+    assertEquals("UP", hashing.get("status").asText(), hashing.toString());
+    boolean linuxX64 = System.getProperty("os.name").equals("Linux")
+        && java.util.Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    assertEquals(linuxX64 ? "libargon2" : "bouncy-castle", hashing.get("data").get("engine").asText(), hashing.toString());
+    assertEquals("argon2id m=19456,t=2,p=1", hashing.get("data").get("cost").asText());
+    assertTrue(hashing.get("data").get("concurrentHashes").asInt() >= 1, hashing.toString());
+
+    String email = uniqueEmail();
+    String password = "жёлтый kettle ☃ marches";
+    assertEquals(201, api.register(email, password).status());
+    String stored;
+    try (Connection c = server.db();
+        PreparedStatement ps = c.prepareStatement("select password_hash from users where email = ?")) {
+      ps.setString(1, email);
+      ResultSet rs = ps.executeQuery();
+      assertTrue(rs.next());
+      stored = rs.getString(1);
+    }
+    dev.vigile.security.Argon2Phc bouncyCastle = new dev.vigile.security.Argon2Phc(19456, 2, 1, 16, 32, 1, false);
+    assertEquals("bouncy-castle", bouncyCastle.engine());
+    assertTrue(bouncyCastle.matches(password, stored), stored);
+    assertFalse(bouncyCastle.matches(password + " ", stored), stored);
+    assertEquals(200, api.login(email, password).status());
+    assertEquals(401, api.login(email, "жёлтый kettle ☃ marches.").status());
+  }
+
   @Test
   void anEmailTakenInAnyCaseIsAConflict() {
     String email = uniqueEmail();

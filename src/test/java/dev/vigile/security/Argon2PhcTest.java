@@ -81,8 +81,82 @@ class Argon2PhcTest {
   }
 
   @Test
+  void libargon2LoadsHereAndWritesWhatBouncyCastleReads() throws Exception {
+    Argon2Phc nat = new Argon2Phc(19456, 2, 1, 16, 32, 2, true);
+    Argon2Phc java = new Argon2Phc(19456, 2, 1, 16, 32, 2, false);
+    // Linux on x86-64, where Vigile runs and CI tests: the bundled library must load.
+    assertEquals("libargon2", nat.engine());
+    assertEquals("bouncy-castle", java.engine());
+
+    String written = nat.encode(PASSWORD);
+    assertEquals(1, nat.nativeDerivations());
+    assertTrue(written.matches("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"), written);
+    assertTrue(java.matches(PASSWORD, written), "Bouncy Castle reads libargon2's hash");
+    assertTrue(SPRING.matches(PASSWORD, written), "Spring's encoder reads libargon2's hash");
+    assertFalse(java.matches(PASSWORD + " ", written));
+    assertTrue(nat.matches(PASSWORD, java.encode(PASSWORD)), "libargon2 reads Bouncy Castle's hash");
+    assertFalse(nat.matches("plum kite oboe ☔", java.encode(PASSWORD)));
+    assertEquals(3, nat.nativeDerivations());
+    assertEquals(0, java.nativeDerivations());
+
+    // Other stated costs, lengths and salts (4 bytes: libargon2 wants 8, Bouncy Castle decides),
+    // and passwords beyond Latin-1 (both hash the same UTF-8).
+    for (String password : new String[] {"", "x", "密码密码密码", "emoji \uD83D\uDD11 key", "a".repeat(128)}) {
+      for (Argon2PasswordEncoder other : new Argon2PasswordEncoder[] {
+          new Argon2PasswordEncoder(8, 16, 1, 19456, 3), new Argon2PasswordEncoder(16, 64, 2, 8192, 2),
+          new Argon2PasswordEncoder(4, 32, 1, 8192, 2)}) {
+        String theirs = other.encode(password);
+        assertTrue(nat.matches(password, theirs), password + " " + theirs);
+        assertFalse(nat.matches(password + "!", theirs), password + " " + theirs);
+      }
+    }
+
+    // Hashes at once from four threads on two permits' worth: each is right.
+    ExecutorService four = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<String>> hashes = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        String password = PASSWORD + i;
+        hashes.add(four.submit(() -> nat.encode(password)));
+      }
+      for (int i = 0; i < hashes.size(); i++) {
+        assertTrue(java.matches(PASSWORD + i, hashes.get(i).get()), "hash " + i);
+        assertFalse(java.matches(PASSWORD + (i + 1), hashes.get(i).get()), "hash " + i + " with the next password");
+      }
+    } finally {
+      four.shutdownNow();
+    }
+  }
+
+  @Test
+  void argon2iAndArgon2dHashesAreStillCheckedByBouncyCastle() {
+    Argon2Phc nat = new Argon2Phc(19456, 2, 1, 16, 32, 1, true);
+    byte[] salt = "sixteen byte slt".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (String variant : new String[] {"argon2i", "argon2d"}) {
+      int type = variant.equals("argon2i")
+          ? org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_i
+          : org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_d;
+      var generator = new org.bouncycastle.crypto.generators.Argon2BytesGenerator();
+      generator.init(new org.bouncycastle.crypto.params.Argon2Parameters.Builder(type)
+          .withVersion(org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_VERSION_13)
+          .withMemoryAsKB(4096).withIterations(3).withParallelism(1).withSalt(salt).build());
+      byte[] out = new byte[32];
+      generator.generateBytes(PASSWORD.toCharArray(), out);
+      java.util.Base64.Encoder b64 = java.util.Base64.getEncoder().withoutPadding();
+      String phc = "$" + variant + "$v=19$m=4096,t=3,p=1$" + b64.encodeToString(salt) + "$" + b64.encodeToString(out);
+      assertTrue(nat.matches(PASSWORD, phc), phc);
+      assertFalse(nat.matches(PASSWORD + "x", phc), phc);
+    }
+  }
+
+  @Test
   void anythingButASaneReadablePhcStringIsNoMatchNotAnException() {
-    Argon2Phc ours = new Argon2Phc(19456, 2, 1, 16, 32, 1);
+    for (boolean preferNative : new boolean[] {false, true}) {
+      anythingButASaneReadablePhcStringIsNoMatch(new Argon2Phc(19456, 2, 1, 16, 32, 1, preferNative));
+    }
+  }
+
+  private static void anythingButASaneReadablePhcStringIsNoMatch(Argon2Phc ours) {
     String good = ours.encode(PASSWORD);
     String salt = good.split("\\$")[4];
     String hash = good.split("\\$")[5];
