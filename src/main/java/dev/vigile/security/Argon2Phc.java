@@ -188,13 +188,8 @@ public final class Argon2Phc {
     }
   }
 
-  /** Bouncy Castle's Argon2id of these password bytes, with blocks from {@code pool} (or none). */
-  static byte[] javaArgon2id(
-      Argon2BytesGenerator.BlockPool pool, int memory, int passes, int lanes, byte[] salt, byte[] password, int length) {
-    return javaArgon2(Argon2Parameters.ARGON2_id, pool, memory, passes, lanes, salt, password, length);
-  }
-
-  private static byte[] javaArgon2(
+  /** Bouncy Castle's Argon2 of these password bytes, with blocks from {@code pool} (or none). */
+  static byte[] javaArgon2(
       int variant, Argon2BytesGenerator.BlockPool pool, int memory, int passes, int lanes, byte[] salt, byte[] password, int length) {
     Argon2Parameters.Builder parameters = new Argon2Parameters.Builder(variant)
         .withVersion(Argon2Parameters.ARGON2_VERSION_13)

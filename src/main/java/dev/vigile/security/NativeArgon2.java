@@ -31,7 +31,8 @@ final class NativeArgon2 {
       NativeArgon2 candidate = new NativeArgon2(Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id));
       byte[] salt = "vigile-self-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       byte[] password = "correct horse ☃".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      byte[] expected = Argon2Phc.javaArgon2id(null, 64, 2, 1, salt, password, 32);
+      byte[] expected = Argon2Phc.javaArgon2(
+          org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id, null, 64, 2, 1, salt, password, 32);
       if (!MessageDigest.isEqual(expected, candidate.argon2id(64, 2, 1, salt, password, 32))) {
         LOG.warning("Passwords are hashed by Bouncy Castle: libargon2 gave another answer to the self-test");
         return null;

@@ -76,6 +76,15 @@ public final class Api {
     return n;
   }
 
+  /**
+   * Whether the server runs where Vigile's bundled native libraries load (Linux on x86-64: these
+   * machines and the container image): AWS-LC signs and libargon2 hashes there.
+   */
+  public static boolean nativeLibrariesLoad() {
+    return System.getProperty("os.name").equals("Linux")
+        && java.util.Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+  }
+
   public static String uniqueEmail() {
     return "u" + UUID.randomUUID().toString().substring(0, 13) + "@example.com";
   }

@@ -11,12 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class PasswordHasherTest {
   static PasswordHasher hasher(int iterations, int maxConcurrent) {
+    return hasher(iterations, maxConcurrent, Duration.ofMillis(50));
+  }
+
+  static PasswordHasher hasher(int iterations, int maxConcurrent, Duration hashWait) {
     PasswordHasher h = new PasswordHasher();
     h.memoryKib = 19456;
     h.iterations = iterations;
     h.parallelism = 1;
     h.maxConcurrent = maxConcurrent;
-    h.hashWait = Duration.ofMillis(50);
+    h.hashWait = hashWait;
     h.init();
     return h;
   }
@@ -106,13 +110,7 @@ class PasswordHasherTest {
    */
   @Test
   void hashesFromManyThreadsKeepOnlyThePermitsWorthOfNativeMemory() throws Exception {
-    PasswordHasher h = new PasswordHasher();
-    h.memoryKib = 19456;
-    h.iterations = 2;
-    h.parallelism = 1;
-    h.maxConcurrent = 2;
-    h.hashWait = Duration.ofMinutes(5);
-    h.init();
+    PasswordHasher h = hasher(2, 2, Duration.ofMinutes(5));
     assertEquals("libargon2", h.engine());
     long before = residentKib();
     java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(24);
