@@ -8,6 +8,13 @@ import dev.vigile.identity.control.UserRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,6 +32,20 @@ public class Directory {
   /** Whether this caller's token has been cut off (logout, revocation, role change, disable). */
   public boolean cutOff(CurrentCaller caller) {
     return revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
+  }
+
+  /**
+   * Of these callers, those whose tokens are cut off, read from the database now in a few
+   * statements: for checking many connected callers at once without a per-caller cache reload.
+   */
+  public Set<CurrentCaller> cutOffNow(Collection<CurrentCaller> callers) {
+    Map<TokenRevocation.Held, List<CurrentCaller>> byToken = new HashMap<>();
+    for (CurrentCaller c : callers) {
+      byToken.computeIfAbsent(new TokenRevocation.Held(c.userId(), c.sessionId(), c.generation()), k -> new ArrayList<>()).add(c);
+    }
+    Set<CurrentCaller> refused = new HashSet<>();
+    revocation.refusedNow(byToken.keySet()).forEach(h -> refused.addAll(byToken.get(h)));
+    return refused;
   }
 
   /** Whether {@code name} has the shape of a role name (upper case, 2 to 32 characters). */

@@ -73,7 +73,14 @@ public class Connections {
    * closes, so concurrent handshakes cannot pass the limit together.
    */
   private final Map<UUID, Integer> slots = new ConcurrentHashMap<>();
+  /**
+   * How often the sweep reads every connection's cut-off state from the database: a backstop
+   * for cut-off events that did not arrive, well inside the caches' own staleness bound.
+   */
+  static final Duration CUT_OFF_SWEEP = Duration.ofSeconds(5);
+
   private ScheduledFuture<?> sweeper;
+  private long lastCutOffSweep = System.nanoTime() - CUT_OFF_SWEEP.toNanos();
   private long reported = -1;
   private volatile boolean stopping;
 
@@ -208,17 +215,19 @@ public class Connections {
     return Math.max(0, expiresAt - clock.instant().getEpochSecond());
   }
 
-  boolean refused(CurrentCaller caller) {
-    return identity.cutOff(caller);
-  }
-
-  /** Every second: expiry, ping timeout, and cut-offs whose event did not arrive. */
+  /**
+   * Every second: expiry and ping timeout; every {@link #CUT_OFF_SWEEP}, cut-offs whose event did
+   * not arrive, read for all connections at once (a per-connection cache lookup kept each
+   * connected user's entry reloaded every ten seconds: a thousand queries a second for 10,000
+   * idle connections).
+   */
   void sweep() {
     try {
       long now = clock.instant().getEpochSecond();
       long quietSince = System.currentTimeMillis() - pingTimeout.toMillis();
       List<Connection> all = new ArrayList<>();
       byUser.values().forEach(all::addAll);
+      List<Connection> open = new ArrayList<>(all.size());
       for (Connection c : all) {
         if (!c.session.isOpen()) {
           closed(c);
@@ -226,8 +235,18 @@ public class Connections {
           c.close(Protocol.TOKEN_EXPIRED, "token expired");
         } else if (c.lastSeenMillis() < quietSince) {
           c.close(Protocol.NO_PING, "no ping");
-        } else if (refused(c.caller())) {
-          c.close(Protocol.REAUTHENTICATE, "re-authenticate");
+        } else {
+          open.add(c);
+        }
+      }
+      long nowNanos = System.nanoTime();
+      if (!open.isEmpty() && nowNanos - lastCutOffSweep >= CUT_OFF_SWEEP.toNanos()) {
+        lastCutOffSweep = nowNanos;
+        Set<CurrentCaller> refused = identity.cutOffNow(open.stream().map(Connection::caller).toList());
+        for (Connection c : open) {
+          if (refused.contains(c.caller())) {
+            c.close(Protocol.REAUTHENTICATE, "re-authenticate");
+          }
         }
       }
       report();

@@ -266,6 +266,69 @@ class WebSocketIT {
     assertEquals(4011, wc.awaitClose(SHORT), "roles changed: re-authenticate");
   }
 
+  /**
+   * The sweep's backstop: cut-offs made in SQL, behind Vigile's back (no event announces them),
+   * still close the connections they concern, and only those.
+   */
+  @Test
+  void cutOffsMadeInTheDatabaseAloneStillCloseTheirConnectionsAt4011() throws Exception {
+    String admin = admin();
+    Api.Account generation = api.account(admin);
+    Api.Account session = api.account(admin);
+    Api.Account disabled = api.account(admin);
+    Api.Account untouched = api.account(admin);
+    WsClient wg = WsClient.connect(base, generation.token()).ok();
+    WsClient ws = WsClient.connect(base, session.token()).ok();
+    WsClient wd = WsClient.connect(base, disabled.token()).ok();
+    WsClient wu = WsClient.connect(base, untouched.token()).ok();
+    for (WsClient w : List.of(wg, ws, wd, wu)) {
+      assertEquals("welcome", w.next().get("type").asText());
+    }
+    try (java.sql.Connection c = server.db(); java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("update users set token_generation = token_generation + 1 where id = '" + generation.id() + "'");
+      st.executeUpdate("update sessions set revoked_at = now() where user_id = '" + session.id() + "'");
+      st.executeUpdate("update users set enabled = false where id = '" + disabled.id() + "'");
+    }
+    Duration generous = Duration.ofSeconds(60);
+    assertEquals(4011, wg.awaitClose(generous), "generation raised");
+    assertEquals(4011, ws.awaitClose(generous), "session revoked");
+    assertEquals(4011, wd.awaitClose(generous), "user disabled");
+    wu.ping();
+    assertEquals("pong", wu.nextOfType("pong", SHORT).get("type").asText(), "nothing changed for this one: still open");
+    assertFalse(wu.isClosed());
+    wu.close();
+  }
+
+  /**
+   * Connections that only ping cost the database nothing per connection: the sweep reads their
+   * cut-off state in bulk instead of keeping each user's cache entry reloaded (before, every
+   * connected user's entries were reloaded once their 10 s refresh age passed).
+   */
+  @Test
+  void idleConnectionsDoNotKeepReloadingTheirUsersRevocationState() throws Exception {
+    String admin = admin();
+    int n = 12;
+    List<WsClient> open = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      WsClient w = WsClient.connect(base, api.account(admin).token()).ok();
+      assertEquals("welcome", w.next().get("type").asText());
+      open.add(w);
+    }
+    double before = ObservabilityIT.metric(api, "vigile_revocation_loads_total", null);
+    // Longer than the cache's refresh age (10 s) plus two sweeps: every entry would have been
+    // read past its refresh age by the once-a-second sweep.
+    Thread.sleep(13_000);
+    double after = ObservabilityIT.metric(api, "vigile_revocation_loads_total", null);
+    assertTrue(before > 0, "the handshakes loaded the states: the metric counts");
+    assertTrue(after - before < n,
+        "loads while " + n + " connections only pinged: " + (after - before) + " (before " + before + ")");
+    for (WsClient w : open) {
+      w.ping();
+      assertEquals("pong", w.nextOfType("pong", SHORT).get("type").asText(), "still open");
+      w.close();
+    }
+  }
+
   @Test
   void anExpiringConnectionIsExtendedByRefreshOrClosedAt4002() throws Exception {
     String admin = admin();

@@ -20,9 +20,18 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceUnit;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
@@ -50,6 +59,7 @@ public class TokenRevocation {
   @PersistenceUnit EntityManagerFactory emf;
   @Inject ClusterBus bus;
   @Resource ManagedExecutorService executor;
+  @Inject dev.vigile.platform.observability.VigileMetrics metrics;
 
   private record UserState(boolean active, long generation) {}
 
@@ -94,6 +104,76 @@ public class TokenRevocation {
     return sessionId != null && revokedSessions.get(sessionId);
   }
 
+  /** A token's identity as the cut-off rules read it. */
+  public record Held(UUID userId, UUID sessionId, long generation) {}
+
+  /** How many ids one bulk read asks for at most. */
+  static final int BULK = 1_000;
+
+  /**
+   * Which of these tokens are cut off, read from the database now, in a few statements whatever
+   * their number and without the caches. For sweeps over many holders (open WebSockets): asking
+   * {@link #refused} for each would keep every holder's entry fresh in the cache, one reload per
+   * holder every {@link #REFRESH_AHEAD}, even for holders that make no request at all.
+   */
+  public Set<Held> refusedNow(Collection<Held> held) {
+    if (held.isEmpty()) {
+      return Set.of();
+    }
+    List<UUID> userIds = held.stream().map(Held::userId).distinct().toList();
+    List<UUID> sessionIds = held.stream().map(Held::sessionId).filter(Objects::nonNull).distinct().toList();
+    Map<UUID, UserState> states = new HashMap<>();
+    Set<UUID> liveSessions = new HashSet<>();
+    EntityManager em = emf.createEntityManager();
+    try {
+      em.unwrap(org.hibernate.Session.class).doWork(c -> {
+        for (List<UUID> ids : chunks(userIds)) {
+          try (PreparedStatement ps = c.prepareStatement(
+              "select id, enabled, token_generation from users where id = any(?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                states.put(rs.getObject(1, UUID.class), new UserState(rs.getBoolean(2), rs.getLong(3)));
+              }
+            }
+          }
+        }
+        for (List<UUID> ids : chunks(sessionIds)) {
+          try (PreparedStatement ps = c.prepareStatement(
+              "select id from sessions where id = any(?) and revoked_at is null")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                liveSessions.add(rs.getObject(1, UUID.class));
+              }
+            }
+          }
+        }
+      });
+    } finally {
+      em.close();
+    }
+    Set<Held> refused = new HashSet<>();
+    for (Held h : held) {
+      // The same rules as refused(): an unknown user or session (deleted) is cut off.
+      UserState user = states.getOrDefault(h.userId(), new UserState(false, Long.MAX_VALUE));
+      if (!user.active()
+          || TokenCutoffs.refused(h.generation(), user.generation())
+          || (h.sessionId() != null && !liveSessions.contains(h.sessionId()))) {
+        refused.add(h);
+      }
+    }
+    return refused;
+  }
+
+  private static List<List<UUID>> chunks(List<UUID> ids) {
+    List<List<UUID>> out = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i += BULK) {
+      out.add(ids.subList(i, Math.min(ids.size(), i + BULK)));
+    }
+    return out;
+  }
+
   void onUserCutOff(@Observes(during = TransactionPhase.AFTER_SUCCESS) UserTokensCutOff event) {
     forgetUsers(event.userIds());
     bus.publish(new TokensCutOff(List.copyOf(event.userIds())));
@@ -119,6 +199,7 @@ public class TokenRevocation {
   }
 
   private UserState loadUser(UUID id) {
+    metrics.revocationLoaded("user");
     List<Object[]> rows;
     EntityManager em = emf.createEntityManager();
     try {
@@ -136,6 +217,7 @@ public class TokenRevocation {
   }
 
   private Boolean loadSessionRevoked(UUID id) {
+    metrics.revocationLoaded("session");
     List<Instant> rows;
     EntityManager em = emf.createEntityManager();
     try {

@@ -39,6 +39,11 @@ public class VigileMetrics {
     count("vigile.refreshes");
   }
 
+  /** A revocation answer read from the database into the cache ({@code user} or {@code session}). */
+  public void revocationLoaded(String kind) {
+    count("vigile.revocation.loads", new Tag("kind", kind));
+  }
+
   public void refreshReused() {
     count("vigile.refresh.reuse");
   }
