@@ -198,10 +198,8 @@ public class Suite {
    */
   static ProcessHandle database;
 
-  /** CPU time (user + system) of a process and its descendants so far. */
   static long cpuNanos(ProcessHandle process) {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(process), process.descendants())
-        .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+    return dev.vigile.it.BenchServer.cpuNanos(process);
   }
 
   /** Open loop at a fixed rate: latency runs from the intended start (no coordinated omission). */
@@ -444,11 +442,8 @@ public class Suite {
     String db = "vigile_bench_suite_" + ProcessHandle.current().pid();
     try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
       s.execute("create database " + db);
-      try (var rs = s.executeQuery("select pg_backend_pid()")) {
-        rs.next();
-        database = ProcessHandle.of(rs.getInt(1)).flatMap(ProcessHandle::parent).orElse(null);
-      }
     }
+    database = dev.vigile.it.BenchServer.postmaster(pgUrl, pgUser).orElse(null);
     String dbUrl = pgUrl.replace("/postgres", "/" + db);
     Map<String, Result> results = new LinkedHashMap<>();
     Map<String, String> facts = new LinkedHashMap<>();

@@ -29,6 +29,12 @@ import org.jose4j.jwt.JwtClaims;
 /** See run.sh. Prints a Markdown table. */
 public class WsFanoutBench {
   static final HttpClient HTTP = dev.vigile.it.BenchServer.HTTP;
+  /** Warm broadcasts after the first, per size (BENCH_WS_ROUNDS). */
+  static final int WARM_ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WS_ROUNDS", "5"));
+  /** How long the connections stay open with pings only, to measure what idling costs. */
+  static final long IDLE_WINDOW_MS = 20_000;
+  /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+  static final long TICKS = 100;
 
   /** One connection: when each titled notification arrived. */
   static final class Client implements WebSocket.Listener {
@@ -78,8 +84,8 @@ public class WsFanoutBench {
       }
     }
     System.out.println();
-    System.out.println("| connections | open all (s) | heap per connection (KiB, after GC) | RSS growth per connection (KiB) | broadcast: last delivery (ms) | broadcast p50 / p99 (ms) | per-user p50 / p99 (ms) |");
-    System.out.println("|---|---|---|---|---|---|---|");
+    System.out.println("| connections | open all (s) | heap per connection (KiB, after GC) | RSS growth per connection (KiB) | idle: server / PostgreSQL CPU (ms/s) | idle, per 1,000 connections (ms/s) | first broadcast: last delivery (ms) | warm broadcasts: last delivery, median (range) ms | median warm broadcast p50 / p99 (ms) | its CPU: server / client (ms) / machine busy | per-user p50 / p99 (ms) |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
   }
 
@@ -177,15 +183,25 @@ public class WsFanoutBench {
     long heapAfter = heapAfterGcKib(pid);
     long rssAfter = rssKib(pid);
 
-    String title = "broadcast-" + n;
-    CountDownLatch all = new CountDownLatch(n);
-    clients.forEach(c -> { c.awaited = title; c.waiting = all; });
-    long t0 = System.nanoTime();
-    post(base, admin, "{\"audience\":{\"type\":\"all\"},\"title\":\"" + title + "\",\"body\":\"fan-out\"}");
-    if (!all.await(5, TimeUnit.MINUTES)) {
-      throw new IllegalStateException("broadcast not delivered to all " + n);
+    // With only pings on the wire, what the open connections cost the server and PostgreSQL.
+    ProcessHandle postgres = dev.vigile.it.BenchServer.postmaster(url, dbUser).orElseThrow();
+    long idleServer0 = procCpuMs(pid), idlePg0 = procCpuMs(postgres.pid()), idleStart = System.nanoTime();
+    Thread.sleep(IDLE_WINDOW_MS);
+    double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
+    double idleServer = (procCpuMs(pid) - idleServer0) / idleSeconds;
+    double idlePg = (procCpuMs(postgres.pid()) - idlePg0) / idleSeconds;
+
+    // The first broadcast of this size, then warm ones: a long-running server has the send path
+    // compiled, and the first broadcast also pays for the JIT.
+    List<Broadcast> rounds = new ArrayList<>();
+    for (int round = 0; round <= WARM_ROUNDS; round++) {
+      rounds.add(broadcast(base, admin, pid, clients, "broadcast-" + n + "-" + round));
+      Thread.sleep(1500);
     }
-    long[] lat = clients.stream().mapToLong(c -> c.arrivals.get(title) - t0).sorted().toArray();
+    Broadcast first = rounds.get(0);
+    List<Broadcast> warm = new ArrayList<>(rounds.subList(1, rounds.size()));
+    warm.sort(java.util.Comparator.comparingLong(r -> r.lat[n - 1]));
+    Broadcast median = warm.get(warm.size() / 2);
 
     int samples = Math.min(200, n);
     long[] per = new long[samples];
@@ -207,9 +223,55 @@ public class WsFanoutBench {
         c.socket.abort();
       }
     }
-    return String.format("| %,d | %.1f | %.1f | %.0f | %.0f | %.0f / %.0f | %.1f / %.1f |",
-        n, openSeconds, (heapAfter - heapBefore) / (double) n, (rssAfter - rssBefore) / (double) n, lat[n - 1] / 1e6, lat[n / 2] / 1e6, lat[(int) (n * 0.99)] / 1e6,
+    return String.format(
+        "| %,d | %.1f | %.1f | %.0f | %.0f / %.0f | %.1f / %.1f | %.0f | %.0f (%.0f–%.0f) | %.0f / %.0f | %d / %d / %.2f | %.1f / %.1f |",
+        n, openSeconds, (heapAfter - heapBefore) / (double) n, (rssAfter - rssBefore) / (double) n,
+        idleServer, idlePg, idleServer * 1000 / n, idlePg * 1000 / n,
+        first.lat[n - 1] / 1e6,
+        median.lat[n - 1] / 1e6, warm.get(0).lat[n - 1] / 1e6, warm.get(warm.size() - 1).lat[n - 1] / 1e6,
+        median.lat[n / 2] / 1e6, median.lat[(int) (n * 0.99)] / 1e6,
+        median.serverCpuMs, median.clientCpuMs, median.machineBusyMs / (Runtime.getRuntime().availableProcessors() * median.lat[n - 1] / 1e6),
         per[samples / 2] / 1e6, per[(int) (samples * 0.99)] / 1e6);
+  }
+
+  /** One broadcast: each connection's delivery latency (sorted, ns) and the CPU spent meanwhile. */
+  record Broadcast(long[] lat, long serverCpuMs, long clientCpuMs, long machineBusyMs) {}
+
+  static Broadcast broadcast(String base, String admin, long pid, List<Client> clients, String title) throws Exception {
+    int n = clients.size();
+    CountDownLatch all = new CountDownLatch(n);
+    clients.forEach(c -> { c.awaited = title; c.waiting = all; });
+    long server0 = procCpuMs(pid), client0 = ownCpuMs(), machine0 = machineBusyMs();
+    long t0 = System.nanoTime();
+    post(base, admin, "{\"audience\":{\"type\":\"all\"},\"title\":\"" + title + "\",\"body\":\"fan-out\"}");
+    if (!all.await(5, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("broadcast not delivered to all " + n);
+    }
+    long server = procCpuMs(pid) - server0, client = ownCpuMs() - client0, machine = machineBusyMs() - machine0;
+    long[] lat = clients.stream().mapToLong(c -> c.arrivals.get(title) - t0).sorted().toArray();
+    return new Broadcast(lat, server, client, machine);
+  }
+
+  /** CPU time of a process and its descendants (user and system), in ms. */
+  static long procCpuMs(long pid) {
+    return ProcessHandle.of(pid).map(dev.vigile.it.BenchServer::cpuNanos).orElse(0L) / 1_000_000;
+  }
+
+  /** CPU time of this JVM alone (the server it started is its child), in ms. */
+  static long ownCpuMs() {
+    return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis();
+  }
+
+  /** Busy CPU time of the whole machine (all but idle and I/O wait), from /proc/stat, in ms. */
+  static long machineBusyMs() throws Exception {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long busy = 0;
+    for (int i = 1; i < f.length; i++) {
+      if (i != 4 && i != 5) {
+        busy += Long.parseLong(f[i]);
+      }
+    }
+    return busy * 1000 / TICKS;
   }
 
   static void post(String base, String token, String json) throws Exception {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# WebSocket fan-out on one Vigile instance: opens N connections (one user each), sends a broadcast
-# and per-user notifications, reports time to the last delivery, p50/p99 latency and memory per
-# connection. Client and server share this machine.
+# WebSocket fan-out on one Vigile instance: opens N connections (one user each), measures what they
+# cost the server and PostgreSQL while they only ping, sends a first broadcast and then warm ones
+# (BENCH_WS_ROUNDS, default 5) and per-user notifications; reports time to the last delivery,
+# p50/p99 latency, the CPU the server and the client used during the median warm broadcast, and
+# memory per connection. Client and server share this machine.
 #   bench/ws-fanout/run.sh [N,N,...]      (default 1000,5000,10000)
 # Needs a PostgreSQL where it may create a database (BENCH_DB_URL, default the local one as postgres).
 set -euo pipefail

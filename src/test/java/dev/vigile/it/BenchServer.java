@@ -43,6 +43,25 @@ public final class BenchServer implements AutoCloseable {
   }
 
   /** Creates the database, starts Vigile on it with these extra settings, waits until ready. */
+  /** CPU time (user and system) of a process and its descendants so far, in ns; 0 where unreadable. */
+  public static long cpuNanos(ProcessHandle process) {
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(process), process.descendants())
+        .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+  }
+
+  /**
+   * The PostgreSQL server behind this connection as a process (its postmaster, whose descendants
+   * are every backend and worker), when it runs on this machine; empty otherwise.
+   */
+  public static java.util.Optional<ProcessHandle> postmaster(String jdbcUrl, String user) throws java.sql.SQLException {
+    try (Connection c = DriverManager.getConnection(jdbcUrl, user, "");
+        Statement s = c.createStatement();
+        var rs = s.executeQuery("select pg_backend_pid()")) {
+      rs.next();
+      return ProcessHandle.of(rs.getInt(1)).flatMap(ProcessHandle::parent);
+    }
+  }
+
   public static BenchServer start(String name, Map<String, String> settings, String defaultJavaOptions)
       throws Exception {
     return start(name, settings, defaultJavaOptions, PayaraProcess.Layout.fromSystemProperties());
