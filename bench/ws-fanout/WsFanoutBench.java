@@ -31,7 +31,7 @@ public class WsFanoutBench {
   static final HttpClient HTTP = dev.vigile.it.BenchServer.HTTP;
   /** Warm broadcasts after the first, per size (BENCH_WS_ROUNDS). */
   static final int WARM_ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WS_ROUNDS", "5"));
-  /** How long the connections stay open with pings only, to measure what idling costs. */
+  /** How long the connections stay open and silent, to measure what idling costs. */
   static final long IDLE_WINDOW_MS = 20_000;
   /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
   static final long TICKS = 100;
@@ -183,7 +183,8 @@ public class WsFanoutBench {
     long heapAfter = heapAfterGcKib(pid);
     long rssAfter = rssKib(pid);
 
-    // With only pings on the wire, what the open connections cost the server and PostgreSQL.
+    // With nothing on the wire (the clients stay silent), what the open connections cost the
+    // server and PostgreSQL.
     ProcessHandle postgres = dev.vigile.it.BenchServer.postmaster(url, dbUser).orElseThrow();
     long idleServer0 = procCpuMs(pid), idlePg0 = procCpuMs(postgres.pid()), idleStart = System.nanoTime();
     Thread.sleep(IDLE_WINDOW_MS);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # WebSocket fan-out on one Vigile instance: opens N connections (one user each), measures what they
-# cost the server and PostgreSQL while they only ping, sends a first broadcast and then warm ones
+# cost the server and PostgreSQL while they stay silent, sends a first broadcast and then warm ones
 # (BENCH_WS_ROUNDS, default 5) and per-user notifications; reports time to the last delivery,
 # p50/p99 latency, the CPU the server and the client used during the median warm broadcast, and
 # memory per connection. Client and server share this machine.
