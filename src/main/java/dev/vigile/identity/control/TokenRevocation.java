@@ -20,11 +20,12 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceUnit;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -127,28 +128,10 @@ public class TokenRevocation {
     EntityManager em = emf.createEntityManager();
     try {
       em.unwrap(org.hibernate.Session.class).doWork(c -> {
-        for (List<UUID> ids : chunks(userIds)) {
-          try (PreparedStatement ps = c.prepareStatement(
-              "select id, enabled, token_generation from users where id = any(?)")) {
-            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                states.put(rs.getObject(1, UUID.class), new UserState(rs.getBoolean(2), rs.getLong(3)));
-              }
-            }
-          }
-        }
-        for (List<UUID> ids : chunks(sessionIds)) {
-          try (PreparedStatement ps = c.prepareStatement(
-              "select id from sessions where id = any(?) and revoked_at is null")) {
-            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                liveSessions.add(rs.getObject(1, UUID.class));
-              }
-            }
-          }
-        }
+        eachRow(c, "select id, enabled, token_generation from users where id = any(?)", userIds,
+            rs -> states.put(rs.getObject(1, UUID.class), new UserState(rs.getBoolean(2), rs.getLong(3))));
+        eachRow(c, "select id from sessions where id = any(?) and revoked_at is null", sessionIds,
+            rs -> liveSessions.add(rs.getObject(1, UUID.class)));
       });
     } finally {
       em.close();
@@ -166,12 +149,23 @@ public class TokenRevocation {
     return refused;
   }
 
-  private static List<List<UUID>> chunks(List<UUID> ids) {
-    List<List<UUID>> out = new ArrayList<>();
+  /** One row of a result. */
+  private interface Row {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs {@code sql}, whose one parameter is an array of ids, for {@link #BULK} ids at a time. */
+  private static void eachRow(Connection c, String sql, List<UUID> ids, Row row) throws SQLException {
     for (int i = 0; i < ids.size(); i += BULK) {
-      out.add(ids.subList(i, Math.min(ids.size(), i + BULK)));
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setArray(1, c.createArrayOf("uuid", ids.subList(i, Math.min(ids.size(), i + BULK)).toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            row.read(rs);
+          }
+        }
+      }
     }
-    return out;
   }
 
   void onUserCutOff(@Observes(during = TransactionPhase.AFTER_SUCCESS) UserTokensCutOff event) {
