@@ -208,6 +208,43 @@ class TokenForgeryIT {
     assertEquals(401, lowercase.status());
   }
 
+  /**
+   * The mechanism reads a bearer token on every request, public ones included (so that a resource
+   * with roles finds its caller already known). On a public route a forged, cut-off or valid token
+   * changes nothing: the answer is the anonymous one, never a 401 or a 500; a client that still
+   * sends its cut-off token signs in and refreshes as if it sent none.
+   */
+  @Test
+  void publicRoutesAnswerAsForAnonymousWhateverTheBearerToken() throws Exception {
+    String valid = sign(claims(), j -> {});
+    JwtClaims old = claims();
+    old.setClaim("vigile_gen", 0);
+    String cutOff = sign(old, j -> {});
+    String forged = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64(claims().toJson()) + ".";
+    assertRefused(cutOff, "the cut-off token on a route with roles");
+    String email = "bearer-" + UUID.randomUUID() + "@example.com";
+    String password = "a long enough passphrase " + UUID.randomUUID();
+    assertEquals(201, api.register(email, password).status());
+    for (String token : List.of(valid, cutOff, forged, "garbage")) {
+      Api.Res jwks = api.get("/.well-known/jwks.json", token);
+      assertEquals(200, jwks.status(), jwks.toString());
+      assertTrue(jwks.json().get("keys").size() > 0, jwks.toString());
+      Api.Res live = api.get("/health/live", token);
+      assertEquals(200, live.status(), live.toString());
+      Api.Res login = api.call("POST", "/api/auth/login", Api.obj("email", email, "password", password), token);
+      assertEquals(200, login.status(), login.toString());
+      assertTrue(login.json().get("access_token").asText().length() > 20, login.toString());
+      Api.Res refreshed = api.call("POST", "/api/auth/refresh",
+          Api.obj("refreshToken", login.json().get("refresh_token").asText()), token);
+      assertEquals(200, refreshed.status(), refreshed.toString());
+      assertEquals(200, api.get("/api/users/me", refreshed.json().get("access_token").asText()).status());
+    }
+    Api.Res wrong = api.call("POST", "/api/auth/login", Api.obj("email", email, "password", "not it"), valid);
+    assertEquals(401, wrong.status(), "a valid bearer token does not stand in for the password: " + wrong);
+    assertEquals("application/problem+json", wrong.header("Content-Type").split(";")[0]);
+    assertEquals(200, api.get("/api/users/me", valid).status(), "the valid one still works where roles are asked");
+  }
+
   private static String b64(String s) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }

@@ -6,11 +6,15 @@ import dev.vigile.common.problem.ProblemTypes;
 import dev.vigile.security.CurrentCaller;
 import dev.vigile.identity.control.TokenRevocation;
 import jakarta.annotation.Priority;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 import java.security.Principal;
@@ -18,23 +22,42 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Refuses, with 401, an access token whose signature is valid but that has been cut off (logout,
- * logout-all, revoked session, deleted or disabled user). Runs right after MicroProfile JWT has
- * authenticated the request.
+ * logout-all, revoked session, deleted or disabled user), wherever the resource asks for a caller.
+ * Runs right after MicroProfile JWT has authenticated the request.
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION + 1)
 public class RevocationFilter implements ContainerRequestFilter {
   @Inject TokenRevocation revocation;
   @Context HttpServletRequest request;
+  @Context ResourceInfo resource;
 
   @Override
   public void filter(ContainerRequestContext context) {
     if (context.getSecurityContext().getUserPrincipal() instanceof JsonWebToken jwt) {
       request.setAttribute(dev.vigile.platform.observability.RequestLogFilter.USER_ATTRIBUTE, jwt.getSubject());
     }
-    if (refused(revocation, context.getSecurityContext().getUserPrincipal())) {
+    if (!open(resource) && refused(revocation, context.getSecurityContext().getUserPrincipal())) {
       context.abortWith(ProblemResponses.of(revoked(), request));
     }
+  }
+
+  /**
+   * Whether the resource is open to anyone ({@code @PermitAll} on the method, or on its class with
+   * nothing on the method): its answer does not depend on a caller (none of them reads one), so a
+   * stale {@code Authorization} header a client still sends does not stop it signing in again.
+   */
+  static boolean open(ResourceInfo resource) {
+    if (resource == null || resource.getResourceMethod() == null) {
+      return false;
+    }
+    var method = resource.getResourceMethod();
+    if (method.isAnnotationPresent(PermitAll.class)) {
+      return true;
+    }
+    boolean methodDecides = method.isAnnotationPresent(RolesAllowed.class) || method.isAnnotationPresent(DenyAll.class);
+    return !methodDecides && resource.getResourceClass() != null
+        && resource.getResourceClass().isAnnotationPresent(PermitAll.class);
   }
 
   /** The answer to a cut-off token. */
