@@ -146,10 +146,10 @@ public class Suite {
         : CompletableFuture.supplyAsync(() -> {
           try {
             TimeUnit.NANOSECONDS.sleep(warmEnd - System.nanoTime());
-            long before = cpuNanos(server);
-            long dbBefore = database == null ? -1 : cpuNanos(database);
+            long before = dev.vigile.it.BenchServer.cpuNanos(server);
+            long dbBefore = database == null ? -1 : dev.vigile.it.BenchServer.cpuNanos(database);
             TimeUnit.NANOSECONDS.sleep(end - System.nanoTime());
-            return new long[] {cpuNanos(server) - before, database == null ? -1 : cpuNanos(database) - dbBefore};
+            return new long[] {dev.vigile.it.BenchServer.cpuNanos(server) - before, database == null ? -1 : dev.vigile.it.BenchServer.cpuNanos(database) - dbBefore};
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new long[] {-1L, -1L};
@@ -197,10 +197,6 @@ public class Suite {
    * Null when it cannot be found (a remote database).
    */
   static ProcessHandle database;
-
-  static long cpuNanos(ProcessHandle process) {
-    return dev.vigile.it.BenchServer.cpuNanos(process);
-  }
 
   /** Open loop at a fixed rate: latency runs from the intended start (no coordinated omission). */
   static Result open(String name, double rate, Call call) throws Exception {

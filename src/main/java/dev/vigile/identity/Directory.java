@@ -8,12 +8,7 @@ import dev.vigile.identity.control.UserRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -39,13 +34,7 @@ public class Directory {
    * statements: for checking many connected callers at once without a per-caller cache reload.
    */
   public Set<CurrentCaller> cutOffNow(Collection<CurrentCaller> callers) {
-    Map<TokenRevocation.Held, List<CurrentCaller>> byToken = new HashMap<>();
-    for (CurrentCaller c : callers) {
-      byToken.computeIfAbsent(new TokenRevocation.Held(c.userId(), c.sessionId(), c.generation()), k -> new ArrayList<>()).add(c);
-    }
-    Set<CurrentCaller> refused = new HashSet<>();
-    revocation.refusedNow(byToken.keySet()).forEach(h -> refused.addAll(byToken.get(h)));
-    return refused;
+    return revocation.refusedNow(callers);
   }
 
   /** Whether {@code name} has the shape of a role name (upper case, 2 to 32 characters). */

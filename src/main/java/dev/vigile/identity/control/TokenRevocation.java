@@ -2,6 +2,7 @@ package dev.vigile.identity.control;
 
 import dev.vigile.identity.events.SessionsCutOff;
 import dev.vigile.identity.events.TokensCutOff;
+import dev.vigile.security.CurrentCaller;
 import dev.vigile.security.TokenCutoffs;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -62,7 +63,15 @@ public class TokenRevocation {
   @Resource ManagedExecutorService executor;
   @Inject dev.vigile.platform.observability.VigileMetrics metrics;
 
-  private record UserState(boolean active, long generation) {}
+  private record UserState(boolean active, long generation) {
+    /** What an unknown (deleted) user stands for: every token refused. */
+    static final UserState UNKNOWN = new UserState(false, Long.MAX_VALUE);
+
+    /** Whether a token of this generation is refused for this user. */
+    boolean refuses(long tokenGeneration) {
+      return !active || TokenCutoffs.refused(tokenGeneration, generation);
+    }
+  }
 
   private LoadingCache<UUID, UserState> users;
   private LoadingCache<UUID, Boolean> revokedSessions;
@@ -98,31 +107,24 @@ public class TokenRevocation {
    * @param generation the token's generation ({@link TokenCutoffs#CLAIM})
    */
   public boolean refused(UUID userId, UUID sessionId, long generation) {
-    UserState user = users.get(userId);
-    if (!user.active() || TokenCutoffs.refused(generation, user.generation())) {
-      return true;
-    }
-    return sessionId != null && revokedSessions.get(sessionId);
+    return users.get(userId).refuses(generation) || (sessionId != null && revokedSessions.get(sessionId));
   }
-
-  /** A token's identity as the cut-off rules read it. */
-  public record Held(UUID userId, UUID sessionId, long generation) {}
 
   /** How many ids one bulk read asks for at most. */
   static final int BULK = 1_000;
 
   /**
-   * Which of these tokens are cut off, read from the database now, in a few statements whatever
+   * Which of these callers' tokens are cut off, read from the database now, in a few statements whatever
    * their number and without the caches. For sweeps over many holders (open WebSockets): asking
    * {@link #refused} for each would keep every holder's entry fresh in the cache, one reload per
    * holder every {@link #REFRESH_AHEAD}, even for holders that make no request at all.
    */
-  public Set<Held> refusedNow(Collection<Held> held) {
-    if (held.isEmpty()) {
+  public Set<CurrentCaller> refusedNow(Collection<CurrentCaller> callers) {
+    if (callers.isEmpty()) {
       return Set.of();
     }
-    List<UUID> userIds = held.stream().map(Held::userId).distinct().toList();
-    List<UUID> sessionIds = held.stream().map(Held::sessionId).filter(Objects::nonNull).distinct().toList();
+    List<UUID> userIds = callers.stream().map(CurrentCaller::userId).distinct().toList();
+    List<UUID> sessionIds = callers.stream().map(CurrentCaller::sessionId).filter(Objects::nonNull).distinct().toList();
     Map<UUID, UserState> states = new HashMap<>();
     Set<UUID> liveSessions = new HashSet<>();
     EntityManager em = emf.createEntityManager();
@@ -136,14 +138,12 @@ public class TokenRevocation {
     } finally {
       em.close();
     }
-    Set<Held> refused = new HashSet<>();
-    for (Held h : held) {
+    Set<CurrentCaller> refused = new HashSet<>();
+    for (CurrentCaller c : callers) {
       // The same rules as refused(): an unknown user or session (deleted) is cut off.
-      UserState user = states.getOrDefault(h.userId(), new UserState(false, Long.MAX_VALUE));
-      if (!user.active()
-          || TokenCutoffs.refused(h.generation(), user.generation())
-          || (h.sessionId() != null && !liveSessions.contains(h.sessionId()))) {
-        refused.add(h);
+      if (states.getOrDefault(c.userId(), UserState.UNKNOWN).refuses(c.generation())
+          || (c.sessionId() != null && !liveSessions.contains(c.sessionId()))) {
+        refused.add(c);
       }
     }
     return refused;
@@ -205,7 +205,7 @@ public class TokenRevocation {
       em.close();
     }
     if (rows.isEmpty()) {
-      return new UserState(false, Long.MAX_VALUE);
+      return UserState.UNKNOWN;
     }
     return new UserState((Boolean) rows.get(0)[0], (Long) rows.get(0)[1]);
   }
