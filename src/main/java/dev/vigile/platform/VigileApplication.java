@@ -10,7 +10,7 @@ import org.eclipse.microprofile.auth.LoginConfig;
  * The JAX-RS application at {@code /api}, with MicroProfile JWT's login configuration: the caller
  * is a {@code JsonWebToken} and {@code @RolesAllowed} checks its groups. The class is a CDI bean
  * because Payara only finds {@code @LoginConfig} on one. The bearer token itself is verified by
- * Vigile's {@code BearerTokenMechanism} (see there why).
+ * Vigile's own authentication module ({@code BearerTokenAuthModule}, see there why).
  */
 @ApplicationScoped
 @ApplicationPath("/api")
