@@ -4,17 +4,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Map;
-import org.eclipse.microprofile.auth.LoginConfig;
 
 /**
- * The JAX-RS application at {@code /api}, with MicroProfile JWT's login configuration: the caller
- * is a {@code JsonWebToken} and {@code @RolesAllowed} checks its groups. The class is a CDI bean
- * because Payara only finds {@code @LoginConfig} on one. The bearer token itself is verified by
- * Vigile's own authentication module ({@code BearerTokenAuthModule}, see there why).
+ * The JAX-RS application at {@code /api}. Its caller is a MicroProfile JWT {@code JsonWebToken}
+ * and {@code @RolesAllowed} names groups of that token, as MicroProfile JWT specifies; the token
+ * is verified and the annotations enforced by Vigile ({@code BearerTokenAuthModule}, {@code
+ * AccessRulesFeature}), not by Payara's MicroProfile JWT, which {@code @LoginConfig} would turn
+ * on: see those classes for why.
  */
 @ApplicationScoped
 @ApplicationPath("/api")
-@LoginConfig(authMethod = "MP-JWT", realmName = "vigile")
 public class VigileApplication extends Application {
 
   @Override

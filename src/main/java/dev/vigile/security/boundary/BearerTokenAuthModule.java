@@ -27,13 +27,13 @@ import javax.security.auth.callback.UnsupportedCallbackException;
  * <ul>
  *   <li>A token that verifies ({@link AccessTokenVerifier}, the WebSocket handshake's check too)
  *       makes its {@link dev.vigile.security.VerifiedToken} (MicroProfile JWT's {@code
- *       JsonWebToken}) the caller, in its {@code groups}, which {@code @RolesAllowed} checks. This
- *       happens on every request, not only where the container requires a caller: the API's
- *       resources are protected by their annotations, so the caller is known before the roles
- *       filter runs.
+ *       JsonWebToken}) the caller, in its {@code groups}, which {@code @RolesAllowed} checks
+ *       ({@link AccessRulesFeature}). This happens on every request, not only where the container
+ *       requires a caller: the API's resources are protected by their annotations, not by
+ *       {@code web.xml}.
  *   <li>No token leaves the caller anonymous; so does a token that does not verify, unless the
  *       container requires a caller ({@code request.authenticate}), where it is a failure.
- *       Resources that require a caller answer an anonymous one 401 ({@link CallerRequiredFeature}).
+ *       Resources that require a caller answer an anonymous one 401 ({@link AccessRulesFeature}).
  * </ul>
  *
  * <p>Why a bare module and not a Jakarta Security {@code HttpAuthenticationMechanism}: Soteria's
