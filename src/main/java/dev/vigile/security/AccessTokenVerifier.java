@@ -29,7 +29,7 @@ import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * Verifies an access token, for every way one reaches Vigile: the {@code Authorization: Bearer}
- * header of the API (through {@code BearerTokenMechanism}), the WebSocket handshake and its {@code
+ * header of the API (through {@code BearerTokenAuthModule}), the WebSocket handshake and its {@code
  * refresh} message. The rules are MicroProfile JWT's, narrowed to what Vigile issues (RFC 8725):
  * RS256 only, header {@code typ: JWT}, a key of Vigile's ring by {@code kid}, Vigile's issuer and
  * audience, and {@code exp}, {@code iat}, {@code sub}, {@code jti} required. It says apart an

@@ -14,7 +14,7 @@ import org.jose4j.jwt.JwtClaims;
 /**
  * An access token {@link AccessTokenVerifier} has verified, as MicroProfile JWT's {@link
  * JsonWebToken}: the caller principal of a request authenticated by {@code
- * dev.vigile.security.boundary.BearerTokenMechanism}. Claims follow MicroProfile JWT's typing: the
+ * dev.vigile.security.boundary.BearerTokenAuthModule}. Claims follow MicroProfile JWT's typing: the
  * time claims as {@code Long}, {@code groups} and {@code aud} as a set of strings, any other string
  * as a {@code String}, and any other value as its {@code jakarta.json} type.
  */

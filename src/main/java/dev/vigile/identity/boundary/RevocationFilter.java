@@ -23,7 +23,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * Refuses, with 401, an access token whose signature is valid but that has been cut off (logout,
  * logout-all, revoked session, deleted or disabled user), wherever the resource asks for a caller.
- * Runs right after MicroProfile JWT has authenticated the request.
+ * Runs right after the roles check ({@code AccessRulesFeature}), once the caller is known.
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION + 1)
