@@ -86,6 +86,27 @@ class TokenForgeryIT {
     assertEquals(200, r.status(), r.toString());
   }
 
+  /**
+   * RFC 6750 section 2.1 and RFC 9110 section 11.1: the scheme is case-insensitive and followed by
+   * one or more spaces. A valid token under any spelling of it is the caller; another scheme, or
+   * the scheme with nothing after it, is no token at all.
+   */
+  @Test
+  void theBearerSchemeIsCaseInsensitiveAndMaySpanSpaces() throws Exception {
+    String token = sign(claims(), j -> {});
+    for (String header : List.of("bearer " + token, "BEARER " + token, "bEaReR " + token, "Bearer   " + token)) {
+      Api.Res r = api.send(api.request("/api/users/me").header("Authorization", header).GET());
+      assertEquals(200, r.status(), header.substring(0, 10) + ": " + r);
+      assertEquals(claims().getClaimValue("upn"), r.json().get("email").asText());
+    }
+    for (String header : List.of("Bearer", "Bearer ", "Bearer\t" + token, "Basic " + token, "Bearertoken" + token)) {
+      Api.Res r = api.send(api.request("/api/users/me").header("Authorization", header).GET());
+      assertEquals(401, r.status(), header + ": " + r);
+      assertEquals("application/problem+json", r.header("Content-Type").split(";")[0]);
+      assertTrue(r.header("WWW-Authenticate").startsWith("Bearer realm="), r.toString());
+    }
+  }
+
   @Test
   void algNoneIsRefused() throws Exception {
     String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");

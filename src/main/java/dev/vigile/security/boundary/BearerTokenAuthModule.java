@@ -66,11 +66,11 @@ final class BearerTokenAuthModule implements ServerAuthModule {
 
   @Override
   public AuthStatus validateRequest(MessageInfo message, Subject client, Subject service) throws AuthException {
-    String header = ((HttpServletRequest) message.getRequestMessage()).getHeader("Authorization");
-    if (header == null || !header.startsWith(BEARER) || header.length() == BEARER.length()) {
+    String token = bearerToken(((HttpServletRequest) message.getRequestMessage()).getHeader("Authorization"));
+    if (token == null) {
       return anonymous(client);
     }
-    if (verifier.verify(header.substring(BEARER.length())) instanceof AccessTokenVerifier.Valid valid) {
+    if (verifier.verify(token) instanceof AccessTokenVerifier.Valid valid) {
       callBack(
           new CallerPrincipalCallback(client, (Principal) valid.token()),
           new GroupPrincipalCallback(client, valid.groups().toArray(String[]::new)));
@@ -81,6 +81,22 @@ final class BearerTokenAuthModule implements ServerAuthModule {
       return AuthStatus.SEND_FAILURE;
     }
     return anonymous(client);
+  }
+
+  /**
+   * The token of an {@code Authorization} header of the Bearer scheme, or null for none. RFC 6750
+   * section 2.1: {@code "Bearer" 1*SP b64token}, the scheme's name in any case (RFC 9110 section
+   * 11.1).
+   */
+  static String bearerToken(String header) {
+    if (header == null || header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return null;
+    }
+    int start = BEARER.length();
+    while (start < header.length() && header.charAt(start) == ' ') {
+      start++;
+    }
+    return start == header.length() ? null : header.substring(start);
   }
 
   /** Tells the container the caller is anonymous (a caller principal of no name). */
