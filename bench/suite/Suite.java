@@ -48,11 +48,12 @@ public class Suite {
   static final int ACCOUNTS = 64;
   static int seconds;
   /**
-   * Seconds each closed-loop scenario runs before it is measured (SUITE_WARMUP, default 20): right
+   * Seconds each closed-loop scenario runs before it is measured (SUITE_WARMUP, default 40): right
    * after start the server's JIT compiler takes most of a core for tens of seconds; profiles
-   * showed it still compiling 4.5 s of every 20 after a 10 s warm-up.
+   * showed it still compiling 4.5 s of every 20 after a 10 s warm-up, and with 20 s Keycloak's
+   * userinfo still rose from pair to pair (2,806 to 5,092 req/s; docs/performance.md).
    */
-  static final long WARMUP_SECONDS = Long.parseLong(System.getenv().getOrDefault("SUITE_WARMUP", "20"));
+  static final long WARMUP_SECONDS = Long.parseLong(System.getenv().getOrDefault("SUITE_WARMUP", "40"));
   /** SUITE_ONLY=me,login,... runs only those scenarios (and skips Keycloak unless kc is named). */
   static final java.util.Set<String> ONLY =
       System.getenv("SUITE_ONLY") == null ? null : java.util.Set.of(System.getenv("SUITE_ONLY").split(","));
