@@ -4,11 +4,9 @@ import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.problem.ProblemResponses;
 import dev.vigile.common.problem.ProblemTypes;
 import dev.vigile.security.CurrentCaller;
+import dev.vigile.security.boundary.AccessRulesFeature;
 import dev.vigile.identity.control.TokenRevocation;
 import jakarta.annotation.Priority;
-import jakarta.annotation.security.DenyAll;
-import jakarta.annotation.security.PermitAll;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
@@ -41,27 +39,11 @@ public class RevocationFilter implements ContainerRequestFilter {
       // GET /api/users/me, docs/performance.md).
       context.setProperty(dev.vigile.platform.observability.RequestLogFilter.USER_ATTRIBUTE, jwt.getSubject());
     }
-    if (!open(resource) && refused(revocation, context.getSecurityContext().getUserPrincipal())) {
+    // Open routes (none of them reads a caller) answer as for anyone: a client that still sends
+    // its cut-off token signs in and refreshes again.
+    if (!AccessRulesFeature.open(resource) && refused(revocation, context.getSecurityContext().getUserPrincipal())) {
       context.abortWith(ProblemResponses.of(revoked(), request));
     }
-  }
-
-  /**
-   * Whether the resource is open to anyone ({@code @PermitAll} on the method, or on its class with
-   * nothing on the method): its answer does not depend on a caller (none of them reads one), so a
-   * stale {@code Authorization} header a client still sends does not stop it signing in again.
-   */
-  static boolean open(ResourceInfo resource) {
-    if (resource == null || resource.getResourceMethod() == null) {
-      return false;
-    }
-    var method = resource.getResourceMethod();
-    if (method.isAnnotationPresent(PermitAll.class)) {
-      return true;
-    }
-    boolean methodDecides = method.isAnnotationPresent(RolesAllowed.class) || method.isAnnotationPresent(DenyAll.class);
-    return !methodDecides && resource.getResourceClass() != null
-        && resource.getResourceClass().isAnnotationPresent(PermitAll.class);
   }
 
   /** The answer to a cut-off token. */

@@ -60,6 +60,15 @@ public class AccessRulesFeature implements DynamicFeature {
   }
 
   /**
+   * Whether the resource method is open to anyone: its answer does not depend on a caller, so a
+   * stale {@code Authorization} header a client still sends changes nothing there.
+   */
+  public static boolean open(ResourceInfo resource) {
+    return resource != null && resource.getResourceMethod() != null
+        && allowedGroups(resource.getResourceMethod(), resource.getResourceClass()) == null;
+  }
+
+  /**
    * The groups a caller needs, one of them: null for anyone, empty for no one. The method's
    * annotation decides, else its class's; with neither, anyone, as in JAX-RS.
    */

@@ -1,5 +1,6 @@
 package dev.vigile.security.boundary;
 
+import dev.vigile.common.problem.BearerChallenge;
 import dev.vigile.security.AccessTokenVerifier;
 import jakarta.security.auth.message.AuthException;
 import jakarta.security.auth.message.AuthStatus;
@@ -42,7 +43,6 @@ import javax.security.auth.callback.UnsupportedCallbackException;
  * of a {@code GET /api/users/me}'s CPU (docs/performance.md). The rules are the same.
  */
 final class BearerTokenAuthModule implements ServerAuthModule {
-  private static final String BEARER = "Bearer ";
   private static final String MANDATORY = "jakarta.security.auth.message.MessagePolicy.isMandatory";
   private static final Class<?>[] TYPES = {HttpServletRequest.class, HttpServletResponse.class};
 
@@ -89,10 +89,10 @@ final class BearerTokenAuthModule implements ServerAuthModule {
    * 11.1).
    */
   static String bearerToken(String header) {
-    if (header == null || header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    if (!BearerChallenge.isBearer(header)) {
       return null;
     }
-    int start = BEARER.length();
+    int start = BearerChallenge.SCHEME.length();
     while (start < header.length() && header.charAt(start) == ' ') {
       start++;
     }

@@ -57,6 +57,32 @@ class AccessRulesFeatureTest {
   }
 
   @Test
+  void openMeansNoCallerIsAskedFor() throws Exception {
+    assertEquals(true, AccessRulesFeature.open(resource(method(Denied.class, "open"), Denied.class)));
+    assertEquals(true, AccessRulesFeature.open(resource(method(SignedIn.class, "open"), SignedIn.class)));
+    assertEquals(false, AccessRulesFeature.open(resource(method(Denied.class, "roles"), Denied.class)));
+    assertEquals(false, AccessRulesFeature.open(resource(method(Denied.class, "unmarked"), Denied.class)));
+    assertEquals(false, AccessRulesFeature.open(resource(method(Denied.class, "closed"), Denied.class)));
+    assertEquals(false, AccessRulesFeature.open(resource(method(SignedIn.class, "unmarked"), SignedIn.class)));
+    assertEquals(false, AccessRulesFeature.open(resource(null, null)), "no matched method: not open");
+    assertEquals(false, AccessRulesFeature.open(null));
+  }
+
+  private static jakarta.ws.rs.container.ResourceInfo resource(Method method, Class<?> resourceClass) {
+    return new jakarta.ws.rs.container.ResourceInfo() {
+      @Override
+      public Method getResourceMethod() {
+        return method;
+      }
+
+      @Override
+      public Class<?> getResourceClass() {
+        return resourceClass;
+      }
+    };
+  }
+
+  @Test
   void aCallerNeedsAVerifiedTokenAndOneOfTheGroups() {
     var filter = new AccessRulesFeature.RolesFilter(Set.of("users:read", "ADMIN"));
     assertEquals(NO_CALLER, filter.verdict(null));
