@@ -17,7 +17,7 @@ begin
     execute format('revoke update, delete on audit_events from %I', runtime);
     execute format('revoke insert, update, delete on audit_chain_keyed from %I', runtime);
     execute format('grant update (mac) on audit_chain_keyed to %I', runtime);
-    execute format('revoke insert, update, delete on audit_event_count from %I', runtime);
+    execute format('revoke insert, update, delete on audit_event_tally from %I', runtime);
     execute format('grant usage, select on all sequences in schema public to %I', runtime);
 end
 $grants$;

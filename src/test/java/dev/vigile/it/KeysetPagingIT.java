@@ -169,9 +169,10 @@ class KeysetPagingIT {
   }
 
   /**
-   * The unfiltered total is the seal's count: between two counts of the table taken around the
-   * request, and equal to the table's count in one snapshot after concurrent audited writes, some
-   * of which fail (a taken email).
+   * The total of the unfiltered log, and of the log filtered by action or outcome only, is the
+   * seal's tally: equal to the table's count per action and outcome in one snapshot after
+   * concurrent audited writes, some of which fail (a taken email), and between two counts of the
+   * table taken around each request.
    */
   @Test
   void theAuditTotalIsTheSealedCountUnderConcurrentWrites() throws Exception {
@@ -192,23 +193,102 @@ class KeysetPagingIT {
     } finally {
       pool.shutdownNow();
     }
+    // In one snapshot, the tally is the table's count per action and outcome, row for row.
     try (Connection c = server.db();
         ResultSet rs = c.createStatement().executeQuery(
-            "select (select sealed from audit_event_count), (select count(*) from audit_events where id > 0)")) {
+            "select count(*) from (select action, outcome, count(*) as sealed from audit_events where id > 0"
+                + " group by action, outcome) counted full join audit_event_tally t using (action, outcome)"
+                + " where counted.sealed is distinct from t.sealed")) {
       rs.next();
-      assertEquals(rs.getLong(2), rs.getLong(1), "the kept count is the table's");
+      assertEquals(0, rs.getLong(1), "(action, outcome) pairs whose kept count is not the table's");
     }
-    long before = server.number("select count(*) from audit_events where id > ?", 0);
-    Api.Res page = api.get("/api/admin/audit?size=1", admin);
-    long after = server.number("select count(*) from audit_events where id > ?", 0);
-    long total = page.json().get("total").asLong();
-    assertTrue(before <= total && total <= after, before + " <= " + total + " <= " + after);
-    assertNotNull(page.header("X-Total-Count"));
-    // The application's role cannot change the count (only the seal can).
+    // Each total the tally answers lies between two counts of the table taken around the request.
+    String[][] filters = {
+      {"", "true"},
+      {"&action=user.updated", "action = 'user.updated'"},
+      {"&outcome=failure", "outcome = 'failure'"},
+      {"&action=user.created&outcome=success", "action = 'user.created' and outcome = 'success'"},
+      {"&action=user.updated&outcome=denied", "action = 'user.updated' and outcome = 'denied'"},
+      {"&action=no.such.action", "action = 'no.such.action'"},
+    };
+    for (String[] f : filters) {
+      String sql = "select count(*) from audit_events where id > ? and " + f[1];
+      long before = server.number(sql, 0);
+      Api.Res page = api.get("/api/admin/audit?size=1" + f[0], admin);
+      long after = server.number(sql, 0);
+      assertEquals(200, page.status(), page.toString());
+      long total = page.json().get("total").asLong();
+      assertTrue(before <= total && total <= after, f[0] + ": " + before + " <= " + total + " <= " + after);
+      assertEquals(String.valueOf(total), page.header("X-Total-Count"), f[0]);
+      assertEquals(total == 0 ? 0 : 1, page.json().get("items").size(), f[0]);
+    }
+    assertTrue(server.number("select count(*) from audit_events where id > ? and action = 'user.updated'", 0) >= 30);
+    // The application's role cannot change the tally (only the seal can).
     try (Connection app = server.appDb()) {
-      java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
-          () -> app.createStatement().executeUpdate("update audit_event_count set sealed = 0"));
-      assertEquals("42501", refused.getSQLState());
+      for (String sql : List.of("update audit_event_tally set sealed = 1",
+          "insert into audit_event_tally values ('it.forged', 'success', 1)", "delete from audit_event_tally")) {
+        java.sql.SQLException refused =
+            org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> app.createStatement().executeUpdate(sql));
+        assertEquals("42501", refused.getSQLState(), sql);
+      }
     }
+  }
+
+  /**
+   * A database that already holds sealed events when the tally arrives: the migration counts them
+   * under the chain's lock, and seals after it add to that count.
+   */
+  @Test
+  void theTallyStartsFromTheEventsSealedBeforeIt() throws Exception {
+    TestServer.Database db = TestServer.newDatabase("vigile_tally");
+    try {
+      org.flywaydb.core.Flyway latest =
+          dev.vigile.platform.FlywayIntegrator.Migrations.flyway(db.jdbcUrl(), db.owner(), db.ownerPassword(), db.user());
+      org.flywaydb.core.Flyway.configure(latest.getConfiguration().getClassLoader())
+          .configuration(latest.getConfiguration()).target("11").skipDefaultCallbacks(true).load().migrate();
+      // As the owner: the grants to the application's role come with the last migration run.
+      try (Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.owner(), db.ownerPassword())) {
+        seal(c, 7, "it.before", "success");
+        seal(c, 3, "it.before", "failure");
+        seal(c, 2, "it.other", "denied");
+      }
+      latest.migrate();
+      try (Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+        seal(c, 2, "it.before", "failure");
+        seal(c, 1, "it.after", "success");
+        assertEquals(java.util.Map.of("it.before/success", 7L, "it.before/failure", 5L, "it.other/denied", 2L,
+            "it.after/success", 1L), tally(c));
+        ResultSet rs = c.createStatement().executeQuery("select sealed from audit_event_count");
+        rs.next();
+        assertEquals(15, rs.getLong(1), "the previous release's view of the total");
+      }
+    } finally {
+      db.cleanup().close();
+    }
+  }
+
+  /** Appends and seals {@code n} events, one transaction each, as the application does. */
+  private static void seal(Connection c, int n, String action, String outcome) throws Exception {
+    c.setAutoCommit(false);
+    for (int i = 0; i < n; i++) {
+      c.createStatement().execute("select set_config('vigile.audit_key', repeat('ab', 32), true)");
+      try (java.sql.PreparedStatement ps =
+          c.prepareStatement("insert into audit_events (action, target_type, outcome) values (?, 'test', ?)")) {
+        ps.setString(1, action);
+        ps.setString(2, outcome);
+        ps.executeUpdate();
+      }
+      c.commit();
+    }
+    c.setAutoCommit(true);
+  }
+
+  private static java.util.Map<String, Long> tally(Connection c) throws Exception {
+    java.util.Map<String, Long> counts = new java.util.HashMap<>();
+    ResultSet rs = c.createStatement().executeQuery("select action || '/' || outcome, sealed from audit_event_tally");
+    while (rs.next()) {
+      counts.put(rs.getString(1), rs.getLong(2));
+    }
+    return counts;
   }
 }

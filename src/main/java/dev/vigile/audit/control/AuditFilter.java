@@ -107,6 +107,26 @@ public record AuditFilter(
     }
   }
 
+  /**
+   * Whether the seal's tally ({@code audit_event_tally}, per action and outcome) gives this
+   * filter's total: no filter other than action and outcome.
+   */
+  boolean tallied() {
+    return actorId == null && actorEmail == null && targetId == null && from == null && to == null;
+  }
+
+  /** Appends the tally's {@code and ...} conditions (action, outcome) and their parameters. */
+  void tallyWhere(StringBuilder sql, List<Object> params) {
+    if (action != null) {
+      sql.append(" and action = ?");
+      params.add(action);
+    }
+    if (outcome != null) {
+      sql.append(" and outcome = ?");
+      params.add(outcome);
+    }
+  }
+
   private static boolean present(String s) {
     return s != null && !s.isBlank();
   }

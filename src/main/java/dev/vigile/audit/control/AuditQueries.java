@@ -47,9 +47,10 @@ public class AuditQueries {
   public record Verification(boolean valid, long checked, Long firstBrokenId) {}
 
   /**
-   * A page of matching events. The unfiltered total is the count the seal keeps ({@code
-   * audit_event_count}), so that the total of a log of millions does not cost a scan per page; a
-   * keyset page ({@code before}) starts at that id through the primary key.
+   * A page of matching events. The total of the unfiltered log, or of the log filtered by action
+   * or outcome only, is summed from the tally the seal keeps per action and outcome ({@code
+   * audit_event_tally}), so that a log of millions does not cost a scan per page; other filters
+   * count their matches. A keyset page ({@code before}) starts at that id through the primary key.
    */
   public Page<AuditEvent> page(AuditFilter filter, PageRequest page) {
     StringBuilder where = new StringBuilder(" from audit_events a where true");
@@ -57,12 +58,18 @@ public class AuditQueries {
     filter.where(where, params);
     try (Connection c = dataSource.getConnection()) {
       long total;
-      boolean unfiltered = filter.equals(AuditFilter.NONE);
-      try (PreparedStatement ps =
-          c.prepareStatement(unfiltered ? "select sealed from audit_event_count" : "select count(*)" + where)) {
-        if (!unfiltered) {
-          bind(ps, params);
-        }
+      StringBuilder count;
+      List<Object> countParams;
+      if (filter.tallied()) {
+        count = new StringBuilder("select coalesce(sum(sealed), 0) from audit_event_tally where true");
+        countParams = new ArrayList<>();
+        filter.tallyWhere(count, countParams);
+      } else {
+        count = new StringBuilder("select count(*)").append(where);
+        countParams = params;
+      }
+      try (PreparedStatement ps = c.prepareStatement(count.toString())) {
+        bind(ps, countParams);
         try (ResultSet rs = ps.executeQuery()) {
           total = rs.next() ? rs.getLong(1) : 0;
         }
