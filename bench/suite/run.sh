@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Vigile's benchmark suite, one command: the framework's ceiling (a trivial JAX-RS endpoint on the
-# same Payara), authenticated reads, logins against the hashing limit, refreshes, a page of 50 of
+# same Payara), authenticated reads, logins (from a known device; "login-new": from new devices)
+# against the hashing limit, refreshes, a page of 50 of
 # 100,000 users, start-up time and memory, and Keycloak's login and refresh side by side (on the
 # same PostgreSQL, same Argon2id cost). Prints Markdown tables for docs/performance.md.
 #   bench/suite/run.sh [seconds per measurement]      (default 10)
