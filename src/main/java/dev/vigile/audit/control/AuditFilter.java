@@ -85,18 +85,11 @@ public record AuditFilter(
       sql.append(" and a.actor_email = ?");
       params.add(actorEmail);
     }
-    if (action != null) {
-      sql.append(" and a.action = ?");
-      params.add(action);
-    }
     if (targetId != null) {
       sql.append(" and a.target_id = ?");
       params.add(targetId);
     }
-    if (outcome != null) {
-      sql.append(" and a.outcome = ?");
-      params.add(outcome);
-    }
+    actionAndOutcome(sql, params);
     if (from != null) {
       sql.append(" and a.occurred_at >= ?");
       params.add(from.atOffset(java.time.ZoneOffset.UTC));
@@ -115,14 +108,17 @@ public record AuditFilter(
     return actorId == null && actorEmail == null && targetId == null && from == null && to == null;
   }
 
-  /** Appends the tally's {@code and ...} conditions (action, outcome) and their parameters. */
-  void tallyWhere(StringBuilder sql, List<Object> params) {
+  /**
+   * Appends the {@code and ...} conditions on action and outcome, alias {@code a}, and their
+   * parameters: the columns the events and their tally share.
+   */
+  void actionAndOutcome(StringBuilder sql, List<Object> params) {
     if (action != null) {
-      sql.append(" and action = ?");
+      sql.append(" and a.action = ?");
       params.add(action);
     }
     if (outcome != null) {
-      sql.append(" and outcome = ?");
+      sql.append(" and a.outcome = ?");
       params.add(outcome);
     }
   }

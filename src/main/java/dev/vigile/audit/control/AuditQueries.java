@@ -61,9 +61,9 @@ public class AuditQueries {
       StringBuilder count;
       List<Object> countParams;
       if (filter.tallied()) {
-        count = new StringBuilder("select coalesce(sum(sealed), 0) from audit_event_tally where true");
+        count = new StringBuilder("select coalesce(sum(a.sealed), 0) from audit_event_tally a where true");
         countParams = new ArrayList<>();
-        filter.tallyWhere(count, countParams);
+        filter.actionAndOutcome(count, countParams);
       } else {
         count = new StringBuilder("select count(*)").append(where);
         countParams = params;

@@ -31,8 +31,9 @@ class AuditFilterTest {
     List<Object> params = new ArrayList<>();
     f.where(sql, params);
     assertEquals(
-        " and a.action = ? and a.target_id = ? and a.outcome = ? and a.occurred_at >= ? and a.occurred_at < ?",
+        " and a.target_id = ? and a.action = ? and a.outcome = ? and a.occurred_at >= ? and a.occurred_at < ?",
         sql.toString());
+    assertEquals(List.of("t1", "auth.login", "failure"), params.subList(0, 3));
     assertEquals(5, params.size());
     assertEquals(Instant.parse("2026-11-24T08:00:00Z"), f.to(), "offsets are honoured");
   }
@@ -51,5 +52,24 @@ class AuditFilterTest {
             ApplicationException.class,
             () -> AuditFilter.parse(null, null, null, null, "2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z"));
     assertEquals("to", order.errors().get(0).field());
+  }
+
+  /** Only action and outcome, alone or together, have a kept tally; any other filter counts. */
+  @Test
+  void onlyActionAndOutcomeAreTallied() {
+    assertEquals(true, AuditFilter.NONE.tallied());
+    assertEquals(true, AuditFilter.parse(null, "auth.login", null, null, null, null).tallied());
+    assertEquals(true, AuditFilter.parse(null, null, null, "denied", null, null).tallied());
+    assertEquals(true, AuditFilter.parse(null, "auth.login", " ", "success", "", null).tallied());
+    assertEquals(false, AuditFilter.parse("a@b.example", "auth.login", null, null, null, null).tallied());
+    assertEquals(false, AuditFilter.parse(UUID.randomUUID().toString(), null, null, null, null, null).tallied());
+    assertEquals(false, AuditFilter.parse(null, "auth.login", "t1", null, null, null).tallied());
+    assertEquals(false, AuditFilter.parse(null, null, null, "success", "2026-11-24T07:00:00Z", null).tallied());
+    assertEquals(false, AuditFilter.parse(null, null, null, null, null, "2026-11-24T07:00:00Z").tallied());
+    StringBuilder sql = new StringBuilder();
+    List<Object> params = new ArrayList<>();
+    AuditFilter.parse(null, "auth.login", null, "success", null, null).actionAndOutcome(sql, params);
+    assertEquals(" and a.action = ? and a.outcome = ?", sql.toString());
+    assertEquals(List.of("auth.login", "success"), params);
   }
 }
