@@ -41,6 +41,9 @@ public class PagesBench {
         {"audit, first page of 50, action=auth.login", "/api/admin/audit?size=50&action=auth.login"},
         {"audit, first page of 50, action=auth.login&outcome=success", "/api/admin/audit?size=50&action=auth.login&outcome=success"},
         {"audit, 50 before an id 1,000,000 deep, outcome=failure", "/api/admin/audit?size=50&outcome=failure&before=" + (newest - 1_000_000)},
+        // Only the oldest 1,000 events have this action and outcome.
+        {"audit, first page of 50, action=user.deleted (only the oldest 1,000 events)", "/api/admin/audit?size=50&action=user.deleted"},
+        {"audit, first page of 50, outcome=denied (only the oldest 1,000 events)", "/api/admin/audit?size=50&outcome=denied"},
       };
       String only = System.getenv("PAGES_ONLY");
       int warmup = Integer.parseInt(System.getenv().getOrDefault("PAGES_WARMUP", "20"));
@@ -72,7 +75,8 @@ public class PagesBench {
   }
 
   /**
-   * Users and audit events straight into the database. The events are written with the chain's
+   * Users and audit events straight into the database (the oldest 1,000 events are denied
+   * deletions, an action and an outcome found nowhere else). The events are written with the chain's
    * triggers off (placeholder hashes: the bench reads pages, it does not verify the chain), then
    * the kept counts are set; returns the newest event id.
    */
@@ -112,8 +116,10 @@ public class PagesBench {
           + " outcome, ip, user_agent, request_id, details, prev_hash, hash)"
           + " select " + (base + audit + 1) + " - g, now() - make_interval(secs => g::double precision / 10), null,"
           + " 'user' || (g % 100000) || '@example.com',"
-          + " (array['auth.login', 'auth.login.failed', 'auth.refresh', 'user.updated', 'auth.logout'])[1 + g % 5],"
-          + " 'user', md5(g::text), case when g % 5 = 1 then 'failure' else 'success' end,"
+          + " case when g > " + (audit - 1000) + " then 'user.deleted'"
+          + " else (array['auth.login', 'auth.login.failed', 'auth.refresh', 'user.updated', 'auth.logout'])[1 + g % 5] end,"
+          + " 'user', md5(g::text),"
+          + " case when g > " + (audit - 1000) + " then 'denied' when g % 5 = 1 then 'failure' else 'success' end,"
           + " '10.0.' || (g % 250) || '.' || (g % 200), 'bench/1.0', md5((g * 7)::text),"
           + " '{}'::jsonb, repeat('0', 64), repeat('1', 64) from generate_series(1, " + audit + ") g");
       s.execute("select setval('audit_events_id_seq', " + (base + audit) + ")");

@@ -69,6 +69,7 @@ public class AuditQueries {
         countParams = params;
       }
       try (PreparedStatement ps = c.prepareStatement(count.toString())) {
+        planEachTime(ps);
         bind(ps, countParams);
         try (ResultSet rs = ps.executeQuery()) {
           total = rs.next() ? rs.getLong(1) : 0;
@@ -83,6 +84,7 @@ public class AuditQueries {
           "select " + COLUMNS + where + page.orderBy("a", "id") + " limit " + page.limit()
               + " offset " + page.offset();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
+        planEachTime(ps);
         bind(ps, params);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -224,6 +226,7 @@ public class AuditQueries {
       // PostgreSQL streams through a cursor only outside auto-commit.
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(sql)) {
+        planEachTime(ps);
         ps.setFetchSize(FETCH_SIZE);
         bind(ps, params);
         try (ResultSet rs = ps.executeQuery()) {
@@ -237,6 +240,20 @@ public class AuditQueries {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read the audit log", e);
+    }
+  }
+
+  /**
+   * Has PostgreSQL plan this statement for its values at every execution. The driver otherwise
+   * makes a statement run five times on a connection a server-side one, and PostgreSQL may then
+   * keep one generic plan for any value: planned without the value, a filter on an action is
+   * assumed to match a sixth of the log, the primary key walked backwards looks cheapest, and for
+   * an action whose events are all old that walk reads the whole table. A page of 50 among ten
+   * million events with such an action took seconds, with the plan for its own value a millisecond.
+   */
+  private static void planEachTime(PreparedStatement ps) throws SQLException {
+    if (ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+      ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
     }
   }
 
