@@ -8,3 +8,8 @@
 -- this index answers in 0.08 ms. (action, occurred_at) stays for the dashboard's logins per hour.
 create index audit_events_action_id_idx on audit_events (action, id);
 create index audit_events_outcome_id_idx on audit_events (outcome, id);
+--
+-- Built plainly, not CONCURRENTLY: writes to the audit log wait while the two indexes build. Under
+-- Flyway a concurrent build hangs on Flyway's transactional lock, or deadlocks with a second
+-- member waiting to migrate (Flyway issues 3682 and 1654), and a failed one leaves an invalid
+-- index behind.
