@@ -408,17 +408,17 @@ public class Suite {
     }
     String admin = field(sendText(json(base + "/api/auth/login", "{\"email\":\"" + ADMIN + "\",\"password\":\"" + PASSWORD + "\"}")).body(), "access_token");
     HttpRequest me = req(base + "/api/users/me").header("Authorization", "Bearer " + admin).GET().build();
-    IntFunction<HttpRequest> login = w -> json(base + "/api/auth/login",
-        "{\"email\":\"acct" + (w % ACCOUNTS) + "@bench.test\",\"password\":\"" + PASSWORD + "\"}");
+    java.util.function.BiFunction<Integer, String, HttpRequest> loginWith = (w, device) -> json(base + "/api/auth/login",
+        "{\"email\":\"acct" + (w % ACCOUNTS) + "@bench.test\",\"password\":\"" + PASSWORD + "\""
+            + (device == null ? "" : ",\"deviceToken\":\"" + device + "\"") + "}");
+    IntFunction<HttpRequest> login = w -> loginWith.apply(w, null);
     // Logins are a returning user's: each login worker presents the device token its previous
     // login gave it, as clients do. The "login-new" scenario presents none, so every login is from
     // a new device (a device-token row and a new-device notice each), as all logins were measured
     // until the ninth session.
     String[] devices = new String[2 * cores];
     Call knownDevice = w -> {
-      HttpResponse<String> r = sendText(devices[w] == null ? login.apply(w) : json(base + "/api/auth/login",
-          "{\"email\":\"acct" + (w % ACCOUNTS) + "@bench.test\",\"password\":\"" + PASSWORD
-              + "\",\"deviceToken\":\"" + devices[w] + "\"}"));
+      HttpResponse<String> r = sendText(loginWith.apply(w, devices[w]));
       String device = field(r.body(), "device_token");
       if (device != null) {
         devices[w] = device;

@@ -1,8 +1,10 @@
 package dev.vigile.audit.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigile.common.problem.ApplicationException;
 import java.time.Instant;
@@ -57,15 +59,15 @@ class AuditFilterTest {
   /** Only action and outcome, alone or together, have a kept tally; any other filter counts. */
   @Test
   void onlyActionAndOutcomeAreTallied() {
-    assertEquals(true, AuditFilter.NONE.tallied());
-    assertEquals(true, AuditFilter.parse(null, "auth.login", null, null, null, null).tallied());
-    assertEquals(true, AuditFilter.parse(null, null, null, "denied", null, null).tallied());
-    assertEquals(true, AuditFilter.parse(null, "auth.login", " ", "success", "", null).tallied());
-    assertEquals(false, AuditFilter.parse("a@b.example", "auth.login", null, null, null, null).tallied());
-    assertEquals(false, AuditFilter.parse(UUID.randomUUID().toString(), null, null, null, null, null).tallied());
-    assertEquals(false, AuditFilter.parse(null, "auth.login", "t1", null, null, null).tallied());
-    assertEquals(false, AuditFilter.parse(null, null, null, "success", "2026-11-24T07:00:00Z", null).tallied());
-    assertEquals(false, AuditFilter.parse(null, null, null, null, null, "2026-11-24T07:00:00Z").tallied());
+    assertTrue(AuditFilter.NONE.tallied());
+    assertTrue(AuditFilter.parse(null, "auth.login", null, null, null, null).tallied());
+    assertTrue(AuditFilter.parse(null, null, null, "denied", null, null).tallied());
+    assertTrue(AuditFilter.parse(null, "auth.login", " ", "success", "", null).tallied());
+    assertFalse(AuditFilter.parse("a@b.example", "auth.login", null, null, null, null).tallied());
+    assertFalse(AuditFilter.parse(UUID.randomUUID().toString(), null, null, null, null, null).tallied());
+    assertFalse(AuditFilter.parse(null, "auth.login", "t1", null, null, null).tallied());
+    assertFalse(AuditFilter.parse(null, null, null, "success", "2026-11-24T07:00:00Z", null).tallied());
+    assertFalse(AuditFilter.parse(null, null, null, null, null, "2026-11-24T07:00:00Z").tallied());
     StringBuilder sql = new StringBuilder();
     List<Object> params = new ArrayList<>();
     AuditFilter.parse(null, "auth.login", null, "success", null, null).actionAndOutcome(sql, params);
