@@ -321,13 +321,22 @@ async function landing() {
   if (path === "/account/verify") {
     const token = tokenFromFragment();
     only("verify");
-    const r = token
-      ? await fetch("/api/auth/verify-email", { method: "POST", headers: BROWSER, body: JSON.stringify({ token }) })
-      : null;
-    $("verify-result").textContent = r && r.ok
-      ? "Your address is verified. "
-      : r ? await problem(r) + " " : "This link has no token. ";
-    $("verify-result").append(el("a", "Go to your account", { href: "/account/" }));
+    const done = (text) => {
+      $("verify-result").textContent = text;
+      $("verify-result").append(el("a", "Go to your account", { href: "/account/" }));
+    };
+    if (!token) {
+      done("This link has no token. ");
+      return true;
+    }
+    // Opening the link confirms nothing (a link opened by a mail scanner, or sent by someone
+    // else, must not): the address is confirmed by the button.
+    $("verify-form").hidden = false;
+    onSubmit("verify-form", async () => {
+      const r = await fetch("/api/auth/verify-email", { method: "POST", headers: BROWSER, body: JSON.stringify({ token }) });
+      $("verify-form").hidden = true;
+      done(r.ok ? "Your address is verified. " : await problem(r) + " ");
+    });
     return true;
   }
   return false;

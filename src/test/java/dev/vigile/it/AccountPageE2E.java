@@ -137,6 +137,11 @@ class AccountPageE2E {
     Person p = register();
     String token = TestMail.awaitSubject(p.email(), "Confirm your email address").token();
     browser.get(server.url("/account/verify#token=" + token));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("verify-submit")));
+    // Opening the link confirmed nothing: only the button does (issue 33, point 4).
+    JsonNode before = api.get("/api/users/me", api.login(p.email(), p.password()).json().get("access_token").asText()).json();
+    assertFalse(before.get("emailVerified").asBoolean(), before.toString());
+    id("verify-submit").click();
     wait.until(d -> id("verify-result").getText().startsWith("Your address is verified"));
     assertFalse(browser.getCurrentUrl().contains("token"));
     JsonNode me = api.get("/api/users/me", api.login(p.email(), p.password()).json().get("access_token").asText()).json();

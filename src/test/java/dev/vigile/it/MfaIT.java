@@ -340,10 +340,14 @@ class MfaIT {
     String admin = api.adminToken();
     List<String> existing = new ArrayList<>();
     api.get("/api/admin/roles", admin).json().forEach(r -> existing.add(r.get("name").asText()));
+    // The suite names MFA_GUARDED (TestServer). It grants no permission: one it granted would
+    // be a subset of ADMIN's, and then every admin of the suite would have to use MFA too.
     if (!existing.contains("MFA_GUARDED")) {
-      assertEquals(201, api.post("/api/admin/roles", obj("name", "MFA_GUARDED", "permissions", List.of("users:read")), admin).status());
+      assertEquals(201, api.post("/api/admin/roles", obj("name", "MFA_GUARDED", "permissions", List.of()), admin).status());
     }
-    Api.Account a = api.account(admin, "MFA_GUARDED");
+    String reader = Api.uniqueRole("READER");
+    assertEquals(201, api.post("/api/admin/roles", obj("name", reader, "permissions", List.of("users:read")), admin).status());
+    Api.Account a = api.account(admin, "MFA_GUARDED", reader);
     assertTrue(a.tokens().get("mfa_enrollment_required").asBoolean(), a.tokens().toString());
     assertEquals("[\"mfa:enroll\"]", Api.claims(a.token()).get("groups").toString());
     for (String path : List.of("/api/users/me", "/api/users", "/api/notifications")) {
@@ -351,6 +355,21 @@ class MfaIT {
       assertEquals(403, refused.status(), path);
       assertEquals("https://vigile.dev/problems/mfa-enrollment-required", refused.json().get("type").asText());
     }
+    // Its own sessions are still its own to see and end (issue 33, point 5).
+    Api.Res listed = api.get("/api/auth/sessions", a.token());
+    assertEquals(200, listed.status(), listed.toString());
+    assertTrue(listed.json().get("items").get(0).get("current").asBoolean(), listed.body());
+    Api.Res other = api.login(a.email(), a.password());
+    assertEquals(200, other.status());
+    assertEquals(2, api.get("/api/auth/sessions", a.token()).json().get("total").asInt());
+    String otherSession = Api.claims(other.json().get("access_token").asText()).get("sid").asText();
+    assertEquals(204, api.delete("/api/auth/sessions/" + otherSession, a.token()).status());
+    assertEquals(401, api.refresh(other.json().get("refresh_token").asText()).status(), "that session ended");
+    Api.Res third = api.login(a.email(), a.password());
+    assertEquals(204, api.post("/api/auth/logout-all", null, third.json().get("access_token").asText()).status());
+    assertEquals(401, api.refresh(third.json().get("refresh_token").asText()).status(), "signed out everywhere");
+    assertEquals(401, api.refresh(a.refreshToken()).status(), "signed out everywhere");
+    a = new Api.Account(a.id(), a.email(), a.password(), api.login(a.email(), a.password()).json());
     assertEquals(403, WsClient.connect(server.url(""), a.token()).refusedWith(), "no WebSocket before enrollment");
     Enrolled u = enroll(a.id(), a.email(), a.password(), a.tokens());
     Api.Res refreshed = api.refresh(a.refreshToken());
@@ -358,6 +377,7 @@ class MfaIT {
     JsonNode claims = Api.claims(refreshed.json().get("access_token").asText());
     assertEquals("[\"pwd\",\"otp\"]", claims.get("amr").toString(), "the session proved the factor at confirmation");
     assertTrue(claims.get("groups").toString().contains("users:read"), claims.toString());
+    assertTrue(claims.get("groups").toString().contains("MFA_GUARDED"), claims.toString());
     assertNull(refreshed.json().get("mfa_enrollment_required"));
     assertEquals(200, api.get("/api/users", refreshed.json().get("access_token").asText()).status());
     Api.Res in = second(challenge(u), "code", u.nextCode());

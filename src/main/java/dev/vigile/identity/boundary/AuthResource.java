@@ -168,7 +168,7 @@ public class AuthResource {
   /** {@code POST /api/auth/logout-all} : 204, every session revoked, every access token cut off. */
   @POST
   @Path("/logout-all")
-  @RolesAllowed(Permissions.SIGNED_IN)
+  @RolesAllowed({Permissions.SIGNED_IN, Permissions.MFA_ENROLLMENT})
   @Consumes(MediaType.WILDCARD)
   public Response logoutAll() {
     sessions.logoutAll(CurrentCaller.of(jwt));

@@ -44,7 +44,7 @@ public class SessionsResource {
    * {@code lastUsedAt} (default, desc) or {@code createdAt}; 400 bad paging.
    */
   @GET
-  @RolesAllowed(Permissions.SIGNED_IN)
+  @RolesAllowed({Permissions.SIGNED_IN, Permissions.MFA_ENROLLMENT})
   public Response list() {
     CurrentCaller caller = CurrentCaller.of(jwt);
     PageRequest request = PageParams.parse(uri, SORTS);
@@ -57,7 +57,7 @@ public class SessionsResource {
   /** {@code DELETE /api/auth/sessions/{id}} : 204 revoked; 404 not one of the caller's sessions. */
   @DELETE
   @Path("/{id}")
-  @RolesAllowed(Permissions.SIGNED_IN)
+  @RolesAllowed({Permissions.SIGNED_IN, Permissions.MFA_ENROLLMENT})
   public Response revoke(@PathParam("id") String id) {
     UUID sessionId = PathIds.uuid(id, "No such session.");
     if (!sessions.revokeOwn(CurrentCaller.of(jwt), sessionId)) {

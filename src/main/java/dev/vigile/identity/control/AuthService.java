@@ -273,9 +273,33 @@ public class AuthService {
     mfaRoles = Set.copyOf(roles);
   }
 
-  /** Whether one of the user's roles is named in {@code VIGILE_MFA_REQUIRED_ROLES}. */
+  @Inject RoleRepository roles;
+
+  /**
+   * Whether the user must use MFA ({@link MfaRequirement}): a role named in
+   * {@code VIGILE_MFA_REQUIRED_ROLES}, or every permission of one.
+   */
   boolean requiresMfa(User user) {
-    return !mfaRoles.isEmpty() && user.roleNames().stream().anyMatch(mfaRoles::contains);
+    if (mfaRoles.isEmpty()) {
+      return false;
+    }
+    Set<String> held = user.roleNames();
+    if (held.stream().anyMatch(mfaRoles::contains)) {
+      return true;
+    }
+    Set<String> permissions = user.permissionNames();
+    if (permissions.isEmpty()) {
+      return false;
+    }
+    java.util.Map<String, Set<String>> named = new java.util.HashMap<>();
+    for (String name : mfaRoles) {
+      roles.find(name).ifPresent(r -> {
+        Set<String> granted = new java.util.HashSet<>();
+        r.permissions().forEach(p -> granted.add(p.name()));
+        named.put(name, granted);
+      });
+    }
+    return MfaRequirement.requires(named, held, permissions);
   }
 
   /** The transactional steps, behind a CDI proxy so {@code @Transactional} applies. */

@@ -56,10 +56,30 @@ public class CutOffs {
             .setParameter(3, userId)
             .setParameter(4, kept == null ? new UUID(0, 0) : kept)
             .getResultList();
+    voidIssuedTrust(userId, now);
     if (!ids.isEmpty()) {
       sessionsRevoked.fire(new SessionsRevoked(ids.stream().map(UUID.class::cast).toList()));
     }
     tokensCutOff.fire(new UserTokensCutOff(userId));
+  }
+
+  /**
+   * Everything else a credential event voids (docs/security.md, "Revocation matrix"): the links
+   * mailed until now (reset, verification, email change), the devices trusted until now, the
+   * sign-ins waiting for their second factor, and an enrollment not yet confirmed. Runs after the
+   * user's row was updated, so that a concurrent issuer, which locks that row first, either
+   * committed before (and its row is voided here) or sees the new epoch.
+   */
+  private void voidIssuedTrust(UUID userId, Instant now) {
+    em.createNativeQuery("update email_tokens set used_at = ?1 where user_id = ?2 and used_at is null")
+        .setParameter(1, now)
+        .setParameter(2, userId)
+        .executeUpdate();
+    em.createNativeQuery("delete from device_tokens where user_id = ?1").setParameter(1, userId).executeUpdate();
+    em.createNativeQuery("delete from mfa_challenges where user_id = ?1").setParameter(1, userId).executeUpdate();
+    em.createNativeQuery("delete from mfa_totp where user_id = ?1 and confirmed_at is null")
+        .setParameter(1, userId)
+        .executeUpdate();
   }
 
   /**

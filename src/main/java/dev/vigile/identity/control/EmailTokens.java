@@ -29,6 +29,7 @@ public class EmailTokens {
 
   @PersistenceContext EntityManager em;
   @Inject Clock clock;
+  @Inject UserRepository users;
 
   /** A live token, locked until the transaction ends. */
   public record Live(String hash, UUID userId, String purpose, String email, int failures) {}
@@ -36,6 +37,9 @@ public class EmailTokens {
   /** Issues a token for {@code email}, voiding the user's earlier tokens of that purpose. */
   public String issue(UUID userId, String purpose, String email, Duration ttl) {
     Instant now = clock.instant();
+    // The user's row first, as a credential event does (CutOffs): a token issued while one runs
+    // either commits before its voiding or waits for it, never slips between.
+    users.lockRow(userId);
     em.createNativeQuery("update email_tokens set used_at = ?1 where user_id = ?2 and purpose = ?3 and used_at is null")
         .setParameter(1, now)
         .setParameter(2, userId)
@@ -63,6 +67,17 @@ public class EmailTokens {
     if (!RefreshTokens.plausible(token)) {
       return Optional.empty();
     }
+    // The user's row before the token's, in the order of a credential event (CutOffs), which
+    // voids tokens after updating the user: the reverse order could deadlock with it.
+    @SuppressWarnings("unchecked")
+    List<Object> owner =
+        em.createNativeQuery("select user_id from email_tokens where token_hash = ?1")
+            .setParameter(1, RefreshTokens.hash(token))
+            .getResultList();
+    if (owner.isEmpty()) {
+      return Optional.empty();
+    }
+    users.lockRow((UUID) owner.get(0));
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(

@@ -75,7 +75,8 @@ public class OutboxSteps {
       // The error names the failure, never the message (which may carry a token).
       String error = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage());
       error = error.length() > 500 ? error.substring(0, 500) : error;
-      if (attempts >= maxAttempts) {
+      // An address that does not parse will not parse on the next attempt either: given up now.
+      if (attempts >= maxAttempts || e instanceof jakarta.mail.internet.AddressException) {
         em.createNativeQuery("update mail_outbox set failed_at = ?1, attempts = ?2, last_error = ?3,"
                 + " text_body = '', html_body = '' where id = ?4")
             .setParameter(1, now)

@@ -10,12 +10,22 @@ class EmailsTest {
   @Test
   void normalisesCaseAndSpace() {
     assertEquals("ann@example.com", Emails.normalize("email", "  Ann@EXAMPLE.com\t"));
-    assertEquals("zoë@exämple.org", Emails.normalize("email", "Zoe\u0308@Exämple.org"));
+    assertEquals("zoe@xn--exmple-cua.org", Emails.normalize("email", "Zoe@Exa\u0308mple.org"),
+        "an internationalised domain is kept and mailed in its ASCII form (issue 33, point 7)");
+    assertEquals("zoe@xn--exmple-cua.org", Emails.normalize("email", "zoe@xn--exmple-cua.org"));
+    assertEquals("zoe@xn--exmple-cua.org", Emails.lookupKey("ZOE@exämple.org"), "a login finds the same key");
+    assertEquals("a.b+tag!#$%&'*/=?^_`{|}~-@sub-1.example.co", Emails.normalize("email", "A.B+tag!#$%&'*/=?^_`{|}~-@Sub-1.Example.CO"));
+    assertEquals("root@localhost", Emails.normalize("email", "root@localhost"));
   }
 
   @Test
   void refusesWhatIsNotAnAddress() {
-    for (String bad : new String[] {"", "plain", "a@", "@b.c", "a b@c.d", "a@b..c", "x".repeat(250) + "@b.cd"}) {
+    for (String bad : new String[] {"", "plain", "a@", "@b.c", "a b@c.d", "a@b..c", "x".repeat(250) + "@b.cd",
+        // issue 33, point 10: a quoted local part is the same mailbox as the bare one; markup.
+        "\"mallory\"@x", "\"a b\"@x.test", "<svg/onload=alert(1)>@x", "a<b@x.test", "a\"b@x.test",
+        "a(comment)@x.test", "a@[127.0.0.1]", "a@b@c.test", "zoë@example.org", ".a@x.test", "a.@x.test", "a..b@x.test",
+        "a@-x.test", "a@x-.test", "a@x_y.test", "a@" + "x".repeat(64) + ".test", "a@x.test.", "a\u0000@x.test",
+        "x".repeat(65) + "@x.test"}) {
       assertThrows(ApplicationException.class, () -> Emails.normalize("email", bad), bad);
     }
   }
