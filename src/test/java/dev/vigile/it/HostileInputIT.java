@@ -108,4 +108,77 @@ class HostileInputIT {
     }
     assertEquals(200, api.patch("/api/users/me", obj("displayName", "Ada Lovelace 🦉"), admin).status(), "ordinary names still pass");
   }
+
+  private Api.Res raw(String path, String contentType, byte[] body, String token) {
+    java.net.http.HttpRequest.Builder b = api.request(path).header("Content-Type", contentType)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return api.send(b);
+  }
+
+  private static void refused(Api.Res r, String field, String message) {
+    assertEquals(400, r.status(), r.toString());
+    assertEquals("application/problem+json", r.header("Content-Type"));
+    JsonNode error = r.json().get("errors").get(0);
+    assertEquals(field, error.get("field").asText(), r.body());
+    assertTrue(error.get("message").asText().contains(message), r.body());
+  }
+
+  /** Issue 33, point 11: media types in any case; duplicated keys, invalid UTF-8 and coerced types refused. */
+  @Test
+  void jsonIsReadStrictlyAndMediaTypesInAnyCase() {
+    byte[] unknown = "{\"email\":\"nobody-here@example.com\",\"password\":\"not the password\"}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (String type : List.of("application/JSON", "Application/Json; charset=UTF-8", "APPLICATION/JSON")) {
+      Api.Res r = raw("/api/auth/login", type, unknown, null);
+      assertEquals(401, r.status(), type + " " + r);
+      assertTrue(r.json().get("type").asText().endsWith("/invalid-credentials"), r.body());
+    }
+    assertEquals(415, raw("/api/auth/login", "text/plain", unknown, null).status());
+
+    String email = Api.uniqueEmail();
+    Api.Res twice = raw("/api/auth/register", "application/json", ("{\"email\":\"" + email + "\",\"password\":\"a long passphrase 1\","
+        + "\"email\":\"" + Api.uniqueEmail() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+    refused(twice, "email", "more than once");
+    assertEquals(401, api.login(email, "a long passphrase 1").status(), "nothing was created");
+
+    byte[] latin1 = ("{\"email\":\"" + email + "\",\"password\":\"caf\u00e9 au lait passphrase\"}")
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    refused(raw("/api/auth/register", "application/json", latin1, null), "body", "UTF-8");
+    assertEquals(401, api.login(email, "café au lait passphrase").status(), "nothing was created");
+
+    refused(raw("/api/auth/register", "application/json",
+        ("{\"email\":\"" + email + "\",\"password\":123456789012}").getBytes(java.nio.charset.StandardCharsets.UTF_8), null),
+        "password", "must be a string");
+    refused(raw("/api/auth/login", "application/json",
+        "{\"email\":true,\"password\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null), "email", "must be a string");
+    refused(raw("/api/auth/login", "application/json",
+        "{\"email\":{\"a\":1},\"password\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null), "email", "must be a string");
+    assertEquals(401, api.login(email, "123456789012").status(), "nothing was created");
+    // Nested objects may not repeat a key either.
+    Api.Res nested = raw("/api/auth/login", "application/json",
+        "{\"email\":\"a@b.test\",\"password\":\"x\",\"x\":{\"k\":1,\"k\":2}}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+    refused(nested, "x.k", "more than once");
+  }
+
+  /** Issue 33, point 10: the practical subset of addresses; quoted local parts and markup refused. */
+  @Test
+  void addressesOutsideThePracticalSubsetAreRefused() {
+    String local = "mallory" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    assertEquals(201, api.register(local + "@example.com", "a long passphrase of mallory").status());
+    for (String bad : List.of("\"" + local + "\"@example.com", "<svg/onload=alert(1)>@example.com", "a b@example.com",
+        "zoë@example.com", "a@[127.0.0.1]")) {
+      Api.Res r = api.register(bad, "a long passphrase of mallory");
+      refused(r, "email", "well-formed");
+    }
+    // An internationalised domain is kept in its ASCII form, and found by either form.
+    String idn = "probe" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@exämple.test";
+    Api.Res made = api.register(idn, "a long passphrase of the probe");
+    assertEquals(201, made.status(), made.toString());
+    assertEquals(idn.replace("exämple.test", "xn--exmple-cua.test"), made.json().get("user").get("email").asText());
+    assertEquals(200, api.login(idn, "a long passphrase of the probe").status());
+    assertEquals(200, api.login(idn.replace("exämple.test", "xn--exmple-cua.test"), "a long passphrase of the probe").status());
+  }
 }

@@ -96,7 +96,7 @@ public class ApplicationException extends RuntimeException {
         429,
         ProblemTypes.TOO_MANY_REQUESTS,
         "Too many requests",
-        "Too many failed attempts; retry after " + retryAfterSeconds + " seconds.",
+        "Too many requests of this kind for now; retry after " + retryAfterSeconds + " seconds.",
         null,
         Map.of("Retry-After", Long.toString(retryAfterSeconds)));
   }

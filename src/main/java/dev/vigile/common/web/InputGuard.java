@@ -12,10 +12,16 @@ import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What every string that comes in must be before any code, and so any SQL, sees it: no NUL, no
@@ -65,22 +71,50 @@ public class InputGuard implements ContainerRequestFilter, ReaderInterceptor {
     // Bodies are at most 64 KiB (BodyLimitFilter), so holding one is cheap.
     byte[] body = context.getInputStream().readAllBytes();
     if (body.length > 0) {
-      scan(body);
+      utf8(body);
+      scan(body, context.getType());
     }
     context.setInputStream(new ByteArrayInputStream(body));
     return context.proceed();
   }
 
+  /** RFC 8259 §8.1: JSON text is UTF-8; a body that is not is refused, not decoded with U+FFFD. */
+  static void utf8(byte[] body) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body));
+    } catch (CharacterCodingException e) {
+      throw ApplicationException.invalid("body", "is not valid UTF-8");
+    }
+  }
+
   /** Walks the JSON without building it; malformed JSON is left to the JSON layer's 400. */
   static void scan(byte[] body) {
+    scan(body, null);
+  }
+
+  /**
+   * Walks the JSON without building it; malformed JSON is left to the JSON layer's 400. A key
+   * given twice in one object is refused (RFC 8259 §4 leaves its meaning open, and two readers
+   * may take different ones); so is a number, boolean or object where the body class {@code type}
+   * declares a string, which JSON-B would otherwise turn into one.
+   */
+  static void scan(byte[] body, Class<?> type) {
     Deque<String> path = new ArrayDeque<>();
+    Deque<Set<String>> keys = new ArrayDeque<>();
     String key = null;
     try (JsonParser parser = Json.createParser(new ByteArrayInputStream(body))) {
       while (parser.hasNext()) {
         JsonParser.Event event = parser.next();
+        if (path.size() == 1 && key != null && event != JsonParser.Event.VALUE_NULL) {
+          expectType(type, key, event);
+        }
         switch (event) {
           case START_OBJECT, START_ARRAY -> {
             path.push(key == null ? (path.isEmpty() ? "" : path.peek()) : join(path.peek(), key));
+            keys.push(event == JsonParser.Event.START_OBJECT ? new HashSet<>() : Set.of());
             key = null;
             if (path.size() > MAX_DEPTH) {
               throw ApplicationException.invalid(field(path.peek()), "is nested more than " + MAX_DEPTH + " levels deep");
@@ -88,6 +122,7 @@ public class InputGuard implements ContainerRequestFilter, ReaderInterceptor {
           }
           case END_OBJECT, END_ARRAY -> {
             path.pop();
+            keys.pop();
             key = null;
           }
           case KEY_NAME -> {
@@ -95,6 +130,9 @@ public class InputGuard implements ContainerRequestFilter, ReaderInterceptor {
             String problem = problem(key, false);
             if (problem != null) {
               throw ApplicationException.invalid(field(join(path.peek(), printable(key))), "name " + problem);
+            }
+            if (!keys.peek().add(key)) {
+              throw ApplicationException.invalid(field(join(path.peek(), printable(key))), "is given more than once");
             }
           }
           case VALUE_STRING -> {
@@ -110,6 +148,41 @@ public class InputGuard implements ContainerRequestFilter, ReaderInterceptor {
     } catch (jakarta.json.JsonException e) {
       // Not JSON (or not whole): the JSON layer answers its own 400.
     }
+  }
+
+  /** A top-level value of the wrong JSON type for a string (or list of strings) field of the body class. */
+  private static void expectType(Class<?> type, String key, JsonParser.Event event) {
+    if (type == null || type == String.class) {
+      return;
+    }
+    java.lang.reflect.Field f = bodyField(type, key);
+    if (f == null) {
+      return;
+    }
+    boolean string = f.getType() == String.class;
+    boolean list = java.util.Collection.class.isAssignableFrom(f.getType());
+    if (string && event != JsonParser.Event.VALUE_STRING) {
+      throw ApplicationException.invalid(key, "must be a string");
+    }
+    if (list && event != JsonParser.Event.START_ARRAY) {
+      throw ApplicationException.invalid(key, "must be an array");
+    }
+    if (f.getType() == Boolean.class || f.getType() == boolean.class) {
+      if (event != JsonParser.Event.VALUE_TRUE && event != JsonParser.Event.VALUE_FALSE) {
+        throw ApplicationException.invalid(key, "must be true or false");
+      }
+    }
+  }
+
+  /** The public field a JSON key binds to, by its name or its {@code @JsonbProperty}. */
+  private static java.lang.reflect.Field bodyField(Class<?> type, String key) {
+    for (java.lang.reflect.Field f : type.getFields()) {
+      jakarta.json.bind.annotation.JsonbProperty named = f.getAnnotation(jakarta.json.bind.annotation.JsonbProperty.class);
+      if (named != null ? named.value().equals(key) : f.getName().equals(key)) {
+        return f;
+      }
+    }
+    return null;
   }
 
   private static String join(String parent, String key) {

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -27,13 +28,24 @@ public class AccountMail {
   @Inject Clock clock;
 
   @Inject
-  @ConfigProperty(name = "vigile.public-url", defaultValue = "http://localhost:8080")
-  String publicUrl;
+  @ConfigProperty(name = "vigile.public-url")
+  Optional<String> publicUrl;
 
   /** A link to an account page with the token in its fragment. */
   String link(String page, String token) {
-    String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    String base = linkBase(publicUrl, System.getenv("VIGILE_PORT"));
     return base + "/account/" + page + "#token=" + token;
+  }
+
+  /**
+   * The base of mailed links: {@code VIGILE_PUBLIC_URL}, else this machine on the port the run
+   * mode listens on ({@code VIGILE_PORT}, 8080 by default), so that a dev run on another port
+   * mails links that open.
+   */
+  static String linkBase(Optional<String> publicUrl, String port) {
+    String base = publicUrl.filter(u -> !u.isBlank()).orElseGet(() ->
+        "http://localhost:" + (port != null && port.strip().matches("[0-9]{1,5}") ? port.strip() : "8080"));
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
   }
 
   void verification(User user, String token, Duration ttl, String acceptLanguage) {

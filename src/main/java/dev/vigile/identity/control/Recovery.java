@@ -205,7 +205,7 @@ public class Recovery {
       }
       @SuppressWarnings("unchecked")
       List<Object[]> rows = em.createNativeQuery(
-              "select u.id, u.email, u.mfa_enabled and u.email_verified from email_tokens t join users u on u.id = t.user_id"
+              "select u.id, u.email, u.mfa_enabled from email_tokens t join users u on u.id = t.user_id"
                   + " where t.token_hash = ?1 and t.purpose = 'reset' and t.used_at is null and t.expires_at > ?2"
                   + " and t.email = u.email")
           .setParameter(1, RefreshTokens.hash(token))
@@ -230,7 +230,7 @@ public class Recovery {
         // Sent to an address the account no longer has.
         throw invalidToken();
       }
-      if (user.mfaEnabled() && user.emailVerified()) {
+      if (user.mfaEnabled()) {
         boolean recovery = mfaCode != null && !mfaCode.strip().matches("[0-9 ]+");
         Optional<String> method = mfa.useFactor(user.id(), recovery ? null : mfaCode, recovery ? mfaCode : null);
         if (method.isEmpty()) {
@@ -240,9 +240,7 @@ public class Recovery {
       }
       var now = clock.instant();
       if (!user.emailVerified()) {
-        // The mail came back from this address: it is the user's, and factors set before anyone
-        // proved it are not (docs/security.md, "An unverified address").
-        mfa.dropUnprovenFactors(user, client.acceptLanguage());
+        // The mail came back from this address: it is the user's.
         user.markEmailVerified(now);
         em.flush();
       }

@@ -33,7 +33,7 @@ public class ApiDocs implements OASFilter {
           409, "Conflict (taken, last admin, system role, concurrent change)",
           413, "Body over 64 KiB",
           415, "Content-Type is not application/json",
-          429, "Too many failed attempts (Retry-After)");
+          429, "Too many requests of this kind for now (Retry-After)");
 
   @Override
   public void filterOpenAPI(OpenAPI api) {
