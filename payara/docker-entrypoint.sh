@@ -76,9 +76,16 @@ if [ -n "${VIGILE_CLUSTER_NAME:-}" ]; then
   esac
   set -- "$@" --clusterName "$VIGILE_CLUSTER_NAME" --interfaces "$IFACE" --startPort "$GRID_PORT" \
     --clusterMode "$MODE"
-  JAVA_OPTS="$JAVA_OPTS -Dhazelcast.socket.bind.any=false"
 else
-  set -- "$@" --nocluster
+  # Alone, Payara's grid still starts and would listen on every address (--interfaces is ignored
+  # with --nocluster): its interface is set to loopback before boot.
+  PREBOOT="$(mktemp /tmp/vigile-preboot.XXXXXX)"
+  cat "$HOME_DIR"/payara/pre-boot-commands.asadmin > "$PREBOOT"
+  printf '\nset hazelcast-runtime-configuration.interface=127.0.0.1\n' >> "$PREBOOT"
+  # (Payara Micro reads the last --prebootcommandfile given.)
+  set -- "$@" --nocluster --prebootcommandfile "$PREBOOT"
 fi
+# The grid binds only the interface it is given: the members' in a cluster, loopback alone.
+JAVA_OPTS="$JAVA_OPTS -Dhazelcast.socket.bind.any=false"
 # shellcheck disable=SC2086
 exec java $JAVA_OPTS -jar "$PAYARA_MICRO_JAR" "$@"

@@ -182,10 +182,8 @@ public final class PayaraProcess implements AutoCloseable {
     options.addAll(List.of(memory.trim().split("\\s+")));
     options.add("-Djava.util.logging.config.file=" + layout.payaraDir().resolve("logging.properties").toAbsolutePath());
     options.add(JSON_PROVIDER);
-    if (cluster != null) {
-      // Members bind only the interface they announce.
-      options.add("-Dhazelcast.socket.bind.any=false");
-    }
+    // The grid binds only the interface it is given: the members' in a cluster, loopback alone.
+    options.add("-Dhazelcast.socket.bind.any=false");
     return options;
   }
 
@@ -195,8 +193,10 @@ public final class PayaraProcess implements AutoCloseable {
    */
   public static List<String> microOptions(Layout layout, int port, Cluster cluster) throws IOException {
     Path preBoot = layout.payaraDir().resolve("pre-boot-commands.asadmin").toAbsolutePath();
-    if (cluster != null && cluster.loopback()) {
-      preBoot = loopbackPreBoot(preBoot);
+    if (cluster == null) {
+      preBoot = withCommand(preBoot, GRID_ON_LOOPBACK);
+    } else if (cluster.loopback()) {
+      preBoot = withCommand(preBoot, HTTP_ON_LOOPBACK);
     }
     List<String> options = new ArrayList<>(List.of(
         "--contextroot", "/",
@@ -210,16 +210,23 @@ public final class PayaraProcess implements AutoCloseable {
     return options;
   }
 
-  /** The boot commands plus an HTTP listener bound to loopback, for members on one machine. */
-  private static Path loopbackPreBoot(Path base) throws IOException {
+  /** For members on one machine: the HTTP listener bound to loopback. */
+  static final String HTTP_ON_LOOPBACK =
+      "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1";
+
+  /**
+   * Alone: Payara's data grid still starts (with {@code --nocluster}, as its only member) and, with
+   * no interface given, listens on every address; {@code --interfaces} is ignored with
+   * {@code --nocluster}, so the interface is set here. With {@code hazelcast.socket.bind.any=false}
+   * it then listens on 127.0.0.1 only, out of reach of another machine.
+   */
+  static final String GRID_ON_LOOPBACK = "set hazelcast-runtime-configuration.interface=127.0.0.1";
+
+  /** The boot commands plus one more, in a file of their own. */
+  private static Path withCommand(Path base, String command) throws IOException {
     Path file = Files.createTempFile("vigile-preboot", ".asadmin");
     file.toFile().deleteOnExit();
-    String lines =
-        Files.readString(base)
-            + System.lineSeparator()
-            + "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1"
-            + System.lineSeparator();
-    Files.writeString(file, lines);
+    Files.writeString(file, Files.readString(base) + System.lineSeparator() + command + System.lineSeparator());
     return file;
   }
 

@@ -141,6 +141,37 @@ class ContainerEntrypointIT {
     }
   }
 
+  /**
+   * Issue 33, hole 6: alone, Payara's data grid still starts; the entrypoint gives it loopback as
+   * its interface (which {@code --interfaces} cannot do with {@code --nocluster}) and binds only
+   * that, so no other machine reaches it.
+   */
+  @Test
+  void aloneTheGridIsBoundToLoopback() throws Exception {
+    Path bin = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fake-java-");
+    Path args = bin.resolve("args");
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + args + "'\n");
+    java.toFile().setExecutable(true);
+    Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "vigile-home-");
+    copyTree(Path.of("payara"), home.resolve("payara"));
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "VIGILE_HOME", home.toString(),
+        "PAYARA_MICRO_JAR", "/opt/payara/payara-micro.jar",
+        "VIGILE_KEY_ENCRYPTION_KEY", TestServer.KEY_ENCRYPTION_KEY,
+        "VIGILE_AUDIT_KEY", TestServer.AUDIT_KEY));
+    assertEquals(0, runWithJava(bin, env), "the script ran the stand-in java");
+    List<String> flags = Files.readAllLines(args);
+    assertTrue(flags.contains("--nocluster"), flags.toString());
+    assertTrue(flags.contains("-Dhazelcast.socket.bind.any=false"), flags.toString());
+    String preBoot = flags.get(flags.lastIndexOf("--prebootcommandfile") + 1);
+    String commands = Files.readString(Path.of(preBoot));
+    assertTrue(commands.contains("set hazelcast-runtime-configuration.interface=127.0.0.1"), commands);
+    assertTrue(commands.startsWith(Files.readString(Path.of("payara", "pre-boot-commands.asadmin"))),
+        "the image's own boot commands come first");
+    Files.deleteIfExists(Path.of(preBoot));
+  }
+
   private static int runWithJava(Path bin, Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("sh", Path.of("payara", "docker-entrypoint.sh").toAbsolutePath().toString());
     pb.environment().clear();

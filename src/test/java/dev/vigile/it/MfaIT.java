@@ -312,6 +312,43 @@ class MfaIT {
     assertEquals(202, api.login(u.email, next).status(), "MFA stays on after a reset");
   }
 
+  /**
+   * Issue 33, hole 3: a squatter registers the owner's address, never verifies it, and turns on
+   * TOTP. Past the verification window, the owner's reset by mail wins the address back: the
+   * squatter's factor and everything they held are gone.
+   */
+  @Test
+  void aResetPastTheVerificationWindowOfAnUnverifiedAddressDropsTheSquattersFactor() throws Exception {
+    Enrolled squatter = enrolled();
+    Api.Res other = api.login(squatter.email, squatter.password);
+    assertEquals(202, other.status());
+    // Registered 25 hours ago, never verified: every verification link has expired.
+    try (var c = server.db(); var ps = c.prepareStatement(
+        "update users set created_at = now() - interval '25 hours' where id = ? and not email_verified")) {
+      ps.setObject(1, UUID.fromString(squatter.id));
+      assertEquals(1, ps.executeUpdate());
+    }
+    assertEquals(202, api.post("/api/auth/password-reset", obj("email", squatter.email)).status());
+    String token = TestMail.awaitSubject(squatter.email, "Reset your password").token();
+    String owners = "the owner's own passphrase " + UUID.randomUUID();
+    Api.Res done = api.post("/api/auth/password-reset/confirm", obj("token", token, "newPassword", owners));
+    assertEquals(204, done.status(), done.toString());
+
+    Api.Res in = api.login(squatter.email, owners);
+    assertEquals(200, in.status(), "no second factor is asked for: " + in);
+    JsonNode me = api.get("/api/users/me", in.json().get("access_token").asText()).json();
+    assertTrue(me.get("emailVerified").asBoolean(), me.toString());
+    assertFalse(me.get("mfaEnabled").asBoolean(), me.toString());
+    assertEquals(0, server.number("select count(*) from mfa_totp where user_id = ?", UUID.fromString(squatter.id)));
+    assertEquals(0, server.number("select count(*) from mfa_recovery_codes where user_id = ?", UUID.fromString(squatter.id)));
+    assertEquals(401, api.refresh(squatter.tokens.get("refresh_token").asText()).status(), "the squatter's session ended");
+    assertEquals(401, api.post("/api/auth/login/mfa", obj("mfaToken", other.json().get("mfa_token").asText(),
+        "recoveryCode", squatter.recoveryCodes.get(0))).status(), "and their pending sign-in");
+    assertEquals(1, server.number("select count(*) from audit_events where action = 'user.mfa.disabled' and target_id = ?"
+        + " and details->>'by' = 'password-reset'", squatter.id));
+    TestMail.awaitSubject(squatter.email, "Two-step verification is off");
+  }
+
   @Test
   void anAdminResetsMfaOnlyOverLessPrivilegedUsers() throws Exception {
     String admin = api.adminToken();

@@ -64,6 +64,17 @@ class StartupIT {
       assertEquals(java.util.List.of("on", "on", "on"), durability(workDir.resolve("data/postgres")),
           "fsync, synchronous_commit and full_page_writes: a 201 survives a power cut");
       assertTrue(out.contains("First start of this build: recording the classes Payara loads"), out);
+      // Issue 33, hole 6: alone, nothing but the HTTP port listens beyond loopback (the data grid
+      // listened on every address, open to any Hazelcast client on the network).
+      ProcessHandle payara = first.descendants()
+          .filter(h -> h.info().commandLine().orElse("").contains("micro.jar"))
+          .findFirst().orElseThrow(() -> new AssertionError("no Payara Micro process"));
+      List<String> listening = listening(payara.pid());
+      assertTrue(listening.stream().anyMatch(a -> a.endsWith(":" + port)), listening.toString());
+      assertEquals(List.of(), listening.stream()
+          .filter(a -> !a.endsWith(":" + port) && !a.startsWith("127.") && !a.startsWith("::1:")
+              && !a.startsWith("::ffff:127."))
+          .toList(), "sockets of Payara listening beyond loopback, besides HTTP: " + listening);
     } finally {
       stop(first);
     }
@@ -110,6 +121,58 @@ class StartupIT {
     } finally {
       stop(third);
     }
+  }
+
+  /**
+   * The addresses ({@code host:port}) on which the process listens for TCP, read from
+   * {@code /proc}: its socket inodes, matched against the kernel's tables of listening sockets.
+   */
+  static List<String> listening(long pid) throws Exception {
+    java.util.Set<String> inodes = new java.util.HashSet<>();
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(target.substring(8, target.length() - 1));
+          }
+        } catch (java.io.IOException gone) {
+          // closed meanwhile
+        }
+      }
+    }
+    List<String> found = new java.util.ArrayList<>();
+    for (String table : List.of("tcp", "tcp6")) {
+      List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", table));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        if (f[3].equals("0A") && inodes.contains(f[9])) { // 0A: LISTEN
+          found.add(address(f[1]));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** {@code /proc/net/tcp}'s hex {@code address:port} as text ({@code ::ffff:127.0.0.1:6900}). */
+  static String address(String hex) throws Exception {
+    String[] parts = hex.split(":");
+    byte[] raw = java.util.HexFormat.of().parseHex(parts[0]);
+    // The kernel prints each 32-bit word in host (little-endian) order.
+    for (int w = 0; w < raw.length; w += 4) {
+      for (int i = 0; i < 2; i++) {
+        byte t = raw[w + i];
+        raw[w + i] = raw[w + 3 - i];
+        raw[w + 3 - i] = t;
+      }
+    }
+    String host = java.net.InetAddress.getByAddress(raw).getHostAddress();
+    if (raw.length == 16 && host.startsWith("0:0:0:0:0:ffff:")) {
+      host = "::ffff:" + java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(raw, 12, 16)).getHostAddress();
+    } else if (host.equals("0:0:0:0:0:0:0:1")) {
+      host = "::1";
+    }
+    return host + ":" + Integer.parseInt(parts[1], 16);
   }
 
   /** Waits (up to 5 minutes, while {@code p} runs) for a file named like {@code pattern} in {@code dir}. */

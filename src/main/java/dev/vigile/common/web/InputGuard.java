@@ -104,12 +104,14 @@ public class InputGuard implements ContainerRequestFilter, ReaderInterceptor {
   static void scan(byte[] body, Class<?> type) {
     Deque<String> path = new ArrayDeque<>();
     Deque<Set<String>> keys = new ArrayDeque<>();
+    // Reported after the walk: a value the guard refuses anywhere is named first.
+    ApplicationException wrongType = null;
     String key = null;
     try (JsonParser parser = Json.createParser(new ByteArrayInputStream(body))) {
       while (parser.hasNext()) {
         JsonParser.Event event = parser.next();
-        if (path.size() == 1 && key != null && event != JsonParser.Event.VALUE_NULL) {
-          expectType(type, key, event);
+        if (path.size() == 1 && key != null && event != JsonParser.Event.VALUE_NULL && wrongType == null) {
+          wrongType = wrongType(type, key, event);
         }
         switch (event) {
           case START_OBJECT, START_ARRAY -> {
@@ -147,31 +149,33 @@ public class InputGuard implements ContainerRequestFilter, ReaderInterceptor {
       }
     } catch (jakarta.json.JsonException e) {
       // Not JSON (or not whole): the JSON layer answers its own 400.
+      return;
+    }
+    if (wrongType != null) {
+      throw wrongType;
     }
   }
 
   /** A top-level value of the wrong JSON type for a string (or list of strings) field of the body class. */
-  private static void expectType(Class<?> type, String key, JsonParser.Event event) {
+  private static ApplicationException wrongType(Class<?> type, String key, JsonParser.Event event) {
     if (type == null || type == String.class) {
-      return;
+      return null;
     }
     java.lang.reflect.Field f = bodyField(type, key);
     if (f == null) {
-      return;
+      return null;
     }
-    boolean string = f.getType() == String.class;
-    boolean list = java.util.Collection.class.isAssignableFrom(f.getType());
-    if (string && event != JsonParser.Event.VALUE_STRING) {
-      throw ApplicationException.invalid(key, "must be a string");
+    if (f.getType() == String.class && event != JsonParser.Event.VALUE_STRING) {
+      return ApplicationException.invalid(key, "must be a string");
     }
-    if (list && event != JsonParser.Event.START_ARRAY) {
-      throw ApplicationException.invalid(key, "must be an array");
+    if (java.util.Collection.class.isAssignableFrom(f.getType()) && event != JsonParser.Event.START_ARRAY) {
+      return ApplicationException.invalid(key, "must be an array");
     }
-    if (f.getType() == Boolean.class || f.getType() == boolean.class) {
-      if (event != JsonParser.Event.VALUE_TRUE && event != JsonParser.Event.VALUE_FALSE) {
-        throw ApplicationException.invalid(key, "must be true or false");
-      }
+    if ((f.getType() == Boolean.class || f.getType() == boolean.class)
+        && event != JsonParser.Event.VALUE_TRUE && event != JsonParser.Event.VALUE_FALSE) {
+      return ApplicationException.invalid(key, "must be true or false");
     }
+    return null;
   }
 
   /** The public field a JSON key binds to, by its name or its {@code @JsonbProperty}. */

@@ -106,6 +106,18 @@ public class MfaService {
   }
 
   /**
+   * A password reset by mail to an address its account left unverified past the verification
+   * window: whoever set the account's factors never proved that address, and the reset proves
+   * it, so those factors go. A squatter who registered someone's address and turned on TOTP cannot
+   * keep its owner out (docs/security.md, "An address never verified"). In the reset's
+   * transaction, the user's row locked.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void dropUnprovenFactors(User user, String acceptLanguage) {
+    steps.dropUnproven(user, acceptLanguage);
+  }
+
+  /**
    * Checks a second factor of the user in the caller's transaction and uses it up: a TOTP code
    * (each accepted once) or a recovery code (each usable once). Throttling is the caller's.
    *
@@ -308,6 +320,20 @@ public class MfaService {
               .actor(caller.userId(), caller.email())
               .target("user", userId)
               .detail("by", "admin"));
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    void dropUnproven(User user, String acceptLanguage) {
+      if (!user.mfaEnabled() && factor(user.id()) == null) {
+        return;
+      }
+      turnOff(user, "reset", acceptLanguage, "by a password reset that proved your address");
+      audit.record(
+          AuditEntry.success(AuditActions.USER_MFA_DISABLED)
+              .actor(user.id(), user.email())
+              .target("user", user.id())
+              .detail("by", "password-reset")
+              .detail("reason", "address never verified"));
     }
 
     private Object[] requireEnabled(User user) {

@@ -205,11 +205,13 @@ public class Recovery {
       }
       @SuppressWarnings("unchecked")
       List<Object[]> rows = em.createNativeQuery(
-              "select u.id, u.email, u.mfa_enabled from email_tokens t join users u on u.id = t.user_id"
+              "select u.id, u.email, u.mfa_enabled and (u.email_verified or u.created_at > ?3)"
+                  + " from email_tokens t join users u on u.id = t.user_id"
                   + " where t.token_hash = ?1 and t.purpose = 'reset' and t.used_at is null and t.expires_at > ?2"
                   + " and t.email = u.email")
           .setParameter(1, RefreshTokens.hash(token))
           .setParameter(2, clock.instant())
+          .setParameter(3, clock.instant().minus(verifyTtl))
           .getResultList();
       return rows.stream().findFirst().map(r -> new Pending((UUID) r[0], (String) r[1], (Boolean) r[2]));
     }
@@ -230,7 +232,8 @@ public class Recovery {
         // Sent to an address the account no longer has.
         throw invalidToken();
       }
-      if (user.mfaEnabled()) {
+      boolean unproven = !user.emailVerified() && !user.createdAt().isAfter(clock.instant().minus(verifyTtl));
+      if (user.mfaEnabled() && !unproven) {
         boolean recovery = mfaCode != null && !mfaCode.strip().matches("[0-9 ]+");
         Optional<String> method = mfa.useFactor(user.id(), recovery ? null : mfaCode, recovery ? mfaCode : null);
         if (method.isEmpty()) {
@@ -240,7 +243,11 @@ public class Recovery {
       }
       var now = clock.instant();
       if (!user.emailVerified()) {
-        // The mail came back from this address: it is the user's.
+        // The mail came back from this address: it is the user's. Factors set on an account
+        // that left the address unverified past the verification window are not (a squatter's).
+        if (unproven) {
+          mfa.dropUnprovenFactors(user, client.acceptLanguage());
+        }
         user.markEmailVerified(now);
         em.flush();
       }
