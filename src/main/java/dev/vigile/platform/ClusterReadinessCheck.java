@@ -12,7 +12,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * {@code /health/ready}, cluster part: how many members this instance sees in the data grid. When
  * the instance was started to join a cluster ({@code VIGILE_CLUSTER_NAME}), it is ready only once
- * the grid is running; a lone member is still ready (its peers may not have started yet).
+ * the grid is running; a lone member is still ready (its peers may not have started yet). An
+ * instance whose latest cluster event could not be handled is not ready until one is.
  */
 @Readiness
 @ApplicationScoped
@@ -27,11 +28,17 @@ public class ClusterReadinessCheck implements HealthCheck {
   public HealthCheckResponse call() {
     boolean clustered = clusterName.filter(s -> !s.isBlank()).isPresent();
     boolean grid = bus.gridRunning();
+    ClusterBus.DeliveryHealth delivery = bus.deliveryHealth();
+    // A delivery path that fails (a cut-off or a notification that could not be handled) is
+    // not ready: its clients would keep tokens that are cut off elsewhere, and miss notifications.
     return HealthCheckResponse.named("vigile-cluster")
-        .status(!clustered || grid)
+        .status((!clustered || grid) && !delivery.lastFailed())
         .withData("mode", clustered ? "cluster " + clusterName.get() : "alone")
         .withData("grid", grid ? "running" : "absent")
         .withData("members", bus.members())
+        .withData("eventsDelivered", delivery.delivered())
+        .withData("eventsFailed", delivery.failed())
+        .withData("delivery", delivery.lastFailed() ? "failing" : "ok")
         .build();
   }
 }

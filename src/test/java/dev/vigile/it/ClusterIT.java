@@ -161,6 +161,16 @@ class ClusterIT {
     assertEquals(4011, onB.awaitClose(SHORT), "B closed the live connection");
     assertEquals(401, apiB.get("/api/users/me", u.token()).status(), "B refuses the token without waiting");
     assertEquals(401, apiB.refresh(u.refreshToken()).status());
+    // Issue 33, hole 9: every event that reached a member was handled (a bean first created on a
+    // grid thread once lost its @Resource fields, and every event after failed with health UP);
+    // readiness says how delivery goes.
+    for (Api api : List.of(apiA, apiB)) {
+      JsonNode cluster = api.readinessCheck("vigile-cluster");
+      assertEquals("UP", cluster.get("status").asText(), cluster.toString());
+      assertEquals("ok", cluster.get("data").get("delivery").asText(), cluster.toString());
+      assertEquals(0, cluster.get("data").get("eventsFailed").asLong(), cluster.toString());
+      assertTrue(cluster.get("data").get("eventsDelivered").asLong() > 0, cluster.toString());
+    }
   }
 
   /**

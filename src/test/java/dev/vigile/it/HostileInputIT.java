@@ -181,4 +181,45 @@ class HostileInputIT {
     assertEquals(200, api.login(idn, "a long passphrase of the probe").status());
     assertEquals(200, api.login(idn.replace("exämple.test", "xn--exmple-cua.test"), "a long passphrase of the probe").status());
   }
+
+  /**
+   * Addresses stored before the IDNA rule with a non-ASCII domain are converted by V14, so that
+   * their accounts can still sign in; one whose ASCII form is taken is left alone.
+   */
+  @Test
+  void storedInternationalisedDomainsMoveToTheirAsciiForm() throws Exception {
+    TestServer.Database db = TestServer.newDatabase("vigile_idna");
+    try {
+      org.flywaydb.core.Flyway latest =
+          dev.vigile.platform.FlywayIntegrator.Migrations.flyway(db.jdbcUrl(), db.owner(), db.ownerPassword(), db.user());
+      org.flywaydb.core.Flyway.configure(latest.getConfiguration().getClassLoader())
+          .configuration(latest.getConfiguration()).target("13").skipDefaultCallbacks(true).load().migrate();
+      java.util.UUID ann = java.util.UUID.randomUUID();
+      java.util.UUID twin = java.util.UUID.randomUUID();
+      java.util.UUID taken = java.util.UUID.randomUUID();
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.owner(), db.ownerPassword())) {
+        for (Object[] u : new Object[][] {{ann, "ann@exämple.test"}, {twin, "bob@exämple.test"}, {taken, "bob@xn--exmple-cua.test"}}) {
+          try (var ps = c.prepareStatement("insert into users (id, email, password_hash, created_at, updated_at)"
+              + " values (?, ?, 'x', now(), now())")) {
+            ps.setObject(1, u[0]);
+            ps.setString(2, (String) u[1]);
+            ps.executeUpdate();
+          }
+        }
+      }
+      latest.migrate();
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.owner(), db.ownerPassword())) {
+        java.util.Map<java.util.UUID, String> emails = new java.util.HashMap<>();
+        var rs = c.createStatement().executeQuery("select id, email from users");
+        while (rs.next()) {
+          emails.put((java.util.UUID) rs.getObject(1), rs.getString(2));
+        }
+        assertEquals("ann@xn--exmple-cua.test", emails.get(ann));
+        assertEquals("bob@exämple.test", emails.get(twin), "its ASCII form belongs to another account");
+        assertEquals("bob@xn--exmple-cua.test", emails.get(taken));
+      }
+    } finally {
+      db.cleanup().close();
+    }
+  }
 }

@@ -33,7 +33,9 @@ class ObservabilityIT {
       }
       if (c.get("name").asText().equals("vigile-cluster")) {
         cluster = c.get("status").asText().equals("UP") && c.get("data").get("members").asInt() == 1
-            && c.get("data").get("grid").asText().equals("running");
+            && c.get("data").get("grid").asText().equals("running")
+            && c.get("data").get("delivery").asText().equals("ok")
+            && c.get("data").get("eventsFailed").asLong() == 0;
       }
     }
     assertTrue(database && cluster, ready.body());

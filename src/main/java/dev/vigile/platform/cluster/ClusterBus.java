@@ -7,6 +7,7 @@ import com.hazelcast.topic.ITopic;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -41,6 +43,20 @@ public class ClusterBus {
   static final String TOPIC = "vigile.events";
 
   @Resource ManagedExecutorService executor;
+
+  /**
+   * Captures the application's context (its naming context above all) on the thread that starts
+   * the application, for deliveries that begin on a grid thread: a bean first created there would
+   * otherwise find none, and its {@code @Resource} fields would stay null (issue 33, hole 9).
+   */
+  @Resource ContextService contexts;
+
+  /** {@link #deliver}, run in the application's context whatever thread calls it. */
+  private Consumer<String> delivery;
+
+  private final java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+  private volatile boolean lastFailed;
   @Inject Event<ClusterMessage> events;
   @Inject org.eclipse.microprofile.metrics.MetricRegistry metrics;
 
@@ -70,12 +86,16 @@ public class ClusterBus {
     }
     // Alone, messages never leave this JVM: a secret of its own is enough.
     seal = new ClusterSeal(key != null ? key : java.util.UUID.randomUUID().toString() + System.nanoTime());
+    Consumer<String> direct = this::deliver;
+    @SuppressWarnings("unchecked")
+    Consumer<String> contextual = contexts == null ? direct : contexts.createContextualProxy(direct, Consumer.class);
+    delivery = contextual;
     try {
       Object found = new InitialContext().lookup("payara/Hazelcast");
       if (found instanceof HazelcastInstance hz && hz.getLifecycleService().isRunning()) {
         grid = hz;
         topic = hz.getTopic(TOPIC);
-        listener = topic.addMessageListener(m -> executor.execute(() -> deliver(m.getMessageObject())));
+        listener = topic.addMessageListener(m -> executor.execute(() -> delivery.accept(m.getMessageObject())));
         LOG.info("Cluster events travel through the data grid (" + members() + " member(s))");
       }
     } catch (NamingException | RuntimeException e) {
@@ -105,7 +125,7 @@ public class ClusterBus {
         LOG.log(Level.WARNING, "Could not publish to the data grid; delivering on this instance only: {0}", e.toString());
       }
     }
-    executor.execute(() -> deliver(text));
+    executor.execute(() -> delivery.accept(text));
   }
 
   void deliver(String text) {
@@ -117,9 +137,23 @@ public class ClusterBus {
     ClusterSeal.Accepted message = (ClusterSeal.Accepted) opened;
     try (var reader = Json.createReader(new StringReader(message.body()))) {
       events.fire(new ClusterMessage(message.type(), reader.readObject()));
+      delivered.incrementAndGet();
+      lastFailed = false;
     } catch (RuntimeException e) {
+      failed.incrementAndGet();
+      lastFailed = true;
       LOG.log(Level.WARNING, "Could not handle a cluster event", e);
     }
+  }
+
+  /**
+   * How delivery goes: events handled and failed since start, and whether the latest one failed
+   * (then cut-offs and live notifications may not be reaching this instance's clients).
+   */
+  public record DeliveryHealth(long delivered, long failed, boolean lastFailed) {}
+
+  public DeliveryHealth deliveryHealth() {
+    return new DeliveryHealth(delivered.get(), failed.get(), lastFailed);
   }
 
   private void reject(ClusterSeal.Rejected rejected) {
