@@ -149,8 +149,19 @@ public class Connections {
     slots.computeIfPresent(userId, (k, held) -> held <= 1 ? null : held - 1);
   }
 
+  /**
+   * Connections by their WebSocket session's id, for {@link ControlFrameGuard}, which Tyrus
+   * creates outside CDI and which knows a session only by its id.
+   */
+  private static final Map<String, Connection> BY_SESSION = new ConcurrentHashMap<>();
+
+  static Connection bySession(String sessionId) {
+    return BY_SESSION.get(sessionId);
+  }
+
   Connection open(Session session, WsCaller caller) {
     Connection c = new Connection(session, caller, queueLimit, executor, this::countClose, messageLimits);
+    BY_SESSION.put(session.getId(), c);
     byUser.computeIfAbsent(c.userId(), k -> ConcurrentHashMap.newKeySet()).add(c);
     c.send(Protocol.welcome(c.userId().toString(), c.id, expiresIn(c.expiresAt())));
     return c;
@@ -166,6 +177,7 @@ public class Connections {
   }
 
   void closed(Connection c) {
+    BY_SESSION.remove(c.session.getId(), c);
     boolean[] removed = {false};
     byUser.computeIfPresent(c.userId(), (k, set) -> {
       removed[0] = set.remove(c);

@@ -555,6 +555,41 @@ class WebSocketIT {
     assertEquals(4008, ws.awaitClose(Duration.ofSeconds(60)));
   }
 
+  /**
+   * Issue 33, point 12: the container answers ping control frames itself, so they bypassed the
+   * message budget (2,000 pings got 2,000 pongs). They take from it now: past it, the
+   * {@code rate_limited} error and 4008, counted by the server.
+   */
+  @Test
+  void controlPingsTakeFromTheMessageBudget() {
+    long before = closedWith(4008);
+    Api.Account a = api.account(admin());
+    WsClient ws = WsClient.connect(base, a.token()).ok();
+    ws.silence();
+    assertEquals("welcome", ws.next().get("type").asText());
+    int pongs = 0;
+    JsonNode stop = null;
+    while (pongs < 2_000 && stop == null && !ws.isClosed()) {
+      try {
+        ws.controlPing();
+      } catch (RuntimeException closedMeanwhile) {
+        break;
+      }
+      JsonNode answer = ws.nextUnlessClosed(Duration.ofSeconds(30));
+      if (answer != null && answer.path("type").asText().equals("control-pong")) {
+        pongs++;
+      } else {
+        stop = answer;
+      }
+    }
+    assertTrue(pongs < 2_000, "every ping was answered: " + pongs);
+    assertTrue(stop == null || stop.path("code").asText().equals("rate_limited"), "an error frame said why: " + stop);
+    // Closed by the server for the flood (the client may see the close, or a reset if its last
+    // ping crossed the close frame; the server's count is the proof).
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> closedWith(4008) >= before + 1);
+    assertTrue(ws.nextUnlessClosed(Duration.ofSeconds(30)) == null || ws.isClosed());
+  }
+
   @Test
   void resumeAfterANumberPast64BitsIsAnErrorNotAReplay() {
     String admin = admin();

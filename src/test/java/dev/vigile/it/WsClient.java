@@ -117,6 +117,14 @@ public final class WsClient implements AutoCloseable {
             return null;
           }
 
+          /** A pong control frame (the answer to {@link #controlPing}), as a message of its own. */
+          @Override
+          public CompletionStage<?> onPong(WebSocket ws, java.nio.ByteBuffer message) {
+            messages.add(Api.JSON.createObjectNode().put("type", "control-pong"));
+            ws.request(1);
+            return null;
+          }
+
           @Override
           public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
             closed.complete(code);
@@ -150,6 +158,31 @@ public final class WsClient implements AutoCloseable {
 
   public synchronized void sendBinary(byte[] data) {
     socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+  }
+
+  /** A ping control frame (RFC 6455 §5.5.2), not the protocol's ping message. */
+  public synchronized void controlPing() {
+    socket.sendPing(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).join();
+  }
+
+  /** The next message; null once the connection closed without one, or after the timeout. */
+  public JsonNode nextUnlessClosed(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        JsonNode m = messages.poll(100, TimeUnit.MILLISECONDS);
+        if (m != null) {
+          return m;
+        }
+        if (closed.isDone() && messages.isEmpty()) {
+          return null;
+        }
+      }
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   public void ping() {
