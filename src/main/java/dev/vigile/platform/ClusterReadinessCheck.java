@@ -13,7 +13,7 @@ import org.eclipse.microprofile.health.Readiness;
  * {@code /health/ready}, cluster part: how many members this instance sees in the data grid. When
  * the instance was started to join a cluster ({@code VIGILE_CLUSTER_NAME}), it is ready only once
  * the grid is running; a lone member is still ready (its peers may not have started yet). An
- * instance whose latest cluster event could not be handled is not ready until one is.
+ * instance whose cluster events keep failing is not ready for a while (ClusterBus#deliveryHealth).
  */
 @Readiness
 @ApplicationScoped
@@ -29,16 +29,16 @@ public class ClusterReadinessCheck implements HealthCheck {
     boolean clustered = clusterName.filter(s -> !s.isBlank()).isPresent();
     boolean grid = bus.gridRunning();
     ClusterBus.DeliveryHealth delivery = bus.deliveryHealth();
-    // A delivery path that fails (a cut-off or a notification that could not be handled) is
-    // not ready: its clients would keep tokens that are cut off elsewhere, and miss notifications.
+    // A broken delivery path (events failing in a row) is not ready: its clients would keep
+    // tokens cut off elsewhere and miss notifications. ClusterBus bounds how long it says so.
     return HealthCheckResponse.named("vigile-cluster")
-        .status((!clustered || grid) && !delivery.lastFailed())
+        .status((!clustered || grid) && !delivery.broken())
         .withData("mode", clustered ? "cluster " + clusterName.get() : "alone")
         .withData("grid", grid ? "running" : "absent")
         .withData("members", bus.members())
         .withData("eventsDelivered", delivery.delivered())
         .withData("eventsFailed", delivery.failed())
-        .withData("delivery", delivery.lastFailed() ? "failing" : "ok")
+        .withData("delivery", delivery.broken() ? "broken" : "ok")
         .build();
   }
 }

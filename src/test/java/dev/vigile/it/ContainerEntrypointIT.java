@@ -103,11 +103,8 @@ class ContainerEntrypointIT {
    */
   @Test
   void kubernetesDiscoveryBecomesPayarasKubernetesClusterMode() throws Exception {
-    Path bin = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fake-java-");
+    Path bin = fakeJava();
     Path args = bin.resolve("args");
-    Path java = bin.resolve("java");
-    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + args + "'\n");
-    java.toFile().setExecutable(true);
     Map<String, String> env = new java.util.HashMap<>(Map.of(
         "VIGILE_HOME", "/opt/vigile",
         "PAYARA_MICRO_JAR", "/opt/payara/payara-micro.jar",
@@ -148,11 +145,8 @@ class ContainerEntrypointIT {
    */
   @Test
   void aloneTheGridIsBoundToLoopback() throws Exception {
-    Path bin = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fake-java-");
+    Path bin = fakeJava();
     Path args = bin.resolve("args");
-    Path java = bin.resolve("java");
-    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + args + "'\n");
-    java.toFile().setExecutable(true);
     Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "vigile-home-");
     copyTree(Path.of("payara"), home.resolve("payara"));
     Map<String, String> env = new java.util.HashMap<>(Map.of(
@@ -170,6 +164,15 @@ class ContainerEntrypointIT {
     assertTrue(commands.startsWith(Files.readString(Path.of("payara", "pre-boot-commands.asadmin"))),
         "the image's own boot commands come first");
     Files.deleteIfExists(Path.of(preBoot));
+  }
+
+  /** A folder holding a stand-in {@code java} that writes its arguments to {@code args} beside it. */
+  private static Path fakeJava() throws Exception {
+    Path bin = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fake-java-");
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + bin.resolve("args") + "'\n");
+    java.toFile().setExecutable(true);
+    return bin;
   }
 
   private static int runWithJava(Path bin, Map<String, String> env) throws Exception {

@@ -237,4 +237,59 @@ class CutoffRaceIT {
   long activeSessions(String userId) throws Exception {
     return server.number("select count(*) from sessions where user_id = ?::uuid and revoked_at is null", userId);
   }
+
+  /**
+   * A sign-in's second step racing an administrator's sign-out of the same user: the step holds
+   * its challenge and then wants the user's row; the sign-out holds the user's row and then
+   * voids the user's challenges. Taken in opposite orders, the two deadlocked and one answered
+   * 500. Each round runs them at once: never a 500, and the sign-out always answers 204.
+   */
+  @Test
+  void aSecondStepRacingASignOutNeverDeadlocks() throws Exception {
+    String admin = api.adminToken();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<String> failures = new ArrayList<>();
+    int rounds = 0;
+    try {
+      for (int u = 0; u < 4; u++) {
+        String email = Api.uniqueEmail();
+        String password = "a racing passphrase " + java.util.UUID.randomUUID();
+        Api.Res registered = api.register(email, password);
+        assertEquals(201, registered.status(), registered.toString());
+        String id = registered.json().get("user").get("id").asText();
+        String token = registered.json().get("access_token").asText();
+        String secret = MfaIT.startEnrollment(api, token, password);
+        Api.Res on = api.post("/api/users/me/mfa/totp/confirm", obj("code", MfaIT.code(secret, MfaIT.currentStep())), token);
+        assertEquals(200, on.status(), on.toString());
+        for (JsonNode recoveryCode : on.json().get("recoveryCodes")) {
+          Api.Res first = api.login(email, password);
+          assertEquals(202, first.status(), first.toString());
+          String mfaToken = first.json().get("mfa_token").asText();
+          java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+          Future<Api.Res> step = pool.submit(() -> {
+            start.await();
+            return new Api().post("/api/auth/login/mfa", obj("mfaToken", mfaToken, "recoveryCode", recoveryCode.asText()));
+          });
+          Future<Api.Res> signOut = pool.submit(() -> {
+            start.await();
+            return new Api().delete("/api/admin/users/" + id + "/sessions", admin);
+          });
+          start.countDown();
+          Api.Res s1 = step.get(60, TimeUnit.SECONDS);
+          Api.Res s2 = signOut.get(60, TimeUnit.SECONDS);
+          rounds++;
+          if (s1.status() != 200 && s1.status() != 401) {
+            failures.add("second step: " + s1);
+          }
+          if (s2.status() != 204) {
+            failures.add("sign-out: " + s2);
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(40, rounds);
+    assertEquals(List.of(), failures);
+  }
 }

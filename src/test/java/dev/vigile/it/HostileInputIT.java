@@ -190,10 +190,7 @@ class HostileInputIT {
   void storedInternationalisedDomainsMoveToTheirAsciiForm() throws Exception {
     TestServer.Database db = TestServer.newDatabase("vigile_idna");
     try {
-      org.flywaydb.core.Flyway latest =
-          dev.vigile.platform.FlywayIntegrator.Migrations.flyway(db.jdbcUrl(), db.owner(), db.ownerPassword(), db.user());
-      org.flywaydb.core.Flyway.configure(latest.getConfiguration().getClassLoader())
-          .configuration(latest.getConfiguration()).target("13").skipDefaultCallbacks(true).load().migrate();
+      org.flywaydb.core.Flyway latest = TestServer.migratedTo(db, "13");
       java.util.UUID ann = java.util.UUID.randomUUID();
       java.util.UUID twin = java.util.UUID.randomUUID();
       java.util.UUID taken = java.util.UUID.randomUUID();

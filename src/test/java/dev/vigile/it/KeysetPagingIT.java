@@ -242,10 +242,7 @@ class KeysetPagingIT {
   void theTallyStartsFromTheEventsSealedBeforeIt() throws Exception {
     TestServer.Database db = TestServer.newDatabase("vigile_tally");
     try {
-      org.flywaydb.core.Flyway latest =
-          dev.vigile.platform.FlywayIntegrator.Migrations.flyway(db.jdbcUrl(), db.owner(), db.ownerPassword(), db.user());
-      org.flywaydb.core.Flyway.configure(latest.getConfiguration().getClassLoader())
-          .configuration(latest.getConfiguration()).target("11").skipDefaultCallbacks(true).load().migrate();
+      org.flywaydb.core.Flyway latest = TestServer.migratedTo(db, "11");
       // As the owner: the grants to the application's role come with the last migration run.
       try (Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.owner(), db.ownerPassword())) {
         seal(c, 7, "it.before", "success");

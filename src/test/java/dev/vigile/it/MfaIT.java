@@ -347,6 +347,23 @@ class MfaIT {
     assertEquals(1, server.number("select count(*) from audit_events where action = 'user.mfa.disabled' and target_id = ?"
         + " and details->>'by' = 'password-reset'", squatter.id));
     TestMail.awaitSubject(squatter.email, "Two-step verification is off");
+
+    // An account an administrator gave a role beyond USER was vouched for: its factor stays.
+    String admin = api.adminToken();
+    String role = Api.uniqueRole("VOUCHED");
+    assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin).status());
+    Enrolled vouched = enrolled();
+    assertEquals(200, api.put("/api/admin/users/" + vouched.id + "/roles", obj("roles", List.of(role)), admin).status());
+    try (var c = server.db(); var ps = c.prepareStatement(
+        "update users set created_at = now() - interval '25 hours' where id = ? and not email_verified")) {
+      ps.setObject(1, UUID.fromString(vouched.id));
+      assertEquals(1, ps.executeUpdate());
+    }
+    assertEquals(202, api.post("/api/auth/password-reset", obj("email", vouched.email)).status());
+    String link = TestMail.awaitSubject(vouched.email, "Reset your password").token();
+    Api.Res refused = api.post("/api/auth/password-reset/confirm", obj("token", link, "newPassword", owners));
+    assertEquals(400, refused.status(), refused.toString());
+    assertEquals("https://vigile.dev/problems/invalid-mfa-code", refused.json().get("type").asText());
   }
 
   @Test

@@ -262,6 +262,18 @@ public final class TestServer {
     return new Database(url, embedded.ensureRole(role), "embedded", EmbeddedDatabase.USER, "embedded", embedded);
   }
 
+  /**
+   * Migrates the database up to {@code version} only, as an older release left it; the Flyway
+   * returned migrates it the rest of the way.
+   */
+  public static org.flywaydb.core.Flyway migratedTo(Database db, String version) {
+    org.flywaydb.core.Flyway latest =
+        dev.vigile.platform.FlywayIntegrator.Migrations.flyway(db.jdbcUrl(), db.owner(), db.ownerPassword(), db.user());
+    org.flywaydb.core.Flyway.configure(latest.getConfiguration().getClassLoader())
+        .configuration(latest.getConfiguration()).target(version).skipDefaultCallbacks(true).load().migrate();
+    return latest;
+  }
+
   private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**

@@ -119,7 +119,7 @@ public class AuthService {
    */
   public SignIn login(String rawEmail, String password, String deviceToken, ClientInfo client) {
     // What cannot be an email is refused before it is throttled or audited: 400, not 401.
-    String email = Emails.normalize("email", rawEmail);
+    String email = Emails.forLookup("email", rawEmail);
     DeviceTokens.Device device = deviceToken == null ? null : devices.trusted(deviceToken, email);
     UUID deviceId = device == null ? null : device.id();
     long wait = throttle.tryAttempt(email, deviceId, client.ip());
@@ -403,6 +403,15 @@ public class AuthService {
     MfaOutcome completeMfa(String mfaToken, String code, String recoveryCode, ClientInfo client) {
       java.time.Instant now = clock.instant();
       String hash = RefreshTokens.hash(mfaToken);
+      // The user's row before the challenge's, in the order of a credential event (CutOffs),
+      // which deletes the user's challenges after updating the user: the reverse could deadlock.
+      @SuppressWarnings("unchecked")
+      List<Object> owner = em.createNativeQuery("select user_id from mfa_challenges where token_hash = ?1")
+          .setParameter(1, hash)
+          .getResultList();
+      if (owner.isEmpty() || !users.lockRow((UUID) owner.get(0))) {
+        return new MfaGone();
+      }
       @SuppressWarnings("unchecked")
       List<Object[]> rows = em.createNativeQuery(
               "select user_id, credential_epoch, device_id from mfa_challenges where token_hash = ?1"

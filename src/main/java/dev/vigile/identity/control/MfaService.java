@@ -62,7 +62,7 @@ public class MfaService {
     User user = users.get(caller.userId());
     reauthentication.require(user, currentPassword, client, AuditActions.USER_MFA_ENABLED);
     String secret = totp.newSecret();
-    steps.begin(user.id(), secret);
+    steps.begin(user.id(), user.credentialEpoch(), secret);
     String uri = totp.uri(user.email(), secret);
     return new Enrollment(secret, uri, Totp.qrSvg(uri));
   }
@@ -215,8 +215,12 @@ public class MfaService {
       return users.findById(userId).orElseThrow(() -> ApplicationException.notFound("No such user."));
     }
 
-    void begin(UUID userId, String secret) {
-      User user = locked(userId);
+    /** Starts the enrollment if no credential event happened since the password was checked. */
+    void begin(UUID userId, long checkedEpoch, String secret) {
+      if (!users.lockCredential(userId, checkedEpoch)) {
+        throw Recovery.credentialsChanged();
+      }
+      User user = users.findById(userId).orElseThrow(() -> ApplicationException.notFound("No such user."));
       if (user.mfaEnabled()) {
         throw ApplicationException.conflict("Two-step verification is already on; turn it off first to enroll again.");
       }

@@ -63,7 +63,7 @@ public class Recovery {
    * account and an unknown email take the same time to answer.
    */
   public void requestReset(String rawEmail, ClientInfo client) {
-    String email = Emails.normalize("email", rawEmail);
+    String email = Emails.forLookup("email", rawEmail);
     long wait = throttle.resetRequest(email, client.ip());
     if (wait > 0) {
       metrics.throttled();
@@ -140,7 +140,13 @@ public class Recovery {
       metrics.throttled();
       throw ApplicationException.tooManyRequests(mails);
     }
-    steps.requestChange(caller.userId(), newEmail, client);
+    steps.requestChange(caller.userId(), user.credentialEpoch(), newEmail, client);
+  }
+
+  /** 409: the password was checked against credentials that a credential event replaced since. */
+  static ApplicationException credentialsChanged() {
+    return ApplicationException.conflict(
+        "Your password or sessions changed while this request ran; sign in again and retry.");
   }
 
   static ApplicationException invalidToken() {
@@ -181,6 +187,10 @@ public class Recovery {
                 .detail("reason", "unknown email"));
         return;
       }
+      // Read again under the row's lock: a disable committing meanwhile is seen here, or waits
+      // for this link and voids it (CutOffs).
+      users.lockRow(user.id());
+      em.refresh(user);
       if (!user.enabled()) {
         audit.record(
             AuditEntry.failure(AuditActions.AUTH_PASSWORD_RESET_REQUESTED)
@@ -205,7 +215,8 @@ public class Recovery {
       }
       @SuppressWarnings("unchecked")
       List<Object[]> rows = em.createNativeQuery(
-              "select u.id, u.email, u.mfa_enabled and (u.email_verified or u.created_at > ?3)"
+              "select u.id, u.email, u.mfa_enabled and (u.email_verified or u.created_at > ?3"
+                  + " or exists (select 1 from user_roles r where r.user_id = u.id and r.role_name <> 'USER'))"
                   + " from email_tokens t join users u on u.id = t.user_id"
                   + " where t.token_hash = ?1 and t.purpose = 'reset' and t.used_at is null and t.expires_at > ?2"
                   + " and t.email = u.email")
@@ -228,11 +239,14 @@ public class Recovery {
         throw invalidToken();
       }
       User user = users.findById(live.userId()).orElseThrow(Recovery::invalidToken);
-      if (!user.email().equals(live.email())) {
-        // Sent to an address the account no longer has.
+      if (!user.email().equals(live.email()) || !user.enabled()) {
+        // Sent to an address the account no longer has, or to a disabled account.
         throw invalidToken();
       }
-      boolean unproven = !user.emailVerified() && !user.createdAt().isAfter(clock.instant().minus(verifyTtl));
+      // Only a plain user's: an account given any role beyond USER was vouched for by an
+      // administrator, and its factor stays whatever its mailbox says.
+      boolean unproven = !user.emailVerified() && !user.createdAt().isAfter(clock.instant().minus(verifyTtl))
+          && user.roleNames().equals(java.util.Set.of(dev.vigile.identity.entity.Role.USER));
       if (user.mfaEnabled() && !unproven) {
         boolean recovery = mfaCode != null && !mfaCode.strip().matches("[0-9 ]+");
         Optional<String> method = mfa.useFactor(user.id(), recovery ? null : mfaCode, recovery ? mfaCode : null);
@@ -335,9 +349,13 @@ public class Recovery {
       mail.verification(user, token, verifyTtl, acceptLanguage);
     }
 
-    void requestChange(UUID userId, String newEmail, ClientInfo client) {
-      if (!users.lockRow(userId)) {
-        throw ApplicationException.notFound("No such user.");
+    /**
+     * Issues the link if no credential event happened since the password was checked (the epoch
+     * it was checked under): one that commits meanwhile would otherwise not void this link.
+     */
+    void requestChange(UUID userId, long checkedEpoch, String newEmail, ClientInfo client) {
+      if (!users.lockCredential(userId, checkedEpoch)) {
+        throw credentialsChanged();
       }
       User user = users.findById(userId).orElseThrow(() -> ApplicationException.notFound("No such user."));
       String token = tokens.issue(user.id(), EmailTokens.EMAIL_CHANGE, newEmail, verifyTtl);

@@ -56,7 +56,19 @@ public class ClusterBus {
 
   private final java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
-  private volatile boolean lastFailed;
+  /** Failures since the last event handled, and when the latest happened. */
+  private final java.util.concurrent.atomic.AtomicInteger failingInARow = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile java.time.Instant lastFailure;
+
+  /** Events failing in a row that make the delivery path "broken" (one failure may be a blip). */
+  static final int BROKEN_AFTER = 3;
+
+  /**
+   * How long a broken path keeps the instance not ready after its latest failure: long enough to
+   * be seen, and bounded, since every member fails alike and a cluster with no ready member gets
+   * no traffic, and so no event that could show it recovered.
+   */
+  static final java.time.Duration BROKEN_FOR = java.time.Duration.ofSeconds(60);
   @Inject Event<ClusterMessage> events;
   @Inject org.eclipse.microprofile.metrics.MetricRegistry metrics;
 
@@ -114,6 +126,16 @@ public class ClusterBus {
     }
   }
 
+  /** The seal messages are closed with (tests). */
+  ClusterSeal seal() {
+    return seal;
+  }
+
+  /** Sets the seal, as {@link #init} does from the configuration (tests). */
+  void useSeal(ClusterSeal seal) {
+    this.seal = seal;
+  }
+
   /** Sends an event to every instance, this one included. */
   public void publish(ClusterEvent event) {
     String text = seal.seal(ClusterEvent.typeOf(event.getClass()), ClusterMessage.bodyOf(event), memberId());
@@ -138,22 +160,27 @@ public class ClusterBus {
     try (var reader = Json.createReader(new StringReader(message.body()))) {
       events.fire(new ClusterMessage(message.type(), reader.readObject()));
       delivered.incrementAndGet();
-      lastFailed = false;
+      failingInARow.set(0);
     } catch (RuntimeException e) {
       failed.incrementAndGet();
-      lastFailed = true;
+      failingInARow.incrementAndGet();
+      lastFailure = java.time.Instant.now();
       LOG.log(Level.WARNING, "Could not handle a cluster event", e);
     }
   }
 
   /**
-   * How delivery goes: events handled and failed since start, and whether the latest one failed
-   * (then cut-offs and live notifications may not be reaching this instance's clients).
+   * How delivery goes: events handled and failed since start, and whether the path is broken:
+   * the last {@link #BROKEN_AFTER} events or more all failed, the latest within {@link
+   * #BROKEN_FOR} (then cut-offs and live notifications are not reaching this instance's clients).
    */
-  public record DeliveryHealth(long delivered, long failed, boolean lastFailed) {}
+  public record DeliveryHealth(long delivered, long failed, boolean broken) {}
 
   public DeliveryHealth deliveryHealth() {
-    return new DeliveryHealth(delivered.get(), failed.get(), lastFailed);
+    java.time.Instant latest = lastFailure;
+    boolean broken = failingInARow.get() >= BROKEN_AFTER && latest != null
+        && latest.isAfter(java.time.Instant.now().minus(BROKEN_FOR));
+    return new DeliveryHealth(delivered.get(), failed.get(), broken);
   }
 
   private void reject(ClusterSeal.Rejected rejected) {

@@ -19,6 +19,25 @@ class EmailsTest {
   }
 
   @Test
+  void aDomainWithAnIdnaDeviationIsRefusedNotMappedToAnotherDomain() {
+    // IDNA 2003 would map straße.de to strasse.de: another domain, another owner.
+    assertThrows(ApplicationException.class, () -> Emails.normalize("email", "ann@straße.de"));
+    assertThrows(ApplicationException.class, () -> Emails.normalize("email", "ann@ς.gr"));
+    assertEquals("ann@xn--strae-oqa.de", Emails.normalize("email", "ann@xn--strae-oqa.de"), "its xn-- form is accepted");
+    assertEquals("ann@straße.de", Emails.lookupKey("Ann@Straße.de"), "a lookup never maps it either");
+  }
+
+  @Test
+  void aLookupFindsAddressesStoredUnderOlderRules() {
+    assertEquals("zoë@exämple.org".replace("exämple", "xn--exmple-cua"), Emails.forLookup("email", "Zoë@Exämple.org"));
+    assertEquals("a..b@x.test", Emails.forLookup("email", "a..b@x.test"));
+    assertEquals("\"q\"@x.test", Emails.forLookup("email", "\"q\"@x.test"));
+    for (String bad : new String[] {"", "plain", "a@", "@b.c", "a b@c.d", "a@b..c", "a\u200b@x.test", "x".repeat(250) + "@b.cd"}) {
+      assertThrows(ApplicationException.class, () -> Emails.forLookup("email", bad), bad);
+    }
+  }
+
+  @Test
   void refusesWhatIsNotAnAddress() {
     for (String bad : new String[] {"", "plain", "a@", "@b.c", "a b@c.d", "a@b..c", "x".repeat(250) + "@b.cd",
         // issue 33, point 10: a quoted local part is the same mailbox as the bare one; markup.
