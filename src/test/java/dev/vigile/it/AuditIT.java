@@ -121,10 +121,9 @@ class AuditIT {
     // The first denial is written at once; the repeats when their window (10 s here) closes.
     List<Long> counts = deniedCounts(user.id());
     assertEquals(1L, counts.get(0), "the first denial, at once: " + counts);
-    for (int i = 0; i < 600 && counts.stream().mapToLong(Long::longValue).sum() < 200; i++) {
-      Thread.sleep(200);
-      counts = deniedCounts(user.id());
-    }
+    counts = org.awaitility.Awaitility.await("every denial counted").atMost(java.time.Duration.ofSeconds(120))
+        .pollInterval(java.time.Duration.ofMillis(200))
+        .until(() -> deniedCounts(user.id()), c -> c.stream().mapToLong(Long::longValue).sum() >= 200);
     assertEquals(200, counts.stream().mapToLong(Long::longValue).sum(), "every denial counted: " + counts);
     assertTrue(counts.size() <= 20, "aggregated, not one row each: " + counts.size() + " rows");
     assertTrue(api.get("/api/admin/audit/verify", api.adminToken()).json().get("valid").asBoolean(), "still chained");

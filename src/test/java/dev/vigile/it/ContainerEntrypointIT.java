@@ -58,13 +58,14 @@ class ContainerEntrypointIT {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     try {
       assertEquals(1, healthcheck(env), "not ready before it has started");
-      long deadline = System.nanoTime() + BOOT.toNanos();
-      int probe = 1;
-      while (probe != 0 && server.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(1000);
-        probe = healthcheck(env);
-      }
-      assertEquals(0, probe, "the image's health check turns healthy; see " + log);
+      org.awaitility.Awaitility.await("the image's health check turns healthy; see " + log).atMost(BOOT)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> {
+            if (!server.isAlive()) {
+              throw new AssertionError("the server ended before it was healthy; see " + log);
+            }
+            return healthcheck(env) == 0;
+          });
 
       Api api = new Api("http://127.0.0.1:" + port);
       JsonNode cluster = api.readinessCheck("vigile-cluster");
@@ -75,11 +76,9 @@ class ContainerEntrypointIT {
       Api.Res registered = api.register(email, "an image passphrase " + UUID.randomUUID());
       assertEquals(201, registered.status(), registered.body());
       // The request line is written by the log's own thread, a moment after the response.
-      long logDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!Files.readString(log).contains("path=/api/auth/register status=201") && System.nanoTime() < logDeadline) {
-        Thread.sleep(100);
-      }
-      assertTrue(Files.readString(log).contains("path=/api/auth/register status=201"), "request log line");
+      org.awaitility.Awaitility.await("the request log line").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> Files.readString(log).contains("path=/api/auth/register status=201"));
 
       // What `docker stop` does: SIGTERM to the entrypoint, which exec'd Java.
       server.destroy();

@@ -71,14 +71,8 @@ class MfaIT {
   }
 
   static void awaitStep(long step) {
-    while (currentStep() < step) {
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    org.awaitility.Awaitility.await("TOTP step " + step).atMost(Duration.ofSeconds(75))
+        .pollInterval(Duration.ofMillis(200)).until(() -> currentStep() >= step);
   }
 
   static String code(String secret, long step) {

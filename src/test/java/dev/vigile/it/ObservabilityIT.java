@@ -108,14 +108,11 @@ class ObservabilityIT {
     Api.Res r = api.call("GET", "/api/users/me?secret=query-" + rid, null, admin, Map.of("X-Request-Id", rid));
     assertEquals(200, r.status());
     assertEquals(rid, r.header("X-Request-Id"));
-    String line = null;
-    for (int i = 0; i < 20 && line == null; i++) {
-      line = Files.readAllLines(server.log()).stream().filter(l -> l.contains("requestId=" + rid)).findFirst().orElse(null);
-      if (line == null) {
-        Thread.sleep(100);
-      }
-    }
-    assertTrue(line != null, "no request line for " + rid);
+    // The request log is written by its own thread: wait for the line, generously.
+    String line = org.awaitility.Awaitility.await("the request line for " + rid).atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .until(() -> Files.readAllLines(server.log()).stream().filter(l -> l.contains("requestId=" + rid))
+            .findFirst().orElse(null), java.util.Objects::nonNull);
     for (String expected : List.of("method=GET", "path=/api/users/me ", "status=200", "durationMs=", "user=" + id)) {
       assertTrue(line.contains(expected), expected + " in " + line);
     }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -325,34 +324,16 @@ class RecoveryIT {
   }
 
   private List<TestMail.Received> awaitResets(String email, int count) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (true) {
-      List<TestMail.Received> got = TestMail.to(email).stream().filter(m -> m.subject().equals(RESET)).toList();
-      if (got.size() >= count || Instant.now().isAfter(deadline)) {
-        assertEquals(count, got.size());
-        return got;
-      }
-      sleep();
-    }
+    List<TestMail.Received> got = org.awaitility.Awaitility.await("reset mails to " + email)
+        .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+        .until(() -> TestMail.to(email).stream().filter(m -> m.subject().equals(RESET)).toList(), l -> l.size() >= count);
+    assertEquals(count, got.size());
+    return got;
   }
 
   private void awaitCount(String sql, Object param, long expected) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (server.number(sql, param) < expected) {
-      if (Instant.now().isAfter(deadline)) {
-        assertEquals(expected, server.number(sql, param), sql);
-      }
-      sleep();
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    org.awaitility.Awaitility.await(sql).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+        .until(() -> server.number(sql, param) >= expected);
   }
 
   static boolean contains(JsonNode items, String field, String value) {

@@ -44,8 +44,12 @@ class SecretsIT {
     api.login(email, password + "-wrong");
     api.refresh(tokens.get("refresh_token").asText());
     api.refresh(tokens.get("refresh_token").asText()); // reuse
-    api.get("/api/users/me", tokens.get("access_token").asText() + "x");
-    Thread.sleep(500);
+    String rid = "secrets-" + java.util.UUID.randomUUID();
+    api.call("GET", "/api/users/me", null, tokens.get("access_token").asText() + "x", java.util.Map.of("X-Request-Id", rid));
+    // The request log is written by its own thread: wait until this test's last request is in it.
+    org.awaitility.Awaitility.await("the last request logged").atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .until(() -> Files.readString(server.log()).contains("requestId=" + rid));
     String own = Files.readString(server.log());
     assertTrue(own.contains("Vigile started") && own.contains("path=/api/auth/register status=201"),
         "the suite server's log is read, and holds this test's requests: " + server.log());

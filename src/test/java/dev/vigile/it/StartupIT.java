@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -177,17 +178,17 @@ class StartupIT {
 
   /** Waits (up to 5 minutes, while {@code p} runs) for a file named like {@code pattern} in {@code dir}. */
   static void awaitFile(Path dir, String pattern, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      try (var files = Files.list(dir)) {
-        if (files.anyMatch(f -> f.getFileName().toString().matches(pattern))) {
-          return;
-        }
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("no " + pattern + " in " + dir);
+    Awaitility.await("a file " + pattern + " in " + dir).atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+        .until(() -> {
+          if (!p.isAlive()) {
+            throw new AssertionError("the process ended before " + pattern + " appeared in " + dir);
+          }
+          try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().matches(pattern));
+          }
+        });
   }
+
 
   /** The one file of {@code dir} named like {@code pattern}; fails if there is none or several. */
   static Path only(Path dir, String pattern) throws Exception {
@@ -225,35 +226,30 @@ class StartupIT {
   }
 
   static Path awaitMailFile(Path folder, String recipient) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < deadline) {
-      if (Files.isDirectory(folder)) {
-        try (var files = Files.list(folder)) {
-          var found = files.filter(f -> f.getFileName().toString().contains(recipient)).findFirst();
-          if (found.isPresent()) {
-            return found.get();
+    return Awaitility.await("mail to " + recipient + " in " + folder).atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> {
+          if (!Files.isDirectory(folder)) {
+            return null;
           }
-        }
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("no mail to " + recipient + " in " + folder);
+          try (var files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().contains(recipient)).findFirst().orElse(null);
+          }
+        }, java.util.Objects::nonNull);
   }
 
+
   static String awaitLine(Path log, String line, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (System.nanoTime() < deadline) {
-      String out = Files.exists(log) ? Files.readString(log) : "";
-      if (out.contains(line)) {
-        return out;
-      }
-      if (!p.isAlive()) {
-        throw new AssertionError("launcher exited:\n" + out);
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("no '" + line + "' in " + log);
+    return Awaitility.await("'" + line + "' in " + log).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+        .until(() -> {
+          String out = Files.exists(log) ? Files.readString(log) : "";
+          if (!out.contains(line) && !p.isAlive()) {
+            throw new AssertionError("launcher exited:\n" + out);
+          }
+          return out;
+        }, out -> out.contains(line));
   }
+
 
   static void stop(Process p) throws Exception {
     // Ctrl-C: the launcher's shutdown hook stops Payara and PostgreSQL.

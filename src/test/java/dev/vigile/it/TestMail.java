@@ -7,11 +7,12 @@ import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The suite's SMTP server: a real GreenMail on 127.0.0.1, which the suite's Vigile sends to. Tests
@@ -90,45 +91,28 @@ public final class TestMail {
 
   /** Waits (generously) until {@code count} mails reached the address; returns them all. */
   public static List<Received> await(String address, int count) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (true) {
-      List<Received> got = to(address);
-      if (got.size() >= count) {
-        return got;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("Expected " + count + " mail(s) to " + address + ", got " + got.size() + ": "
-            + got.stream().map(Received::subject).toList());
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+    try {
+      return Awaitility.await("mail to " + address).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+          .until(() -> to(address), got -> got.size() >= count);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("Expected " + count + " mail(s) to " + address + ", got "
+          + to(address).stream().map(Received::subject).toList(), e);
     }
   }
 
   /** Waits for a mail to the address whose subject contains {@code subject}; the newest such. */
   public static Received awaitSubject(String address, String subject) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (true) {
-      List<Received> got = to(address).stream().filter(r -> r.subject().contains(subject)).toList();
-      if (!got.isEmpty()) {
-        return got.get(got.size() - 1);
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("No mail \"" + subject + "\" to " + address + "; got "
-            + to(address).stream().map(Received::subject).toList());
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+    try {
+      List<Received> got = Awaitility.await("mail \"" + subject + "\" to " + address).atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> to(address).stream().filter(r -> r.subject().contains(subject)).toList(), l -> !l.isEmpty());
+      return got.get(got.size() - 1);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("No mail \"" + subject + "\" to " + address + "; got "
+          + to(address).stream().map(Received::subject).toList(), e);
     }
   }
+
 
   private static Received read(MimeMessage m, String to) throws Exception {
     String text = null;

@@ -193,9 +193,8 @@ class TokenForgeryIT {
     for (int i = 0; i < 3; i++) {
       assertEquals(200, api.get("/api/users/me", token).status(), "before exp");
     }
-    while (NumericDate.now().getValue() <= exp) {
-      Thread.sleep(250);
-    }
+    org.awaitility.Awaitility.await("the token's expiry").atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(250)).until(() -> NumericDate.now().getValue() > exp);
     assertRefused(token, "expired after it was used");
 
     String access = user.get("access_token").asText();
