@@ -55,6 +55,11 @@ public class Directory {
     return figures.users(since);
   }
 
+  /** The enabled accounts a role reaches now, or every enabled account when {@code role} is null. */
+  public long enabledUsers(String role) {
+    return figures.enabledUsers(role);
+  }
+
   /** Sessions in use at {@code now}. */
   public long activeSessions(Instant now) {
     return figures.activeSessions(now);

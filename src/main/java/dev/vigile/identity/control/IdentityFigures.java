@@ -52,6 +52,24 @@ public class IdentityFigures {
     }
   }
 
+  /** The enabled accounts holding {@code role}, or all enabled accounts when it is null. */
+  public long enabledUsers(String role) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(role == null
+            ? "select count(*) from users where enabled"
+            : "select count(*) from users u join user_roles ur on ur.user_id = u.id where ur.role_name = ? and u.enabled")) {
+      if (role != null) {
+        ps.setString(1, role);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not count users", e);
+    }
+  }
+
   /** Sessions neither revoked, expired nor idle past {@code vigile.refresh.idle-ttl} at {@code now}. */
   public long activeSessions(Instant now) {
     try (Connection c = dataSource.getConnection();

@@ -28,9 +28,8 @@ public class InboxQueries {
    * the parameter marker of its id ({@code ?} in JDBC, {@code ?1} in JPA).
    */
   static String me(String user) {
-    return "with me as (select u.id, u.created_at,"
-        + " array(select ur.role_name from user_roles ur where ur.user_id = u.id) as roles"
-        + " from users u where u.id = " + user + ") ";
+    // identity_inbox_readers is identity's view for this feature (V15): id, created_at, roles.
+    return "with me as (select r.id, r.created_at, r.roles from identity_inbox_readers r where r.id = " + user + ") ";
   }
 
   private static final String ME = me("?");

@@ -24,6 +24,7 @@ public class NotificationService {
   @PersistenceContext EntityManager em;
 
   @Inject Clock clock;
+  @Inject dev.vigile.identity.Directory directory;
   @Inject AuditLog audit;
   @Inject Event<Stored> stored;
   @Inject dev.vigile.platform.observability.VigileMetrics metrics;
@@ -60,9 +61,11 @@ public class NotificationService {
     long messageId = id.longValue();
     int recipients;
     if (audience.type().equals("user")) {
+      // The recipient is selected inside the insert (through identity's view), so that a
+      // deletion racing it leaves no row rather than failing the statement.
       recipients =
           em.createNativeQuery(
-                  "insert into notifications (message_id, user_id) select ?1, id from users where id = ?2")
+                  "insert into notifications (message_id, user_id) select ?1, id from identity_inbox_readers where id = ?2")
               .setParameter(1, messageId)
               .setParameter(2, UUID.fromString(audience.value()))
               .executeUpdate();
@@ -102,14 +105,7 @@ public class NotificationService {
 
   /** The enabled accounts a role or everyone reaches now: a count, nothing written per user. */
   private int audienceSize(Audience audience) {
-    jakarta.persistence.Query count =
-        audience.type().equals("role")
-            ? em.createNativeQuery(
-                    "select count(*) from users u join user_roles ur on ur.user_id = u.id"
-                        + " where ur.role_name = ?1 and u.enabled")
-                .setParameter(1, audience.value())
-            : em.createNativeQuery("select count(*) from users where enabled");
-    return ((Number) count.getSingleResult()).intValue();
+    return (int) directory.enabledUsers(audience.type().equals("role") ? audience.value() : null);
   }
 
   /**
