@@ -316,12 +316,7 @@ class MfaIT {
     Enrolled squatter = enrolled();
     Api.Res other = api.login(squatter.email, squatter.password);
     assertEquals(202, other.status());
-    // Registered 25 hours ago, never verified: every verification link has expired.
-    try (var c = server.db(); var ps = c.prepareStatement(
-        "update users set created_at = now() - interval '25 hours' where id = ? and not email_verified")) {
-      ps.setObject(1, UUID.fromString(squatter.id));
-      assertEquals(1, ps.executeUpdate());
-    }
+    registeredLongAgoAndNeverVerified(squatter.id);
     assertEquals(202, api.post("/api/auth/password-reset", obj("email", squatter.email)).status());
     String token = TestMail.awaitSubject(squatter.email, "Reset your password").token();
     String owners = "the owner's own passphrase " + UUID.randomUUID();
@@ -348,16 +343,21 @@ class MfaIT {
     assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin).status());
     Enrolled vouched = enrolled();
     assertEquals(200, api.put("/api/admin/users/" + vouched.id + "/roles", obj("roles", List.of(role)), admin).status());
-    try (var c = server.db(); var ps = c.prepareStatement(
-        "update users set created_at = now() - interval '25 hours' where id = ? and not email_verified")) {
-      ps.setObject(1, UUID.fromString(vouched.id));
-      assertEquals(1, ps.executeUpdate());
-    }
+    registeredLongAgoAndNeverVerified(vouched.id);
     assertEquals(202, api.post("/api/auth/password-reset", obj("email", vouched.email)).status());
     String link = TestMail.awaitSubject(vouched.email, "Reset your password").token();
     Api.Res refused = api.post("/api/auth/password-reset/confirm", obj("token", link, "newPassword", owners));
     assertEquals(400, refused.status(), refused.toString());
     assertEquals("https://vigile.dev/problems/invalid-mfa-code", refused.json().get("type").asText());
+  }
+
+  /** As if the account was registered 25 hours ago and never verified: every verification link expired. */
+  private void registeredLongAgoAndNeverVerified(String id) throws Exception {
+    try (var c = server.db(); var ps = c.prepareStatement(
+        "update users set created_at = now() - interval '25 hours' where id = ? and not email_verified")) {
+      ps.setObject(1, UUID.fromString(id));
+      assertEquals(1, ps.executeUpdate());
+    }
   }
 
   @Test

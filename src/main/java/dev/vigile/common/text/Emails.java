@@ -44,16 +44,7 @@ public final class Emails {
    * are still found.
    */
   public static String forLookup(String field, String raw) {
-    if (raw == null || raw.isBlank()) {
-      throw ApplicationException.invalid(field, "must not be blank");
-    }
-    if (raw.length() > 4 * MAX_LENGTH) {
-      throw ApplicationException.invalid(field, "must be a well-formed email address");
-    }
-    String folded = fold(raw);
-    if (folded.codePoints().anyMatch(TextRules::invisible)) {
-      throw ApplicationException.invalid(field, "must not contain control, format or invisible characters");
-    }
+    String folded = foldedText(field, raw);
     if (folded.length() > MAX_LENGTH || !LOOKUP_SHAPE.matcher(folded).matches()) {
       throw ApplicationException.invalid(field, "must be a well-formed email address");
     }
@@ -62,16 +53,7 @@ public final class Emails {
 
   /** The normalised address, or a 400 naming {@code field} when it is not an email address. */
   public static String normalize(String field, String raw) {
-    if (raw == null || raw.isBlank()) {
-      throw ApplicationException.invalid(field, "must not be blank");
-    }
-    if (raw.length() > 4 * MAX_LENGTH) {
-      throw ApplicationException.invalid(field, "must be a well-formed email address");
-    }
-    String folded = fold(raw);
-    if (folded.codePoints().anyMatch(TextRules::invisible)) {
-      throw ApplicationException.invalid(field, "must not contain control, format or invisible characters");
-    }
+    String folded = foldedText(field, raw);
     int at = folded.lastIndexOf('@');
     if (at <= 0 || at == folded.length() - 1) {
       throw ApplicationException.invalid(field, "must be a well-formed email address");
@@ -105,6 +87,21 @@ public final class Emails {
     }
     String domain = asciiDomain(folded.substring(at + 1));
     return domain == null ? folded : folded.substring(0, at + 1) + domain;
+  }
+
+  /** The text folded (NFKC, lower case), refused when blank, far too long or holding invisible characters. */
+  private static String foldedText(String field, String raw) {
+    if (raw == null || raw.isBlank()) {
+      throw ApplicationException.invalid(field, "must not be blank");
+    }
+    if (raw.length() > 4 * MAX_LENGTH) {
+      throw ApplicationException.invalid(field, "must be a well-formed email address");
+    }
+    String folded = fold(raw);
+    if (folded.codePoints().anyMatch(TextRules::invisible)) {
+      throw ApplicationException.invalid(field, "must not contain control, format or invisible characters");
+    }
+    return folded;
   }
 
   private static String fold(String raw) {
