@@ -81,7 +81,7 @@ public class AccessDenials {
   }
 
   /** A 403 about to be answered; after the security feature's look (a cut-off token is a 401). */
-  void onRefused(@Observes @Priority(200) AccessRefused refused) {
+  void onRefused(@Observes @Priority(AccessRefused.RECORDED) AccessRefused refused) {
     if (refused.answer() == null) {
       denied(refused.security(), refused.request(), refused.route(), refused.reason());
     }

@@ -9,6 +9,20 @@ import jakarta.ws.rs.core.SecurityContext;
  * take note of it (audit counts denials). The error path knows neither.
  */
 public final class AccessRefused {
+  /*
+   * The observers, in the order they run (lowest priority value first): whoever changes the
+   * answer comes before whoever records the one given.
+   */
+
+  /** A cut-off token is answered 401, not 403 ({@code identity.boundary.RevokedTokenRefusal}). */
+  public static final int REVOKED_TOKEN = 100;
+
+  /** A token that may only enroll is told so ({@code identity.boundary.EnrollmentOnlyRefusal}). */
+  public static final int ENROLLMENT_ONLY = 150;
+
+  /** The denial that stands is counted in the audit log, last ({@code audit.control.AccessDenials}). */
+  public static final int RECORDED = 200;
+
   private final SecurityContext security;
   private final HttpServletRequest request;
   private final String route;

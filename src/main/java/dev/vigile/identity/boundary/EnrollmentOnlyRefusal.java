@@ -15,7 +15,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 @ApplicationScoped
 public class EnrollmentOnlyRefusal {
-  void onRefused(@Observes @Priority(150) AccessRefused refused) {
+  void onRefused(@Observes @Priority(AccessRefused.ENROLLMENT_ONLY) AccessRefused refused) {
     if (refused.answer() == null && refused.security() != null
         && refused.security().getUserPrincipal() instanceof JsonWebToken jwt
         && jwt.getGroups() != null && jwt.getGroups().contains(Permissions.MFA_ENROLLMENT)) {

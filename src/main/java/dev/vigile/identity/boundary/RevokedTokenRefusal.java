@@ -15,7 +15,7 @@ import dev.vigile.identity.control.TokenRevocation;
 public class RevokedTokenRefusal {
   @Inject TokenRevocation revocation;
 
-  void onRefused(@Observes @Priority(100) AccessRefused refused) {
+  void onRefused(@Observes @Priority(AccessRefused.REVOKED_TOKEN) AccessRefused refused) {
     if (refused.security() != null && RevocationFilter.refused(revocation, refused.security().getUserPrincipal())) {
       refused.answerWith(RevocationFilter.revoked());
     }
