@@ -40,9 +40,7 @@ public class ClientMessages {
     String type = m == null ? null : m.getString("type");
     // Every message, a malformed one too, takes from the connection's budget; a resume costs a
     // query and up to resume-limit frames, so it weighs as much as RESUME_COST messages.
-    if (!c.admitMessage("resume".equals(type) ? RESUME_COST : 1)) {
-      c.send(Protocol.error("rate_limited", "Too many messages on this connection."));
-      c.close(Protocol.SLOW_CONSUMER, "too many messages");
+    if (!c.admitOrStop("resume".equals(type) ? RESUME_COST : 1)) {
       return;
     }
     if (m == null) {

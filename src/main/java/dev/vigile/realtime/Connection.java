@@ -69,9 +69,19 @@ final class Connection {
     lastSeenMillis = System.currentTimeMillis();
   }
 
-  /** Takes {@code cost} of the client's message budget; false when it sends too much. */
-  boolean admitMessage(int cost) {
-    return messages.tryConsume(cost);
+  /**
+   * Takes {@code cost} of the client's message budget, or, past it, tells the client why and closes the connection
+   * (4008): for messages and control frames alike.
+   *
+   * @return false when the connection was stopped
+   */
+  boolean admitOrStop(int cost) {
+    if (messages.tryConsume(cost)) {
+      return true;
+    }
+    send(Protocol.error("rate_limited", "Too many messages on this connection."));
+    close(Protocol.SLOW_CONSUMER, "too many messages");
+    return false;
   }
 
   /** A fresh token of the same user extends the connection. */

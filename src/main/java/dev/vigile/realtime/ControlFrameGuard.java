@@ -55,9 +55,8 @@ public class ControlFrameGuard implements ApplicationEventListener {
   static void controlFrame(String sessionId) {
     Connection c = Connections.bySession(sessionId);
     // Frames that were on their way when the budget ran out find the connection closed already.
-    if (c != null && !c.isClosed() && !c.admitMessage(1)) {
-      c.send(Protocol.error("rate_limited", "Too many messages on this connection."));
-      c.close(Protocol.SLOW_CONSUMER, "too many messages");
+    if (c != null && !c.isClosed()) {
+      c.admitOrStop(1);
     }
   }
 }

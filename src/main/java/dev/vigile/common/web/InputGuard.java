@@ -90,11 +90,6 @@ public class InputGuard implements ContainerRequestFilter, ReaderInterceptor {
     }
   }
 
-  /** Walks the JSON without building it; malformed JSON is left to the JSON layer's 400. */
-  static void scan(byte[] body) {
-    scan(body, null);
-  }
-
   /**
    * Walks the JSON without building it; malformed JSON is left to the JSON layer's 400. A key
    * given twice in one object is refused (RFC 8259 §4 leaves its meaning open, and two readers
@@ -161,33 +156,38 @@ public class InputGuard implements ContainerRequestFilter, ReaderInterceptor {
     if (type == null || type == String.class) {
       return null;
     }
-    java.lang.reflect.Field f = bodyField(type, key);
-    if (f == null) {
+    Class<?> field = BODY_FIELDS.get(type).get(key);
+    if (field == null) {
       return null;
     }
-    if (f.getType() == String.class && event != JsonParser.Event.VALUE_STRING) {
+    if (field == String.class && event != JsonParser.Event.VALUE_STRING) {
       return ApplicationException.invalid(key, "must be a string");
     }
-    if (java.util.Collection.class.isAssignableFrom(f.getType()) && event != JsonParser.Event.START_ARRAY) {
+    if (java.util.Collection.class.isAssignableFrom(field) && event != JsonParser.Event.START_ARRAY) {
       return ApplicationException.invalid(key, "must be an array");
     }
-    if ((f.getType() == Boolean.class || f.getType() == boolean.class)
+    if ((field == Boolean.class || field == boolean.class)
         && event != JsonParser.Event.VALUE_TRUE && event != JsonParser.Event.VALUE_FALSE) {
       return ApplicationException.invalid(key, "must be true or false");
     }
     return null;
   }
 
-  /** The public field a JSON key binds to, by its name or its {@code @JsonbProperty}. */
-  private static java.lang.reflect.Field bodyField(Class<?> type, String key) {
-    for (java.lang.reflect.Field f : type.getFields()) {
-      jakarta.json.bind.annotation.JsonbProperty named = f.getAnnotation(jakarta.json.bind.annotation.JsonbProperty.class);
-      if (named != null ? named.value().equals(key) : f.getName().equals(key)) {
-        return f;
+  /**
+   * Per body class, read once: the type of the public field each JSON key binds to, by its name
+   * or its {@code @JsonbProperty}.
+   */
+  private static final ClassValue<Map<String, Class<?>>> BODY_FIELDS = new ClassValue<>() {
+    @Override
+    protected Map<String, Class<?>> computeValue(Class<?> type) {
+      Map<String, Class<?>> fields = new java.util.HashMap<>();
+      for (java.lang.reflect.Field f : type.getFields()) {
+        jakarta.json.bind.annotation.JsonbProperty named = f.getAnnotation(jakarta.json.bind.annotation.JsonbProperty.class);
+        fields.put(named != null ? named.value() : f.getName(), f.getType());
       }
+      return Map.copyOf(fields);
     }
-    return null;
-  }
+  };
 
   private static String join(String parent, String key) {
     return parent == null || parent.isEmpty() ? key : parent + "." + key;

@@ -60,8 +60,9 @@ public class EmailTokens {
   }
 
   /**
-   * The token if it is live (unused, unexpired) and of one of these purposes, its row locked so
-   * that of two concurrent uses one waits and then finds it used.
+   * The token if it is live (unused, unexpired) and of one of these purposes, its row and its
+   * user's row locked, so that of two concurrent uses one waits and then finds it used, and a
+   * credential event on the user waits for this use or voids the token first.
    */
   public Optional<Live> lockLive(String token, String... purposes) {
     if (!RefreshTokens.plausible(token)) {
@@ -74,10 +75,9 @@ public class EmailTokens {
         em.createNativeQuery("select user_id from email_tokens where token_hash = ?1")
             .setParameter(1, RefreshTokens.hash(token))
             .getResultList();
-    if (owner.isEmpty()) {
+    if (owner.isEmpty() || !users.lockRow((UUID) owner.get(0))) {
       return Optional.empty();
     }
-    users.lockRow((UUID) owner.get(0));
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(

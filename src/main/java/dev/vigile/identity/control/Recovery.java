@@ -8,6 +8,7 @@ import dev.vigile.common.problem.Problem;
 import dev.vigile.common.problem.ProblemTypes;
 import dev.vigile.common.text.Emails;
 import dev.vigile.common.web.ClientInfo;
+import dev.vigile.identity.entity.Role;
 import dev.vigile.identity.entity.User;
 import dev.vigile.identity.events.EmailChanged;
 import dev.vigile.identity.events.PasswordReset;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -214,17 +216,31 @@ public class Recovery {
         return Optional.empty();
       }
       @SuppressWarnings("unchecked")
-      List<Object[]> rows = em.createNativeQuery(
-              "select u.id, u.email, u.mfa_enabled and (u.email_verified or u.created_at > ?3"
-                  + " or exists (select 1 from user_roles r where r.user_id = u.id and r.role_name <> 'USER'))"
-                  + " from email_tokens t join users u on u.id = t.user_id"
+      List<Object> owners = em.createNativeQuery(
+              "select u.id from email_tokens t join users u on u.id = t.user_id"
                   + " where t.token_hash = ?1 and t.purpose = 'reset' and t.used_at is null and t.expires_at > ?2"
                   + " and t.email = u.email")
           .setParameter(1, RefreshTokens.hash(token))
           .setParameter(2, clock.instant())
-          .setParameter(3, clock.instant().minus(verifyTtl))
           .getResultList();
-      return rows.stream().findFirst().map(r -> new Pending((UUID) r[0], (String) r[1], (Boolean) r[2]));
+      return owners.stream().findFirst().flatMap(id -> users.findById((UUID) id))
+          .map(u -> new Pending(u.id(), u.email(), factorRequired(u)));
+    }
+
+    /** Whether a reset of this account must be confirmed with a second factor. */
+    private boolean factorRequired(User user) {
+      return user.mfaEnabled() && !unprovenAddress(user);
+    }
+
+    /**
+     * An address whose account never proved it, past the verification window, on an account
+     * holding only {@code USER}: its factors are a possible squatter's (docs/security.md, "An
+     * address never verified"). An account given any role beyond USER was vouched for by an
+     * administrator, and keeps its factor whatever its mailbox says.
+     */
+    private boolean unprovenAddress(User user) {
+      return !user.emailVerified() && !user.createdAt().isAfter(clock.instant().minus(verifyTtl))
+          && user.roleNames().equals(Set.of(Role.USER));
     }
 
     /**
@@ -234,19 +250,14 @@ public class Recovery {
      * @return false when the second factor was wrong
      */
     boolean reset(String token, String newHash, String mfaCode, ClientInfo client) {
+      // The token's user row is locked with it (EmailTokens#lockLive).
       EmailTokens.Live live = tokens.lockLive(token, EmailTokens.RESET).orElseThrow(Recovery::invalidToken);
-      if (!users.lockRow(live.userId())) {
-        throw invalidToken();
-      }
       User user = users.findById(live.userId()).orElseThrow(Recovery::invalidToken);
       if (!user.email().equals(live.email()) || !user.enabled()) {
         // Sent to an address the account no longer has, or to a disabled account.
         throw invalidToken();
       }
-      // Only a plain user's: an account given any role beyond USER was vouched for by an
-      // administrator, and its factor stays whatever its mailbox says.
-      boolean unproven = !user.emailVerified() && !user.createdAt().isAfter(clock.instant().minus(verifyTtl))
-          && user.roleNames().equals(java.util.Set.of(dev.vigile.identity.entity.Role.USER));
+      boolean unproven = unprovenAddress(user);
       if (user.mfaEnabled() && !unproven) {
         boolean recovery = mfaCode != null && !mfaCode.strip().matches("[0-9 ]+");
         Optional<String> method = mfa.useFactor(user.id(), recovery ? null : mfaCode, recovery ? mfaCode : null);
@@ -281,9 +292,6 @@ public class Recovery {
     void verify(String token) {
       EmailTokens.Live live =
           tokens.lockLive(token, EmailTokens.VERIFY, EmailTokens.EMAIL_CHANGE).orElseThrow(Recovery::invalidToken);
-      if (!users.lockRow(live.userId())) {
-        throw invalidToken();
-      }
       User user = users.findById(live.userId()).orElseThrow(Recovery::invalidToken);
       var now = clock.instant();
       if (live.purpose().equals(EmailTokens.VERIFY)) {

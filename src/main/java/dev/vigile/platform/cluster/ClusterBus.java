@@ -98,9 +98,8 @@ public class ClusterBus {
     }
     // Alone, messages never leave this JVM: a secret of its own is enough.
     seal = new ClusterSeal(key != null ? key : java.util.UUID.randomUUID().toString() + System.nanoTime());
-    Consumer<String> direct = this::deliver;
     @SuppressWarnings("unchecked")
-    Consumer<String> contextual = contexts == null ? direct : contexts.createContextualProxy(direct, Consumer.class);
+    Consumer<String> contextual = contexts.createContextualProxy((Consumer<String>) this::deliver, Consumer.class);
     delivery = contextual;
     try {
       Object found = new InitialContext().lookup("payara/Hazelcast");

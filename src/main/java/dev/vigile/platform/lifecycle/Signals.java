@@ -24,11 +24,12 @@ final class Signals {
   static final class Installed {
     private final List<Object> signals = new ArrayList<>();
     private final List<Object> previous = new ArrayList<>();
+    private Api api;
 
     void restore() {
       for (int i = 0; i < signals.size(); i++) {
         try {
-          Api.get().handle.invoke(null, signals.get(i), previous.get(i));
+          api.handle().invoke(null, signals.get(i), previous.get(i));
         } catch (ReflectiveOperationException | RuntimeException e) {
           LOG.log(Level.FINE, "could not restore " + signals.get(i), e);
         }
@@ -36,7 +37,7 @@ final class Signals {
     }
   }
 
-  /** {@code sun.misc.Signal} and its handler interface, looked up once. */
+  /** {@code sun.misc.Signal} and its handler interface, looked up once per installation. */
   private record Api(Class<?> signal, Class<?> handler, Method handle, Method number) {
     static Api get() throws ReflectiveOperationException {
       Class<?> signal = Class.forName("sun.misc.Signal");
@@ -58,6 +59,7 @@ final class Signals {
       LOG.log(Level.INFO, "This JVM has no signal hook: no graceful shutdown on SIGTERM", e);
       return installed;
     }
+    installed.api = api;
     // CDI finds the application through the context class loader: the drain thread needs it.
     ClassLoader application = Thread.currentThread().getContextClassLoader();
     java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
