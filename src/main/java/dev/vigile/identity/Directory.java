@@ -1,10 +1,10 @@
 package dev.vigile.identity;
 
-import dev.vigile.identity.control.IdentityFigures;
-import dev.vigile.identity.control.TokenRevocation;
+import dev.vigile.identity.sessions.control.IdentityFigures;
+import dev.vigile.identity.sessions.control.TokenRevocation;
 import dev.vigile.security.CurrentCaller;
-import dev.vigile.identity.control.RoleRepository;
-import dev.vigile.identity.control.UserRepository;
+import dev.vigile.identity.accounts.control.RoleRepository;
+import dev.vigile.identity.accounts.control.UserRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package dev.vigile.platform.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigile.identity.boundary.UsersRefreshed;
+import dev.vigile.identity.accounts.boundary.UsersRefreshed;
 import dev.vigile.identity.events.SessionsCutOff;
 import dev.vigile.identity.events.TokensCutOff;
 import dev.vigile.notifications.NotificationPosted;

@@ -1,0 +1,220 @@
+package dev.vigile.identity.sessions.boundary;
+
+import dev.vigile.identity.accounts.boundary.UserResponse;
+
+import dev.vigile.identity.sessions.control.AuthService;
+import dev.vigile.security.OpaqueTokens;
+import dev.vigile.identity.sessions.control.SessionService;
+import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.web.ClientInfoResolver;
+import dev.vigile.common.Permissions;
+import dev.vigile.security.CurrentCaller;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Sign-up, sign-in, token refresh and sign-out. Application-scoped: it holds no state of a
+ * request (the request and the caller are proxies to the current ones), and building a
+ * request-scoped resource for every refresh cost Jersey and Weld about 5 % of its CPU.
+ */
+@Path("/auth")
+@ApplicationScoped
+@DenyAll
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+  @Inject dev.vigile.common.web.Bodies bodies;
+  @Inject AuthService auth;
+  @Inject dev.vigile.identity.credentials.control.Recovery recovery;
+  @Inject SessionService sessions;
+  @Inject ClientInfoResolver clients;
+  @Inject JsonWebToken jwt;
+  @Inject HttpServletRequest request;
+
+  /**
+   * {@code POST /api/auth/register} : 201 token response; 400 invalid fields or unknown
+   * properties; 409 email taken.
+   */
+  @POST
+  @Path("/register")
+  @PermitAll
+  public Response register(AuthRequests.Register body) {
+    bodies.check(body);
+    AuthService.SignIn signIn = auth.register(body.email(), body.password(), body.displayName(), clients.of(request));
+    if (signIn instanceof AuthService.VerificationRequired v) {
+      // Verified addresses are required: the account exists, and signs in once its link is used.
+      return Response.created(URI.create("/api/users/" + v.user().id()))
+          .entity(new VerificationRequiredResponse(true, UserResponse.from(v.user())))
+          .build();
+    }
+    AuthService.Tokens t = (AuthService.Tokens) signIn;
+    return tokenResponse(Response.created(URI.create("/api/users/" + t.user().id())), t, request);
+  }
+
+  /**
+   * {@code POST /api/auth/login} : 200 token response; 401 unknown email, wrong password or
+   * disabled account (same body); 429 with {@code Retry-After} when throttled.
+   */
+  @POST
+  @Path("/login")
+  @PermitAll
+  public Response login(AuthRequests.Login body) {
+    bodies.check(body);
+    String device = body.deviceToken() != null ? body.deviceToken() : BrowserSession.deviceTokenFromCookie(request);
+    AuthService.SignIn signIn = auth.login(body.email(), body.password(), device, clients.of(request));
+    if (signIn instanceof AuthService.MfaRequired challenge) {
+      return Response.accepted(
+              new MfaResponses.Challenge(true, challenge.mfaToken(), challenge.expiresIn(), List.of("totp", "recovery_code")))
+          .header("Cache-Control", "no-store")
+          .build();
+    }
+    return tokenResponse(Response.ok(), (AuthService.Tokens) signIn, request);
+  }
+
+  /**
+   * {@code POST /api/auth/login/mfa} : 200 token response; 401 unknown, expired or used-up MFA
+   * token, or a wrong or replayed code (five wrong codes void the token); 429 when throttled.
+   */
+  @POST
+  @Path("/login/mfa")
+  @PermitAll
+  public Response loginMfa(AuthRequests.LoginMfa body) {
+    bodies.check(body);
+    return tokenResponse(
+        Response.ok(), auth.loginMfa(body.mfaToken(), body.code(), body.recoveryCode(), clients.of(request)), request);
+  }
+
+  /**
+   * {@code POST /api/auth/password-reset} : 202 and an empty body, whether or not the account
+   * exists (a mail goes out only if it does); 429 with {@code Retry-After} when throttled.
+   */
+  @POST
+  @Path("/password-reset")
+  @PermitAll
+  public Response requestReset(AuthRequests.ResetRequest body) {
+    bodies.check(body);
+    recovery.requestReset(body.email(), clients.of(request));
+    return Response.accepted().build();
+  }
+
+  /**
+   * {@code POST /api/auth/password-reset/confirm} : 204; 400 {@code invalid-token} for an unknown,
+   * expired, used or voided token; 400 {@code invalid-mfa-code} when the account has MFA and the
+   * code is missing or wrong. Every session of the user ends.
+   */
+  @POST
+  @Path("/password-reset/confirm")
+  @PermitAll
+  public Response confirmReset(AuthRequests.ResetConfirm body) {
+    bodies.check(body);
+    recovery.confirmReset(body.token(), body.newPassword(), body.mfaCode(), clients.of(request));
+    return Response.noContent().build();
+  }
+
+  /** {@code POST /api/auth/verify-email} : 204; 400 {@code invalid-token}; 409 new address taken. */
+  @POST
+  @Path("/verify-email")
+  @PermitAll
+  public Response verifyEmail(AuthRequests.VerifyEmail body) {
+    bodies.check(body);
+    recovery.verifyEmail(body.token());
+    return Response.noContent().build();
+  }
+
+  /**
+   * {@code POST /api/auth/refresh} : 200 new token response; 401 unknown, expired, revoked or
+   * already-rotated token (the last also revokes the token's family). Without {@code refreshToken}
+   * in the body, the browser session cookie is used (403 unless {@code X-CSRF-Token} repeats the
+   * CSRF cookie).
+   */
+  @POST
+  @Path("/refresh")
+  @PermitAll
+  public Response refresh(AuthRequests.Refresh body) {
+    bodies.check(body);
+    boolean fromCookie = body.refreshToken() == null;
+    String token = fromCookie ? sessionCookie() : body.refreshToken();
+    return tokenResponse(Response.ok(), auth.refresh(token, clients.of(request)), fromCookie ? null : request);
+  }
+
+  /**
+   * {@code POST /api/auth/logout} : 204, the token's family revoked; idempotent. Without {@code
+   * refreshToken}, the browser session cookie's (CSRF-checked), and both cookies are cleared.
+   */
+  @POST
+  @Path("/logout")
+  @PermitAll
+  public Response logout(AuthRequests.Refresh body) {
+    bodies.check(body);
+    if (body.refreshToken() == null) {
+      sessions.logout(sessionCookie());
+      return BrowserSession.clearCookies(Response.noContent(), clients.secure(request)).build();
+    }
+    sessions.logout(body.refreshToken());
+    return Response.noContent().build();
+  }
+
+  /** {@code POST /api/auth/logout-all} : 204, every session revoked, every access token cut off. */
+  @POST
+  @Path("/logout-all")
+  @RolesAllowed({Permissions.SIGNED_IN, Permissions.MFA_ENROLLMENT})
+  @Consumes(MediaType.WILDCARD)
+  public Response logoutAll() {
+    sessions.logoutAll(CurrentCaller.of(jwt));
+    return Response.noContent().build();
+  }
+
+  /**
+   * The refresh token of the browser's session cookie, once the CSRF header both repeats the CSRF
+   * cookie and is the token bound to that session (403 otherwise).
+   */
+  private String sessionCookie() {
+    String token = BrowserSession.refreshTokenFromCookie(request);
+    if (!sessions.csrfBound(token, BrowserSession.csrfHeader(request))) {
+      throw ApplicationException.forbidden("The CSRF token does not belong to this session.");
+    }
+    return token;
+  }
+
+  /** The 201 of a registration while verified addresses are required: no tokens yet. */
+  @jakarta.json.bind.annotation.JsonbPropertyOrder({"email_verification_required", "user"})
+  public record VerificationRequiredResponse(
+      @jakarta.json.bind.annotation.JsonbProperty("email_verification_required") boolean emailVerificationRequired,
+      UserResponse user) {}
+
+  /**
+   * @param browserRequest the request if it asked for the browser form ({@code null} forces it,
+   *     as for a cookie refresh)
+   */
+  private Response tokenResponse(Response.ResponseBuilder builder, AuthService.Tokens t, HttpServletRequest browserRequest) {
+    boolean browser = browserRequest == null || BrowserSession.requested(browserRequest);
+    if (browser) {
+      // A fresh CSRF token with every token response, bound to the session.
+      String csrf = OpaqueTokens.generate();
+      sessions.bindCsrf(t.sessionId(), csrf);
+      BrowserSession.withCookies(builder, t.refreshToken(), t.refreshExpiresIn(), csrf, clients.secure(request));
+      if (t.deviceToken() != null) {
+        BrowserSession.withDeviceCookie(builder, t.deviceToken(), clients.secure(request));
+      }
+    }
+    // RFC 6749 section 5.1: token responses must not be cached.
+    return builder
+        .entity(browser ? TokenResponse.withoutRefreshToken(t) : TokenResponse.from(t))
+        .header("Cache-Control", "no-store")
+        .header("Pragma", "no-cache")
+        .build();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.vigile.identity.sessions.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A sign-in: one refresh-token family. It ends when revoked, when unused for the idle lifetime,
+ * or at its absolute expiry, whichever comes first.
+ */
+@Entity
+@Table(name = "sessions")
+public class Session {
+  @Id private UUID id;
+
+  @Column(name = "user_id")
+  private UUID userId;
+
+  @Column(name = "created_at")
+  private Instant createdAt;
+
+  @Column(name = "last_used_at")
+  private Instant lastUsedAt;
+
+  @Column(name = "expires_at")
+  private Instant expiresAt;
+
+  @Column(name = "revoked_at")
+  private Instant revokedAt;
+
+  @Column(name = "revoked_reason")
+  private String revokedReason;
+
+  private String ip;
+
+  /** Whether the sign-in passed a second factor (RFC 8176 {@code otp}); refreshes keep it. */
+  @Column(name = "mfa")
+  private boolean mfa;
+
+  @Column(name = "user_agent")
+  private String userAgent;
+
+  protected Session() {}
+
+  public Session(
+      UUID id, UUID userId, Instant now, Duration absoluteTtl, String ip, String userAgent, boolean mfa) {
+    this.mfa = mfa;
+    this.id = Objects.requireNonNull(id);
+    this.userId = Objects.requireNonNull(userId);
+    this.createdAt = now;
+    this.lastUsedAt = now;
+    this.expiresAt = now.plus(absoluteTtl);
+    this.ip = ip;
+    this.userAgent = userAgent;
+  }
+
+  public boolean mfa() {
+    return mfa;
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  public UUID userId() {
+    return userId;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant lastUsedAt() {
+    return lastUsedAt;
+  }
+
+  /** The absolute end of the session. */
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
+  public Instant revokedAt() {
+    return revokedAt;
+  }
+
+  public String ip() {
+    return ip;
+  }
+
+  public String userAgent() {
+    return userAgent;
+  }
+
+  /** When the session ends if it is not used again. */
+  public Instant endsAt(Duration idleTtl) {
+    return endsAt(lastUsedAt, expiresAt, idleTtl);
+  }
+
+  /** When a session last used at {@code lastUsedAt} ends if it is not used again. */
+  public static Instant endsAt(Instant lastUsedAt, Instant expiresAt, Duration idleTtl) {
+    Instant idleEnd = lastUsedAt.plus(idleTtl);
+    return idleEnd.isBefore(expiresAt) ? idleEnd : expiresAt;
+  }
+}
