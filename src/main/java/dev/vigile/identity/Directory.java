@@ -1,6 +1,7 @@
 package dev.vigile.identity;
 
-import dev.vigile.identity.sessions.control.IdentityFigures;
+import dev.vigile.identity.accounts.control.UserFigures;
+import dev.vigile.identity.sessions.control.SessionFigures;
 import dev.vigile.identity.sessions.control.TokenRevocation;
 import dev.vigile.security.CurrentCaller;
 import dev.vigile.identity.accounts.control.RoleRepository;
@@ -21,7 +22,8 @@ import java.util.UUID;
 public class Directory {
   @Inject UserRepository users;
   @Inject RoleRepository roles;
-  @Inject IdentityFigures figures;
+  @Inject UserFigures userFigures;
+  @Inject SessionFigures sessionFigures;
   @Inject TokenRevocation revocation;
 
   /** Whether this caller's token has been cut off (logout, revocation, role change, disable). */
@@ -52,16 +54,16 @@ public class Directory {
 
   /** Users: all, enabled, created after {@code since}, and holders per role. */
   public UserCounts userCounts(Instant since) {
-    return figures.users(since);
+    return userFigures.users(since);
   }
 
   /** The enabled accounts a role reaches now, or every enabled account when {@code role} is null. */
   public long enabledUsers(String role) {
-    return figures.enabledUsers(role);
+    return userFigures.enabledUsers(role);
   }
 
   /** Sessions in use at {@code now}. */
   public long activeSessions(Instant now) {
-    return figures.activeSessions(now);
+    return sessionFigures.activeSessions(now);
   }
 }

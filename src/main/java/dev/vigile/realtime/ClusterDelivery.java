@@ -1,8 +1,8 @@
 package dev.vigile.realtime;
 
 import dev.vigile.identity.Directory;
-import dev.vigile.identity.events.SessionsCutOff;
-import dev.vigile.identity.events.TokensCutOff;
+import dev.vigile.identity.events.SessionsEndedNotice;
+import dev.vigile.identity.events.UserTokensCutOffNotice;
 import dev.vigile.notifications.Inbox;
 import dev.vigile.notifications.Notification;
 import dev.vigile.notifications.NotificationPosted;
@@ -31,8 +31,8 @@ public class ClusterDelivery {
   /** Events from any instance: stored notifications to push, cut-offs to enforce. */
   void onCluster(@Observes @Priority(200) ClusterMessage message) {
     message.as(NotificationPosted.class).ifPresent(e -> push(e.message()));
-    message.as(TokensCutOff.class).ifPresent(e -> recheck(e.ids(), true));
-    message.as(SessionsCutOff.class).ifPresent(e -> recheck(e.ids(), false));
+    message.as(UserTokensCutOffNotice.class).ifPresent(e -> recheck(e.ids(), true));
+    message.as(SessionsEndedNotice.class).ifPresent(e -> recheck(e.ids(), false));
   }
 
   /**

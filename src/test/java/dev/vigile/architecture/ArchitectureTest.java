@@ -71,6 +71,65 @@ class ArchitectureTest {
           .as("dependencies are injected, not looked up with CDI.current() (Hibernate integrators,"
               + " which Hibernate makes through ServiceLoader, excepted)");
 
+  /**
+   * Identity's components (issue 34): accounts, then credentials, then sessions, each using only
+   * those before it, and all of them the events. Failed before the re-cut: {@code UserService}
+   * and {@code Recovery}, {@code AuthService} and {@code MfaService} used each other.
+   */
+  @ArchTest
+  static final ArchRule identityComponentsFormNoCycle =
+      slices().matching(ROOT + ".identity.(*)..").should().beFreeOfCycles()
+          .as("no cycle between identity's components");
+
+  /**
+   * A unit of work is a top-level bean's method (a use case) or {@code UnitOfWork}, never a
+   * nested class made only to carry {@code @Transactional}.
+   */
+  @ArchTest
+  static final ArchRule noNestedTransactionalClass =
+      noClasses().that().areNestedClasses()
+          .should().beAnnotatedWith(jakarta.transaction.Transactional.class)
+          .orShould(haveATransactionalMethod())
+          .as("no nested class carries @Transactional");
+
+  /** No bean injects a bean that injects it back (a use case never calls its caller). */
+  @ArchTest
+  static final ArchRule noMutualInjection =
+      noClasses().should(injectABeanThatInjectsThemBack())
+          .as("no bean injects a bean that injects it back");
+
+  static ArchCondition<JavaClass> haveATransactionalMethod() {
+    return new ArchCondition<>("have a @Transactional method") {
+      @Override
+      public void check(JavaClass item, ConditionEvents events) {
+        item.getMethods().stream()
+            .filter(m -> m.isAnnotatedWith(jakarta.transaction.Transactional.class))
+            .forEach(m -> events.add(SimpleConditionEvent.satisfied(m, m.getFullName() + " is @Transactional")));
+      }
+    };
+  }
+
+  static Set<JavaClass> injected(JavaClass c) {
+    Set<JavaClass> types = new java.util.HashSet<>();
+    c.getFields().stream()
+        .filter(f -> f.isAnnotatedWith(jakarta.inject.Inject.class))
+        .forEach(f -> types.add(f.getRawType()));
+    return types;
+  }
+
+  static ArchCondition<JavaClass> injectABeanThatInjectsThemBack() {
+    return new ArchCondition<>("inject a bean that injects them back") {
+      @Override
+      public void check(JavaClass item, ConditionEvents events) {
+        for (JavaClass other : injected(item)) {
+          if (!other.equals(item) && injected(other).contains(item)) {
+            events.add(SimpleConditionEvent.satisfied(item, item.getName() + " and " + other.getName() + " inject each other"));
+          }
+        }
+      }
+    };
+  }
+
   static String featureOf(JavaClass c) {
     String name = c.getPackageName();
     if (!name.startsWith(ROOT + ".")) {

@@ -99,6 +99,55 @@ class TableOwnershipTest {
     assertEquals(List.of(), violations);
   }
 
+  /** SQL that writes a table, and the JPQL entity names that stand for one. */
+  static final Pattern WRITES = Pattern.compile("\\b(?:update|insert into|delete from)\\s+([a-z_]+|User|Role|Session)\\b");
+
+  static final Map<String, String> ENTITY_TABLES = Map.of("User", "users", "Role", "roles", "Session", "sessions");
+
+  /** The component a source file belongs to: identity's components, else the feature. */
+  static String componentOf(Path relative) {
+    String feature = relative.getName(0).toString();
+    return feature.equals("identity") && relative.getNameCount() > 2 ? feature + "/" + relative.getName(1) : feature;
+  }
+
+  /**
+   * One writer per table (issue 34): each table is written by SQL of one component only, and
+   * {@code users} by {@code UserRepository} alone, so that no native write bypasses what its
+   * owner does on a write (the user cache's invalidation, the lock order of a credential event).
+   * Writes through the entities go through Hibernate, whose listener sees them. Failed before the
+   * re-cut: {@code users} was written by {@code UserRepository}, {@code CutOffs} and {@code
+   * Recovery}, {@code mfa_challenges} by {@code AuthService}, {@code MfaService} and {@code CutOffs}.
+   */
+  @Test
+  void everyTableIsWrittenByOneComponent() throws Exception {
+    Map<String, Set<String>> writers = new java.util.TreeMap<>();
+    Path root = Path.of("src/main/java/dev/vigile");
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        Matcher literal = LITERAL.matcher(Files.readString(f));
+        while (literal.find()) {
+          Matcher write = WRITES.matcher(literal.group(1));
+          while (write.find()) {
+            String table = ENTITY_TABLES.getOrDefault(write.group(1), write.group(1).toLowerCase(java.util.Locale.ROOT));
+            if (OWNERS.containsKey(table)) {
+              writers.computeIfAbsent(table, t -> new TreeSet<>()).add(root.relativize(f).toString());
+            }
+          }
+        }
+      }
+    }
+    assertEquals("identity/accounts/control/UserRepository.java", String.join(",", writers.get("users")));
+    List<String> shared = new ArrayList<>();
+    writers.forEach((table, classes) -> {
+      Set<String> components = new TreeSet<>();
+      classes.forEach(c -> components.add(componentOf(Path.of(c))));
+      if (components.size() > 1) {
+        shared.add(table + " is written by " + classes);
+      }
+    });
+    assertEquals(List.of(), shared);
+  }
+
   @Test
   void theCheckSeesAForeignTable() {
     // The pattern finds a table in the SQL shapes the code uses.

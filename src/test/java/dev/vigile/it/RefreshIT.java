@@ -107,7 +107,7 @@ class RefreshIT {
   }
 
   /**
-   * Every refresh touches its session (last used, address, agent: {@code SessionService.refresh}).
+   * Every refresh touches its session (last used, address, agent: {@code Sessions.rotate}).
    * If a touched column were indexed, each touch would add an entry to every index of the table and
    * leave a dead row that later refreshes scan; a heap-only update does neither. PostgreSQL's own
    * per-transaction counter says which kind the touch was.

@@ -1,19 +1,14 @@
 package dev.vigile.notifications.boundary;
 
-import dev.vigile.common.problem.ApplicationException;
-import dev.vigile.common.problem.Problem;
-import dev.vigile.notifications.control.Audience;
-import dev.vigile.notifications.control.NotificationKinds;
+import dev.vigile.notifications.control.AdminBroadcast;
 import dev.vigile.notifications.control.NotificationService;
 import dev.vigile.common.Permissions;
 import dev.vigile.security.CurrentCaller;
-import dev.vigile.identity.Directory;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -23,10 +18,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Admin broadcasts. */
@@ -36,7 +28,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminNotificationsResource {
   @Inject dev.vigile.common.web.Bodies bodies;
-  @Inject Sender sender;
+  @Inject AdminBroadcast broadcast;
   @Inject JsonWebToken jwt;
 
   /** Who receives it. */
@@ -89,62 +81,13 @@ public class AdminNotificationsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public Response send(Send body) {
     bodies.check(body);
-    NotificationService.Sent sent = sender.send(CurrentCaller.of(jwt), body);
+    NotificationService.Sent sent = broadcast.send(
+        CurrentCaller.of(jwt),
+        body.audience().type(),
+        body.audience().value(),
+        body.title(),
+        body.body(),
+        body.data() == null ? null : body.data().toString());
     return Response.accepted(Map.of("id", sent.messageId(), "recipients", sent.recipients())).build();
-  }
-
-  /** Validation against the database and the send, in one transaction. */
-  @jakarta.enterprise.context.ApplicationScoped
-  public static class Sender {
-    @Inject NotificationService notifications;
-    @Inject Directory identity;
-
-    @Transactional
-    NotificationService.Sent send(CurrentCaller caller, Send body) {
-      Audience audience = audience(body.audience());
-      return notifications.send(
-          audience,
-          NotificationKinds.ADMIN_BROADCAST,
-          body.title().strip(),
-          body.body(),
-          body.data() == null ? null : body.data().toString(),
-          caller.userId(),
-          caller.email());
-    }
-
-    private Audience audience(AudienceBody a) {
-      List<Problem.FieldError> errors = new ArrayList<>();
-      switch (a.type()) {
-        case "all" -> {
-          if (a.value() != null) {
-            errors.add(new Problem.FieldError("audience.value", "must be absent for all"));
-          } else {
-            return Audience.all();
-          }
-        }
-        case "user" -> {
-          try {
-            UUID id = UUID.fromString(String.valueOf(a.value()));
-            if (!identity.userExists(id)) {
-              throw ApplicationException.notFound("No such user.");
-            }
-            return Audience.user(id);
-          } catch (IllegalArgumentException e) {
-            errors.add(new Problem.FieldError("audience.value", "must be a user id"));
-          }
-        }
-        case "role" -> {
-          if (!Directory.roleNameShape(a.value())) {
-            errors.add(new Problem.FieldError("audience.value", "must be a role name"));
-          } else if (!identity.roleExists(a.value())) {
-            throw ApplicationException.notFound("No such role.");
-          } else {
-            return Audience.role(a.value());
-          }
-        }
-        default -> errors.add(new Problem.FieldError("audience.type", "must be user, role or all"));
-      }
-      throw ApplicationException.invalid(errors);
-    }
   }
 }

@@ -5,7 +5,7 @@ import dev.vigile.identity.events.MfaChanged;
 import dev.vigile.identity.events.PasswordChanged;
 import dev.vigile.identity.events.PasswordReset;
 import dev.vigile.identity.events.RefreshTokenReused;
-import dev.vigile.identity.events.SessionRevoked;
+import dev.vigile.identity.events.SessionSignedOut;
 import dev.vigile.identity.events.SignedOutEverywhere;
 import dev.vigile.identity.events.RolesChanged;
 import dev.vigile.identity.events.SignedOutByAdmin;
@@ -96,7 +96,7 @@ public class AccountNotices {
         Json.createObjectBuilder().add("all", true).build());
   }
 
-  void on(@Observes @Priority(200) SessionRevoked e) {
+  void on(@Observes @Priority(200) SessionSignedOut e) {
     notifications.notifyUser(
         e.userId(),
         NotificationKinds.SESSION_REVOKED,

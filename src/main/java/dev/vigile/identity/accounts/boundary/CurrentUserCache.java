@@ -1,13 +1,12 @@
 package dev.vigile.identity.accounts.boundary;
 
 import java.util.List;
-import dev.vigile.identity.events.TokensCutOff;
+import dev.vigile.identity.events.UserTokensCutOffNotice;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.vigile.platform.cluster.ClusterBus;
 import dev.vigile.platform.cluster.ClusterMessage;
-import dev.vigile.identity.sessions.control.TokenRevocation;
-import dev.vigile.identity.sessions.control.TokenRevocation.UserTokensCutOff;
+import dev.vigile.identity.events.UserTokensCutOff;
 import dev.vigile.identity.accounts.control.UserChangeListener.UsersChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,7 +30,7 @@ public class CurrentUserCache {
   @Inject ClusterBus bus;
 
   private final Cache<UUID, UserResponse> cache =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TokenRevocation.MAX_STALENESS).build();
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(UserTokensCutOffNotice.MAX_STALENESS).build();
 
   /** The cached answer for the user, loaded when absent. */
   public UserResponse get(UUID userId, Function<UUID, UserResponse> load) {
@@ -51,7 +50,7 @@ public class CurrentUserCache {
 
   void onCluster(@Observes ClusterMessage message) {
     message.as(UsersRefreshed.class).ifPresent(e -> forget(e.ids(), e.all()));
-    message.as(TokensCutOff.class).ifPresent(e -> forget(e.ids(), false));
+    message.as(UserTokensCutOffNotice.class).ifPresent(e -> forget(e.ids(), false));
   }
 
   private void forget(Collection<UUID> ids, boolean all) {

@@ -2,7 +2,7 @@ package dev.vigile.identity.accounts.boundary;
 
 import dev.vigile.common.Permissions;
 import dev.vigile.security.CurrentCaller;
-import dev.vigile.identity.accounts.control.UserService;
+import dev.vigile.identity.accounts.control.RoleAssignment;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -22,7 +22,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Produces(MediaType.APPLICATION_JSON)
 public class UserRolesResource {
   @Inject dev.vigile.common.web.Bodies bodies;
-  @Inject UserService.Changes changes;
+  @Inject RoleAssignment assignment;
   @Inject JsonWebToken jwt;
 
   /**
@@ -37,6 +37,6 @@ public class UserRolesResource {
   public UserResponse assign(@PathParam("id") String id, UserRequests.Roles body) {
     bodies.check(body);
     return UserResponse.from(
-        changes.setRoles(CurrentCaller.of(jwt), UsersResource.userId(id), body.roles()));
+        assignment.assign(CurrentCaller.of(jwt), UsersResource.userId(id), body.roles()));
   }
 }

@@ -8,7 +8,10 @@ import dev.vigile.common.web.PathIds;
 import dev.vigile.common.Permissions;
 import dev.vigile.security.CurrentCaller;
 import dev.vigile.identity.accounts.control.UserQueries;
-import dev.vigile.identity.accounts.control.UserService;
+import dev.vigile.identity.accounts.control.Accounts;
+import dev.vigile.identity.accounts.control.UserCreation;
+import dev.vigile.identity.accounts.control.UserDeletion;
+import dev.vigile.identity.accounts.control.UserUpdate;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -41,8 +44,10 @@ public class UsersResource {
 
   @Inject dev.vigile.common.web.Bodies bodies;
   @Inject JsonWebToken jwt;
-  @Inject UserService users;
-  @Inject UserService.Changes changes;
+  @Inject Accounts accounts;
+  @Inject UserCreation creation;
+  @Inject UserUpdate updates;
+  @Inject UserDeletion deletion;
   @Inject UserQueries queries;
   @Context UriInfo uri;
 
@@ -72,7 +77,7 @@ public class UsersResource {
   @Path("/{id}")
   @RolesAllowed(Permissions.USERS_READ)
   public UserResponse get(@PathParam("id") String id) {
-    return UserResponse.from(users.get(userId(id)));
+    return UserResponse.from(accounts.get(userId(id)));
   }
 
   /**
@@ -87,9 +92,9 @@ public class UsersResource {
     bodies.check(body);
     UserResponse user =
         UserResponse.from(
-            users.create(
+            creation.create(
                 CurrentCaller.of(jwt),
-                new UserService.NewUser(
+                new UserCreation.NewUser(
                     body.email(), body.password(), body.displayName(), body.roles(), body.enabled())));
     return Response.created(URI.create("/api/users/" + user.id())).entity(user).build();
   }
@@ -106,7 +111,7 @@ public class UsersResource {
   @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
   public UserResponse update(@PathParam("id") String id, String body) {
     return UserResponse.from(
-        changes.update(CurrentCaller.of(jwt), userId(id), PatchBody.parse(body, ADMIN_FIELDS)));
+        updates.update(CurrentCaller.of(jwt), userId(id), PatchBody.parse(body, ADMIN_FIELDS)));
   }
 
   /**
@@ -117,7 +122,7 @@ public class UsersResource {
   @Path("/{id}")
   @RolesAllowed(Permissions.USERS_DELETE)
   public Response delete(@PathParam("id") String id) {
-    changes.delete(CurrentCaller.of(jwt), userId(id));
+    deletion.delete(CurrentCaller.of(jwt), userId(id));
     return Response.noContent().build();
   }
 }

@@ -20,6 +20,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class Privileges {
   @PersistenceContext EntityManager em;
+  @jakarta.inject.Inject RoleRepository roles;
 
   /** Every permission the user holds now, through all of their roles. */
   public Set<String> permissionsOf(UUID userId) {
@@ -50,6 +51,23 @@ public class Privileges {
       throw ApplicationException.forbidden(
           "You cannot " + what + ": it involves permissions you do not hold " + missing + ".");
     }
+  }
+
+  /** The existing roles of this request beyond {@code USER} (400 naming an unknown one). */
+  public Set<Role> extraRoles(List<String> requested) {
+    if (requested == null) {
+      return Set.of();
+    }
+    Set<String> names = new TreeSet<>(requested);
+    names.remove(Role.USER);
+    return roles.existing("roles", names);
+  }
+
+  /** Every permission these roles grant. */
+  public static Set<String> permissionsOf(Collection<Role> roles) {
+    Set<String> names = new TreeSet<>();
+    roles.forEach(r -> names.addAll(r.permissionNames()));
+    return names;
   }
 
   /**

@@ -2,10 +2,12 @@ package dev.vigile.identity.accounts.control;
 
 import dev.vigile.identity.accounts.entity.Role;
 import dev.vigile.identity.accounts.entity.User;
+import dev.vigile.common.problem.ApplicationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -125,6 +127,54 @@ public class UserRepository {
             .setParameter(2, checkedEpoch)
             .getResultList()
             .isEmpty();
+  }
+
+  /** The user, read after locking their row (see {@link #lockRow}); 404 when there is none. */
+  public User locked(UUID id) {
+    if (!lockRow(id)) {
+      throw ApplicationException.notFound("No such user.");
+    }
+    return findById(id).orElseThrow(() -> ApplicationException.notFound("No such user."));
+  }
+
+  /** Sets the password a reset chose, whatever the one before. */
+  public void resetPassword(UUID id, String newHash, Instant now) {
+    em.createNativeQuery("update users set password_hash = ?1, updated_at = ?2, version = version + 1 where id = ?3")
+        .setParameter(1, newHash)
+        .setParameter(2, now)
+        .setParameter(3, id)
+        .executeUpdate();
+  }
+
+  /**
+   * A credential event: the user's credential epoch moves (sign-ins, links and challenges checked
+   * under the old one fail) and every access token issued until now is cut off. Locks the row.
+   */
+  public void moveCredentialEpoch(UUID id) {
+    em.createNativeQuery(
+            "update users set token_generation = token_generation + 1,"
+                + " credential_epoch = credential_epoch + 1 where id = ?1")
+        .setParameter(1, id)
+        .executeUpdate();
+  }
+
+  /** Cuts off the access tokens these users hold now; sessions and credentials stay. */
+  public void moveTokenGeneration(List<UUID> ids) {
+    em.createNativeQuery("update users set token_generation = token_generation + 1 where id in (?1)")
+        .setParameter(1, ids)
+        .executeUpdate();
+  }
+
+  /** The same for every holder of the role; returns them. */
+  public List<UUID> moveTokenGenerationOfRole(String roleName) {
+    @SuppressWarnings("unchecked")
+    List<Object> ids =
+        em.createNativeQuery(
+                "update users u set token_generation = u.token_generation + 1"
+                    + " from user_roles r where r.user_id = u.id and r.role_name = ?1 returning u.id")
+            .setParameter(1, roleName)
+            .getResultList();
+    return ids.stream().map(UUID.class::cast).toList();
   }
 
   /** Deletes the user; their sessions, refresh tokens and role links go with them. */

@@ -3,7 +3,7 @@ package dev.vigile.identity.credentials.boundary;
 import dev.vigile.identity.accounts.boundary.UsersResource;
 
 import dev.vigile.common.Permissions;
-import dev.vigile.identity.credentials.control.MfaService;
+import dev.vigile.identity.credentials.control.MfaRemoval;
 import dev.vigile.security.CurrentCaller;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -23,7 +23,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @DenyAll
 @Produces(MediaType.APPLICATION_JSON)
 public class UserMfaResource {
-  @Inject MfaService mfa;
+  @Inject MfaRemoval removal;
   @Inject JsonWebToken jwt;
 
   /**
@@ -34,7 +34,7 @@ public class UserMfaResource {
   @DELETE
   @RolesAllowed(Permissions.USERS_WRITE)
   public Response reset(@PathParam("id") String id) {
-    mfa.reset(CurrentCaller.of(jwt), UsersResource.userId(id));
+    removal.reset(CurrentCaller.of(jwt), UsersResource.userId(id));
     return Response.noContent().build();
   }
 }

@@ -1,22 +1,28 @@
 package dev.vigile.identity.credentials.boundary;
 
+import dev.vigile.identity.accounts.control.Accounts;
+import dev.vigile.identity.accounts.control.ProfileUpdate;
+import dev.vigile.identity.credentials.control.EmailChange;
+import dev.vigile.identity.credentials.control.EmailVerification;
+import dev.vigile.identity.credentials.control.MfaRemoval;
+import dev.vigile.identity.credentials.control.PasswordChange;
+import dev.vigile.identity.credentials.control.RecoveryCodeRenewal;
+import dev.vigile.identity.credentials.control.TotpEnrollment;
+
 import dev.vigile.identity.accounts.boundary.UserRequests;
 import dev.vigile.identity.accounts.boundary.UserResponse;
 import dev.vigile.identity.accounts.boundary.CurrentUserCache;
-import dev.vigile.identity.sessions.boundary.MfaResponses;
 
 import dev.vigile.common.web.ClientInfoResolver;
 import dev.vigile.common.web.PatchBody;
 import dev.vigile.common.Permissions;
 import dev.vigile.security.CurrentCaller;
-import dev.vigile.identity.accounts.control.UserService;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
-import dev.vigile.identity.credentials.control.MfaService;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -46,12 +52,16 @@ public class UsersMeResource {
   static final Set<String> PROFILE_FIELDS = Set.of("displayName", "locale");
 
   @Inject dev.vigile.common.web.Bodies bodies;
-  @Inject UserService users;
+  @Inject Accounts accounts;
   @Inject CurrentUserCache cache;
-  @Inject UserService.Changes changes;
+  @Inject ProfileUpdate profile;
+  @Inject PasswordChange passwordChange;
+  @Inject EmailVerification verification;
+  @Inject EmailChange emailChange;
+  @Inject TotpEnrollment enrollment;
+  @Inject RecoveryCodeRenewal recoveryCodes;
+  @Inject MfaRemoval removal;
   @Inject ClientInfoResolver clients;
-  @Inject dev.vigile.identity.credentials.control.Recovery recovery;
-  @Inject MfaService mfa;
 
   /**
    * {@code GET /api/users/me} : 200 the caller; 401 without a valid token. Served from {@link
@@ -60,7 +70,7 @@ public class UsersMeResource {
   @GET
   @RolesAllowed(Permissions.SIGNED_IN)
   public UserResponse me(@Context SecurityContext security) {
-    return cache.get(caller(security).userId(), id -> UserResponse.from(users.get(id)));
+    return cache.get(caller(security).userId(), id -> UserResponse.from(accounts.get(id)));
   }
 
   /**
@@ -73,7 +83,7 @@ public class UsersMeResource {
   @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
   public UserResponse update(String body, @Context SecurityContext security) {
     return UserResponse.from(
-        changes.updateProfile(caller(security), PatchBody.parse(body, PROFILE_FIELDS)));
+        profile.update(caller(security), PatchBody.parse(body, PROFILE_FIELDS)));
   }
 
   /**
@@ -91,7 +101,7 @@ public class UsersMeResource {
       @Context SecurityContext security,
       @Context HttpServletRequest request) {
     bodies.check(body);
-    users.changePassword(
+    passwordChange.change(
         caller(security), body.currentPassword(), body.newPassword(), clients.of(request));
     return Response.noContent().build();
   }
@@ -105,7 +115,7 @@ public class UsersMeResource {
   @RolesAllowed(Permissions.SIGNED_IN)
   @Consumes(MediaType.WILDCARD)
   public Response resendVerification(@Context SecurityContext security, @Context HttpServletRequest request) {
-    recovery.resendVerification(caller(security), clients.of(request));
+    verification.resend(caller(security), clients.of(request));
     return Response.accepted().build();
   }
 
@@ -121,7 +131,7 @@ public class UsersMeResource {
   public Response changeEmail(
       UserRequests.EmailChange body, @Context SecurityContext security, @Context HttpServletRequest request) {
     bodies.check(body);
-    recovery.requestEmailChange(caller(security), body.newEmail(), body.currentPassword(), clients.of(request));
+    emailChange.request(caller(security), body.newEmail(), body.currentPassword(), clients.of(request));
     return Response.accepted().build();
   }
 
@@ -137,7 +147,7 @@ public class UsersMeResource {
   public Response enroll(
       UserRequests.MfaEnroll body, @Context SecurityContext security, @Context HttpServletRequest request) {
     bodies.check(body);
-    return noStore(mfa.enroll(caller(security), body.currentPassword(), clients.of(request)));
+    return noStore(enrollment.start(caller(security), body.currentPassword(), clients.of(request)));
   }
 
   /**
@@ -151,7 +161,7 @@ public class UsersMeResource {
   public Response confirmMfa(
       UserRequests.MfaCode body, @Context SecurityContext security, @Context HttpServletRequest request) {
     bodies.check(body);
-    return noStore(new MfaResponses.RecoveryCodes(mfa.confirm(caller(security), body.code(), clients.of(request))));
+    return noStore(new MfaResponses.RecoveryCodes(enrollment.confirm(caller(security), body.code(), clients.of(request))));
   }
 
   /** {@code POST /api/users/me/mfa/recovery-codes} : 200 a fresh set, the old one void; 400 wrong code; 409 MFA off. */
@@ -163,7 +173,7 @@ public class UsersMeResource {
       UserRequests.MfaCode body, @Context SecurityContext security, @Context HttpServletRequest request) {
     bodies.check(body);
     return noStore(new MfaResponses.RecoveryCodes(
-        mfa.renewRecoveryCodes(caller(security), body.code(), clients.of(request))));
+        recoveryCodes.renew(caller(security), body.code(), clients.of(request))));
   }
 
   /** {@code DELETE /api/users/me/mfa} : 204, MFA off; 400 wrong password or code; 409 MFA off. */
@@ -174,7 +184,7 @@ public class UsersMeResource {
   public Response disableMfa(
       UserRequests.MfaDisable body, @Context SecurityContext security, @Context HttpServletRequest request) {
     bodies.check(body);
-    mfa.disable(caller(security), body.currentPassword(), body.code(), clients.of(request));
+    removal.disable(caller(security), body.currentPassword(), body.code(), clients.of(request));
     return Response.noContent().build();
   }
 

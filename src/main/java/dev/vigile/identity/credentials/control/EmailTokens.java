@@ -30,7 +30,7 @@ public class EmailTokens {
   public static final String EMAIL_CHANGE = "email_change";
 
   /** Wrong second-factor codes a reset token survives: as many as a sign-in's MFA token. */
-  public static final int MAX_FAILURES = MfaService.WRONG_CODES_ALLOWED;
+  public static final int MAX_FAILURES = SecondFactors.WRONG_CODES_ALLOWED;
 
   @PersistenceContext EntityManager em;
   @Inject Clock clock;
@@ -97,6 +97,34 @@ public class EmailTokens {
     }
     Object[] r = rows.get(0);
     return Optional.of(new Live((String) r[0], (UUID) r[1], (String) r[2], (String) r[3], ((Number) r[4]).intValue()));
+  }
+
+  /** A live token's user and the address it was sent to, read without using or locking it. */
+  public record Peek(UUID userId, String email) {}
+
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Optional<Peek> peek(String token, String purpose) {
+    if (!OpaqueTokens.plausible(token)) {
+      return Optional.empty();
+    }
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "select user_id, email from email_tokens where token_hash = ?1 and purpose = ?2"
+                    + " and used_at is null and expires_at > ?3")
+            .setParameter(1, OpaqueTokens.hash(token))
+            .setParameter(2, purpose)
+            .setParameter(3, clock.instant())
+            .getResultList();
+    return rows.stream().findFirst().map(r -> new Peek((UUID) r[0], (String) r[1]));
+  }
+
+  /** Voids every live token of the user, whatever its purpose (a credential event). */
+  public void voidEvery(UUID userId) {
+    em.createNativeQuery("update email_tokens set used_at = ?1 where user_id = ?2 and used_at is null")
+        .setParameter(1, clock.instant())
+        .setParameter(2, userId)
+        .executeUpdate();
   }
 
   /** Uses the token up. */

@@ -1,11 +1,19 @@
 package dev.vigile.identity.sessions.boundary;
 
+import dev.vigile.identity.credentials.boundary.MfaResponses;
+import dev.vigile.identity.credentials.control.EmailVerification;
+import dev.vigile.identity.credentials.control.PasswordRecovery;
+import dev.vigile.identity.sessions.control.MfaSignIn;
+import dev.vigile.identity.sessions.control.PasswordSignIn;
+import dev.vigile.identity.sessions.control.Registration;
+import dev.vigile.identity.sessions.control.SignIn;
+import dev.vigile.identity.sessions.control.SignOut;
+import dev.vigile.identity.sessions.control.TokenRefresh;
+import dev.vigile.security.OpaqueTokens;
+
 import dev.vigile.identity.accounts.boundary.UserResponse;
 
-import dev.vigile.identity.sessions.control.AuthService;
 import dev.vigile.security.OpaqueTokens;
-import dev.vigile.identity.sessions.control.SessionService;
-import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.web.ClientInfoResolver;
 import dev.vigile.common.Permissions;
 import dev.vigile.security.CurrentCaller;
@@ -37,9 +45,13 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
   @Inject dev.vigile.common.web.Bodies bodies;
-  @Inject AuthService auth;
-  @Inject dev.vigile.identity.credentials.control.Recovery recovery;
-  @Inject SessionService sessions;
+  @Inject Registration registration;
+  @Inject PasswordSignIn passwordSignIn;
+  @Inject MfaSignIn mfaSignIn;
+  @Inject TokenRefresh tokenRefresh;
+  @Inject SignOut signOut;
+  @Inject PasswordRecovery passwordRecovery;
+  @Inject EmailVerification emailVerification;
   @Inject ClientInfoResolver clients;
   @Inject JsonWebToken jwt;
   @Inject HttpServletRequest request;
@@ -53,15 +65,16 @@ public class AuthResource {
   @PermitAll
   public Response register(AuthRequests.Register body) {
     bodies.check(body);
-    AuthService.SignIn signIn = auth.register(body.email(), body.password(), body.displayName(), clients.of(request));
-    if (signIn instanceof AuthService.VerificationRequired v) {
+    String csrf = newCsrf(request);
+    SignIn signIn = registration.register(body.email(), body.password(), body.displayName(), clients.of(request), csrf);
+    if (signIn instanceof SignIn.VerificationRequired v) {
       // Verified addresses are required: the account exists, and signs in once its link is used.
       return Response.created(URI.create("/api/users/" + v.user().id()))
           .entity(new VerificationRequiredResponse(true, UserResponse.from(v.user())))
           .build();
     }
-    AuthService.Tokens t = (AuthService.Tokens) signIn;
-    return tokenResponse(Response.created(URI.create("/api/users/" + t.user().id())), t, request);
+    SignIn.Tokens t = (SignIn.Tokens) signIn;
+    return tokenResponse(Response.created(URI.create("/api/users/" + t.user().id())), t, csrf);
   }
 
   /**
@@ -74,14 +87,15 @@ public class AuthResource {
   public Response login(AuthRequests.Login body) {
     bodies.check(body);
     String device = body.deviceToken() != null ? body.deviceToken() : BrowserSession.deviceTokenFromCookie(request);
-    AuthService.SignIn signIn = auth.login(body.email(), body.password(), device, clients.of(request));
-    if (signIn instanceof AuthService.MfaRequired challenge) {
+    String csrf = newCsrf(request);
+    SignIn signIn = passwordSignIn.signIn(body.email(), body.password(), device, clients.of(request), csrf);
+    if (signIn instanceof SignIn.MfaRequired challenge) {
       return Response.accepted(
               new MfaResponses.Challenge(true, challenge.mfaToken(), challenge.expiresIn(), List.of("totp", "recovery_code")))
           .header("Cache-Control", "no-store")
           .build();
     }
-    return tokenResponse(Response.ok(), (AuthService.Tokens) signIn, request);
+    return tokenResponse(Response.ok(), (SignIn.Tokens) signIn, csrf);
   }
 
   /**
@@ -93,8 +107,9 @@ public class AuthResource {
   @PermitAll
   public Response loginMfa(AuthRequests.LoginMfa body) {
     bodies.check(body);
+    String csrf = newCsrf(request);
     return tokenResponse(
-        Response.ok(), auth.loginMfa(body.mfaToken(), body.code(), body.recoveryCode(), clients.of(request)), request);
+        Response.ok(), mfaSignIn.complete(body.mfaToken(), body.code(), body.recoveryCode(), clients.of(request), csrf), csrf);
   }
 
   /**
@@ -106,7 +121,7 @@ public class AuthResource {
   @PermitAll
   public Response requestReset(AuthRequests.ResetRequest body) {
     bodies.check(body);
-    recovery.requestReset(body.email(), clients.of(request));
+    passwordRecovery.request(body.email(), clients.of(request));
     return Response.accepted().build();
   }
 
@@ -120,7 +135,7 @@ public class AuthResource {
   @PermitAll
   public Response confirmReset(AuthRequests.ResetConfirm body) {
     bodies.check(body);
-    recovery.confirmReset(body.token(), body.newPassword(), body.mfaCode(), clients.of(request));
+    passwordRecovery.confirm(body.token(), body.newPassword(), body.mfaCode(), clients.of(request));
     return Response.noContent().build();
   }
 
@@ -130,7 +145,7 @@ public class AuthResource {
   @PermitAll
   public Response verifyEmail(AuthRequests.VerifyEmail body) {
     bodies.check(body);
-    recovery.verifyEmail(body.token());
+    emailVerification.verify(body.token());
     return Response.noContent().build();
   }
 
@@ -146,8 +161,12 @@ public class AuthResource {
   public Response refresh(AuthRequests.Refresh body) {
     bodies.check(body);
     boolean fromCookie = body.refreshToken() == null;
-    String token = fromCookie ? sessionCookie() : body.refreshToken();
-    return tokenResponse(Response.ok(), auth.refresh(token, clients.of(request)), fromCookie ? null : request);
+    // A refresh by the session cookie is a browser's, whatever it asks for.
+    String csrf = fromCookie || BrowserSession.requested(request) ? OpaqueTokens.generate() : null;
+    SignIn.Tokens t = fromCookie
+        ? tokenRefresh.refresh(BrowserSession.refreshTokenFromCookie(request), clients.of(request), presentedCsrf(), csrf)
+        : tokenRefresh.refresh(body.refreshToken(), clients.of(request), null, csrf);
+    return tokenResponse(Response.ok(), t, csrf);
   }
 
   /**
@@ -160,10 +179,10 @@ public class AuthResource {
   public Response logout(AuthRequests.Refresh body) {
     bodies.check(body);
     if (body.refreshToken() == null) {
-      sessions.logout(sessionCookie());
+      signOut.token(BrowserSession.refreshTokenFromCookie(request), presentedCsrf());
       return BrowserSession.clearCookies(Response.noContent(), clients.secure(request)).build();
     }
-    sessions.logout(body.refreshToken());
+    signOut.token(body.refreshToken(), null);
     return Response.noContent().build();
   }
 
@@ -173,20 +192,22 @@ public class AuthResource {
   @RolesAllowed({Permissions.SIGNED_IN, Permissions.MFA_ENROLLMENT})
   @Consumes(MediaType.WILDCARD)
   public Response logoutAll() {
-    sessions.logoutAll(CurrentCaller.of(jwt));
+    signOut.everywhere(CurrentCaller.of(jwt));
     return Response.noContent().build();
   }
 
   /**
-   * The refresh token of the browser's session cookie, once the CSRF header both repeats the CSRF
-   * cookie and is the token bound to that session (403 otherwise).
+   * The CSRF header of a request made with the session cookie: the use case checks that it is the
+   * token bound to that session (403 otherwise), so it may never be null here.
    */
-  private String sessionCookie() {
-    String token = BrowserSession.refreshTokenFromCookie(request);
-    if (!sessions.csrfBound(token, BrowserSession.csrfHeader(request))) {
-      throw ApplicationException.forbidden("The CSRF token does not belong to this session.");
-    }
-    return token;
+  private String presentedCsrf() {
+    String header = BrowserSession.csrfHeader(request);
+    return header == null ? "" : header;
+  }
+
+  /** A new CSRF token when the request asked for the browser form, bound to its session by the use case. */
+  private static String newCsrf(HttpServletRequest request) {
+    return BrowserSession.requested(request) ? OpaqueTokens.generate() : null;
   }
 
   /** The 201 of a registration while verified addresses are required: no tokens yet. */
@@ -195,16 +216,10 @@ public class AuthResource {
       @jakarta.json.bind.annotation.JsonbProperty("email_verification_required") boolean emailVerificationRequired,
       UserResponse user) {}
 
-  /**
-   * @param browserRequest the request if it asked for the browser form ({@code null} forces it,
-   *     as for a cookie refresh)
-   */
-  private Response tokenResponse(Response.ResponseBuilder builder, AuthService.Tokens t, HttpServletRequest browserRequest) {
-    boolean browser = browserRequest == null || BrowserSession.requested(browserRequest);
+  /** @param csrf the CSRF token bound to the session, when the answer is a browser's; null otherwise */
+  private Response tokenResponse(Response.ResponseBuilder builder, SignIn.Tokens t, String csrf) {
+    boolean browser = csrf != null;
     if (browser) {
-      // A fresh CSRF token with every token response, bound to the session.
-      String csrf = OpaqueTokens.generate();
-      sessions.bindCsrf(t.sessionId(), csrf);
       BrowserSession.withCookies(builder, t.refreshToken(), t.refreshExpiresIn(), csrf, clients.secure(request));
       if (t.deviceToken() != null) {
         BrowserSession.withDeviceCookie(builder, t.deviceToken(), clients.secure(request));

@@ -1,7 +1,8 @@
 package dev.vigile.identity.sessions.boundary;
 
 import dev.vigile.common.pagination.PageParams;
-import dev.vigile.identity.sessions.control.SessionService;
+import dev.vigile.identity.sessions.control.Sessions;
+import dev.vigile.identity.sessions.control.SignOut;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
 import dev.vigile.common.problem.ApplicationException;
@@ -35,7 +36,8 @@ public class SessionsResource {
       new PageRequest.Sorts(
           Map.of("lastUsedAt", "lastUsedAt", "createdAt", "createdAt"), "lastUsedAt", false);
 
-  @Inject SessionService sessions;
+  @Inject Sessions sessions;
+  @Inject SignOut signOut;
   @Inject JsonWebToken jwt;
   @Context UriInfo uri;
 
@@ -60,7 +62,7 @@ public class SessionsResource {
   @RolesAllowed({Permissions.SIGNED_IN, Permissions.MFA_ENROLLMENT})
   public Response revoke(@PathParam("id") String id) {
     UUID sessionId = PathIds.uuid(id, "No such session.");
-    if (!sessions.revokeOwn(CurrentCaller.of(jwt), sessionId)) {
+    if (!signOut.session(CurrentCaller.of(jwt), sessionId)) {
       throw ApplicationException.notFound("No such session.");
     }
     return Response.noContent().build();

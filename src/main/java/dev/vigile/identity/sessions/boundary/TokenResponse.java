@@ -2,7 +2,7 @@ package dev.vigile.identity.sessions.boundary;
 
 import dev.vigile.identity.accounts.boundary.UserResponse;
 
-import dev.vigile.identity.sessions.control.AuthService;
+import dev.vigile.identity.sessions.control.SignIn;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
@@ -21,17 +21,17 @@ public record TokenResponse(
     UserResponse user) {
 
   /** The browser form: the refresh token travels only in its HttpOnly cookie. */
-  public static TokenResponse withoutRefreshToken(AuthService.Tokens t) {
+  public static TokenResponse withoutRefreshToken(SignIn.Tokens t) {
     return new TokenResponse(
         t.accessToken(), "Bearer", t.expiresIn(), null, t.refreshExpiresIn(), null, enroll(t), UserResponse.from(t.user()));
   }
 
-  public static TokenResponse from(AuthService.Tokens t) {
+  public static TokenResponse from(SignIn.Tokens t) {
     return new TokenResponse(
         t.accessToken(), "Bearer", t.expiresIn(), t.refreshToken(), t.refreshExpiresIn(), t.deviceToken(), enroll(t), UserResponse.from(t.user()));
   }
 
-  private static Boolean enroll(AuthService.Tokens t) {
+  private static Boolean enroll(SignIn.Tokens t) {
     return t.mfaEnrollmentRequired() ? Boolean.TRUE : null;
   }
 }

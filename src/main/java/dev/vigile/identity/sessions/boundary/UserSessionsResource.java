@@ -5,7 +5,9 @@ import dev.vigile.identity.accounts.boundary.UsersResource;
 import dev.vigile.common.Permissions;
 import dev.vigile.common.pagination.PageParams;
 import dev.vigile.security.CurrentCaller;
-import dev.vigile.identity.accounts.control.UserService;
+import dev.vigile.identity.accounts.control.Accounts;
+import dev.vigile.identity.accounts.control.AdminSignOut;
+import dev.vigile.identity.sessions.control.Sessions;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -24,9 +26,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @DenyAll
 @Produces(MediaType.APPLICATION_JSON)
 public class UserSessionsResource {
-  @Inject UserService.Changes changes;
-  @Inject UserService users;
-  @Inject dev.vigile.identity.sessions.control.SessionService sessions;
+  @Inject AdminSignOut signOut;
+  @Inject Accounts accounts;
+  @Inject Sessions sessions;
   @Inject JsonWebToken jwt;
   @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri;
 
@@ -39,7 +41,7 @@ public class UserSessionsResource {
   @RolesAllowed(Permissions.USERS_READ)
   public Response list(@PathParam("id") String id) {
     java.util.UUID userId = UsersResource.userId(id);
-    users.get(userId);
+    accounts.get(userId);
     return dev.vigile.common.pagination.PageResponses.ok(
         sessions.active(userId, PageParams.parse(uri, SessionsResource.SORTS))
             .map(s -> SessionResponse.from(s, sessions.idleTtl(), null)),
@@ -54,7 +56,7 @@ public class UserSessionsResource {
   @DELETE
   @RolesAllowed(Permissions.USERS_WRITE)
   public Response revokeAll(@PathParam("id") String id) {
-    changes.revokeSessions(CurrentCaller.of(jwt), UsersResource.userId(id));
+    signOut.signOut(CurrentCaller.of(jwt), UsersResource.userId(id));
     return Response.noContent().build();
   }
 }

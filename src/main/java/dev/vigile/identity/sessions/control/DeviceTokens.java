@@ -26,12 +26,16 @@ public class DeviceTokens {
   @PersistenceContext EntityManager em;
   @Inject Clock clock;
 
-  @Inject
-  @ConfigProperty(name = "vigile.login.device-ttl", defaultValue = "P365D")
-  Duration ttl;
+  @Inject SessionSettings settings;
 
   /** Devices a user keeps; the least recently used beyond this are forgotten. */
   static final int MAX_PER_USER = 50;
+
+  /** Every device of the user is forgotten (a credential event). */
+  @jakarta.transaction.Transactional(jakarta.transaction.Transactional.TxType.MANDATORY)
+  public void forgetAll(UUID userId) {
+    em.createNativeQuery("delete from device_tokens where user_id = ?1").setParameter(1, userId).executeUpdate();
+  }
 
   /** A token known to belong to the user of this email: its id. */
   public record Device(UUID id, String token) {}
@@ -48,7 +52,7 @@ public class DeviceTokens {
                     + " where d.token_hash = ?1 and u.email = ?2 and d.last_used_at > ?3")
             .setParameter(1, OpaqueTokens.hash(token))
             .setParameter(2, normalizedEmail)
-            .setParameter(3, clock.instant().minus(ttl))
+            .setParameter(3, clock.instant().minus(settings.deviceTtl()))
             .getResultList();
     return ids.isEmpty() ? null : new Device((UUID) ids.get(0), token);
   }
@@ -85,7 +89,7 @@ public class DeviceTokens {
             "delete from device_tokens where user_id = ?1 and (last_used_at <= ?2 or id not in"
                 + " (select id from device_tokens where user_id = ?1 order by last_used_at desc limit ?3))")
         .setParameter(1, userId)
-        .setParameter(2, now.minus(ttl))
+        .setParameter(2, now.minus(settings.deviceTtl()))
         .setParameter(3, MAX_PER_USER)
         .executeUpdate();
     return token;

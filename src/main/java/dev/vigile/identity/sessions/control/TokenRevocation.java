@@ -1,7 +1,9 @@
 package dev.vigile.identity.sessions.control;
 
-import dev.vigile.identity.events.SessionsCutOff;
-import dev.vigile.identity.events.TokensCutOff;
+import dev.vigile.identity.events.SessionsEndedNotice;
+import dev.vigile.identity.events.SessionsEnded;
+import dev.vigile.identity.events.UserTokensCutOff;
+import dev.vigile.identity.events.UserTokensCutOffNotice;
 import dev.vigile.security.CurrentCaller;
 import dev.vigile.security.TokenCutoffs;
 import com.github.benmanes.caffeine.cache.CacheLoader;
@@ -48,7 +50,7 @@ import java.util.concurrent.Executor;
 @ApplicationScoped
 public class TokenRevocation {
   /** Bounds staleness between instances until the state is shared across the cluster. */
-  public static final Duration MAX_STALENESS = Duration.ofSeconds(15);
+  public static final Duration MAX_STALENESS = UserTokensCutOffNotice.MAX_STALENESS;
 
   /**
    * An entry read after this age is reloaded in the background while the current answer is
@@ -75,16 +77,6 @@ public class TokenRevocation {
 
   private LoadingCache<UUID, UserState> users;
   private LoadingCache<UUID, Boolean> revokedSessions;
-
-  /** Fired after users' tokens are cut off, or users are disabled or deleted. */
-  public record UserTokensCutOff(List<UUID> userIds) {
-    public UserTokensCutOff(UUID userId) {
-      this(List.of(userId));
-    }
-  }
-
-  /** Fired after sessions are revoked. */
-  public record SessionsRevoked(List<UUID> sessionIds) {}
 
   @PostConstruct
   void init() {
@@ -170,18 +162,18 @@ public class TokenRevocation {
 
   void onUserCutOff(@Observes(during = TransactionPhase.AFTER_SUCCESS) UserTokensCutOff event) {
     forgetUsers(event.userIds());
-    bus.publish(new TokensCutOff(List.copyOf(event.userIds())));
+    bus.publish(new UserTokensCutOffNotice(List.copyOf(event.userIds())));
   }
 
-  void onSessionsRevoked(@Observes(during = TransactionPhase.AFTER_SUCCESS) SessionsRevoked event) {
+  void onSessionsRevoked(@Observes(during = TransactionPhase.AFTER_SUCCESS) SessionsEnded event) {
     revokedSessions.invalidateAll(event.sessionIds());
-    bus.publish(new SessionsCutOff(List.copyOf(event.sessionIds())));
+    bus.publish(new SessionsEndedNotice(List.copyOf(event.sessionIds())));
   }
 
   /** Another instance (or this one) cut someone off: forget what this instance cached. */
   void onCluster(@Observes @Priority(100) ClusterMessage message) {
-    message.as(TokensCutOff.class).ifPresent(e -> forgetUsers(e.ids()));
-    message.as(SessionsCutOff.class).ifPresent(e -> revokedSessions.invalidateAll(e.ids()));
+    message.as(UserTokensCutOffNotice.class).ifPresent(e -> forgetUsers(e.ids()));
+    message.as(SessionsEndedNotice.class).ifPresent(e -> revokedSessions.invalidateAll(e.ids()));
   }
 
   private void forgetUsers(List<UUID> ids) {

@@ -45,6 +45,10 @@ public class Session {
   @Column(name = "user_agent")
   private String userAgent;
 
+  /** The SHA-256 of the browser's CSRF token bound to this session, or null for an API client's. */
+  @Column(name = "csrf_hash")
+  private String csrfHash;
+
   protected Session() {}
 
   public Session(
@@ -57,6 +61,11 @@ public class Session {
     this.expiresAt = now.plus(absoluteTtl);
     this.ip = ip;
     this.userAgent = userAgent;
+  }
+
+  /** Binds a browser's CSRF token (its hash) to the session, as it starts. */
+  public void bindCsrf(String hash) {
+    this.csrfHash = hash;
   }
 
   public boolean mfa() {

@@ -1,4 +1,4 @@
-package dev.vigile.identity.sessions.control;
+package dev.vigile.identity.accounts.control;
 
 import dev.vigile.identity.UserCounts;
 import jakarta.annotation.Resource;
@@ -14,13 +14,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 
-/** Aggregate figures over the identity tables, each one query over an index; nothing is loaded. */
+/** Aggregate figures over the accounts' tables, each one query over an index; nothing is loaded. */
 @ApplicationScoped
-public class IdentityFigures {
+public class UserFigures {
   @Resource(lookup = "java:app/jdbc/vigile")
   DataSource dataSource;
-
-  @Inject SessionService sessions;
 
   public UserCounts users(Instant since) {
     try (Connection c = dataSource.getConnection()) {
@@ -67,22 +65,6 @@ public class IdentityFigures {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Could not count users", e);
-    }
-  }
-
-  /** Sessions neither revoked, expired nor idle past {@code vigile.refresh.idle-ttl} at {@code now}. */
-  public long activeSessions(Instant now) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "select count(*) from sessions where revoked_at is null and expires_at > ? and last_used_at > ?")) {
-      ps.setObject(1, now.atOffset(ZoneOffset.UTC));
-      ps.setObject(2, now.minus(sessions.idleTtl()).atOffset(ZoneOffset.UTC));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Could not count sessions", e);
     }
   }
 }

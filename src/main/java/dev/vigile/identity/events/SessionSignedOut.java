@@ -3,4 +3,4 @@ package dev.vigile.identity.events;
 import java.util.UUID;
 
 /** The user signed out one of their own sessions; it is already revoked. */
-public record SessionRevoked(UUID userId, UUID sessionId) {}
+public record SessionSignedOut(UUID userId, UUID sessionId) {}

@@ -1,4 +1,4 @@
-package dev.vigile.identity.sessions.boundary;
+package dev.vigile.identity.credentials.boundary;
 
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;

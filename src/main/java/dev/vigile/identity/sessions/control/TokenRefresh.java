@@ -1,0 +1,101 @@
+package dev.vigile.identity.sessions.control;
+
+import dev.vigile.audit.AuditActions;
+import dev.vigile.audit.AuditEntry;
+import dev.vigile.audit.AuditLog;
+import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.problem.ProblemTypes;
+import dev.vigile.common.web.ClientInfo;
+import dev.vigile.identity.accounts.control.UserRepository;
+import dev.vigile.identity.accounts.entity.User;
+import dev.vigile.identity.events.RefreshTokenReused;
+import dev.vigile.platform.observability.VigileMetrics;
+import dev.vigile.platform.persistence.UnitOfWork;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/auth/refresh} (RFC 9700 section 4.14): the presented refresh token is rotated
+ * and a new access token issued, in one unit of work that also checks a browser's CSRF token and
+ * binds its next one. A token that was already rotated is a reuse: its whole family is revoked,
+ * and that commits although the answer is a 401.
+ */
+@ApplicationScoped
+public class TokenRefresh {
+  @Inject Sessions sessions;
+  @Inject UserRepository users;
+  @Inject AccessTokens tokens;
+  @Inject CutOffs cutOffs;
+  @Inject SessionSettings settings;
+  @Inject Event<RefreshTokenReused> reused;
+  @Inject AuditLog audit;
+  @Inject VigileMetrics metrics;
+  @Inject Clock clock;
+  @Inject UnitOfWork work;
+
+  /** What a refresh's unit of work ended with. */
+  sealed interface Outcome {}
+
+  record Refreshed(SignIn.Tokens tokens) implements Outcome {}
+
+  /** Unknown, expired or revoked, or its user disabled. */
+  record Invalid() implements Outcome {}
+
+  /** A rotated token came back: the family is now revoked. */
+  record Reused(UUID userId, UUID sessionId) implements Outcome {}
+
+  /**
+   * @param presentedCsrf for a refresh by the session cookie, the request's CSRF header (403 unless
+   *     it is the token bound to the session); null for a refresh token in the body
+   * @param nextCsrf a browser's new CSRF token, bound to the session; null for an API client
+   */
+  public SignIn.Tokens refresh(String refreshToken, ClientInfo client, String presentedCsrf, String nextCsrf) {
+    Outcome outcome = work.call(() -> rotate(refreshToken, client, presentedCsrf, nextCsrf));
+    if (outcome instanceof Refreshed r) {
+      metrics.refreshed();
+      return r.tokens();
+    }
+    if (outcome instanceof Reused reuse) {
+      metrics.refreshReused();
+      // The family was revoked in its own, committed unit of work; record it in another.
+      audit.recordAlone(
+          AuditEntry.failure(AuditActions.AUTH_REFRESH_REUSE)
+              .actor(reuse.userId(), users.emailOf(reuse.userId()))
+              .target("session", reuse.sessionId())
+              .detail("reaction", "session revoked"));
+    }
+    throw ApplicationException.unauthorized(
+        ProblemTypes.INVALID_REFRESH_TOKEN, "Invalid refresh token", "The refresh token is unknown, expired or revoked.");
+  }
+
+  private Outcome rotate(String refreshToken, ClientInfo client, String presentedCsrf, String nextCsrf) {
+    if (presentedCsrf != null) {
+      sessions.requireCsrf(refreshToken, presentedCsrf);
+    }
+    Instant now = clock.instant();
+    Sessions.Rotated rotated = sessions.rotate(refreshToken, client, nextCsrf);
+    if (rotated == null) {
+      Sessions.Family family = sessions.familyOf(refreshToken);
+      if (family == null || !family.rotated()) {
+        return new Invalid();
+      }
+      cutOffs.revoke(List.of(family.sessionId()), now, "reuse");
+      reused.fire(new RefreshTokenReused(family.userId(), family.sessionId()));
+      return new Reused(family.userId(), family.sessionId());
+    }
+    User user = users.findById(rotated.userId()).orElse(null);
+    if (user == null || !user.enabled()) {
+      cutOffs.revoke(List.of(rotated.id()), now, "disabled");
+      return new Invalid();
+    }
+    audit.record(AuditEntry.success(AuditActions.AUTH_REFRESH).actor(user.id(), user.email()).target("session", rotated.id()));
+    // Touched just now: the session ends an idle lifetime from now, or at its absolute expiry.
+    long expiresIn = Sessions.refreshExpiresIn(rotated, now, settings.idleTtl());
+    return new Refreshed(tokens.issue(user, rotated.id(), rotated.mfa(), rotated.refreshToken(), expiresIn));
+  }
+}
