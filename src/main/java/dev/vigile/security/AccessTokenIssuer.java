@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.jose4j.jca.ProviderContext;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -30,21 +30,7 @@ public class AccessTokenIssuer {
 
   @Inject Clock clock;
 
-  @Inject
-  @ConfigProperty(name = "vigile.jwt.issuer", defaultValue = "vigile")
-  String issuer;
-
-  @Inject
-  @ConfigProperty(name = "vigile.jwt.audience", defaultValue = "vigile")
-  String audience;
-
-  @Inject
-  @ConfigProperty(name = "vigile.jwt.access-ttl", defaultValue = "PT5M")
-  Duration accessTtl;
-
-  @Inject
-  @ConfigProperty(name = "vigile.jwt.native-signing", defaultValue = "true")
-  boolean nativeSigning;
+  @Inject @ConfigProperties JwtSettings settings = JwtSettings.defaults();
 
   /** The native provider registered at start ({@link NativeSigning}), or null: the JDK signs. */
   private Provider signer;
@@ -53,7 +39,7 @@ public class AccessTokenIssuer {
 
   @PostConstruct
   void chooseSigner() {
-    signer = nativeSigning ? NativeSigning.register() : null;
+    signer = settings.nativeSigning ? NativeSigning.register() : null;
     signing = new ProviderContext();
     if (signer != null) {
       signing.getSuppliedKeyProviderContext().setSignatureProvider(signer.getName());
@@ -85,10 +71,10 @@ public class AccessTokenIssuer {
       throw new IllegalStateException("No signing key loaded");
     }
     long iat = clock.instant().getEpochSecond();
-    long ttl = accessTtl.toSeconds();
+    long ttl = settings.accessTtl.toSeconds();
     JwtClaims claims = new JwtClaims();
-    claims.setIssuer(issuer);
-    claims.setAudience(audience);
+    claims.setIssuer(settings.issuer);
+    claims.setAudience(settings.audience);
     claims.setSubject(userId.toString());
     claims.setClaim("upn", email);
     claims.setStringListClaim("groups", List.copyOf(groups));

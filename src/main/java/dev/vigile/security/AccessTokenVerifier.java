@@ -14,7 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
@@ -52,17 +52,8 @@ public class AccessTokenVerifier {
 
   @Inject Clock clock;
 
-  @Inject
-  @ConfigProperty(name = "vigile.jwt.issuer", defaultValue = "vigile")
-  String issuer;
-
-  @Inject
-  @ConfigProperty(name = "vigile.jwt.audience", defaultValue = "vigile")
-  String audience;
-
-  @Inject
-  @ConfigProperty(name = "vigile.jwt.access-ttl", defaultValue = "PT5M")
-  Duration accessTtl;
+  @Inject @ConfigProperties JwtSettings settings = JwtSettings.defaults();
+  @Inject @ConfigProperties KeyEncryptionKeys keys = KeyEncryptionKeys.of(java.util.Optional.empty(), java.util.Optional.empty());
 
   private volatile Cache<String, Remembered> verified;
 
@@ -145,8 +136,8 @@ public class AccessTokenVerifier {
             .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, KeyRing.ALGORITHM)
             .setExpectedType(true, "JWT")
             .setVerificationKeyResolver((jws, nested) -> key(ring, jws))
-            .setExpectedIssuer(issuer)
-            .setExpectedAudience(audience)
+            .setExpectedIssuer(settings.issuer)
+            .setExpectedAudience(settings.audience)
             .setRequireExpirationTime()
             .setRequireIssuedAt()
             .setRequireSubject()
@@ -166,13 +157,13 @@ public class AccessTokenVerifier {
     }
   }
 
-  private static KeyRing ring() {
+  private KeyRing ring() {
     KeyRing ring = KeyRing.Current.get();
     if (ring != null) {
       return ring;
     }
     try {
-      return SigningKeyService.ensureLoaded();
+      return SigningKeyService.ensureLoaded(settings, keys);
     } catch (RuntimeException e) {
       return null;
     }
@@ -184,7 +175,7 @@ public class AccessTokenVerifier {
       synchronized (this) {
         if (verified == null) {
           verified =
-              Caffeine.newBuilder().maximumSize(REMEMBERED).expireAfterWrite(accessTtl).build();
+              Caffeine.newBuilder().maximumSize(REMEMBERED).expireAfterWrite(settings.accessTtl).build();
         }
         cache = verified;
       }

@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Slows repeated failed logins per account and per client address (OWASP ASVS 2.2.1) with Bucket4j
@@ -39,44 +39,7 @@ public class LoginThrottle {
   @Resource(lookup = "java:app/jdbc/vigile")
   DataSource dataSource;
 
-  @Inject
-  @ConfigProperty(name = "vigile.login.throttle.account", defaultValue = "5/PT1M,10/PT15M,20/PT1H")
-  String accountPolicy;
-
-  @Inject
-  @ConfigProperty(name = "vigile.login.throttle.address", defaultValue = "20/PT1M,100/PT1H")
-  String addressPolicy;
-
-  @Inject
-  @ConfigProperty(name = "vigile.login.throttle.device", defaultValue = DEFAULT_DEVICE)
-  String devicePolicy = DEFAULT_DEVICE;
-
-  @Inject
-  @ConfigProperty(name = "vigile.register.throttle.address", defaultValue = DEFAULT_REGISTER)
-  String registerPolicy = DEFAULT_REGISTER;
-
-  @Inject
-  @ConfigProperty(name = "vigile.password-reset.throttle.email", defaultValue = DEFAULT_RESET_EMAIL)
-  String resetEmailPolicy = DEFAULT_RESET_EMAIL;
-
-  @Inject
-  @ConfigProperty(name = "vigile.password-reset.throttle.address", defaultValue = DEFAULT_RESET_ADDRESS)
-  String resetAddressPolicy = DEFAULT_RESET_ADDRESS;
-
-  @Inject
-  @ConfigProperty(name = "vigile.verify-email.throttle", defaultValue = DEFAULT_VERIFY)
-  String verifyPolicy = DEFAULT_VERIFY;
-
-  @Inject
-  @ConfigProperty(name = "vigile.mfa.throttle", defaultValue = DEFAULT_MFA)
-  String mfaPolicy = DEFAULT_MFA;
-
-  static final String DEFAULT_RESET_EMAIL = "3/PT15M,10/PT24H";
-  static final String DEFAULT_RESET_ADDRESS = "10/PT15M,50/PT24H";
-  static final String DEFAULT_VERIFY = "3/PT15M,10/PT24H";
-  static final String DEFAULT_MFA = "10/PT15M,30/PT24H";
-  static final String DEFAULT_DEVICE = "5/PT1M,10/PT15M,20/PT1H";
-  static final String DEFAULT_REGISTER = "10/PT1M,50/PT1H";
+  @Inject @ConfigProperties ThrottleSettings settings = new ThrottleSettings();
 
   private List<Bandwidth> accountLimits;
   private List<Bandwidth> addressLimits;
@@ -99,14 +62,14 @@ public class LoginThrottle {
 
   @PostConstruct
   void init() {
-    accountLimits = parse(accountPolicy);
-    addressLimits = parse(addressPolicy);
-    deviceLimits = parse(devicePolicy);
-    registerLimits = parse(registerPolicy);
-    resetEmailLimits = parse(resetEmailPolicy);
-    resetAddressLimits = parse(resetAddressPolicy);
-    verifyLimits = parse(verifyPolicy);
-    mfaLimits = parse(mfaPolicy);
+    accountLimits = parse(settings.account);
+    addressLimits = parse(settings.address);
+    deviceLimits = parse(settings.device);
+    registerLimits = parse(settings.register);
+    resetEmailLimits = parse(settings.resetEmail);
+    resetAddressLimits = parse(settings.resetAddress);
+    verifyLimits = parse(settings.verify);
+    mfaLimits = parse(settings.mfa);
     if (buckets == null) {
       proxies =
           Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)

@@ -34,9 +34,9 @@ class AccessTokenIssuerTest {
   @BeforeEach
   void setUp() {
     issuer.clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
-    issuer.issuer = "vigile";
-    issuer.audience = "vigile";
-    issuer.accessTtl = Duration.ofMinutes(5);
+
+
+    issuer.settings = JwtSettings.defaults();
     key = TestKeyRings.newKeyPair();
     TestKeyRings.use(key);
   }
@@ -48,7 +48,7 @@ class AccessTokenIssuerTest {
 
   @Test
   void theNativeProviderSignsAndTheJdkVerifies() throws Exception {
-    issuer.nativeSigning = true;
+    issuer.settings.nativeSigning = true;
     issuer.chooseSigner();
     assertEquals("AmazonCorrettoCryptoProvider", issuer.signingProvider());
     // Appended: asking for RSA without naming a provider still gets the JDK's.
@@ -58,7 +58,7 @@ class AccessTokenIssuerTest {
 
   @Test
   void switchedOffTheJdkSignsAndNothingIsRegistered() throws Exception {
-    issuer.nativeSigning = false;
+    issuer.settings.nativeSigning = false;
     issuer.chooseSigner();
     assertEquals("JDK", issuer.signingProvider());
     assertNull(Security.getProvider("AmazonCorrettoCryptoProvider"));
@@ -67,7 +67,7 @@ class AccessTokenIssuerTest {
 
   @Test
   void stoppingTheApplicationRemovesTheProviderItAdded() {
-    issuer.nativeSigning = true;
+    issuer.settings.nativeSigning = true;
     issuer.chooseSigner();
     assertNotNull(Security.getProvider("AmazonCorrettoCryptoProvider"));
     issuer.releaseSigner();
@@ -78,7 +78,7 @@ class AccessTokenIssuerTest {
   void bothSignersMakeTheSameSignature() throws Exception {
     // RSASSA-PKCS1-v1_5 is deterministic: same key and input, same bytes, whoever signs.
     byte[] input = "header.payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    issuer.nativeSigning = true;
+    issuer.settings.nativeSigning = true;
     issuer.chooseSigner();
     Signature aws = Signature.getInstance("SHA256withRSA", "AmazonCorrettoCryptoProvider");
     aws.initSign(key.getPrivate());

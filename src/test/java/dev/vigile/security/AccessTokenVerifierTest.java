@@ -55,9 +55,9 @@ class AccessTokenVerifierTest {
         return Instant.ofEpochMilli(now.get());
       }
     };
-    verifier.issuer = "vigile";
-    verifier.audience = "vigile";
-    verifier.accessTtl = Duration.ofMinutes(5);
+
+
+    verifier.settings = dev.vigile.security.JwtSettings.defaults();
     key = TestKeyRings.newKeyPair();
     TestKeyRings.use(key);
   }

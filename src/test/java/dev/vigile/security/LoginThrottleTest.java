@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class LoginThrottleTest {
   static LoginThrottle throttle(String account, String address) {
     LoginThrottle t = new LoginThrottle();
-    t.accountPolicy = account;
-    t.addressPolicy = address;
+    t.settings.account = account;
+    t.settings.address = address;
     t.buckets = LoginThrottle.inMemory();
     t.init();
     return t;

@@ -25,6 +25,8 @@ public class KeysAtStart {
   private static final Logger LOG = Logger.getLogger(KeysAtStart.class.getName());
 
   @Inject LoginThrottle throttle;
+  @Inject @org.eclipse.microprofile.config.inject.ConfigProperties dev.vigile.security.JwtSettings jwt;
+  @Inject @org.eclipse.microprofile.config.inject.ConfigProperties dev.vigile.security.KeyEncryptionKeys keys;
   @Resource ManagedScheduledExecutorService scheduler;
 
   private ScheduledFuture<?> refresh;
@@ -32,13 +34,13 @@ public class KeysAtStart {
   void onStart(
       @Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE + 100) @Initialized(ApplicationScoped.class)
           Object started) {
-    SigningKeyService.ensureLoaded();
+    SigningKeyService.ensureLoaded(jwt, keys);
     refresh = scheduler.scheduleWithFixedDelay(this::refresh, 1, 1, TimeUnit.MINUTES);
   }
 
   private void refresh() {
     try {
-      SigningKeyService.refresh();
+      SigningKeyService.refresh(jwt, keys);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Could not refresh signing keys; keeping the current ones", e);
     }

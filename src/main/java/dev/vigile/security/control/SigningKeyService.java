@@ -1,6 +1,8 @@
 package dev.vigile.security.control;
 
+import dev.vigile.security.JwtSettings;
 import dev.vigile.security.KeyEncryption;
+import dev.vigile.security.KeyEncryptionKeys;
 import dev.vigile.platform.FlywayIntegrator.Migrations;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -29,27 +31,25 @@ public final class SigningKeyService {
   private SigningKeyService() {}
 
   /** The current ring, loading it first if nothing has yet. */
-  public static KeyRing ensureLoaded() {
+  public static KeyRing ensureLoaded(JwtSettings jwt, KeyEncryptionKeys keys) {
     KeyRing ring = KeyRing.Current.get();
     if (ring != null) {
       return ring;
     }
     synchronized (SigningKeyService.class) {
       ring = KeyRing.Current.get();
-      return ring != null ? ring : refresh();
+      return ring != null ? ring : refresh(jwt, keys);
     }
   }
 
   /** Loads the key ring (generating or rotating stored keys when due) and makes it current. */
-  public static synchronized KeyRing refresh() {
-    Config config = ConfigProvider.getConfig(SigningKeyService.class.getClassLoader());
-    Optional<String> configured =
-        config.getOptionalValue("vigile.jwt.private-key", String.class).filter(s -> !s.isBlank());
+  public static synchronized KeyRing refresh(JwtSettings jwt, KeyEncryptionKeys keys) {
+    Optional<String> configured = jwt.privateKey.filter(s -> !s.isBlank());
     KeyRing ring;
     if (configured.isPresent()) {
-      ring = fromConfiguration(configured.get(), config.getOptionalValue("vigile.jwt.public-keys", String.class));
+      ring = fromConfiguration(configured.get(), jwt.publicKeys);
     } else {
-      ring = fromDatabase(config);
+      ring = fromDatabase(jwt, keys);
     }
     KeyRing previous = KeyRing.Current.get();
     KeyRing.Current.set(ring);
@@ -78,20 +78,16 @@ public final class SigningKeyService {
     return new KeyRing(kid, privateKey, published);
   }
 
-  private static KeyRing fromDatabase(Config config) {
-    Duration rotation =
-        config.getOptionalValue("vigile.jwt.key-rotation", Duration.class).orElse(Duration.ofDays(90));
-    Duration accessTtl =
-        config.getOptionalValue("vigile.jwt.access-ttl", Duration.class).orElse(Duration.ofMinutes(5));
+  private static KeyRing fromDatabase(JwtSettings jwt, KeyEncryptionKeys keys) {
+    Duration rotation = jwt.keyRotation;
+    Duration accessTtl = jwt.accessTtl;
     if (rotation.compareTo(SigningKeyStore.PUBLISH_LEAD.multipliedBy(2)) < 0) {
       throw new IllegalStateException("vigile.jwt.key-rotation must be at least 20 minutes");
     }
-    KeyEncryption encryption =
-        KeyEncryption.of(
-            config.getOptionalValue("vigile.key-encryption-key", String.class),
-            config.getOptionalValue("vigile.key-encryption-key-previous", String.class));
+    KeyEncryption encryption = keys.encryption();
     // The table must exist: run the migrations if Hibernate has not yet.
     Migrations.migrate();
+    Config config = ConfigProvider.getConfig(SigningKeyService.class.getClassLoader());
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setURL(config.getValue("vigile.db.url", String.class));
     config.getOptionalValue("vigile.db.user", String.class).ifPresent(ds::setUser);

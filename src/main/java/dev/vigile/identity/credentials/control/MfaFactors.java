@@ -2,6 +2,7 @@ package dev.vigile.identity.credentials.control;
 
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.security.KeyEncryption;
+import dev.vigile.security.KeyEncryptionKeys;
 import dev.vigile.security.OpaqueTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,7 +16,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The second factors a user holds: the TOTP secret ({@code mfa_totp}, sealed under the
@@ -28,14 +29,7 @@ public class MfaFactors {
   @PersistenceContext EntityManager em;
   @Inject Totp totp;
   @Inject Clock clock;
-
-  @Inject
-  @ConfigProperty(name = "vigile.key-encryption-key")
-  Optional<String> kek;
-
-  @Inject
-  @ConfigProperty(name = "vigile.key-encryption-key-previous")
-  Optional<String> previousKek;
+  @Inject @ConfigProperties KeyEncryptionKeys keys;
 
   private volatile KeyEncryption encryption;
 
@@ -45,7 +39,7 @@ public class MfaFactors {
   private KeyEncryption encryption() {
     if (encryption == null) {
       try {
-        encryption = KeyEncryption.of(kek, previousKek);
+        encryption = keys.encryption();
       } catch (IllegalStateException e) {
         throw ApplicationException.unavailable(
             "Multi-factor authentication needs VIGILE_KEY_ENCRYPTION_KEY, which is not set.", 3600);
