@@ -79,21 +79,22 @@ public final class BenchServer implements AutoCloseable {
       s.execute("create database " + dbName);
     }
     String url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + dbName + "$1");
-    int port = TestServer.freePort();
-    Map<String, String> env = TestServer.baseEnvironment(url, dbUser, "unused", ADMIN, ADMIN_PASSWORD);
-    env.putAll(settings);
-    env.put("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("BENCH_JAVA_OPTIONS", defaultJavaOptions));
-    PayaraProcess payara = PayaraProcess.start(
-        layout, port, env, Files.createTempFile("vigile-bench-" + name, ".log"),
-        List.of());
-    BenchServer server = new BenchServer(adminUrl, dbName, url, dbUser, "http://127.0.0.1:" + port, payara);
+    // The bench's database is made and dropped here, as the superuser the bench connects as.
+    TestServer.Database db = new TestServer.Database(url, dbUser, "unused", dbUser, "unused", () -> {});
+    VigileUnderTest vigile;
     try {
-      payara.awaitReady(Duration.ofMinutes(3));
+      vigile = VigileUnderTest.named("bench-" + name).database(db).productionSettings()
+          .admin(ADMIN, ADMIN_PASSWORD).layout(layout).set(settings)
+          .set("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("BENCH_JAVA_OPTIONS", defaultJavaOptions))
+          .start();
     } catch (Exception e) {
-      server.close();
+      try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
+          Statement s = c.createStatement()) {
+        s.execute("drop database if exists " + dbName + " with (force)");
+      }
       throw e;
     }
-    return server;
+    return new BenchServer(adminUrl, dbName, url, dbUser, vigile.base, vigile.payara);
   }
 
   public Connection db() throws Exception {

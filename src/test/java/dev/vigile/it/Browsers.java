@@ -14,7 +14,15 @@ import org.openqa.selenium.chrome.ChromeOptions;
 final class Browsers {
   private Browsers() {}
 
+  /**
+   * A headless Chromium, or an aborted test class, reported as skipped with the reason, when this
+   * machine has no Chromium and driver (never a silent pass: .ci/run installs both).
+   */
   static WebDriver chromium(int width, int height) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver")),
+        "Browser tests skipped: /usr/bin/chromium and /usr/bin/chromedriver are not installed here"
+            + " (Debian: apt-get install chromium chromium-driver; .ci/run installs them)");
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
     options.addArguments(

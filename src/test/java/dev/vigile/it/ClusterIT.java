@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import static org.awaitility.Awaitility.await;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterIT {
   static final Duration SHORT = Duration.ofSeconds(10);
   static TestServer.Database db;
-  static PayaraProcess a;
-  static PayaraProcess b;
+  static VigileUnderTest a;
+  static VigileUnderTest b;
   static String clusterName;
   static List<String> gridMembers;
   static String urlA;
@@ -43,39 +45,23 @@ class ClusterIT {
     String name = "vigile-it-" + UUID.randomUUID().toString().substring(0, 8);
     clusterName = name;
     gridMembers = members;
-    int httpA = TestServer.freePort();
-    int httpB = TestServer.freePort();
-    PayaraProcess.Layout layout = PayaraProcess.Layout.fromSystemProperties();
-    // Both members send mail through the suite's SMTP server, sharing one outbox.
-    java.util.Map<String, String> env = TestServer.testEnvironment(db);
-    env.put("VIGILE_MAIL_SMTP_HOST", "127.0.0.1");
-    env.put("VIGILE_MAIL_SMTP_PORT", String.valueOf(TestMail.port()));
-    env.put("VIGILE_MAIL_SMTP_SECURITY", "none");
-    a = PayaraProcess.start(layout, httpA, env, Path.of("target", "it-cluster-a-" + httpA + ".log"),
-        List.of(), new PayaraProcess.Cluster(name, "127.0.0.1", gridA, members));
-    b = PayaraProcess.start(layout, httpB, env, Path.of("target", "it-cluster-b-" + httpB + ".log"),
-        List.of(), new PayaraProcess.Cluster(name, "127.0.0.1", gridB, members));
-    a.awaitReady(Duration.ofMinutes(3));
-    b.awaitReady(Duration.ofMinutes(3));
-    urlA = "http://127.0.0.1:" + httpA;
-    urlB = "http://127.0.0.1:" + httpB;
-    apiA = new Api(urlA);
-    apiB = new Api(urlB);
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    int members2 = 0;
-    while (System.nanoTime() < deadline) {
-      members2 = apiA.get("/api/admin/dashboard", apiA.adminToken()).json().get("cluster").get("members").asInt();
-      if (members2 == 2) {
-        break;
-      }
-      Thread.sleep(1000);
-    }
-    assertEquals(2, members2, "the two instances formed one cluster");
+    // Both members send mail through the suite's SMTP server, sharing one outbox; they start side
+    // by side.
+    a = VigileUnderTest.named("cluster-a").database(db).mail().cluster(name, gridA, members).launch();
+    b = VigileUnderTest.named("cluster-b").database(db).mail().cluster(name, gridB, members).launch();
+    a.awaitReady();
+    b.awaitReady();
+    urlA = a.base;
+    urlB = b.base;
+    apiA = a.api();
+    apiB = b.api();
+    await("the two instances formed one cluster").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> members(apiA), n -> n == 2);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (PayaraProcess p : new PayaraProcess[] {a, b}) {
+    for (VigileUnderTest p : new VigileUnderTest[] {a, b}) {
       if (p != null) {
         p.close();
       }
@@ -224,12 +210,8 @@ class ClusterIT {
     WsClient onB = WsClient.connect(urlB, u.token()).ok();
     onA.next();
     onB.next();
-    long seen = 0;
-    for (int i = 0; i < 10 && seen < 2; i++) {
-      Thread.sleep(500);
-      seen = apiA.get("/api/admin/dashboard", admin).json().get("realtime").get("connections").asLong();
-    }
-    assertEquals(2, seen, "one connection on each instance, counted on A");
+    await("one connection on each instance, counted on A").atMost(Duration.ofSeconds(30))
+        .until(() -> apiA.get("/api/admin/dashboard", admin).json().get("realtime").get("connections").asLong(), n -> n == 2);
     onA.close();
     onB.close();
   }
@@ -255,19 +237,13 @@ class ClusterIT {
   @Order(4)
   void aMemberWithTheWrongSecretJoinsTheGridButIsNotHeard() throws Exception {
     int gridC = TestServer.freePort();
-    int httpC = TestServer.freePort();
-    java.util.Map<String, String> env = TestServer.testEnvironment(db);
-    env.put("VIGILE_CLUSTER_SECRET", "not the cluster's secret " + UUID.randomUUID());
-    PayaraProcess c = PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), httpC, env,
-        Path.of("target", "it-cluster-c-" + httpC + ".log"), List.of(),
-        new PayaraProcess.Cluster(clusterName, "127.0.0.1", gridC, List.of(gridMembers.get(0), "127.0.0.1:" + gridC)));
+    VigileUnderTest c = VigileUnderTest.named("cluster-c").database(db)
+        .set("VIGILE_CLUSTER_SECRET", "not the cluster's secret " + UUID.randomUUID())
+        .cluster(clusterName, gridC, List.of(gridMembers.get(0), "127.0.0.1:" + gridC))
+        .start();
     try {
-      c.awaitReady(Duration.ofMinutes(3));
-      Api apiC = new Api("http://127.0.0.1:" + httpC);
-      for (int i = 0; i < 900 && members(apiA) < 3; i++) {
-        Thread.sleep(100);
-      }
-      assertEquals(3, members(apiA), "the rogue member is in the grid");
+      Api apiC = c.api();
+      await("the rogue member is in the grid").atMost(Duration.ofSeconds(90)).until(() -> members(apiA), n -> n == 3);
       long before = rejected(apiA);
       String admin = apiA.adminToken();
       Api.Account listener = apiA.account(admin);
@@ -280,10 +256,7 @@ class ClusterIT {
           obj("audience", obj("type", "user", "value", listener.id()), "title", "from the rogue", "body", "forged"),
           apiC.adminToken()).status());
       assertEquals(204, apiC.post("/api/auth/logout-all", null, victim.token()).status());
-      for (int i = 0; i < 900 && rejected(apiA) < before + 2; i++) {
-        Thread.sleep(100);
-      }
-      assertTrue(rejected(apiA) >= before + 2, "A refused both messages: " + (rejected(apiA) - before));
+      await("A refused both messages").atMost(Duration.ofSeconds(90)).until(() -> rejected(apiA), n -> n >= before + 2);
       // A notification raised on A itself arrives first: the rogue's was never pushed.
       assertEquals(202, apiA.post("/api/admin/notifications",
           obj("audience", obj("type", "user", "value", listener.id()), "title", "from A", "body", "genuine"), admin).status());
@@ -300,10 +273,7 @@ class ClusterIT {
     } finally {
       c.close();
     }
-    for (int i = 0; i < 900 && members(apiA) != 2; i++) {
-      Thread.sleep(100);
-    }
-    assertEquals(2, members(apiA), "the rogue has left");
+    await("the rogue has left").atMost(Duration.ofSeconds(90)).until(() -> members(apiA), n -> n == 2);
   }
 
   @Test
@@ -341,12 +311,14 @@ class ClusterIT {
       }
     });
     sender.start();
-    Thread.sleep(300);
-    b.kill();
+    // Conditions, not durations: notifications are being sent when B dies, and after.
+    await("notifications are being sent").atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= 1);
+    b.payara.kill();
     for (WsClient c : onB) {
       c.awaitClose(SHORT);
     }
-    Thread.sleep(300);
+    int atDeath = sent.get();
+    await("notifications are sent after B died").atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= atDeath + 2);
     sending.set(false);
     sender.join();
     assertTrue(sent.get() >= 2, "sent during the failure: " + sent.get());
@@ -384,18 +356,20 @@ class ClusterIT {
     WsClient onA = WsClient.connect(urlA, u.token()).ok();
     onA.next();
     // Registrations in flight when SIGTERM arrives (each spends tens of ms hashing, one after
-    // the other under the hashing limit) must finish and be stored.
+    // the other under the hashing limit) must finish and be stored. Sent at once, from as many
+    // threads; SIGTERM goes once the first has finished, so the others are queued behind the
+    // hashing limit then, however fast this machine hashes.
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(24);
     java.util.Map<String, java.util.concurrent.CompletableFuture<Api.Res>> inFlight = new java.util.LinkedHashMap<>();
-    java.util.Map<String, String> passwords = new java.util.HashMap<>();
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < 24; i++) {
       String email = Api.uniqueEmail();
       String password = "registered during shutdown " + UUID.randomUUID();
-      passwords.put(email, password);
       inFlight.put(email, java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> new Api(urlA).register(email, password)));
+          () -> new Api(urlA).register(email, password), clients));
     }
-    Thread.sleep(100);
-    a.terminate();
+    await("a first registration finished").atMost(Duration.ofSeconds(60))
+        .until(() -> inFlight.values().stream().anyMatch(java.util.concurrent.CompletableFuture::isDone));
+    a.payara.terminate();
     assertEquals(1012, onA.awaitClose(Duration.ofSeconds(30)), "service restart: reconnect");
     // While it drains, readiness is DOWN and a new request is refused with a 503 to retry.
     Api.Res ready = null;
@@ -431,7 +405,8 @@ class ClusterIT {
         created += r.status() == 201 ? 1 : 0;
       }
     }
-    assertTrue(created > 0, "some registrations were in flight at SIGTERM");
+    assertTrue(created > 1, "registrations in flight at SIGTERM finished: " + created);
+    clients.shutdown();
     a.close();
   }
 }

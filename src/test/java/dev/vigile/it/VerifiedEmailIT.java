@@ -23,32 +23,21 @@ import org.junit.jupiter.api.Test;
  * link is used.
  */
 class VerifiedEmailIT {
+  static VigileUnderTest vigile;
   static TestServer.Database db;
-  static PayaraProcess payara;
   static Api api;
 
   @BeforeAll
   static void start() throws Exception {
-    db = TestServer.newDatabase("vigile_verified");
-    Map<String, String> env = TestServer.testEnvironment(db);
-    env.put("VIGILE_AUTH_REQUIRE_VERIFIED_EMAIL", "true");
-    env.put("VIGILE_MAIL_SMTP_HOST", "127.0.0.1");
-    env.put("VIGILE_MAIL_SMTP_PORT", String.valueOf(TestMail.port()));
-    env.put("VIGILE_MAIL_SMTP_SECURITY", "none");
-    int port = TestServer.freePort();
-    payara = PayaraProcess.start(PayaraProcess.Layout.fromSystemProperties(), port, env,
-        Path.of("target", "it-verified-" + port + ".log"), List.of());
-    payara.awaitReady(Duration.ofMinutes(3));
-    api = new Api("http://127.0.0.1:" + port);
+    vigile = VigileUnderTest.named("verified").set("VIGILE_AUTH_REQUIRE_VERIFIED_EMAIL", "true").mail().start();
+    db = vigile.database;
+    api = vigile.api();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (payara != null) {
-      payara.close();
-    }
-    if (db != null) {
-      db.cleanup().close();
+    if (vigile != null) {
+      vigile.close();
     }
   }
 

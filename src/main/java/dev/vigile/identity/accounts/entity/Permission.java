@@ -13,6 +13,11 @@ public class Permission {
 
   protected Permission() {}
 
+  public Permission(String name, String description) {
+    this.name = name;
+    this.description = description;
+  }
+
   public String name() {
     return name;
   }

@@ -57,11 +57,13 @@ public class PasswordSignIn {
     User user = users.findByEmail(email).orElse(null);
     // Unknown email: check against a dummy hash, so both failures take the same time.
     PasswordHasher.Verification v = hasher.verify(password, user == null ? null : user.passwordHash());
-    if (user == null || !v.matches() || !user.enabled()) {
-      failed(user == null ? null : user.id(), email, user == null ? "unknown email" : !v.matches() ? "wrong password" : "disabled");
+    Next next = next(user != null, v.matches(), user != null && user.enabled(), settings.requireVerifiedEmail(),
+        user != null && user.emailVerified(), user != null && user.mfaEnabled());
+    if (next instanceof Refused refused) {
+      failed(user == null ? null : user.id(), email, refused.reason());
       throw invalidCredentials();
     }
-    if (settings.requireVerifiedEmail() && !user.emailVerified()) {
+    if (next instanceof VerifyAddressFirst) {
       // After the password: only the account's owner learns that the address is unverified.
       failed(user.id(), email, "email not verified");
       throw new ApplicationException(403, ProblemTypes.EMAIL_NOT_VERIFIED, "Email not verified",
@@ -71,10 +73,9 @@ public class PasswordSignIn {
     UUID userId = user.id();
     String checkedHash = user.passwordHash();
     long checkedEpoch = user.credentialEpoch();
-    boolean mfa = user.mfaEnabled();
     SignIn result;
     try {
-      result = work.call(() -> mfa
+      result = work.call(() -> next instanceof SecondFactor
           ? challenge(userId, checkedHash, checkedEpoch, newHash, deviceId)
           : start(userId, checkedHash, checkedEpoch, newHash, device, client, csrfToken));
     } catch (ApplicationException e) {
@@ -88,6 +89,39 @@ public class PasswordSignIn {
     throttle.succeeded(email, deviceId, client.ip());
     metrics.loginSucceeded();
     return result;
+  }
+
+  /** What a sign-in leads to once the password was checked. */
+  sealed interface Next {}
+
+  /** 401, the same for every reason (which only the audit row names). */
+  record Refused(String reason) implements Next {}
+
+  /** 403: the password was right, the address still unproven while proven ones are required. */
+  record VerifyAddressFirst() implements Next {}
+
+  /** 202: the second step. */
+  record SecondFactor() implements Next {}
+
+  /** 200: a session. */
+  record Session() implements Next {}
+
+  /** The decision, apart from the database and the hash. */
+  static Next next(
+      boolean found, boolean passwordMatches, boolean enabled, boolean requireVerifiedEmail, boolean verified, boolean mfa) {
+    if (!found) {
+      return new Refused("unknown email");
+    }
+    if (!passwordMatches) {
+      return new Refused("wrong password");
+    }
+    if (!enabled) {
+      return new Refused("disabled");
+    }
+    if (requireVerifiedEmail && !verified) {
+      return new VerifyAddressFirst();
+    }
+    return mfa ? new SecondFactor() : new Session();
   }
 
   static ApplicationException invalidCredentials() {

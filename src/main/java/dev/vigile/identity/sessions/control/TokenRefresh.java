@@ -49,6 +49,26 @@ public class TokenRefresh {
   /** A rotated token came back: the family is now revoked. */
   record Reused(UUID userId, UUID sessionId) implements Outcome {}
 
+  /** What a presented refresh token turns out to be. */
+  enum Verdict {
+    /** Current, its session alive, its user enabled: rotated. */
+    ROTATED,
+    /** Unknown, expired, revoked, or idle past its lifetime: void, nothing else happens. */
+    UNKNOWN,
+    /** Already rotated: a replay, so the whole family is revoked. */
+    REUSED,
+    /** Rotated, but its user is disabled or gone: its session is revoked. */
+    USER_INACTIVE
+  }
+
+  /** The decision, apart from the database. */
+  static Verdict verdict(boolean rotated, Sessions.Family family, boolean userActive) {
+    if (rotated) {
+      return userActive ? Verdict.ROTATED : Verdict.USER_INACTIVE;
+    }
+    return family != null && family.rotated() ? Verdict.REUSED : Verdict.UNKNOWN;
+  }
+
   /**
    * @param presentedCsrf for a refresh by the session cookie, the request's CSRF header (403 unless
    *     it is the token bound to the session); null for a refresh token in the body
@@ -79,19 +99,20 @@ public class TokenRefresh {
     }
     Instant now = clock.instant();
     Sessions.Rotated rotated = sessions.rotate(refreshToken, client, nextCsrf);
-    if (rotated == null) {
-      Sessions.Family family = sessions.familyOf(refreshToken);
-      if (family == null || !family.rotated()) {
+    Sessions.Family family = rotated == null ? sessions.familyOf(refreshToken) : null;
+    User user = rotated == null ? null : users.findById(rotated.userId()).orElse(null);
+    switch (verdict(rotated != null, family, user != null && user.enabled())) {
+      case UNKNOWN:
         return new Invalid();
-      }
-      cutOffs.revoke(List.of(family.sessionId()), now, "reuse");
-      reused.fire(new RefreshTokenReused(family.userId(), family.sessionId()));
-      return new Reused(family.userId(), family.sessionId());
-    }
-    User user = users.findById(rotated.userId()).orElse(null);
-    if (user == null || !user.enabled()) {
-      cutOffs.revoke(List.of(rotated.id()), now, "disabled");
-      return new Invalid();
+      case REUSED:
+        cutOffs.revoke(List.of(family.sessionId()), now, "reuse");
+        reused.fire(new RefreshTokenReused(family.userId(), family.sessionId()));
+        return new Reused(family.userId(), family.sessionId());
+      case USER_INACTIVE:
+        cutOffs.revoke(List.of(rotated.id()), now, "disabled");
+        return new Invalid();
+      default:
+        break;
     }
     audit.record(AuditEntry.success(AuditActions.AUTH_REFRESH).actor(user.id(), user.email()).target("session", rotated.id()));
     // Touched just now: the session ends an idle lifetime from now, or at its absolute expiry.
