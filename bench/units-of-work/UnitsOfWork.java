@@ -12,129 +12,150 @@ import java.util.function.IntConsumer;
 
 /** See run.sh. */
 public class UnitsOfWork {
-  static BenchServer server;
+    static BenchServer server;
 
-  public static void main(String[] args) throws Exception {
-    int n = Integer.parseInt(args[0]);
-    try (BenchServer s = BenchServer.start("uow", Map.of(), "-Xmx512m")) {
-      server = s;
-      String dbName = s.jdbcUrl.replaceFirst(".*/([^/?]*)(\\?.*)?$", "$1");
-      String statsUrl = s.jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/postgres$1");
-      try (Connection stats = DriverManager.getConnection(statsUrl, s.dbUser, "")) {
-        // A returning API client: its device token from a first sign-in.
-        HttpResponse<String> first = post("/api/auth/login", login(null), false, null);
-        String device = Api.JSON.readTree(first.body()).get("device_token").asText();
-        String[] refresh = {Api.JSON.readTree(first.body()).get("refresh_token").asText()};
-        HttpResponse<String> firstBrowser = post("/api/auth/login", login(device), true, null);
-        String[] cookies = {cookies(firstBrowser, null)};
+    public static void main(String[] args) throws Exception {
+        int n = Integer.parseInt(args[0]);
+        try (BenchServer s = BenchServer.start("uow", Map.of(), "-Xmx512m")) {
+            server = s;
+            String dbName = s.jdbcUrl.replaceFirst(".*/([^/?]*)(\\?.*)?$", "$1");
+            String statsUrl = s.jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/postgres$1");
+            try (Connection stats = DriverManager.getConnection(statsUrl, s.dbUser, "")) {
+                // A returning API client: its device token from a first sign-in.
+                HttpResponse<String> first = post("/api/auth/login", login(null), false, null);
+                String device =
+                        Api.JSON.readTree(first.body()).get("device_token").asText();
+                String[] refresh = {
+                    Api.JSON.readTree(first.body()).get("refresh_token").asText()
+                };
+                HttpResponse<String> firstBrowser = post("/api/auth/login", login(device), true, null);
+                String[] cookies = {cookies(firstBrowser, null)};
 
-        double idle = perSecond(stats, dbName);
-        System.out.printf("| operation | commits each (N = %d) |%n|---|---:|%n", n);
-        row(stats, dbName, idle, n, "sign-in, known device (API)", i -> send("/api/auth/login", login(device), false, null));
-        row(stats, dbName, idle, n, "sign-in, known device (browser)", i -> send("/api/auth/login", login(device), true, null));
-        row(stats, dbName, idle, n, "refresh (API)", i -> {
-          HttpResponse<String> r = send("/api/auth/refresh", "{\"refreshToken\":\"" + refresh[0] + "\"}", false, null);
-          refresh[0] = field(r.body(), "refresh_token");
-        });
-        row(stats, dbName, idle, n, "refresh (browser cookie)", i -> {
-          HttpResponse<String> r = send("/api/auth/refresh", "{}", true, cookies[0]);
-          cookies[0] = cookies(r, cookies[0]);
-        });
-        System.out.printf("%nidle server: %.2f commits/s (subtracted)%n", idle);
-      }
+                double idle = perSecond(stats, dbName);
+                System.out.printf("| operation | commits each (N = %d) |%n|---|---:|%n", n);
+                row(
+                        stats,
+                        dbName,
+                        idle,
+                        n,
+                        "sign-in, known device (API)",
+                        i -> send("/api/auth/login", login(device), false, null));
+                row(
+                        stats,
+                        dbName,
+                        idle,
+                        n,
+                        "sign-in, known device (browser)",
+                        i -> send("/api/auth/login", login(device), true, null));
+                row(stats, dbName, idle, n, "refresh (API)", i -> {
+                    HttpResponse<String> r =
+                            send("/api/auth/refresh", "{\"refreshToken\":\"" + refresh[0] + "\"}", false, null);
+                    refresh[0] = field(r.body(), "refresh_token");
+                });
+                row(stats, dbName, idle, n, "refresh (browser cookie)", i -> {
+                    HttpResponse<String> r = send("/api/auth/refresh", "{}", true, cookies[0]);
+                    cookies[0] = cookies(r, cookies[0]);
+                });
+                System.out.printf("%nidle server: %.2f commits/s (subtracted)%n", idle);
+            }
+        }
     }
-  }
 
-  static String login(String device) {
-    return "{\"email\":\"" + BenchServer.ADMIN + "\",\"password\":\"" + BenchServer.ADMIN_PASSWORD + "\""
-        + (device == null ? "" : ",\"deviceToken\":\"" + device + "\"") + "}";
-  }
+    static String login(String device) {
+        return "{\"email\":\"" + BenchServer.ADMIN + "\",\"password\":\"" + BenchServer.ADMIN_PASSWORD + "\""
+                + (device == null ? "" : ",\"deviceToken\":\"" + device + "\"") + "}";
+    }
 
-  static String field(String body, String name) {
-    try {
-      return Api.JSON.readTree(body).get(name).asText();
-    } catch (Exception e) {
-      throw new IllegalStateException(body, e);
+    static String field(String body, String name) {
+        try {
+            return Api.JSON.readTree(body).get(name).asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(body, e);
+        }
     }
-  }
 
-  /** The cookies to send next: the response's Set-Cookie values over the previous ones. */
-  static String cookies(HttpResponse<String> r, String previous) {
-    java.util.Map<String, String> jar = new java.util.LinkedHashMap<>();
-    if (previous != null) {
-      for (String c : previous.split("; ")) {
-        jar.put(c.substring(0, c.indexOf('=')), c);
-      }
+    /** The cookies to send next: the response's Set-Cookie values over the previous ones. */
+    static String cookies(HttpResponse<String> r, String previous) {
+        java.util.Map<String, String> jar = new java.util.LinkedHashMap<>();
+        if (previous != null) {
+            for (String c : previous.split("; ")) {
+                jar.put(c.substring(0, c.indexOf('=')), c);
+            }
+        }
+        for (String set : r.headers().allValues("set-cookie")) {
+            String c = set.split(";", 2)[0];
+            jar.put(c.substring(0, c.indexOf('=')), c);
+        }
+        return String.join("; ", jar.values());
     }
-    for (String set : r.headers().allValues("set-cookie")) {
-      String c = set.split(";", 2)[0];
-      jar.put(c.substring(0, c.indexOf('=')), c);
-    }
-    return String.join("; ", jar.values());
-  }
 
-  static HttpResponse<String> send(String path, String body, boolean browser, String cookie) {
-    try {
-      HttpResponse<String> r = post(path, body, browser, cookie);
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException(path + " " + r.statusCode() + " " + r.body());
-      }
-      return r;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    static HttpResponse<String> send(String path, String body, boolean browser, String cookie) {
+        try {
+            HttpResponse<String> r = post(path, body, browser, cookie);
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + " " + r.statusCode() + " " + r.body());
+            }
+            return r;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 
-  static HttpResponse<String> post(String path, String body, boolean browser, String cookie) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.base + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (browser) {
-      b.header("X-Vigile-Client", "browser");
+    static HttpResponse<String> post(String path, String body, boolean browser, String cookie) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (browser) {
+            b.header("X-Vigile-Client", "browser");
+        }
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+            String csrf = java.util.Arrays.stream(cookie.split("; "))
+                    .filter(c -> c.contains("csrf="))
+                    .findFirst()
+                    .map(c -> c.substring(c.indexOf('=') + 1))
+                    .orElse("");
+            b.header("X-CSRF-Token", csrf);
+        }
+        return BenchServer.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
-    if (cookie != null) {
-      b.header("Cookie", cookie);
-      String csrf = java.util.Arrays.stream(cookie.split("; ")).filter(c -> c.contains("csrf=")).findFirst()
-          .map(c -> c.substring(c.indexOf('=') + 1)).orElse("");
-      b.header("X-CSRF-Token", csrf);
-    }
-    return BenchServer.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
 
-  /**
-   * Commits of the database once every backend has reported its own: PostgreSQL backends flush
-   * their counts within ten seconds of going idle (PGSTAT_IDLE_INTERVAL), so the count is read 11 s
-   * after the last operation; what the idle server commits meanwhile is subtracted.
-   */
-  static long settled(Connection stats, String db) throws Exception {
-    Thread.sleep(11_000);
-    try (var c = stats.createStatement()) {
-      c.execute("select pg_stat_clear_snapshot()");
+    /**
+     * Commits of the database once every backend has reported its own: PostgreSQL backends flush
+     * their counts within ten seconds of going idle (PGSTAT_IDLE_INTERVAL), so the count is read 11 s
+     * after the last operation; what the idle server commits meanwhile is subtracted.
+     */
+    static long settled(Connection stats, String db) throws Exception {
+        Thread.sleep(11_000);
+        try (var c = stats.createStatement()) {
+            c.execute("select pg_stat_clear_snapshot()");
+        }
+        try (PreparedStatement s =
+                stats.prepareStatement("select xact_commit from pg_stat_database where datname = ?")) {
+            s.setString(1, db);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
-    try (PreparedStatement s = stats.prepareStatement("select xact_commit from pg_stat_database where datname = ?")) {
-      s.setString(1, db);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
 
-  static double perSecond(Connection stats, String db) throws Exception {
-    long before = settled(stats, db);
-    long t0 = System.nanoTime();
-    Thread.sleep(60_000);
-    long after = settled(stats, db);
-    return (after - before) / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  static void row(Connection stats, String db, double idle, int n, String name, IntConsumer op) throws Exception {
-    long before = settled(stats, db);
-    long t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      op.accept(i);
+    static double perSecond(Connection stats, String db) throws Exception {
+        long before = settled(stats, db);
+        long t0 = System.nanoTime();
+        Thread.sleep(60_000);
+        long after = settled(stats, db);
+        return (after - before) / ((System.nanoTime() - t0) / 1e9);
     }
-    long after = settled(stats, db);
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("| %s | %.2f |%n", name, (after - before - idle * seconds) / n);
-  }
+
+    static void row(Connection stats, String db, double idle, int n, String name, IntConsumer op) throws Exception {
+        long before = settled(stats, db);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            op.accept(i);
+        }
+        long after = settled(stats, db);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("| %s | %.2f |%n", name, (after - before - idle * seconds) / n);
+    }
 }

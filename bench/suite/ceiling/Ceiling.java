@@ -13,17 +13,17 @@ import java.util.Map;
 @ApplicationPath("/api")
 @ApplicationScoped
 public class Ceiling extends Application {
-  @Override
-  public java.util.Set<Class<?>> getClasses() {
-    return java.util.Set.of(Ping.class);
-  }
-
-  @Path("/ping")
-  public static class Ping {
-    @GET
-    @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Boolean> ping() {
-      return Map.of("ok", true);
+    @Override
+    public java.util.Set<Class<?>> getClasses() {
+        return java.util.Set.of(Ping.class);
     }
-  }
+
+    @Path("/ping")
+    public static class Ping {
+        @GET
+        @Produces(MediaType.APPLICATION_JSON)
+        public Map<String, Boolean> ping() {
+            return Map.of("ok", true);
+        }
+    }
 }

@@ -9,15 +9,16 @@ import java.util.List;
 /** The audit feature's façade for readers elsewhere (the dashboard): figures, not tables. */
 @ApplicationScoped
 public class AuditReadings {
-  @Inject AuditQueries queries;
+    @Inject
+    AuditQueries queries;
 
-  /** The newest {@code limit} events, newest first. */
-  public List<AuditEvent> recent(int limit) {
-    return queries.recent(limit);
-  }
+    /** The newest {@code limit} events, newest first. */
+    public List<AuditEvent> recent(int limit) {
+        return queries.recent(limit);
+    }
 
-  /** Logins per hour from {@code firstHour}, and their totals after {@code since}. */
-  public LoginCounts logins(Instant firstHour, Instant since) {
-    return queries.logins(firstHour, since);
-  }
+    /** Logins per hour from {@code firstHour}, and their totals after {@code since}. */
+    public LoginCounts logins(Instant firstHour, Instant since) {
+        return queries.logins(firstHour, since);
+    }
 }

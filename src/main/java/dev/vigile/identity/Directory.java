@@ -1,11 +1,11 @@
 package dev.vigile.identity;
 
+import dev.vigile.identity.accounts.control.RoleRepository;
 import dev.vigile.identity.accounts.control.UserFigures;
+import dev.vigile.identity.accounts.control.UserRepository;
 import dev.vigile.identity.sessions.control.SessionFigures;
 import dev.vigile.identity.sessions.control.TokenRevocation;
 import dev.vigile.security.CurrentCaller;
-import dev.vigile.identity.accounts.control.RoleRepository;
-import dev.vigile.identity.accounts.control.UserRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -20,50 +20,59 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class Directory {
-  @Inject UserRepository users;
-  @Inject RoleRepository roles;
-  @Inject UserFigures userFigures;
-  @Inject SessionFigures sessionFigures;
-  @Inject TokenRevocation revocation;
+    @Inject
+    UserRepository users;
 
-  /** Whether this caller's token has been cut off (logout, revocation, role change, disable). */
-  public boolean cutOff(CurrentCaller caller) {
-    return revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
-  }
+    @Inject
+    RoleRepository roles;
 
-  /**
-   * Of these callers, those whose tokens are cut off, read from the database now in a few
-   * statements: for checking many connected callers at once without a per-caller cache reload.
-   */
-  public Set<CurrentCaller> cutOffNow(Collection<CurrentCaller> callers) {
-    return revocation.refusedNow(callers);
-  }
+    @Inject
+    UserFigures userFigures;
 
-  /** Whether {@code name} has the shape of a role name (upper case, 2 to 32 characters). */
-  public static boolean roleNameShape(String name) {
-    return name != null && RoleRepository.NAME.matcher(name).matches();
-  }
+    @Inject
+    SessionFigures sessionFigures;
 
-  public boolean userExists(UUID id) {
-    return users.findById(id).isPresent();
-  }
+    @Inject
+    TokenRevocation revocation;
 
-  public boolean roleExists(String name) {
-    return roleNameShape(name) && roles.find(name).isPresent();
-  }
+    /** Whether this caller's token has been cut off (logout, revocation, role change, disable). */
+    public boolean cutOff(CurrentCaller caller) {
+        return revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
+    }
 
-  /** Users: all, enabled, created after {@code since}, and holders per role. */
-  public UserCounts userCounts(Instant since) {
-    return userFigures.users(since);
-  }
+    /**
+     * Of these callers, those whose tokens are cut off, read from the database now in a few
+     * statements: for checking many connected callers at once without a per-caller cache reload.
+     */
+    public Set<CurrentCaller> cutOffNow(Collection<CurrentCaller> callers) {
+        return revocation.refusedNow(callers);
+    }
 
-  /** The enabled accounts a role reaches now, or every enabled account when {@code role} is null. */
-  public long enabledUsers(String role) {
-    return userFigures.enabledUsers(role);
-  }
+    /** Whether {@code name} has the shape of a role name (upper case, 2 to 32 characters). */
+    public static boolean roleNameShape(String name) {
+        return name != null && RoleRepository.NAME.matcher(name).matches();
+    }
 
-  /** Sessions in use at {@code now}. */
-  public long activeSessions(Instant now) {
-    return sessionFigures.activeSessions(now);
-  }
+    public boolean userExists(UUID id) {
+        return users.findById(id).isPresent();
+    }
+
+    public boolean roleExists(String name) {
+        return roleNameShape(name) && roles.find(name).isPresent();
+    }
+
+    /** Users: all, enabled, created after {@code since}, and holders per role. */
+    public UserCounts userCounts(Instant since) {
+        return userFigures.users(since);
+    }
+
+    /** The enabled accounts a role reaches now, or every enabled account when {@code role} is null. */
+    public long enabledUsers(String role) {
+        return userFigures.enabledUsers(role);
+    }
+
+    /** Sessions in use at {@code now}. */
+    public long activeSessions(Instant now) {
+        return sessionFigures.activeSessions(now);
+    }
 }

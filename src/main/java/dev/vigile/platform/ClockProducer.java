@@ -7,9 +7,9 @@ import java.time.Clock;
 /** The clock services read time from (UTC), one place to change for tests. */
 @ApplicationScoped
 public class ClockProducer {
-  @Produces
-  @ApplicationScoped
-  Clock clock() {
-    return Clock.systemUTC();
-  }
+    @Produces
+    @ApplicationScoped
+    Clock clock() {
+        return Clock.systemUTC();
+    }
 }

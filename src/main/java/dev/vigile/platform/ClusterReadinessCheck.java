@@ -18,27 +18,28 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class ClusterReadinessCheck implements HealthCheck {
-  @Inject ClusterBus bus;
+    @Inject
+    ClusterBus bus;
 
-  @Inject
-  @ConfigProperty(name = "vigile.cluster.name")
-  Optional<String> clusterName;
+    @Inject
+    @ConfigProperty(name = "vigile.cluster.name")
+    Optional<String> clusterName;
 
-  @Override
-  public HealthCheckResponse call() {
-    boolean clustered = clusterName.filter(s -> !s.isBlank()).isPresent();
-    boolean grid = bus.gridRunning();
-    ClusterBus.DeliveryHealth delivery = bus.deliveryHealth();
-    // A broken delivery path (events failing in a row) is not ready: its clients would keep
-    // tokens cut off elsewhere and miss notifications. ClusterBus bounds how long it says so.
-    return HealthCheckResponse.named("vigile-cluster")
-        .status((!clustered || grid) && !delivery.broken())
-        .withData("mode", clustered ? "cluster " + clusterName.get() : "alone")
-        .withData("grid", grid ? "running" : "absent")
-        .withData("members", bus.members())
-        .withData("eventsDelivered", delivery.delivered())
-        .withData("eventsFailed", delivery.failed())
-        .withData("delivery", delivery.broken() ? "broken" : "ok")
-        .build();
-  }
+    @Override
+    public HealthCheckResponse call() {
+        boolean clustered = clusterName.filter(s -> !s.isBlank()).isPresent();
+        boolean grid = bus.gridRunning();
+        ClusterBus.DeliveryHealth delivery = bus.deliveryHealth();
+        // A broken delivery path (events failing in a row) is not ready: its clients would keep
+        // tokens cut off elsewhere and miss notifications. ClusterBus bounds how long it says so.
+        return HealthCheckResponse.named("vigile-cluster")
+                .status((!clustered || grid) && !delivery.broken())
+                .withData("mode", clustered ? "cluster " + clusterName.get() : "alone")
+                .withData("grid", grid ? "running" : "absent")
+                .withData("members", bus.members())
+                .withData("eventsDelivered", delivery.delivered())
+                .withData("eventsFailed", delivery.failed())
+                .withData("delivery", delivery.broken() ? "broken" : "ok")
+                .build();
+    }
 }

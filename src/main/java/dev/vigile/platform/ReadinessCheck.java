@@ -14,35 +14,36 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
-  public static final String NAME = "vigile-database";
+    public static final String NAME = "vigile-database";
 
-  @Resource(lookup = DataSourceConfig.JNDI_NAME)
-  DataSource dataSource;
+    @Resource(lookup = DataSourceConfig.JNDI_NAME)
+    DataSource dataSource;
 
-  @jakarta.inject.Inject dev.vigile.platform.lifecycle.Drain drain;
+    @jakarta.inject.Inject
+    dev.vigile.platform.lifecycle.Drain drain;
 
-  @Override
-  public HealthCheckResponse call() {
-    boolean reachable;
-    String statementTimeout = "unknown";
-    try (Connection c = dataSource.getConnection();
-        java.sql.Statement s = c.createStatement()) {
-      s.setQueryTimeout(2);
-      try (java.sql.ResultSet rs = s.executeQuery("select current_setting('statement_timeout')")) {
-        reachable = rs.next();
-        statementTimeout = reachable ? rs.getString(1) : statementTimeout;
-      }
-    } catch (Exception e) {
-      reachable = false;
+    @Override
+    public HealthCheckResponse call() {
+        boolean reachable;
+        String statementTimeout = "unknown";
+        try (Connection c = dataSource.getConnection();
+                java.sql.Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            try (java.sql.ResultSet rs = s.executeQuery("select current_setting('statement_timeout')")) {
+                reachable = rs.next();
+                statementTimeout = reachable ? rs.getString(1) : statementTimeout;
+            }
+        } catch (Exception e) {
+            reachable = false;
+        }
+        boolean migrated = Migrations.applied();
+        boolean accepting = !drain.draining();
+        return HealthCheckResponse.named(NAME)
+                .status(reachable && migrated && accepting)
+                .withData("database", reachable ? "reachable" : "unreachable")
+                .withData("statementTimeout", statementTimeout)
+                .withData("migrations", migrated ? "applied" : "pending")
+                .withData("requests", accepting ? "accepted" : "draining")
+                .build();
     }
-    boolean migrated = Migrations.applied();
-    boolean accepting = !drain.draining();
-    return HealthCheckResponse.named(NAME)
-        .status(reachable && migrated && accepting)
-        .withData("database", reachable ? "reachable" : "unreachable")
-        .withData("statementTimeout", statementTimeout)
-        .withData("migrations", migrated ? "applied" : "pending")
-        .withData("requests", accepting ? "accepted" : "draining")
-        .build();
-  }
 }

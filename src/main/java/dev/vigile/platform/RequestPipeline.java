@@ -24,52 +24,61 @@ import java.util.List;
  * {@code GET /api/users/me} in the suite's profile).
  */
 public class RequestPipeline extends HttpFilter {
-  @Inject SecurityHeadersFilter headers;
-  @Inject RequestLogFilter requestLog;
-  @Inject DrainFilter drain;
-  @Inject BodyLimitFilter bodyLimit;
-  @Inject dev.vigile.platform.observability.MetricsGuard metricsGuard;
+    @Inject
+    SecurityHeadersFilter headers;
 
-  private List<HttpFilter> stages;
+    @Inject
+    RequestLogFilter requestLog;
 
-  @Override
-  public void init() throws ServletException {
-    stages = List.of(headers, requestLog, drain, bodyLimit, metricsGuard);
-    for (HttpFilter stage : stages) {
-      stage.init(getFilterConfig());
-    }
-  }
+    @Inject
+    DrainFilter drain;
 
-  @Override
-  public void destroy() {
-    for (int i = stages.size() - 1; i >= 0; i--) {
-      stages.get(i).destroy();
-    }
-  }
+    @Inject
+    BodyLimitFilter bodyLimit;
 
-  @Override
-  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
-      throws IOException, ServletException {
-    new Stage(0, chain).doFilter(req, res);
-  }
+    @Inject
+    dev.vigile.platform.observability.MetricsGuard metricsGuard;
 
-  /** The rest of the pipeline from one stage on, then the container's own chain. */
-  private final class Stage implements FilterChain {
-    private final int index;
-    private final FilterChain rest;
+    private List<HttpFilter> stages;
 
-    Stage(int index, FilterChain rest) {
-      this.index = index;
-      this.rest = rest;
+    @Override
+    public void init() throws ServletException {
+        stages = List.of(headers, requestLog, drain, bodyLimit, metricsGuard);
+        for (HttpFilter stage : stages) {
+            stage.init(getFilterConfig());
+        }
     }
 
     @Override
-    public void doFilter(ServletRequest req, ServletResponse res) throws IOException, ServletException {
-      if (index == stages.size()) {
-        rest.doFilter(req, res);
-      } else {
-        stages.get(index).doFilter(req, res, new Stage(index + 1, rest));
-      }
+    public void destroy() {
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            stages.get(i).destroy();
+        }
     }
-  }
+
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        new Stage(0, chain).doFilter(req, res);
+    }
+
+    /** The rest of the pipeline from one stage on, then the container's own chain. */
+    private final class Stage implements FilterChain {
+        private final int index;
+        private final FilterChain rest;
+
+        Stage(int index, FilterChain rest) {
+            this.index = index;
+            this.rest = rest;
+        }
+
+        @Override
+        public void doFilter(ServletRequest req, ServletResponse res) throws IOException, ServletException {
+            if (index == stages.size()) {
+                rest.doFilter(req, res);
+            } else {
+                stages.get(index).doFilter(req, res, new Stage(index + 1, rest));
+            }
+        }
+    }
 }

@@ -17,27 +17,30 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class Startup {
-  private static final Logger LOG = Logger.getLogger(Startup.class.getName());
+    private static final Logger LOG = Logger.getLogger(Startup.class.getName());
 
-  @Inject ClusterBus bus;
-  @Inject dev.vigile.platform.lifecycle.Drain drain;
+    @Inject
+    ClusterBus bus;
 
-  @Inject
-  @ConfigProperty(name = "vigile.log.format", defaultValue = "plain")
-  String logFormat;
+    @Inject
+    dev.vigile.platform.lifecycle.Drain drain;
 
-  void logging(
-      @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class)
-          Object started) {
-    dev.vigile.platform.observability.LogFormat.apply(logFormat);
-  }
+    @Inject
+    @ConfigProperty(name = "vigile.log.format", defaultValue = "plain")
+    String logFormat;
 
-  void started(
-      @Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) @Initialized(ApplicationScoped.class)
-          Object started) {
-    // An instance must hear events raised elsewhere before any client connects to it.
-    bus.members();
-    drain.install();
-    LOG.info("Vigile started");
-  }
+    void logging(
+            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class)
+                    Object started) {
+        dev.vigile.platform.observability.LogFormat.apply(logFormat);
+    }
+
+    void started(
+            @Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) @Initialized(ApplicationScoped.class)
+                    Object started) {
+        // An instance must hear events raised elsewhere before any client connects to it.
+        bus.members();
+        drain.install();
+        LOG.info("Vigile started");
+    }
 }

@@ -16,15 +16,15 @@ import java.util.Map;
 @ApplicationPath("/api")
 public class VigileApplication extends Application {
 
-  @Override
-  public Map<String, Object> getProperties() {
-    return Map.of(
-        // Without this, an error status from a resource becomes Payara's HTML error page.
-        "jersey.config.server.response.setStatusOverSendError", true,
-        "jersey.config.server.wadl.disableWadl", true,
-        // Location headers stay as written (relative, RFC 9110 section 10.2.2): resolved against
-        // the request they would repeat its Host header, whatever a client put there.
-        "jersey.config.server.headers.location.relative.resolution.disabled", true,
-        "jersey.config.beanValidation.enableOutputValidationErrorEntity.server", false);
-  }
+    @Override
+    public Map<String, Object> getProperties() {
+        return Map.of(
+                // Without this, an error status from a resource becomes Payara's HTML error page.
+                "jersey.config.server.response.setStatusOverSendError", true,
+                "jersey.config.server.wadl.disableWadl", true,
+                // Location headers stay as written (relative, RFC 9110 section 10.2.2): resolved against
+                // the request they would repeat its Host header, whatever a client put there.
+                "jersey.config.server.headers.location.relative.resolution.disabled", true,
+                "jersey.config.beanValidation.enableOutputValidationErrorEntity.server", false);
+    }
 }

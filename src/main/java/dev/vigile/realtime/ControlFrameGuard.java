@@ -17,46 +17,46 @@ import org.glassfish.tyrus.core.monitoring.MessageEventListener;
  * reading thread after it answered the frame.
  */
 public class ControlFrameGuard implements ApplicationEventListener {
-  @Override
-  public void onApplicationInitialized(String applicationName) {}
+    @Override
+    public void onApplicationInitialized(String applicationName) {}
 
-  @Override
-  public void onApplicationDestroyed() {}
+    @Override
+    public void onApplicationDestroyed() {}
 
-  @Override
-  public EndpointEventListener onEndpointRegistered(String endpointPath, Class<?> endpointClass) {
-    return new EndpointEventListener() {
-      @Override
-      public MessageEventListener onSessionOpened(String sessionId) {
-        return new MessageEventListener() {
-          @Override
-          public void onFrameSent(TyrusFrame.FrameType frameType, long payloadLength) {}
+    @Override
+    public EndpointEventListener onEndpointRegistered(String endpointPath, Class<?> endpointClass) {
+        return new EndpointEventListener() {
+            @Override
+            public MessageEventListener onSessionOpened(String sessionId) {
+                return new MessageEventListener() {
+                    @Override
+                    public void onFrameSent(TyrusFrame.FrameType frameType, long payloadLength) {}
 
-          @Override
-          public void onFrameReceived(TyrusFrame.FrameType frameType, long payloadLength) {
-            if (frameType == TyrusFrame.FrameType.PING || frameType == TyrusFrame.FrameType.PONG) {
-              controlFrame(sessionId);
+                    @Override
+                    public void onFrameReceived(TyrusFrame.FrameType frameType, long payloadLength) {
+                        if (frameType == TyrusFrame.FrameType.PING || frameType == TyrusFrame.FrameType.PONG) {
+                            controlFrame(sessionId);
+                        }
+                    }
+                };
             }
-          }
+
+            @Override
+            public void onSessionClosed(String sessionId) {}
+
+            @Override
+            public void onError(String sessionId, Throwable t) {}
         };
-      }
-
-      @Override
-      public void onSessionClosed(String sessionId) {}
-
-      @Override
-      public void onError(String sessionId, Throwable t) {}
-    };
-  }
-
-  @Override
-  public void onEndpointUnregistered(String endpointPath) {}
-
-  static void controlFrame(String sessionId) {
-    Connection c = Connections.bySession(sessionId);
-    // Frames that were on their way when the budget ran out find the connection closed already.
-    if (c != null && !c.isClosed()) {
-      c.admitOrStop(1);
     }
-  }
+
+    @Override
+    public void onEndpointUnregistered(String endpointPath) {}
+
+    static void controlFrame(String sessionId) {
+        Connection c = Connections.bySession(sessionId);
+        // Frames that were on their way when the budget ran out find the connection closed already.
+        if (c != null && !c.isClosed()) {
+            c.admitOrStop(1);
+        }
+    }
 }

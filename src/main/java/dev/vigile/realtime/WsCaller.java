@@ -9,8 +9,8 @@ import java.security.Principal;
  * the user's roles cuts the token off and closes the connection (4011).
  */
 public record WsCaller(CurrentCaller caller, long expiresAt, java.util.Set<String> groups) implements Principal {
-  @Override
-  public String getName() {
-    return caller.userId().toString();
-  }
+    @Override
+    public String getName() {
+        return caller.userId().toString();
+    }
 }

@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.Provider;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -26,77 +25,80 @@ import org.jose4j.lang.JoseException;
  */
 @ApplicationScoped
 public class AccessTokenIssuer {
-  public static final String SESSION_CLAIM = "sid";
+    public static final String SESSION_CLAIM = "sid";
 
-  @Inject Clock clock;
+    @Inject
+    Clock clock;
 
-  @Inject @ConfigProperties JwtSettings settings = JwtSettings.defaults();
+    @Inject
+    @ConfigProperties
+    JwtSettings settings = JwtSettings.defaults();
 
-  /** The native provider registered at start ({@link NativeSigning}), or null: the JDK signs. */
-  private Provider signer;
+    /** The native provider registered at start ({@link NativeSigning}), or null: the JDK signs. */
+    private Provider signer;
 
-  private ProviderContext signing;
+    private ProviderContext signing;
 
-  @PostConstruct
-  void chooseSigner() {
-    signer = settings.nativeSigning ? NativeSigning.register() : null;
-    signing = new ProviderContext();
-    if (signer != null) {
-      signing.getSuppliedKeyProviderContext().setSignatureProvider(signer.getName());
+    @PostConstruct
+    void chooseSigner() {
+        signer = settings.nativeSigning ? NativeSigning.register() : null;
+        signing = new ProviderContext();
+        if (signer != null) {
+            signing.getSuppliedKeyProviderContext().setSignatureProvider(signer.getName());
+        }
     }
-  }
 
-  @PreDestroy
-  void releaseSigner() {
-    NativeSigning.unregister(signer);
-  }
-
-  /** The name of the provider that signs access tokens. */
-  public String signingProvider() {
-    return signer == null ? "JDK" : signer.getName();
-  }
-
-  /** A signed token and its lifetime in seconds. */
-  public record AccessToken(String value, long expiresIn) {}
-
-  /**
-   * @param generation the user's token generation, read with the roles and permissions in {@code
-   *     groups} ({@link TokenCutoffs})
-   * @param amr how the user authenticated (RFC 8176 values: {@code pwd}, {@code otp})
-   */
-  public AccessToken issue(
-      UUID userId, String email, Collection<String> groups, UUID sessionId, long generation, List<String> amr) {
-    KeyRing ring = KeyRing.Current.get();
-    if (ring == null) {
-      throw new IllegalStateException("No signing key loaded");
+    @PreDestroy
+    void releaseSigner() {
+        NativeSigning.unregister(signer);
     }
-    long iat = clock.instant().getEpochSecond();
-    long ttl = settings.accessTtl.toSeconds();
-    JwtClaims claims = new JwtClaims();
-    claims.setIssuer(settings.issuer);
-    claims.setAudience(settings.audience);
-    claims.setSubject(userId.toString());
-    claims.setClaim("upn", email);
-    claims.setStringListClaim("groups", List.copyOf(groups));
-    claims.setIssuedAt(NumericDate.fromSeconds(iat));
-    claims.setExpirationTime(NumericDate.fromSeconds(iat + ttl));
-    claims.setJwtId(UUID.randomUUID().toString());
-    claims.setClaim(TokenCutoffs.CLAIM, generation);
-    claims.setStringListClaim("amr", List.copyOf(amr));
-    if (sessionId != null) {
-      claims.setClaim(SESSION_CLAIM, sessionId.toString());
+
+    /** The name of the provider that signs access tokens. */
+    public String signingProvider() {
+        return signer == null ? "JDK" : signer.getName();
     }
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-    jws.setHeader("typ", "JWT");
-    jws.setKeyIdHeaderValue(ring.signingKid());
-    jws.setKey(ring.signingKey());
-    jws.setProviderContext(signing);
-    try {
-      return new AccessToken(jws.getCompactSerialization(), ttl);
-    } catch (JoseException e) {
-      throw new IllegalStateException("Could not sign an access token", e);
+
+    /** A signed token and its lifetime in seconds. */
+    public record AccessToken(String value, long expiresIn) {}
+
+    /**
+     * @param generation the user's token generation, read with the roles and permissions in {@code
+     *     groups} ({@link TokenCutoffs})
+     * @param amr how the user authenticated (RFC 8176 values: {@code pwd}, {@code otp})
+     */
+    public AccessToken issue(
+            UUID userId, String email, Collection<String> groups, UUID sessionId, long generation, List<String> amr) {
+        KeyRing ring = KeyRing.Current.get();
+        if (ring == null) {
+            throw new IllegalStateException("No signing key loaded");
+        }
+        long iat = clock.instant().getEpochSecond();
+        long ttl = settings.accessTtl.toSeconds();
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(settings.issuer);
+        claims.setAudience(settings.audience);
+        claims.setSubject(userId.toString());
+        claims.setClaim("upn", email);
+        claims.setStringListClaim("groups", List.copyOf(groups));
+        claims.setIssuedAt(NumericDate.fromSeconds(iat));
+        claims.setExpirationTime(NumericDate.fromSeconds(iat + ttl));
+        claims.setJwtId(UUID.randomUUID().toString());
+        claims.setClaim(TokenCutoffs.CLAIM, generation);
+        claims.setStringListClaim("amr", List.copyOf(amr));
+        if (sessionId != null) {
+            claims.setClaim(SESSION_CLAIM, sessionId.toString());
+        }
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", "JWT");
+        jws.setKeyIdHeaderValue(ring.signingKid());
+        jws.setKey(ring.signingKey());
+        jws.setProviderContext(signing);
+        try {
+            return new AccessToken(jws.getCompactSerialization(), ttl);
+        } catch (JoseException e) {
+            throw new IllegalStateException("Could not sign an access token", e);
+        }
     }
-  }
 }

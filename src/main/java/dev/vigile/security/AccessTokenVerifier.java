@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import java.security.Key;
 import java.security.PublicKey;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,175 +43,185 @@ import org.jose4j.lang.UnresolvableKeyException;
  */
 @ApplicationScoped
 public class AccessTokenVerifier {
-  /** Longer than any header a client can send; refused before any parsing. */
-  public static final int MAX_TOKEN_LENGTH = 8192;
+    /** Longer than any header a client can send; refused before any parsing. */
+    public static final int MAX_TOKEN_LENGTH = 8192;
 
-  /** How many verified tokens are remembered: about 2 KiB each. */
-  static final int REMEMBERED = 10_000;
+    /** How many verified tokens are remembered: about 2 KiB each. */
+    static final int REMEMBERED = 10_000;
 
-  @Inject Clock clock;
+    @Inject
+    Clock clock;
 
-  @Inject @ConfigProperties JwtSettings settings = JwtSettings.defaults();
-  @Inject @ConfigProperties KeyEncryptionKeys keys = KeyEncryptionKeys.of(java.util.Optional.empty(), java.util.Optional.empty());
+    @Inject
+    @ConfigProperties
+    JwtSettings settings = JwtSettings.defaults();
 
-  private volatile Cache<String, Remembered> verified;
+    @Inject
+    @ConfigProperties
+    KeyEncryptionKeys keys = KeyEncryptionKeys.of(java.util.Optional.empty(), java.util.Optional.empty());
 
-  /** A verified token, the ring it was verified against and the key that verified it. */
-  private record Remembered(KeyRing ring, String kid, PublicKey key, Valid valid) {
-    /** Whether the key is still published: the ring is reloaded every minute, mostly unchanged. */
-    boolean stillTrusted(KeyRing current) {
-      return current == ring || key.equals(current.published().get(kid));
-    }
-  }
+    private volatile Cache<String, Remembered> verified;
 
-  /** The outcome of a verification. */
-  public sealed interface Result {}
-
-  /**
-   * A valid token's facts.
-   *
-   * @param signedIn whether the token carries the signed-in group: a token that may only enroll a
-   *     second factor ({@code mfa:enroll}) does not
-   * @param token the token as MicroProfile JWT's {@code JsonWebToken}
-   */
-  public record Valid(
-      CurrentCaller caller, long expiresAt, boolean signedIn, Set<String> groups, VerifiedToken token)
-      implements Result {}
-
-  /** Signature and claims fine, but past {@code exp}. */
-  public record Expired() implements Result {}
-
-  /** Anything else. */
-  public record Invalid() implements Result {}
-
-  public Result verify(String token) {
-    if (token == null || token.length() > MAX_TOKEN_LENGTH || !compactJws(token)) {
-      return new Invalid();
-    }
-    KeyRing ring = ring();
-    if (ring == null) {
-      return new Invalid();
-    }
-    Cache<String, Remembered> cache = cache();
-    Remembered remembered = cache.getIfPresent(token);
-    if (remembered != null && remembered.stillTrusted(ring)) {
-      // jose4j's rule: expired once the evaluation time, in whole seconds, reaches exp.
-      if (clock.millis() / 1000 < remembered.valid().expiresAt()) {
-        return remembered.valid();
-      }
-      cache.invalidate(token);
-      return new Expired();
-    }
-    return verify(token, ring, cache);
-  }
-
-  /**
-   * Whether the text has the shape of a JWS compact serialization (RFC 7515 section 7.1): three
-   * non-empty base64url parts. Anything else (spaces, NUL, other Unicode) is refused before any
-   * parsing, and the text remembered is exactly the text verified.
-   */
-  static boolean compactJws(String token) {
-    int dots = 0;
-    int partLength = 0;
-    for (int i = 0; i < token.length(); i++) {
-      char c = token.charAt(i);
-      if (c == '.') {
-        if (partLength == 0 || ++dots > 2) {
-          return false;
+    /** A verified token, the ring it was verified against and the key that verified it. */
+    private record Remembered(KeyRing ring, String kid, PublicKey key, Valid valid) {
+        /** Whether the key is still published: the ring is reloaded every minute, mostly unchanged. */
+        boolean stillTrusted(KeyRing current) {
+            return current == ring || key.equals(current.published().get(kid));
         }
-        partLength = 0;
-      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
-        partLength++;
-      } else {
-        return false;
-      }
     }
-    return dots == 2 && partLength > 0;
-  }
 
-  private Result verify(String token, KeyRing ring, Cache<String, Remembered> cache) {
-    JwtConsumer consumer =
-        new JwtConsumerBuilder()
-            .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, KeyRing.ALGORITHM)
-            .setExpectedType(true, "JWT")
-            .setVerificationKeyResolver((jws, nested) -> key(ring, jws))
-            .setExpectedIssuer(settings.issuer)
-            .setExpectedAudience(settings.audience)
-            .setRequireExpirationTime()
-            .setRequireIssuedAt()
-            .setRequireSubject()
-            .setRequireJwtId()
-            .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
-            .build();
-    try {
-      JwtContext context = consumer.process(token);
-      Valid valid = valid(token, context.getJwtClaims());
-      String kid = context.getJoseObjects().get(0).getKeyIdHeaderValue();
-      cache.put(token, new Remembered(ring, kid, ring.published().get(kid), valid));
-      return valid;
-    } catch (InvalidJwtException e) {
-      return e.hasExpired() && onlyExpired(e) ? new Expired() : new Invalid();
-    } catch (MalformedClaimException | IllegalArgumentException e) {
-      return new Invalid();
-    }
-  }
+    /** The outcome of a verification. */
+    public sealed interface Result {}
 
-  private KeyRing ring() {
-    KeyRing ring = KeyRing.Current.get();
-    if (ring != null) {
-      return ring;
-    }
-    try {
-      return SigningKeyService.ensureLoaded(settings, keys);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
+    /**
+     * A valid token's facts.
+     *
+     * @param signedIn whether the token carries the signed-in group: a token that may only enroll a
+     *     second factor ({@code mfa:enroll}) does not
+     * @param token the token as MicroProfile JWT's {@code JsonWebToken}
+     */
+    public record Valid(CurrentCaller caller, long expiresAt, boolean signedIn, Set<String> groups, VerifiedToken token)
+            implements Result {}
 
-  private Cache<String, Remembered> cache() {
-    Cache<String, Remembered> cache = verified;
-    if (cache == null) {
-      synchronized (this) {
-        if (verified == null) {
-          verified =
-              Caffeine.newBuilder().maximumSize(REMEMBERED).expireAfterWrite(settings.accessTtl).build();
+    /** Signature and claims fine, but past {@code exp}. */
+    public record Expired() implements Result {}
+
+    /** Anything else. */
+    public record Invalid() implements Result {}
+
+    public Result verify(String token) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH || !compactJws(token)) {
+            return new Invalid();
         }
-        cache = verified;
-      }
+        KeyRing ring = ring();
+        if (ring == null) {
+            return new Invalid();
+        }
+        Cache<String, Remembered> cache = cache();
+        Remembered remembered = cache.getIfPresent(token);
+        if (remembered != null && remembered.stillTrusted(ring)) {
+            // jose4j's rule: expired once the evaluation time, in whole seconds, reaches exp.
+            if (clock.millis() / 1000 < remembered.valid().expiresAt()) {
+                return remembered.valid();
+            }
+            cache.invalidate(token);
+            return new Expired();
+        }
+        return verify(token, ring, cache);
     }
-    return cache;
-  }
 
-  private static boolean onlyExpired(InvalidJwtException e) {
-    return e.getErrorDetails().stream().allMatch(d -> d.getErrorCode() == ErrorCodes.EXPIRED);
-  }
-
-  private static Valid valid(String token, JwtClaims claims) throws MalformedClaimException {
-    UUID user = UUID.fromString(claims.getSubject());
-    Object sid = claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM);
-    long generation = TokenCutoffs.generationOf(claims.getClaimValue(TokenCutoffs.CLAIM));
-    String email = claims.getClaimValue("upn") instanceof String s ? s : null;
-    Set<String> groups = new HashSet<>();
-    if (claims.getClaimValue("groups") instanceof List<?> list) {
-      list.forEach(g -> groups.add(String.valueOf(g)));
+    /**
+     * Whether the text has the shape of a JWS compact serialization (RFC 7515 section 7.1): three
+     * non-empty base64url parts. Anything else (spaces, NUL, other Unicode) is refused before any
+     * parsing, and the text remembered is exactly the text verified.
+     */
+    static boolean compactJws(String token) {
+        int dots = 0;
+        int partLength = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                if (partLength == 0 || ++dots > 2) {
+                    return false;
+                }
+                partLength = 0;
+            } else if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_') {
+                partLength++;
+            } else {
+                return false;
+            }
+        }
+        return dots == 2 && partLength > 0;
     }
-    Set<String> frozen = Set.copyOf(groups);
-    CurrentCaller caller =
-        new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation);
-    return new Valid(
-        caller,
-        claims.getExpirationTime().getValue(),
-        frozen.contains(dev.vigile.common.Permissions.SIGNED_IN),
-        frozen,
-        new VerifiedToken(token, claims, caller, frozen));
-  }
 
-  private static Key key(KeyRing ring, JsonWebStructure jws) throws UnresolvableKeyException {
-    String kid = jws.getKeyIdHeaderValue();
-    PublicKey key = kid == null ? null : ring.published().get(kid);
-    if (key == null) {
-      throw new UnresolvableKeyException("Unknown kid");
+    private Result verify(String token, KeyRing ring, Cache<String, Remembered> cache) {
+        JwtConsumer consumer = new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, KeyRing.ALGORITHM)
+                .setExpectedType(true, "JWT")
+                .setVerificationKeyResolver((jws, nested) -> key(ring, jws))
+                .setExpectedIssuer(settings.issuer)
+                .setExpectedAudience(settings.audience)
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setRequireSubject()
+                .setRequireJwtId()
+                .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
+                .build();
+        try {
+            JwtContext context = consumer.process(token);
+            Valid valid = valid(token, context.getJwtClaims());
+            String kid = context.getJoseObjects().get(0).getKeyIdHeaderValue();
+            cache.put(token, new Remembered(ring, kid, ring.published().get(kid), valid));
+            return valid;
+        } catch (InvalidJwtException e) {
+            return e.hasExpired() && onlyExpired(e) ? new Expired() : new Invalid();
+        } catch (MalformedClaimException | IllegalArgumentException e) {
+            return new Invalid();
+        }
     }
-    return key;
-  }
+
+    private KeyRing ring() {
+        KeyRing ring = KeyRing.Current.get();
+        if (ring != null) {
+            return ring;
+        }
+        try {
+            return SigningKeyService.ensureLoaded(settings, keys);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Cache<String, Remembered> cache() {
+        Cache<String, Remembered> cache = verified;
+        if (cache == null) {
+            synchronized (this) {
+                if (verified == null) {
+                    verified = Caffeine.newBuilder()
+                            .maximumSize(REMEMBERED)
+                            .expireAfterWrite(settings.accessTtl)
+                            .build();
+                }
+                cache = verified;
+            }
+        }
+        return cache;
+    }
+
+    private static boolean onlyExpired(InvalidJwtException e) {
+        return e.getErrorDetails().stream().allMatch(d -> d.getErrorCode() == ErrorCodes.EXPIRED);
+    }
+
+    private static Valid valid(String token, JwtClaims claims) throws MalformedClaimException {
+        UUID user = UUID.fromString(claims.getSubject());
+        Object sid = claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM);
+        long generation = TokenCutoffs.generationOf(claims.getClaimValue(TokenCutoffs.CLAIM));
+        String email = claims.getClaimValue("upn") instanceof String s ? s : null;
+        Set<String> groups = new HashSet<>();
+        if (claims.getClaimValue("groups") instanceof List<?> list) {
+            list.forEach(g -> groups.add(String.valueOf(g)));
+        }
+        Set<String> frozen = Set.copyOf(groups);
+        CurrentCaller caller =
+                new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation);
+        return new Valid(
+                caller,
+                claims.getExpirationTime().getValue(),
+                frozen.contains(dev.vigile.common.Permissions.SIGNED_IN),
+                frozen,
+                new VerifiedToken(token, claims, caller, frozen));
+    }
+
+    private static Key key(KeyRing ring, JsonWebStructure jws) throws UnresolvableKeyException {
+        String kid = jws.getKeyIdHeaderValue();
+        PublicKey key = kid == null ? null : ring.published().get(kid);
+        if (key == null) {
+            throw new UnresolvableKeyException("Unknown kid");
+        }
+        return key;
+    }
 }

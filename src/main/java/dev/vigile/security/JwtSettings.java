@@ -14,44 +14,44 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ConfigProperties(prefix = "vigile.jwt")
 @Dependent
 public class JwtSettings {
-  /** The {@code iss} of every token ({@code VIGILE_JWT_ISSUER}). */
-  @ConfigProperty(name = "issuer", defaultValue = "vigile")
-  public String issuer;
+    /** The {@code iss} of every token ({@code VIGILE_JWT_ISSUER}). */
+    @ConfigProperty(name = "issuer", defaultValue = "vigile")
+    public String issuer;
 
-  /** The {@code aud} of every token ({@code VIGILE_JWT_AUDIENCE}). */
-  @ConfigProperty(name = "audience", defaultValue = "vigile")
-  public String audience;
+    /** The {@code aud} of every token ({@code VIGILE_JWT_AUDIENCE}). */
+    @ConfigProperty(name = "audience", defaultValue = "vigile")
+    public String audience;
 
-  /** An access token's lifetime ({@code VIGILE_JWT_ACCESS_TTL}). */
-  @ConfigProperty(name = "access-ttl", defaultValue = "PT5M")
-  public Duration accessTtl;
+    /** An access token's lifetime ({@code VIGILE_JWT_ACCESS_TTL}). */
+    @ConfigProperty(name = "access-ttl", defaultValue = "PT5M")
+    public Duration accessTtl;
 
-  /** Whether a native provider signs when the platform has one ({@code VIGILE_JWT_NATIVE_SIGNING}). */
-  @ConfigProperty(name = "native-signing", defaultValue = "true")
-  public boolean nativeSigning;
+    /** Whether a native provider signs when the platform has one ({@code VIGILE_JWT_NATIVE_SIGNING}). */
+    @ConfigProperty(name = "native-signing", defaultValue = "true")
+    public boolean nativeSigning;
 
-  /** How often stored signing keys turn over ({@code VIGILE_JWT_KEY_ROTATION}). */
-  @ConfigProperty(name = "key-rotation", defaultValue = "P90D")
-  public Duration keyRotation;
+    /** How often stored signing keys turn over ({@code VIGILE_JWT_KEY_ROTATION}). */
+    @ConfigProperty(name = "key-rotation", defaultValue = "P90D")
+    public Duration keyRotation;
 
-  /** A signing key given by the operator (PEM), which then wins over stored keys. */
-  @ConfigProperty(name = "private-key")
-  public Optional<String> privateKey;
+    /** A signing key given by the operator (PEM), which then wins over stored keys. */
+    @ConfigProperty(name = "private-key")
+    public Optional<String> privateKey;
 
-  /** Public keys (PEM) published beside a given key during a rotation. */
-  @ConfigProperty(name = "public-keys")
-  public Optional<String> publicKeys;
+    /** Public keys (PEM) published beside a given key during a rotation. */
+    @ConfigProperty(name = "public-keys")
+    public Optional<String> publicKeys;
 
-  /** Settings as the defaults have them, for code wired by hand (unit tests). */
-  public static JwtSettings defaults() {
-    JwtSettings s = new JwtSettings();
-    s.issuer = "vigile";
-    s.audience = "vigile";
-    s.accessTtl = Duration.ofMinutes(5);
-    s.nativeSigning = true;
-    s.keyRotation = Duration.ofDays(90);
-    s.privateKey = Optional.empty();
-    s.publicKeys = Optional.empty();
-    return s;
-  }
+    /** Settings as the defaults have them, for code wired by hand (unit tests). */
+    public static JwtSettings defaults() {
+        JwtSettings s = new JwtSettings();
+        s.issuer = "vigile";
+        s.audience = "vigile";
+        s.accessTtl = Duration.ofMinutes(5);
+        s.nativeSigning = true;
+        s.keyRotation = Duration.ofDays(90);
+        s.privateKey = Optional.empty();
+        s.publicKeys = Optional.empty();
+        return s;
+    }
 }

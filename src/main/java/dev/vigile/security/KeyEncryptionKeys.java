@@ -14,26 +14,26 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ConfigProperties(prefix = "vigile")
 @Dependent
 public class KeyEncryptionKeys {
-  @ConfigProperty(name = "key-encryption-key")
-  public Optional<String> current;
+    @ConfigProperty(name = "key-encryption-key")
+    public Optional<String> current;
 
-  @ConfigProperty(name = "key-encryption-key-previous")
-  public Optional<String> previous;
+    @ConfigProperty(name = "key-encryption-key-previous")
+    public Optional<String> previous;
 
-  /** The keys as given, for code wired by hand. */
-  public static KeyEncryptionKeys of(Optional<String> current, Optional<String> previous) {
-    KeyEncryptionKeys k = new KeyEncryptionKeys();
-    k.current = current;
-    k.previous = previous;
-    return k;
-  }
+    /** The keys as given, for code wired by hand. */
+    public static KeyEncryptionKeys of(Optional<String> current, Optional<String> previous) {
+        KeyEncryptionKeys k = new KeyEncryptionKeys();
+        k.current = current;
+        k.previous = previous;
+        return k;
+    }
 
-  /**
-   * The encryption under these keys.
-   *
-   * @throws IllegalStateException when no key is set, or one is not 32 bytes of base64
-   */
-  public KeyEncryption encryption() {
-    return KeyEncryption.of(current, previous);
-  }
+    /**
+     * The encryption under these keys.
+     *
+     * @throws IllegalStateException when no key is set, or one is not 32 bytes of base64
+     */
+    public KeyEncryption encryption() {
+        return KeyEncryption.of(current, previous);
+    }
 }

@@ -4,11 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.local.LocalBucketBuilder;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.local.LocalBucketBuilder;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import jakarta.annotation.PostConstruct;
@@ -34,250 +34,256 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
  */
 @ApplicationScoped
 public class LoginThrottle {
-  private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
+    private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
 
-  @Resource(lookup = "java:app/jdbc/vigile")
-  DataSource dataSource;
+    @Resource(lookup = "java:app/jdbc/vigile")
+    DataSource dataSource;
 
-  @Inject @ConfigProperties ThrottleSettings settings = new ThrottleSettings();
+    @Inject
+    @ConfigProperties
+    ThrottleSettings settings = new ThrottleSettings();
 
-  private List<Bandwidth> accountLimits;
-  private List<Bandwidth> addressLimits;
-  private List<Bandwidth> deviceLimits;
-  private List<Bandwidth> registerLimits;
-  private List<Bandwidth> resetEmailLimits;
-  private List<Bandwidth> resetAddressLimits;
-  private List<Bandwidth> verifyLimits;
-  private List<Bandwidth> mfaLimits;
+    private List<Bandwidth> accountLimits;
+    private List<Bandwidth> addressLimits;
+    private List<Bandwidth> deviceLimits;
+    private List<Bandwidth> registerLimits;
+    private List<Bandwidth> resetEmailLimits;
+    private List<Bandwidth> resetAddressLimits;
+    private List<Bandwidth> verifyLimits;
+    private List<Bandwidth> mfaLimits;
 
-  /** Where buckets live: PostgreSQL in the server, memory in unit tests. */
-  interface Buckets {
-    Bucket get(String key, List<Bandwidth> limits);
+    /** Where buckets live: PostgreSQL in the server, memory in unit tests. */
+    interface Buckets {
+        Bucket get(String key, List<Bandwidth> limits);
 
-    void remove(String key);
-  }
+        void remove(String key);
+    }
 
-  Buckets buckets;
-  private PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
+    Buckets buckets;
+    private PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
 
-  @PostConstruct
-  void init() {
-    accountLimits = parse(settings.account);
-    addressLimits = parse(settings.address);
-    deviceLimits = parse(settings.device);
-    registerLimits = parse(settings.register);
-    resetEmailLimits = parse(settings.resetEmail);
-    resetAddressLimits = parse(settings.resetAddress);
-    verifyLimits = parse(settings.verify);
-    mfaLimits = parse(settings.mfa);
-    if (buckets == null) {
-      proxies =
-          Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
-              .primaryKeyMapper(PrimaryKeyMapper.STRING)
-              .table("throttle_buckets")
-              .idColumn("id")
-              .stateColumn("state")
-              .expiresAtColumn("expires_at")
-              .expirationAfterWrite(
-                  ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
-              .build();
-      buckets =
-          new Buckets() {
+    @PostConstruct
+    void init() {
+        accountLimits = parse(settings.account);
+        addressLimits = parse(settings.address);
+        deviceLimits = parse(settings.device);
+        registerLimits = parse(settings.register);
+        resetEmailLimits = parse(settings.resetEmail);
+        resetAddressLimits = parse(settings.resetAddress);
+        verifyLimits = parse(settings.verify);
+        mfaLimits = parse(settings.mfa);
+        if (buckets == null) {
+            proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                    .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                    .table("throttle_buckets")
+                    .idColumn("id")
+                    .stateColumn("state")
+                    .expiresAtColumn("expires_at")
+                    .expirationAfterWrite(
+                            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+                    .build();
+            buckets = new Buckets() {
+                @Override
+                public Bucket get(String key, List<Bandwidth> limits) {
+                    return proxies.builder().build(key, () -> config(limits));
+                }
+
+                @Override
+                public void remove(String key) {
+                    proxies.removeProxy(key);
+                }
+            };
+        }
+    }
+
+    /** Buckets in memory, for unit tests and single-process tools. */
+    static Buckets inMemory() {
+        Cache<String, Bucket> cache = Caffeine.newBuilder().maximumSize(200_000).build();
+        return new Buckets() {
             @Override
             public Bucket get(String key, List<Bandwidth> limits) {
-              return proxies.builder().build(key, () -> config(limits));
+                return cache.get(key, k -> {
+                    LocalBucketBuilder builder = Bucket.builder();
+                    limits.forEach(builder::addLimit);
+                    return builder.build();
+                });
             }
 
             @Override
             public void remove(String key) {
-              proxies.removeProxy(key);
+                cache.invalidate(key);
             }
-          };
+        };
     }
-  }
 
-  /** Buckets in memory, for unit tests and single-process tools. */
-  static Buckets inMemory() {
-    Cache<String, Bucket> cache = Caffeine.newBuilder().maximumSize(200_000).build();
-    return new Buckets() {
-      @Override
-      public Bucket get(String key, List<Bandwidth> limits) {
-        return cache.get(key, k -> {
-          LocalBucketBuilder builder = Bucket.builder();
-          limits.forEach(builder::addLimit);
-          return builder.build();
-        });
-      }
-
-      @Override
-      public void remove(String key) {
-        cache.invalidate(key);
-      }
-    };
-  }
-
-  /** Deletes expired bucket rows; called every minute. */
-  public void removeExpired() {
-    if (proxies == null) {
-      return;
+    /** Deletes expired bucket rows; called every minute. */
+    public void removeExpired() {
+        if (proxies == null) {
+            return;
+        }
+        try {
+            while (proxies.removeExpired(1000) == 1000) {
+                // more to remove
+            }
+        } catch (RuntimeException e) {
+            LOG.warning("Could not remove expired throttling buckets: " + e);
+        }
     }
-    try {
-      while (proxies.removeExpired(1000) == 1000) {
-        // more to remove
-      }
-    } catch (RuntimeException e) {
-      LOG.warning("Could not remove expired throttling buckets: " + e);
+
+    private static BucketConfiguration config(List<Bandwidth> limits) {
+        var builder = BucketConfiguration.builder();
+        limits.forEach(builder::addLimit);
+        return builder.build();
     }
-  }
 
-  private static BucketConfiguration config(List<Bandwidth> limits) {
-    var builder = BucketConfiguration.builder();
-    limits.forEach(builder::addLimit);
-    return builder.build();
-  }
-
-  /**
-   * Takes one attempt for this account and address.
-   *
-   * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
-   */
-  public long tryAttempt(String account, String address) {
-    return tryAttempt(account, null, address);
-  }
-
-  /**
-   * Takes one attempt. A client that presented a valid device token of the account ({@code
-   * device} not null) is counted for that device (and the address), never for the account, so
-   * that strangers' failures on the account leave the owner's device free.
-   *
-   * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
-   */
-  public long tryAttempt(String account, java.util.UUID device, String address) {
-    return takeBoth(subject(account, device), device == null ? accountLimits : deviceLimits,
-        "address:" + address, addressLimits);
-  }
-
-  /** A successful login clears the account's failures and returns the address's token. */
-  public void succeeded(String account, String address) {
-    succeeded(account, null, address);
-  }
-
-  /**
-   * A successful login clears the failures of what it was counted against (the device, when it
-   * presented one, else the account) and returns the address's token.
-   */
-  public void succeeded(String account, java.util.UUID device, String address) {
-    buckets.remove(subject(account, device));
-    buckets.get("address:" + address, addressLimits).addTokens(1);
-  }
-
-  private static String subject(String account, java.util.UUID device) {
-    return device == null ? "account:" + account : "device:" + device;
-  }
-
-  /**
-   * How long this address must wait before registering again, 0 if it may: an address that
-   * hit taken emails too often is refused every registration, so that a 201 against a 429 does
-   * not tell the email apart either.
-   */
-  public long registrationWait(String address) {
-    var estimate = buckets.get("register:" + address, registerLimits).estimateAbilityToConsume(1);
-    return estimate.canBeConsumed() ? 0 : seconds(estimate.getNanosToWaitForRefill());
-  }
-
-  /** Counts a registration that hit a taken email (a 409) against its address. */
-  public void registrationConflict(String address) {
-    buckets.get("register:" + address, registerLimits).tryConsume(1);
-  }
-
-  /**
-   * Takes one check of a signed-in user's current password (enrolling or removing a factor,
-   * changing the email): counted for that user's re-authentications and the address, apart from
-   * the account's sign-in failures, so that wrong guesses made with a session do not lock the
-   * owner's sign-in.
-   *
-   * @return 0 when it may proceed, otherwise the seconds to wait
-   */
-  public long reauthentication(java.util.UUID userId, String address) {
-    return tryAttempt("reauth:" + userId, null, address);
-  }
-
-  /** The password was right: that user's re-authentication failures are cleared. */
-  public void reauthenticated(java.util.UUID userId, String address) {
-    succeeded("reauth:" + userId, null, address);
-  }
-
-  /**
-   * Takes one password-reset request for this email and address (counted whether or not the
-   * account exists, so the answer says nothing about it).
-   *
-   * @return 0 when it may proceed, otherwise the seconds to wait (nothing is taken)
-   */
-  public long resetRequest(String email, String address) {
-    return takeBoth("reset-email:" + email, resetEmailLimits, "reset-address:" + address, resetAddressLimits);
-  }
-
-  /** Takes one verification mail sent on the user's behalf; the seconds to wait, or 0. */
-  public long verificationMail(java.util.UUID userId) {
-    return take("verify:" + userId, verifyLimits);
-  }
-
-  /**
-   * Takes one second-factor attempt of the user (sign-in step, reset, enrollment, turning off):
-   * only someone who has the password or a mailed token gets this far, and they may not guess
-   * codes without end.
-   */
-  public long mfaAttempt(java.util.UUID userId) {
-    return take("mfa:" + userId, mfaLimits);
-  }
-
-  /** A right second-factor code clears the user's count. */
-  public void mfaSucceeded(java.util.UUID userId) {
-    buckets.remove("mfa:" + userId);
-  }
-
-  private long take(String key, List<Bandwidth> limits) {
-    ConsumptionProbe probe = buckets.get(key, limits).tryConsumeAndReturnRemaining(1);
-    return probe.isConsumed() ? 0 : seconds(probe.getNanosToWaitForRefill());
-  }
-
-  /**
-   * Two round trips in the usual case: takes from the first bucket, then from the second, giving
-   * the first token back if the second is empty.
-   */
-  private long takeBoth(String first, List<Bandwidth> firstLimits, String second, List<Bandwidth> secondLimits) {
-    Bucket a = buckets.get(first, firstLimits);
-    ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);
-    if (!pa.isConsumed()) {
-      return seconds(pa.getNanosToWaitForRefill());
+    /**
+     * Takes one attempt for this account and address.
+     *
+     * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
+     */
+    public long tryAttempt(String account, String address) {
+        return tryAttempt(account, null, address);
     }
-    ConsumptionProbe pb = buckets.get(second, secondLimits).tryConsumeAndReturnRemaining(1);
-    if (!pb.isConsumed()) {
-      a.addTokens(1);
-      return seconds(pb.getNanosToWaitForRefill());
-    }
-    return 0;
-  }
 
-  private static long seconds(long nanos) {
-    return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
-  }
+    /**
+     * Takes one attempt. A client that presented a valid device token of the account ({@code
+     * device} not null) is counted for that device (and the address), never for the account, so
+     * that strangers' failures on the account leave the owner's device free.
+     *
+     * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
+     */
+    public long tryAttempt(String account, java.util.UUID device, String address) {
+        return takeBoth(
+                subject(account, device),
+                device == null ? accountLimits : deviceLimits,
+                "address:" + address,
+                addressLimits);
+    }
 
-  /** Parses {@code count/ISO-8601-duration} limits separated by commas. */
-  public static List<Bandwidth> parse(String policy) {
-    List<Bandwidth> limits = new ArrayList<>();
-    for (String part : policy.split(",")) {
-      String[] countAndPeriod = part.trim().split("/");
-      if (countAndPeriod.length != 2) {
-        throw new IllegalArgumentException("Throttle limit must be count/duration: " + part);
-      }
-      long count = Long.parseLong(countAndPeriod[0].trim());
-      Duration period = Duration.parse(countAndPeriod[1].trim());
-      limits.add(Bandwidth.builder().capacity(count).refillGreedy(count, period).build());
+    /** A successful login clears the account's failures and returns the address's token. */
+    public void succeeded(String account, String address) {
+        succeeded(account, null, address);
     }
-    if (limits.isEmpty()) {
-      throw new IllegalArgumentException("Empty throttle policy");
+
+    /**
+     * A successful login clears the failures of what it was counted against (the device, when it
+     * presented one, else the account) and returns the address's token.
+     */
+    public void succeeded(String account, java.util.UUID device, String address) {
+        buckets.remove(subject(account, device));
+        buckets.get("address:" + address, addressLimits).addTokens(1);
     }
-    return limits;
-  }
+
+    private static String subject(String account, java.util.UUID device) {
+        return device == null ? "account:" + account : "device:" + device;
+    }
+
+    /**
+     * How long this address must wait before registering again, 0 if it may: an address that
+     * hit taken emails too often is refused every registration, so that a 201 against a 429 does
+     * not tell the email apart either.
+     */
+    public long registrationWait(String address) {
+        var estimate = buckets.get("register:" + address, registerLimits).estimateAbilityToConsume(1);
+        return estimate.canBeConsumed() ? 0 : seconds(estimate.getNanosToWaitForRefill());
+    }
+
+    /** Counts a registration that hit a taken email (a 409) against its address. */
+    public void registrationConflict(String address) {
+        buckets.get("register:" + address, registerLimits).tryConsume(1);
+    }
+
+    /**
+     * Takes one check of a signed-in user's current password (enrolling or removing a factor,
+     * changing the email): counted for that user's re-authentications and the address, apart from
+     * the account's sign-in failures, so that wrong guesses made with a session do not lock the
+     * owner's sign-in.
+     *
+     * @return 0 when it may proceed, otherwise the seconds to wait
+     */
+    public long reauthentication(java.util.UUID userId, String address) {
+        return tryAttempt("reauth:" + userId, null, address);
+    }
+
+    /** The password was right: that user's re-authentication failures are cleared. */
+    public void reauthenticated(java.util.UUID userId, String address) {
+        succeeded("reauth:" + userId, null, address);
+    }
+
+    /**
+     * Takes one password-reset request for this email and address (counted whether or not the
+     * account exists, so the answer says nothing about it).
+     *
+     * @return 0 when it may proceed, otherwise the seconds to wait (nothing is taken)
+     */
+    public long resetRequest(String email, String address) {
+        return takeBoth("reset-email:" + email, resetEmailLimits, "reset-address:" + address, resetAddressLimits);
+    }
+
+    /** Takes one verification mail sent on the user's behalf; the seconds to wait, or 0. */
+    public long verificationMail(java.util.UUID userId) {
+        return take("verify:" + userId, verifyLimits);
+    }
+
+    /**
+     * Takes one second-factor attempt of the user (sign-in step, reset, enrollment, turning off):
+     * only someone who has the password or a mailed token gets this far, and they may not guess
+     * codes without end.
+     */
+    public long mfaAttempt(java.util.UUID userId) {
+        return take("mfa:" + userId, mfaLimits);
+    }
+
+    /** A right second-factor code clears the user's count. */
+    public void mfaSucceeded(java.util.UUID userId) {
+        buckets.remove("mfa:" + userId);
+    }
+
+    private long take(String key, List<Bandwidth> limits) {
+        ConsumptionProbe probe = buckets.get(key, limits).tryConsumeAndReturnRemaining(1);
+        return probe.isConsumed() ? 0 : seconds(probe.getNanosToWaitForRefill());
+    }
+
+    /**
+     * Two round trips in the usual case: takes from the first bucket, then from the second, giving
+     * the first token back if the second is empty.
+     */
+    private long takeBoth(String first, List<Bandwidth> firstLimits, String second, List<Bandwidth> secondLimits) {
+        Bucket a = buckets.get(first, firstLimits);
+        ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);
+        if (!pa.isConsumed()) {
+            return seconds(pa.getNanosToWaitForRefill());
+        }
+        ConsumptionProbe pb = buckets.get(second, secondLimits).tryConsumeAndReturnRemaining(1);
+        if (!pb.isConsumed()) {
+            a.addTokens(1);
+            return seconds(pb.getNanosToWaitForRefill());
+        }
+        return 0;
+    }
+
+    private static long seconds(long nanos) {
+        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    /** Parses {@code count/ISO-8601-duration} limits separated by commas. */
+    public static List<Bandwidth> parse(String policy) {
+        List<Bandwidth> limits = new ArrayList<>();
+        for (String part : policy.split(",")) {
+            String[] countAndPeriod = part.trim().split("/");
+            if (countAndPeriod.length != 2) {
+                throw new IllegalArgumentException("Throttle limit must be count/duration: " + part);
+            }
+            long count = Long.parseLong(countAndPeriod[0].trim());
+            Duration period = Duration.parse(countAndPeriod[1].trim());
+            limits.add(Bandwidth.builder()
+                    .capacity(count)
+                    .refillGreedy(count, period)
+                    .build());
+        }
+        if (limits.isEmpty()) {
+            throw new IllegalArgumentException("Empty throttle policy");
+        }
+        return limits;
+    }
 }

@@ -17,39 +17,40 @@ import java.util.logging.Logger;
  * (a small cost, so the check costs nothing); elsewhere {@link Argon2Phc} hashes with Bouncy Castle.
  */
 final class NativeArgon2 {
-  private static final Logger LOG = Logger.getLogger(NativeArgon2.class.getName());
+    private static final Logger LOG = Logger.getLogger(NativeArgon2.class.getName());
 
-  private final Argon2Advanced library;
+    private final Argon2Advanced library;
 
-  private NativeArgon2(Argon2Advanced library) {
-    this.library = library;
-  }
-
-  /** The native implementation, or null where it cannot be used (the reason is logged). */
-  static NativeArgon2 load() {
-    try {
-      NativeArgon2 candidate = new NativeArgon2(Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id));
-      byte[] salt = "vigile-self-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      byte[] password = "correct horse ☃".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      byte[] expected = Argon2Phc.javaArgon2(
-          org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id, null, 64, 2, 1, salt, password, 32);
-      if (!MessageDigest.isEqual(expected, candidate.argon2id(64, 2, 1, salt, password, 32))) {
-        LOG.warning("Passwords are hashed by Bouncy Castle: libargon2 gave another answer to the self-test");
-        return null;
-      }
-      return candidate;
-    } catch (RuntimeException | LinkageError e) {
-      LOG.info("Passwords are hashed by Bouncy Castle: libargon2 did not load (" + e + ")");
-      return null;
+    private NativeArgon2(Argon2Advanced library) {
+        this.library = library;
     }
-  }
 
-  /**
-   * Argon2id, version 0x13, of these UTF-8 password bytes. Parameters the library refuses (a
-   * stored hash of an impossible cost) raise {@link IllegalStateException}, which the caller
-   * counts as no match, as it does Bouncy Castle's refusals.
-   */
-  byte[] argon2id(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] password, int length) {
-    return library.rawHashAdvanced(iterations, memoryKib, parallelism, password, salt, null, null, length, Argon2Version.V13);
-  }
+    /** The native implementation, or null where it cannot be used (the reason is logged). */
+    static NativeArgon2 load() {
+        try {
+            NativeArgon2 candidate = new NativeArgon2(Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id));
+            byte[] salt = "vigile-self-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] password = "correct horse ☃".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] expected = Argon2Phc.javaArgon2(
+                    org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id, null, 64, 2, 1, salt, password, 32);
+            if (!MessageDigest.isEqual(expected, candidate.argon2id(64, 2, 1, salt, password, 32))) {
+                LOG.warning("Passwords are hashed by Bouncy Castle: libargon2 gave another answer to the self-test");
+                return null;
+            }
+            return candidate;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.info("Passwords are hashed by Bouncy Castle: libargon2 did not load (" + e + ")");
+            return null;
+        }
+    }
+
+    /**
+     * Argon2id, version 0x13, of these UTF-8 password bytes. Parameters the library refuses (a
+     * stored hash of an impossible cost) raise {@link IllegalStateException}, which the caller
+     * counts as no match, as it does Bouncy Castle's refusals.
+     */
+    byte[] argon2id(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] password, int length) {
+        return library.rawHashAdvanced(
+                iterations, memoryKib, parallelism, password, salt, null, null, length, Argon2Version.V13);
+    }
 }

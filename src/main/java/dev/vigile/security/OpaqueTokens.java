@@ -12,28 +12,28 @@ import java.util.HexFormat;
  * hash suffices because the token has full entropy (nothing to guess from a dictionary).
  */
 public final class OpaqueTokens {
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final int BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int BYTES = 32;
 
-  private OpaqueTokens() {}
+    private OpaqueTokens() {}
 
-  public static String generate() {
-    byte[] bytes = new byte[BYTES];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  public static String hash(String token) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    public static String generate() {
+        byte[] bytes = new byte[BYTES];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
-  }
 
-  /** Cheap shape check before touching the database. */
-  public static boolean plausible(String token) {
-    return token != null && token.length() == 43 && token.matches("[A-Za-z0-9_-]+");
-  }
+    public static String hash(String token) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Cheap shape check before touching the database. */
+    public static boolean plausible(String token) {
+        return token != null && token.length() == 43 && token.matches("[A-Za-z0-9_-]+");
+    }
 }

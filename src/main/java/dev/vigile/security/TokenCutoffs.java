@@ -9,31 +9,31 @@ package dev.vigile.security;
  * change carries the old generation.
  */
 public final class TokenCutoffs {
-  /** The private claim holding the user's token generation when the token was minted. */
-  public static final String CLAIM = "vigile_gen";
+    /** The private claim holding the user's token generation when the token was minted. */
+    public static final String CLAIM = "vigile_gen";
 
-  private TokenCutoffs() {}
+    private TokenCutoffs() {}
 
-  /** A token of generation {@code tokenGeneration} is refused once the user's has moved past it. */
-  public static boolean refused(long tokenGeneration, long userGeneration) {
-    return tokenGeneration < userGeneration;
-  }
-
-  /** The generation a claim carries; a token without one (or a malformed one) is refused. */
-  public static long generationOf(Object claim) {
-    if (claim instanceof jakarta.json.JsonNumber n) {
-      if (!n.isIntegral()) {
-        return -1;
-      }
-      try {
-        return n.longValueExact();
-      } catch (ArithmeticException e) {
-        return -1;
-      }
+    /** A token of generation {@code tokenGeneration} is refused once the user's has moved past it. */
+    public static boolean refused(long tokenGeneration, long userGeneration) {
+        return tokenGeneration < userGeneration;
     }
-    if (claim instanceof Long || claim instanceof Integer) {
-      return ((Number) claim).longValue();
+
+    /** The generation a claim carries; a token without one (or a malformed one) is refused. */
+    public static long generationOf(Object claim) {
+        if (claim instanceof jakarta.json.JsonNumber n) {
+            if (!n.isIntegral()) {
+                return -1;
+            }
+            try {
+                return n.longValueExact();
+            } catch (ArithmeticException e) {
+                return -1;
+            }
+        }
+        if (claim instanceof Long || claim instanceof Integer) {
+            return ((Number) claim).longValue();
+        }
+        return -1;
     }
-    return -1;
-  }
 }

@@ -28,238 +28,301 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @SharedServer
 class AdminDashboardE2E {
-  static final TestServer server = TestServer.get();
-  static final Api api = new Api();
-  static String marker;
-  static WebDriver browser;
-  WebDriverWait wait;
+    static final TestServer server = TestServer.get();
+    static final Api api = new Api();
+    static String marker;
+    static WebDriver browser;
+    WebDriverWait wait;
 
-  @BeforeAll
-  static void start() {
-    browser = Browsers.chromium(1280, 1000);
-    // 23 users that share a marker, for paging.
-    String admin = api.adminToken();
-    marker = "e2e" + UUID.randomUUID().toString().substring(0, 6);
-    for (int i = 0; i < 23; i++) {
-      Api.Res r = api.post("/api/users",
-          obj("email", marker + "-" + String.format("%02d", i) + "@example.com", "password", "a long passphrase " + i), admin);
-      assertEquals(201, r.status(), r.toString());
+    @BeforeAll
+    static void start() {
+        browser = Browsers.chromium(1280, 1000);
+        // 23 users that share a marker, for paging.
+        String admin = api.adminToken();
+        marker = "e2e" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 23; i++) {
+            Api.Res r = api.post(
+                    "/api/users",
+                    obj(
+                            "email",
+                            marker + "-" + String.format("%02d", i) + "@example.com",
+                            "password",
+                            "a long passphrase " + i),
+                    admin);
+            assertEquals(201, r.status(), r.toString());
+        }
     }
-  }
 
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.quit();
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
     }
-  }
 
-  @BeforeEach
-  void signIn() {
-    wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-    browser.manage().deleteAllCookies();
-    browser.get(server.url("/admin/"));
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-    browser.findElement(By.id("login-email")).sendKeys(TestServer.ADMIN_EMAIL);
-    browser.findElement(By.id("login-password")).sendKeys(TestServer.ADMIN_PASSWORD);
-    browser.findElement(By.id("login-submit")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
-  }
+    @BeforeEach
+    void signIn() {
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        browser.manage().deleteAllCookies();
+        browser.get(server.url("/admin/"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        browser.findElement(By.id("login-email")).sendKeys(TestServer.ADMIN_EMAIL);
+        browser.findElement(By.id("login-password")).sendKeys(TestServer.ADMIN_PASSWORD);
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
+    }
 
-  @AfterEach
-  void screenshot(TestInfo test) throws Exception {
-    Browsers.screenshot(browser, test, "");
-  }
+    @AfterEach
+    void screenshot(TestInfo test) throws Exception {
+        Browsers.screenshot(browser, test, "");
+    }
 
-  WebElement id(String id) {
-    return browser.findElement(By.id(id));
-  }
+    WebElement id(String id) {
+        return browser.findElement(By.id(id));
+    }
 
-  @Test
-  void aFirstVisitWithoutASessionAsksForNothingThatWouldBeRefused() {
-    browser.manage().deleteAllCookies();
-    browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll();
-    browser.get(server.url("/admin/"));
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-    List<String> errors = new java.util.ArrayList<>();
-    browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).forEach(e -> errors.add(e.getMessage()));
-    assertTrue(errors.stream().noneMatch(m -> m.contains("403") || m.contains("401")), "console: " + errors);
-  }
+    @Test
+    void aFirstVisitWithoutASessionAsksForNothingThatWouldBeRefused() {
+        browser.manage().deleteAllCookies();
+        browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll();
+        browser.get(server.url("/admin/"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        List<String> errors = new java.util.ArrayList<>();
+        browser.manage()
+                .logs()
+                .get(org.openqa.selenium.logging.LogType.BROWSER)
+                .forEach(e -> errors.add(e.getMessage()));
+        assertTrue(errors.stream().noneMatch(m -> m.contains("403") || m.contains("401")), "console: " + errors);
+    }
 
-  @Test
-  void signInShowsTheDashboardAndKeepsTheRefreshTokenAwayFromScripts() {
-    wait.until(d -> !id("card-users-total").getText().equals("–"));
-    assertTrue(Integer.parseInt(id("card-users-total").getText()) >= 23);
-    assertTrue(Integer.parseInt(id("card-logins-ok").getText()) >= 1);
-    assertEquals(TestServer.ADMIN_EMAIL, id("who").getText());
-    assertFalse(browser.findElements(By.cssSelector("#logins-chart rect")).isEmpty(), "the chart has bars");
-    Cookie refresh = browser.manage().getCookieNamed("vigile_refresh");
-    assertTrue(refresh == null || refresh.isHttpOnly(), "the refresh cookie is HttpOnly");
-    Object fromScript = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.cookie");
-    assertFalse(String.valueOf(fromScript).contains("vigile_refresh"), "scripts cannot read the refresh token");
-    Object stored = ((org.openqa.selenium.JavascriptExecutor) browser)
-        .executeScript("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage)");
-    assertEquals("{}{}", stored, "nothing in web storage");
+    @Test
+    void signInShowsTheDashboardAndKeepsTheRefreshTokenAwayFromScripts() {
+        wait.until(d -> !id("card-users-total").getText().equals("–"));
+        assertTrue(Integer.parseInt(id("card-users-total").getText()) >= 23);
+        assertTrue(Integer.parseInt(id("card-logins-ok").getText()) >= 1);
+        assertEquals(TestServer.ADMIN_EMAIL, id("who").getText());
+        assertFalse(browser.findElements(By.cssSelector("#logins-chart rect")).isEmpty(), "the chart has bars");
+        Cookie refresh = browser.manage().getCookieNamed("vigile_refresh");
+        assertTrue(refresh == null || refresh.isHttpOnly(), "the refresh cookie is HttpOnly");
+        Object fromScript = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.cookie");
+        assertFalse(String.valueOf(fromScript).contains("vigile_refresh"), "scripts cannot read the refresh token");
+        Object stored = ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage)");
+        assertEquals("{}{}", stored, "nothing in web storage");
 
-    // A reload signs in again through the cookie, without the password.
-    browser.navigate().refresh();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
-    assertEquals(TestServer.ADMIN_EMAIL, id("who").getText());
-  }
+        // A reload signs in again through the cookie, without the password.
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
+        assertEquals(TestServer.ADMIN_EMAIL, id("who").getText());
+    }
 
-  @Test
-  void theUsersTablePagesThroughSearchResults() {
-    id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
-    id("users-search").sendKeys(marker);
-    id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of 3 (23 users)"));
-    assertEquals(10, browser.findElements(By.cssSelector("#users-table tbody tr")).size());
-    id("users-next").click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 2 of 3"));
-    id("users-next").click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 3 of 3"));
-    assertEquals(3, browser.findElements(By.cssSelector("#users-table tbody tr")).size());
-    assertFalse(id("users-next").isEnabled());
-  }
+    @Test
+    void theUsersTablePagesThroughSearchResults() {
+        id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
+        id("users-search").sendKeys(marker);
+        id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of 3 (23 users)"));
+        assertEquals(
+                10,
+                browser.findElements(By.cssSelector("#users-table tbody tr")).size());
+        id("users-next").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 2 of 3"));
+        id("users-next").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 3 of 3"));
+        assertEquals(
+                3, browser.findElements(By.cssSelector("#users-table tbody tr")).size());
+        assertFalse(id("users-next").isEnabled());
+    }
 
-  @Test
-  void aRoleChangedInTheUsersTableShowsInTheAuditViewer() {
-    String admin = api.adminToken();
-    String role = Api.uniqueRole("E2E");
-    assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin).status());
-    Api.Account target = api.account(admin);
+    @Test
+    void aRoleChangedInTheUsersTableShowsInTheAuditViewer() {
+        String admin = api.adminToken();
+        String role = Api.uniqueRole("E2E");
+        assertEquals(
+                201,
+                api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin)
+                        .status());
+        Api.Account target = api.account(admin);
 
-    id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
-    id("users-search").sendKeys(target.email());
-    id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
-    // The table is drawn again for the search: wait for that drawing, not the first one.
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "(1 users)"));
-    By row = By.cssSelector("#users-table tr[data-user-id='" + target.id() + "']");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row));
-    browser.findElement(row).findElement(By.cssSelector("button[data-action=roles]")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("roles-editor")));
-    id("roles-editor-options").findElement(By.cssSelector("input[value='" + role + "']")).click();
-    id("roles-save").click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(row, role));
-    assertEquals(
-        "[\"" + role + "\",\"USER\"]",
-        api.get("/api/users/" + target.id(), admin).json().get("roles").toString(), "saved on the server");
+        id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
+        id("users-search").sendKeys(target.email());
+        id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
+        // The table is drawn again for the search: wait for that drawing, not the first one.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "(1 users)"));
+        By row = By.cssSelector("#users-table tr[data-user-id='" + target.id() + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        browser.findElement(row)
+                .findElement(By.cssSelector("button[data-action=roles]"))
+                .click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("roles-editor")));
+        id("roles-editor-options")
+                .findElement(By.cssSelector("input[value='" + role + "']"))
+                .click();
+        id("roles-save").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(row, role));
+        assertEquals(
+                "[\"" + role + "\",\"USER\"]",
+                api.get("/api/users/" + target.id(), admin).json().get("roles").toString(),
+                "saved on the server");
 
-    id("app").findElement(By.cssSelector("nav button[data-view=audit]")).click();
-    id("audit-action").sendKeys("user.roles.changed");
-    id("audit-apply").click();
-    // The target is shown by its email, its id on hover.
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-table"), target.email()));
-    assertFalse(browser.findElements(By.cssSelector("#audit-table td[title='" + target.id() + "']")).isEmpty());
-    id("audit-verify").click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-verify-result"), "Chain valid"));
-  }
+        id("app").findElement(By.cssSelector("nav button[data-view=audit]")).click();
+        id("audit-action").sendKeys("user.roles.changed");
+        id("audit-apply").click();
+        // The target is shown by its email, its id on hover.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-table"), target.email()));
+        assertFalse(browser.findElements(By.cssSelector("#audit-table td[title='" + target.id() + "']"))
+                .isEmpty());
+        id("audit-verify").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-verify-result"), "Chain valid"));
+    }
 
-  @Test
-  void theRolesEditorCreatesAndEditsARole() {
-    String admin = api.adminToken();
-    String role = Api.uniqueRole("UI");
-    id("app").findElement(By.cssSelector("nav button[data-view=roles]")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#role-permissions input[value='users:read']")));
-    id("role-name").sendKeys(role);
-    id("role-description").sendKeys("Made in the browser");
-    id("role-permissions").findElement(By.cssSelector("input[value='users:read']")).click();
-    id("role-create").click();
-    By row = By.cssSelector("#roles-table tr[data-role='" + role + "']");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row));
-    assertEquals("[\"users:read\"]", api.get("/api/admin/roles/" + role, admin).json().get("permissions").toString());
+    @Test
+    void theRolesEditorCreatesAndEditsARole() {
+        String admin = api.adminToken();
+        String role = Api.uniqueRole("UI");
+        id("app").findElement(By.cssSelector("nav button[data-view=roles]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#role-permissions input[value='users:read']")));
+        id("role-name").sendKeys(role);
+        id("role-description").sendKeys("Made in the browser");
+        id("role-permissions")
+                .findElement(By.cssSelector("input[value='users:read']"))
+                .click();
+        id("role-create").click();
+        By row = By.cssSelector("#roles-table tr[data-role='" + role + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        assertEquals(
+                "[\"users:read\"]",
+                api.get("/api/admin/roles/" + role, admin)
+                        .json()
+                        .get("permissions")
+                        .toString());
 
-    browser.findElement(row).findElement(By.cssSelector("button[data-action=edit]")).click();
-    id("role-permissions").findElement(By.cssSelector("input[value='audit:read']")).click();
-    id("role-create").click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "audit:read"));
-    assertEquals("[\"audit:read\",\"users:read\"]", api.get("/api/admin/roles/" + role, admin).json().get("permissions").toString());
-  }
+        browser.findElement(row)
+                .findElement(By.cssSelector("button[data-action=edit]"))
+                .click();
+        id("role-permissions")
+                .findElement(By.cssSelector("input[value='audit:read']"))
+                .click();
+        id("role-create").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "audit:read"));
+        assertEquals(
+                "[\"audit:read\",\"users:read\"]",
+                api.get("/api/admin/roles/" + role, admin)
+                        .json()
+                        .get("permissions")
+                        .toString());
+    }
 
-  @Test
-  void aNotificationArrivesLiveInTheFeed() {
-    id("app").findElement(By.cssSelector("nav button[data-view=notifications]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ws-status"), "connected"));
-    String title = "Live " + UUID.randomUUID().toString().substring(0, 8);
-    // Sent from elsewhere (the REST API), received by the page over its WebSocket.
-    String adminId = api.get("/api/users/me", api.adminToken()).json().get("id").asText();
-    api.post("/api/admin/notifications",
-        obj("audience", obj("type", "user", "value", adminId), "title", title, "body", "<b>not html</b>"), api.adminToken());
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"), title));
-    assertTrue(browser.findElements(By.cssSelector("#feed b")).isEmpty(), "text is never rendered as HTML");
+    @Test
+    void aNotificationArrivesLiveInTheFeed() {
+        id("app")
+                .findElement(By.cssSelector("nav button[data-view=notifications]"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ws-status"), "connected"));
+        String title = "Live " + UUID.randomUUID().toString().substring(0, 8);
+        // Sent from elsewhere (the REST API), received by the page over its WebSocket.
+        String adminId =
+                api.get("/api/users/me", api.adminToken()).json().get("id").asText();
+        api.post(
+                "/api/admin/notifications",
+                obj("audience", obj("type", "user", "value", adminId), "title", title, "body", "<b>not html</b>"),
+                api.adminToken());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"), title));
+        assertTrue(browser.findElements(By.cssSelector("#feed b")).isEmpty(), "text is never rendered as HTML");
 
-    // And the page's own form sends one.
-    String second = "Form " + UUID.randomUUID().toString().substring(0, 8);
-    new org.openqa.selenium.support.ui.Select(id("notify-type")).selectByValue("user");
-    id("notify-value").sendKeys(adminId);
-    id("notify-title").sendKeys(second);
-    id("notify-body").sendKeys("from the dashboard");
-    id("notify-send").click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notify-result"), "Sent to 1 user(s)."));
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"), second));
-  }
+        // And the page's own form sends one.
+        String second = "Form " + UUID.randomUUID().toString().substring(0, 8);
+        new org.openqa.selenium.support.ui.Select(id("notify-type")).selectByValue("user");
+        id("notify-value").sendKeys(adminId);
+        id("notify-title").sendKeys(second);
+        id("notify-body").sendKeys("from the dashboard");
+        id("notify-send").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notify-result"), "Sent to 1 user(s)."));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"), second));
+    }
 
-  @Test
-  void timesAreLocalWithTheUtcInstantOnHoverAndTheChartHasLabelledAxes() {
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#recent-audit time")));
-    WebElement time = browser.findElement(By.cssSelector("#recent-audit time"));
-    assertTrue(time.getAttribute("title").matches("\\d{4}-\\d{2}-\\d{2}T.*Z"), time.getAttribute("title"));
-    assertFalse(time.getText().contains("T"), "no raw ISO timestamp: " + time.getText());
-    String chart = id("logins-chart").getText();
-    assertTrue(chart.contains("logins") && chart.contains("hour"), chart);
-    assertTrue(browser.findElements(By.cssSelector("#logins-chart text.hour")).size() >= 6, "hour labels on the x axis");
-  }
+    @Test
+    void timesAreLocalWithTheUtcInstantOnHoverAndTheChartHasLabelledAxes() {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#recent-audit time")));
+        WebElement time = browser.findElement(By.cssSelector("#recent-audit time"));
+        assertTrue(time.getAttribute("title").matches("\\d{4}-\\d{2}-\\d{2}T.*Z"), time.getAttribute("title"));
+        assertFalse(time.getText().contains("T"), "no raw ISO timestamp: " + time.getText());
+        String chart = id("logins-chart").getText();
+        assertTrue(chart.contains("logins") && chart.contains("hour"), chart);
+        assertTrue(
+                browser.findElements(By.cssSelector("#logins-chart text.hour")).size() >= 6,
+                "hour labels on the x axis");
+    }
 
-  @Test
-  void aUserPageShowsTheUserAndAnAdminResetsTheirSecondFactor() {
-    String email = Api.uniqueEmail();
-    String password = "a dashboard mfa passphrase " + UUID.randomUUID();
-    Api.Res registered = api.register(email, password);
-    String token = registered.json().get("access_token").asText();
-    String userId = registered.json().get("user").get("id").asText();
-    MfaIT.confirmEnrollment(api, token, MfaIT.startEnrollment(api, token, password));
+    @Test
+    void aUserPageShowsTheUserAndAnAdminResetsTheirSecondFactor() {
+        String email = Api.uniqueEmail();
+        String password = "a dashboard mfa passphrase " + UUID.randomUUID();
+        Api.Res registered = api.register(email, password);
+        String token = registered.json().get("access_token").asText();
+        String userId = registered.json().get("user").get("id").asText();
+        MfaIT.confirmEnrollment(api, token, MfaIT.startEnrollment(api, token, password));
 
-    id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
-    id("users-search").sendKeys(email);
-    id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "(1 users)"));
-    By row = By.cssSelector("#users-table tr[data-user-id='" + userId + "']");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row));
-    browser.findElement(row).findElement(By.cssSelector("button[data-action=open]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-title"), email));
-    assertEquals("on", id("user-mfa").getText());
-    assertEquals("no", id("user-verified").getText());
-    wait.until(d -> !id("user-sessions").findElements(By.cssSelector("tbody tr")).isEmpty());
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#user-audit tr[data-action='user.mfa.enabled']")));
+        id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
+        id("users-search").sendKeys(email);
+        id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "(1 users)"));
+        By row = By.cssSelector("#users-table tr[data-user-id='" + userId + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        browser.findElement(row)
+                .findElement(By.cssSelector("button[data-action=open]"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-title"), email));
+        assertEquals("on", id("user-mfa").getText());
+        assertEquals("no", id("user-verified").getText());
+        wait.until(d ->
+                !id("user-sessions").findElements(By.cssSelector("tbody tr")).isEmpty());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#user-audit tr[data-action='user.mfa.enabled']")));
 
-    id("user-actions").findElement(By.cssSelector("button[data-action=mfa-reset]")).click();
-    browser.switchTo().alert().accept();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-mfa"), "off"));
-    assertFalse(api.get("/api/users/" + userId, api.adminToken()).json().get("mfaEnabled").asBoolean(), "reset on the server");
-  }
+        id("user-actions")
+                .findElement(By.cssSelector("button[data-action=mfa-reset]"))
+                .click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-mfa"), "off"));
+        assertFalse(
+                api.get("/api/users/" + userId, api.adminToken())
+                        .json()
+                        .get("mfaEnabled")
+                        .asBoolean(),
+                "reset on the server");
+    }
 
-  @Test
-  void aUserIsCreatedAndDeletedFromTheDashboard() {
-    String email = Api.uniqueEmail();
-    id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
-    id("user-create").findElement(By.tagName("summary")).click();
-    id("new-user-email").sendKeys(email);
-    id("new-user-password").sendKeys("a created passphrase " + UUID.randomUUID());
-    id("new-user-name").sendKeys("Made Here");
-    id("new-user-submit").click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-title"), email));
-    assertEquals("Made Here", id("user-name").getText());
-    String userId = id("user-id").getText();
-    assertEquals(email, api.get("/api/users/" + userId, api.adminToken()).json().get("email").asText());
-    TestMail.awaitSubject(email, "Confirm your email address");
+    @Test
+    void aUserIsCreatedAndDeletedFromTheDashboard() {
+        String email = Api.uniqueEmail();
+        id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
+        id("user-create").findElement(By.tagName("summary")).click();
+        id("new-user-email").sendKeys(email);
+        id("new-user-password").sendKeys("a created passphrase " + UUID.randomUUID());
+        id("new-user-name").sendKeys("Made Here");
+        id("new-user-submit").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-title"), email));
+        assertEquals("Made Here", id("user-name").getText());
+        String userId = id("user-id").getText();
+        assertEquals(
+                email,
+                api.get("/api/users/" + userId, api.adminToken())
+                        .json()
+                        .get("email")
+                        .asText());
+        TestMail.awaitSubject(email, "Confirm your email address");
 
-    id("user-actions").findElement(By.cssSelector("button[data-action=delete]")).click();
-    browser.switchTo().alert().accept();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-users")));
-    assertEquals(404, api.get("/api/users/" + userId, api.adminToken()).status(), "deleted on the server");
-  }
+        id("user-actions")
+                .findElement(By.cssSelector("button[data-action=delete]"))
+                .click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-users")));
+        assertEquals(404, api.get("/api/users/" + userId, api.adminToken()).status(), "deleted on the server");
+    }
 }

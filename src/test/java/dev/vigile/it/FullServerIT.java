@@ -28,95 +28,130 @@ import org.junit.jupiter.api.Test;
  * Each run creates a domain of its own, on free ports, with the build's WAR deployed.
  */
 class FullServerIT {
-  static Path asadmin;
-  static Path domains;
-  static String domain;
-  static int http;
-  static TestServer.Database db;
-  static Api api;
+    static Path asadmin;
+    static Path domains;
+    static String domain;
+    static int http;
+    static TestServer.Database db;
+    static Api api;
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    String home = System.getProperty("vigile.payara.server");
-    Assumptions.assumeTrue(home != null && Files.isExecutable(Path.of(home, "bin", "asadmin")),
-        "the full Payara Server is unpacked by the build (pre-integration-test); not found at " + home);
-    asadmin = Path.of(home, "bin", "asadmin");
-    domains = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "payara-domains-");
-    domain = "vigile-it";
-    // A port base whose ports (admin +48, HTTP +80, HTTPS +81, IIOP +37, JMS +76, JMX +86, …) are
-    // free: create-domain checks them and refuses otherwise; another base is tried then.
-    int base = 0;
-    for (int attempt = 0; attempt < 10 && base == 0; attempt++) {
-      int candidate = 100 * ThreadLocalRandom.current().nextInt(200, 550);
-      if (run(Map.of(), "create-domain", "--nopassword", "--domaindir", domains.toString(),
-          "--portbase", Integer.toString(candidate), domain) == 0) {
-        base = candidate;
-      }
+    @BeforeAll
+    static void startServer() throws Exception {
+        String home = System.getProperty("vigile.payara.server");
+        Assumptions.assumeTrue(
+                home != null && Files.isExecutable(Path.of(home, "bin", "asadmin")),
+                "the full Payara Server is unpacked by the build (pre-integration-test); not found at " + home);
+        asadmin = Path.of(home, "bin", "asadmin");
+        domains = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "payara-domains-");
+        domain = "vigile-it";
+        // A port base whose ports (admin +48, HTTP +80, HTTPS +81, IIOP +37, JMS +76, JMX +86, …) are
+        // free: create-domain checks them and refuses otherwise; another base is tried then.
+        int base = 0;
+        for (int attempt = 0; attempt < 10 && base == 0; attempt++) {
+            int candidate = 100 * ThreadLocalRandom.current().nextInt(200, 550);
+            if (run(
+                            Map.of(),
+                            "create-domain",
+                            "--nopassword",
+                            "--domaindir",
+                            domains.toString(),
+                            "--portbase",
+                            Integer.toString(candidate),
+                            domain)
+                    == 0) {
+                base = candidate;
+            }
+        }
+        assertTrue(base > 0, "no free port base for a domain");
+        http = base + 80;
+        db = TestServer.newDatabase("vigile_full");
+        Map<String, String> env = TestServer.testEnvironment(db);
+        assertEquals(0, run(env, "start-domain", "--domaindir", domains.toString(), domain), "the domain started");
+        int admin = base + 48;
+        assertEquals(
+                0,
+                run(
+                        env,
+                        "--port",
+                        Integer.toString(admin),
+                        "deploy",
+                        "--contextroot",
+                        "/",
+                        "--name",
+                        "vigile",
+                        Path.of(System.getProperty("vigile.war"))
+                                .toAbsolutePath()
+                                .toString()),
+                "the WAR deployed");
+        api = new Api("http://127.0.0.1:" + http);
     }
-    assertTrue(base > 0, "no free port base for a domain");
-    http = base + 80;
-    db = TestServer.newDatabase("vigile_full");
-    Map<String, String> env = TestServer.testEnvironment(db);
-    assertEquals(0, run(env, "start-domain", "--domaindir", domains.toString(), domain), "the domain started");
-    int admin = base + 48;
-    assertEquals(0, run(env, "--port", Integer.toString(admin), "deploy", "--contextroot", "/", "--name", "vigile",
-        Path.of(System.getProperty("vigile.war")).toAbsolutePath().toString()), "the WAR deployed");
-    api = new Api("http://127.0.0.1:" + http);
-  }
 
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (domains != null) {
-      run(Map.of(), "stop-domain", "--domaindir", domains.toString(), "--kill", domain);
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (domains != null) {
+            run(Map.of(), "stop-domain", "--domaindir", domains.toString(), "--kill", domain);
+        }
+        if (db != null) {
+            db.cleanup().close();
+        }
     }
-    if (db != null) {
-      db.cleanup().close();
+
+    /** Runs asadmin with these variables added to the environment; its exit status. */
+    static int run(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(asadmin.toString(), "--interactive=false"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        Path.of("target", "it-full-server-asadmin.log").toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
     }
-  }
 
-  /** Runs asadmin with these variables added to the environment; its exit status. */
-  static int run(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(asadmin.toString(), "--interactive=false"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "it-full-server-asadmin.log").toFile()));
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      return -1;
+    @Test
+    void cutOffsAndNotificationsReachWebSocketClientsAndHealthSaysHowDeliveryGoes() throws Exception {
+        String base = "http://127.0.0.1:" + http;
+        String admin = api.adminToken();
+        Api.Account a = api.account(admin);
+        Api.Account b = api.account(admin);
+        WsClient wa = WsClient.connect(base, a.token()).ok();
+        WsClient wb = WsClient.connect(base, b.token()).ok();
+        assertEquals("welcome", wa.next().get("type").asText());
+        assertEquals("welcome", wb.next().get("type").asText());
+
+        Api.Res sent = api.post(
+                "/api/admin/notifications",
+                obj("audience", obj("type", "user", "value", b.id()), "title", "on the full server", "body", "hello"),
+                admin);
+        assertEquals(202, sent.status(), sent.toString());
+        assertEquals(
+                "on the full server",
+                wb.nextOfType("notification", Duration.ofSeconds(30))
+                        .get("title")
+                        .asText());
+
+        assertEquals(204, api.post("/api/auth/logout-all", null, a.token()).status());
+        assertEquals(4011, wa.awaitClose(Duration.ofSeconds(60)), "the cut-off closed the live connection");
+        assertEquals(401, api.get("/api/users/me", a.token()).status());
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> api.readinessCheck("vigile-cluster")
+                                .get("data")
+                                .get("eventsDelivered")
+                                .asLong()
+                        >= 2);
+        JsonNode cluster = api.readinessCheck("vigile-cluster");
+        assertEquals("UP", cluster.get("status").asText(), cluster.toString());
+        assertEquals("ok", cluster.get("data").get("delivery").asText(), cluster.toString());
+        assertEquals(0, cluster.get("data").get("eventsFailed").asLong(), cluster.toString());
+        String log = Files.readString(domains.resolve(domain).resolve("logs").resolve("server.log"));
+        assertFalse(log.contains("Could not handle a cluster event"), "a cluster event failed; see " + domains);
+        wb.close();
     }
-    return p.exitValue();
-  }
-
-  @Test
-  void cutOffsAndNotificationsReachWebSocketClientsAndHealthSaysHowDeliveryGoes() throws Exception {
-    String base = "http://127.0.0.1:" + http;
-    String admin = api.adminToken();
-    Api.Account a = api.account(admin);
-    Api.Account b = api.account(admin);
-    WsClient wa = WsClient.connect(base, a.token()).ok();
-    WsClient wb = WsClient.connect(base, b.token()).ok();
-    assertEquals("welcome", wa.next().get("type").asText());
-    assertEquals("welcome", wb.next().get("type").asText());
-
-    Api.Res sent = api.post("/api/admin/notifications",
-        obj("audience", obj("type", "user", "value", b.id()), "title", "on the full server", "body", "hello"), admin);
-    assertEquals(202, sent.status(), sent.toString());
-    assertEquals("on the full server", wb.nextOfType("notification", Duration.ofSeconds(30)).get("title").asText());
-
-    assertEquals(204, api.post("/api/auth/logout-all", null, a.token()).status());
-    assertEquals(4011, wa.awaitClose(Duration.ofSeconds(60)), "the cut-off closed the live connection");
-    assertEquals(401, api.get("/api/users/me", a.token()).status());
-
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> api.readinessCheck("vigile-cluster")
-        .get("data").get("eventsDelivered").asLong() >= 2);
-    JsonNode cluster = api.readinessCheck("vigile-cluster");
-    assertEquals("UP", cluster.get("status").asText(), cluster.toString());
-    assertEquals("ok", cluster.get("data").get("delivery").asText(), cluster.toString());
-    assertEquals(0, cluster.get("data").get("eventsFailed").asLong(), cluster.toString());
-    String log = Files.readString(domains.resolve(domain).resolve("logs").resolve("server.log"));
-    assertFalse(log.contains("Could not handle a cluster event"), "a cluster event failed; see " + domains);
-    wb.close();
-  }
 }

@@ -22,157 +22,217 @@ import org.junit.jupiter.api.Test;
  */
 @SharedServer
 class SharedNotificationsIT {
-  static final Duration SHORT = Duration.ofSeconds(10);
-  final Api api = new Api();
-  final TestServer server = TestServer.get();
+    static final Duration SHORT = Duration.ofSeconds(10);
+    final Api api = new Api();
+    final TestServer server = TestServer.get();
 
-  long send(String admin, String type, String value, String title) {
-    Api.Res r = api.post("/api/admin/notifications",
-        obj("audience", value == null ? obj("type", type) : obj("type", type, "value", value), "title", title,
-            "body", "body of " + title), admin);
-    assertEquals(202, r.status(), r.toString());
-    return r.json().get("id").asLong();
-  }
-
-  /** The caller's admin notifications (not the account notices), newest first, as titles. */
-  List<String> titles(String token, String query) {
-    List<String> titles = new ArrayList<>();
-    Api.Res r = api.get("/api/notifications?size=100" + query, token);
-    assertEquals(200, r.status(), r.toString());
-    r.json().get("items").forEach(n -> {
-      if (n.get("kind").asText().equals("admin.broadcast")) {
-        titles.add(n.get("title").asText());
-      }
-    });
-    return titles;
-  }
-
-  JsonNode item(String token, String title) {
-    for (JsonNode n : api.get("/api/notifications?size=100", token).json().get("items")) {
-      if (n.get("title").asText().equals(title)) {
-        return n;
-      }
+    long send(String admin, String type, String value, String title) {
+        Api.Res r = api.post(
+                "/api/admin/notifications",
+                obj(
+                        "audience",
+                        value == null ? obj("type", type) : obj("type", type, "value", value),
+                        "title",
+                        title,
+                        "body",
+                        "body of " + title),
+                admin);
+        assertEquals(202, r.status(), r.toString());
+        return r.json().get("id").asLong();
     }
-    throw new AssertionError("no " + title);
-  }
 
-  /** A new role with no permission, and an account holding it. */
-  Api.Account holderOfNewRole(String admin, String role) {
-    assertEquals(201, api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin).status());
-    return api.account(admin, role);
-  }
-
-  long unread(String token) {
-    return api.get("/api/notifications/unread-count", token).json().get("count").asLong();
-  }
-
-  @Test
-  void aRoleOrEveryoneNotificationIsOneRowReadPerUserInOneOrderWithOwnOnes() throws Exception {
-    String admin = api.adminToken();
-    String role = Api.uniqueRole("SHARE");
-    Api.Account a = holderOfNewRole(admin, role);
-    Api.Account b = api.account(admin);
-    String tag = UUID.randomUUID().toString().substring(0, 8);
-    long inboxRows = server.number("select count(*) from notifications where id > ?", 0);
-    long sharedRows = server.number("select count(*) from notification_shared where id > ?", 0);
-
-    long own1 = send(admin, "user", a.id(), "own 1 " + tag);
-    long everyone = send(admin, "all", null, "everyone " + tag);
-    long own2 = send(admin, "user", a.id(), "own 2 " + tag);
-    long forRole = send(admin, "role", role, "role " + tag);
-
-    assertEquals(inboxRows + 2, server.number("select count(*) from notifications where id > ?", 0),
-        "only the two notifications to one user wrote inbox rows");
-    assertEquals(sharedRows + 2, server.number("select count(*) from notification_shared where id > ?", 0),
-        "the broadcast and the role notification are one row each");
-    assertEquals(0, server.number(
-        "select count(*) from notification_shared_reads r join notification_shared s on s.id = r.shared_id"
-            + " where s.message_id = ?", everyone));
-
-    List<String> expected = List.of("role " + tag, "own 2 " + tag, "everyone " + tag, "own 1 " + tag);
-    assertEquals(expected, titles(a.token(), "").stream().filter(t -> t.endsWith(tag)).toList(),
-        "both kinds, newest first, in the order they were sent");
-    assertEquals(List.of("everyone " + tag), titles(b.token(), "").stream().filter(t -> t.endsWith(tag)).toList());
-    long aUnread = unread(a.token());
-    long bUnread = unread(b.token());
-    assertTrue(aUnread >= 4 && bUnread >= 1, aUnread + " " + bUnread);
-
-    // An account made after a broadcast does not find it.
-    Api.Account late = api.account(admin, role);
-    assertFalse(titles(late.token(), "").stream().anyMatch(t -> t.endsWith(tag)), "sent before it existed");
-
-    // Reading a shared one is per user; a notification that does not reach the caller is a 404.
-    JsonNode shared = item(a.token(), "everyone " + tag);
-    assertEquals(204, api.post("/api/notifications/" + shared.get("id").asLong() + "/read", null, a.token()).status());
-    assertEquals(204, api.post("/api/notifications/" + shared.get("id").asLong() + "/read", null, a.token()).status());
-    assertEquals(aUnread - 1, unread(a.token()));
-    assertEquals(bUnread, unread(b.token()), "b's copy is still unread");
-    assertTrue(item(a.token(), "everyone " + tag).hasNonNull("readAt"));
-    assertFalse(item(b.token(), "everyone " + tag).hasNonNull("readAt"));
-    long roleId = item(a.token(), "role " + tag).get("id").asLong();
-    assertEquals(404, api.post("/api/notifications/" + roleId + "/read", null, b.token()).status(), "not b's role");
-    assertEquals(404, api.post("/api/notifications/" + item(a.token(), "own 1 " + tag).get("id").asLong() + "/read",
-        null, b.token()).status());
-    assertEquals(List.of("role " + tag, "own 2 " + tag, "own 1 " + tag),
-        titles(a.token(), "&unread=true").stream().filter(t -> t.endsWith(tag)).toList());
-
-    // Read all: both kinds, this user only.
-    assertEquals(204, api.post("/api/notifications/read-all", null, a.token()).status());
-    assertEquals(0, unread(a.token()));
-    assertEquals(bUnread, unread(b.token()));
-    assertEquals(0, titles(a.token(), "&unread=true").size());
-    assertEquals(204, api.post("/api/notifications/read-all", null, a.token()).status(), "again is fine");
-
-    // Resume replays both kinds after an id, in order.
-    try (WsClient ws = WsClient.connect(server.url(""), a.token()).ok()) {
-      ws.next();
-      ws.send("{\"type\":\"resume\",\"after\":" + (item(a.token(), "own 1 " + tag).get("id").asLong() - 1) + "}");
-      List<String> replayed = new ArrayList<>();
-      long last = 0;
-      while (replayed.size() < 4) {
-        JsonNode n = ws.nextOfType("notification", SHORT);
-        assertTrue(n.get("id").asLong() > last);
-        last = n.get("id").asLong();
-        if (n.get("title").asText().endsWith(tag)) {
-          replayed.add(n.get("title").asText());
-        }
-      }
-      assertEquals(List.of("own 1 " + tag, "everyone " + tag, "own 2 " + tag, "role " + tag), replayed);
+    /** The caller's admin notifications (not the account notices), newest first, as titles. */
+    List<String> titles(String token, String query) {
+        List<String> titles = new ArrayList<>();
+        Api.Res r = api.get("/api/notifications?size=100" + query, token);
+        assertEquals(200, r.status(), r.toString());
+        r.json().get("items").forEach(n -> {
+            if (n.get("kind").asText().equals("admin.broadcast")) {
+                titles.add(n.get("title").asText());
+            }
+        });
+        return titles;
     }
-    assertTrue(own1 < own2 && forRole > own2, "message ids follow sending too");
 
-    // A role notification follows the role: once a loses it, a no longer finds it.
-    assertEquals(200, api.put("/api/admin/users/" + a.id() + "/roles", obj("roles", List.of("USER")), admin).status());
-    String fresh = api.login(a.email(), a.password()).json().get("access_token").asText();
-    assertEquals(List.of("own 2 " + tag, "everyone " + tag, "own 1 " + tag),
-        titles(fresh, "").stream().filter(t -> t.endsWith(tag)).toList());
-    assertEquals(404, api.post("/api/notifications/" + roleId + "/read", null, fresh).status());
-  }
-
-  /** Two reads of one shared notification, or a read racing a read-all, never fail or double. */
-  @Test
-  void concurrentReadsOfASharedNotificationAllSucceedOnce() throws Exception {
-    String admin = api.adminToken();
-    String role = Api.uniqueRole("RACE");
-    Api.Account a = holderOfNewRole(admin, role);
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      for (int round = 0; round < 10; round++) {
-        long message = send(admin, "role", role, "race " + round);
-        long id = server.number("select id from notification_shared where message_id = ?", message);
-        List<Callable<Integer>> calls = List.of(
-            () -> api.post("/api/notifications/" + id + "/read", null, a.token()).status(),
-            () -> api.post("/api/notifications/" + id + "/read", null, a.token()).status(),
-            () -> api.post("/api/notifications/read-all", null, a.token()).status(),
-            () -> api.post("/api/notifications/" + id + "/read", null, a.token()).status());
-        for (Future<Integer> f : pool.invokeAll(calls)) {
-          assertEquals(204, f.get(), "round " + round);
+    JsonNode item(String token, String title) {
+        for (JsonNode n : api.get("/api/notifications?size=100", token).json().get("items")) {
+            if (n.get("title").asText().equals(title)) {
+                return n;
+            }
         }
-        assertEquals(1, server.number("select count(*) from notification_shared_reads where shared_id = ?", id));
+        throw new AssertionError("no " + title);
+    }
+
+    /** A new role with no permission, and an account holding it. */
+    Api.Account holderOfNewRole(String admin, String role) {
+        assertEquals(
+                201,
+                api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin)
+                        .status());
+        return api.account(admin, role);
+    }
+
+    long unread(String token) {
+        return api.get("/api/notifications/unread-count", token)
+                .json()
+                .get("count")
+                .asLong();
+    }
+
+    @Test
+    void aRoleOrEveryoneNotificationIsOneRowReadPerUserInOneOrderWithOwnOnes() throws Exception {
+        String admin = api.adminToken();
+        String role = Api.uniqueRole("SHARE");
+        Api.Account a = holderOfNewRole(admin, role);
+        Api.Account b = api.account(admin);
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        long inboxRows = server.number("select count(*) from notifications where id > ?", 0);
+        long sharedRows = server.number("select count(*) from notification_shared where id > ?", 0);
+
+        long own1 = send(admin, "user", a.id(), "own 1 " + tag);
+        long everyone = send(admin, "all", null, "everyone " + tag);
+        long own2 = send(admin, "user", a.id(), "own 2 " + tag);
+        long forRole = send(admin, "role", role, "role " + tag);
+
+        assertEquals(
+                inboxRows + 2,
+                server.number("select count(*) from notifications where id > ?", 0),
+                "only the two notifications to one user wrote inbox rows");
+        assertEquals(
+                sharedRows + 2,
+                server.number("select count(*) from notification_shared where id > ?", 0),
+                "the broadcast and the role notification are one row each");
+        assertEquals(
+                0,
+                server.number(
+                        "select count(*) from notification_shared_reads r join notification_shared s on s.id = r.shared_id"
+                                + " where s.message_id = ?",
+                        everyone));
+
+        List<String> expected = List.of("role " + tag, "own 2 " + tag, "everyone " + tag, "own 1 " + tag);
+        assertEquals(
+                expected,
+                titles(a.token(), "").stream().filter(t -> t.endsWith(tag)).toList(),
+                "both kinds, newest first, in the order they were sent");
+        assertEquals(
+                List.of("everyone " + tag),
+                titles(b.token(), "").stream().filter(t -> t.endsWith(tag)).toList());
+        long aUnread = unread(a.token());
+        long bUnread = unread(b.token());
+        assertTrue(aUnread >= 4 && bUnread >= 1, aUnread + " " + bUnread);
+
+        // An account made after a broadcast does not find it.
+        Api.Account late = api.account(admin, role);
+        assertFalse(titles(late.token(), "").stream().anyMatch(t -> t.endsWith(tag)), "sent before it existed");
+
+        // Reading a shared one is per user; a notification that does not reach the caller is a 404.
+        JsonNode shared = item(a.token(), "everyone " + tag);
+        assertEquals(
+                204,
+                api.post("/api/notifications/" + shared.get("id").asLong() + "/read", null, a.token())
+                        .status());
+        assertEquals(
+                204,
+                api.post("/api/notifications/" + shared.get("id").asLong() + "/read", null, a.token())
+                        .status());
+        assertEquals(aUnread - 1, unread(a.token()));
+        assertEquals(bUnread, unread(b.token()), "b's copy is still unread");
+        assertTrue(item(a.token(), "everyone " + tag).hasNonNull("readAt"));
+        assertFalse(item(b.token(), "everyone " + tag).hasNonNull("readAt"));
+        long roleId = item(a.token(), "role " + tag).get("id").asLong();
+        assertEquals(
+                404,
+                api.post("/api/notifications/" + roleId + "/read", null, b.token())
+                        .status(),
+                "not b's role");
+        assertEquals(
+                404,
+                api.post(
+                                "/api/notifications/"
+                                        + item(a.token(), "own 1 " + tag)
+                                                .get("id")
+                                                .asLong() + "/read",
+                                null,
+                                b.token())
+                        .status());
+        assertEquals(
+                List.of("role " + tag, "own 2 " + tag, "own 1 " + tag),
+                titles(a.token(), "&unread=true").stream()
+                        .filter(t -> t.endsWith(tag))
+                        .toList());
+
+        // Read all: both kinds, this user only.
+        assertEquals(
+                204, api.post("/api/notifications/read-all", null, a.token()).status());
         assertEquals(0, unread(a.token()));
-      }
-    } finally {
-      pool.shutdownNow();
+        assertEquals(bUnread, unread(b.token()));
+        assertEquals(0, titles(a.token(), "&unread=true").size());
+        assertEquals(
+                204, api.post("/api/notifications/read-all", null, a.token()).status(), "again is fine");
+
+        // Resume replays both kinds after an id, in order.
+        try (WsClient ws = WsClient.connect(server.url(""), a.token()).ok()) {
+            ws.next();
+            ws.send("{\"type\":\"resume\",\"after\":"
+                    + (item(a.token(), "own 1 " + tag).get("id").asLong() - 1) + "}");
+            List<String> replayed = new ArrayList<>();
+            long last = 0;
+            while (replayed.size() < 4) {
+                JsonNode n = ws.nextOfType("notification", SHORT);
+                assertTrue(n.get("id").asLong() > last);
+                last = n.get("id").asLong();
+                if (n.get("title").asText().endsWith(tag)) {
+                    replayed.add(n.get("title").asText());
+                }
+            }
+            assertEquals(List.of("own 1 " + tag, "everyone " + tag, "own 2 " + tag, "role " + tag), replayed);
+        }
+        assertTrue(own1 < own2 && forRole > own2, "message ids follow sending too");
+
+        // A role notification follows the role: once a loses it, a no longer finds it.
+        assertEquals(
+                200,
+                api.put("/api/admin/users/" + a.id() + "/roles", obj("roles", List.of("USER")), admin)
+                        .status());
+        String fresh =
+                api.login(a.email(), a.password()).json().get("access_token").asText();
+        assertEquals(
+                List.of("own 2 " + tag, "everyone " + tag, "own 1 " + tag),
+                titles(fresh, "").stream().filter(t -> t.endsWith(tag)).toList());
+        assertEquals(
+                404,
+                api.post("/api/notifications/" + roleId + "/read", null, fresh).status());
     }
-  }
+
+    /** Two reads of one shared notification, or a read racing a read-all, never fail or double. */
+    @Test
+    void concurrentReadsOfASharedNotificationAllSucceedOnce() throws Exception {
+        String admin = api.adminToken();
+        String role = Api.uniqueRole("RACE");
+        Api.Account a = holderOfNewRole(admin, role);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 10; round++) {
+                long message = send(admin, "role", role, "race " + round);
+                long id = server.number("select id from notification_shared where message_id = ?", message);
+                List<Callable<Integer>> calls = List.of(
+                        () -> api.post("/api/notifications/" + id + "/read", null, a.token())
+                                .status(),
+                        () -> api.post("/api/notifications/" + id + "/read", null, a.token())
+                                .status(),
+                        () -> api.post("/api/notifications/read-all", null, a.token())
+                                .status(),
+                        () -> api.post("/api/notifications/" + id + "/read", null, a.token())
+                                .status());
+                for (Future<Integer> f : pool.invokeAll(calls)) {
+                    assertEquals(204, f.get(), "round " + round);
+                }
+                assertEquals(
+                        1, server.number("select count(*) from notification_shared_reads where shared_id = ?", id));
+                assertEquals(0, unread(a.token()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -11,11 +11,11 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  * tests are clients, over HTTP and WebSocket.
  */
 public final class SuiteDeployment {
-  private SuiteDeployment() {}
+    private SuiteDeployment() {}
 
-  @Deployment(testable = false)
-  public static WebArchive vigile() {
-    File war = new File(System.getProperty("vigile.war", "target/vigile.war"));
-    return ShrinkWrap.createFromZipFile(WebArchive.class, war);
-  }
+    @Deployment(testable = false)
+    public static WebArchive vigile() {
+        File war = new File(System.getProperty("vigile.war", "target/vigile.war"));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+    }
 }

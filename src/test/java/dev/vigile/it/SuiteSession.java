@@ -8,17 +8,17 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * when the run ends. Only in the integration-test run (failsafe sets {@code vigile.it.suite}).
  */
 public final class SuiteSession implements LauncherSessionListener {
-  @Override
-  public void launcherSessionOpened(LauncherSession session) {
-    if (Boolean.getBoolean("vigile.it.suite")) {
-      TestServer.prepareSuite();
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        if (Boolean.getBoolean("vigile.it.suite")) {
+            TestServer.prepareSuite();
+        }
     }
-  }
 
-  @Override
-  public void launcherSessionClosed(LauncherSession session) {
-    if (Boolean.getBoolean("vigile.it.suite")) {
-      TestServer.closeSuite();
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        if (Boolean.getBoolean("vigile.it.suite")) {
+            TestServer.closeSuite();
+        }
     }
-  }
 }

@@ -22,167 +22,175 @@ import java.util.Map;
  * }</pre>
  */
 public final class VigileUnderTest implements AutoCloseable {
-  /** How long a start may take before the test fails: generous, for a loaded machine. */
-  public static final Duration BOOT = Duration.ofMinutes(3);
+    /** How long a start may take before the test fails: generous, for a loaded machine. */
+    public static final Duration BOOT = Duration.ofMinutes(3);
 
-  public final String name;
-  public final PayaraProcess payara;
-  /** {@code http://127.0.0.1:port}. */
-  public final String base;
-  public final TestServer.Database database;
-  public final Path log;
-  private final boolean ownDatabase;
+    public final String name;
+    public final PayaraProcess payara;
+    /** {@code http://127.0.0.1:port}. */
+    public final String base;
 
-  private VigileUnderTest(
-      String name, PayaraProcess payara, String base, TestServer.Database database, Path log, boolean ownDatabase) {
-    this.name = name;
-    this.payara = payara;
-    this.base = base;
-    this.database = database;
-    this.log = log;
-    this.ownDatabase = ownDatabase;
-  }
+    public final TestServer.Database database;
+    public final Path log;
+    private final boolean ownDatabase;
 
-  public static Builder named(String name) {
-    return new Builder(name);
-  }
-
-  /** A client of this server. */
-  public Api api() {
-    return new Api(base);
-  }
-
-  public String url(String path) {
-    return base + path;
-  }
-
-  /** A connection as the database's owner. */
-  public Connection db() throws SQLException {
-    return DriverManager.getConnection(database.jdbcUrl(), database.owner(), database.ownerPassword());
-  }
-
-  /** Waits until the server is ready (for servers {@link Builder#launch launched} side by side). */
-  public VigileUnderTest awaitReady() throws Exception {
-    payara.awaitReady(BOOT);
-    return this;
-  }
-
-  @Override
-  public void close() throws Exception {
-    try {
-      payara.close();
-    } finally {
-      if (ownDatabase) {
-        database.cleanup().close();
-      }
-    }
-  }
-
-  /** What the server is to be. Nothing starts until {@link #launch} or {@link #start}. */
-  public static final class Builder {
-    private final String name;
-    private TestServer.Database database;
-    private boolean testSettings = true;
-    private final Map<String, String> settings = new HashMap<>();
-    private PayaraProcess.Cluster cluster;
-    private PayaraProcess.Layout layout;
-    private Integer port;
-    private String adminEmail = TestServer.ADMIN_EMAIL;
-    private String adminPassword = TestServer.ADMIN_PASSWORD;
-
-    private Builder(String name) {
-      this.name = name;
+    private VigileUnderTest(
+            String name,
+            PayaraProcess payara,
+            String base,
+            TestServer.Database database,
+            Path log,
+            boolean ownDatabase) {
+        this.name = name;
+        this.payara = payara;
+        this.base = base;
+        this.database = database;
+        this.log = log;
+        this.ownDatabase = ownDatabase;
     }
 
-    /** A database it shares (not dropped at close); by default it gets a new one of its own. */
-    public Builder database(TestServer.Database database) {
-      this.database = database;
-      return this;
+    public static Builder named(String name) {
+        return new Builder(name);
     }
 
-    /** Production's settings (only the database, secrets and first admin), not the tests' short windows. */
-    public Builder productionSettings() {
-      this.testSettings = false;
-      return this;
+    /** A client of this server. */
+    public Api api() {
+        return new Api(base);
     }
 
-    /** The first admin's account (by default the tests' {@link TestServer#ADMIN_EMAIL}). */
-    public Builder admin(String email, String password) {
-      this.adminEmail = email;
-      this.adminPassword = password;
-      return this;
+    public String url(String path) {
+        return base + path;
     }
 
-    /** A setting, by its environment variable (README's configuration table). */
-    public Builder set(String variable, String value) {
-      settings.put(variable, value);
-      return this;
+    /** A connection as the database's owner. */
+    public Connection db() throws SQLException {
+        return DriverManager.getConnection(database.jdbcUrl(), database.owner(), database.ownerPassword());
     }
 
-    public Builder set(Map<String, String> values) {
-      settings.putAll(values);
-      return this;
+    /** Waits until the server is ready (for servers {@link Builder#launch launched} side by side). */
+    public VigileUnderTest awaitReady() throws Exception {
+        payara.awaitReady(BOOT);
+        return this;
     }
 
-    /** Mail goes to the tests' SMTP server ({@link TestMail}). */
-    public Builder mail() {
-      settings.put("VIGILE_MAIL_SMTP_HOST", "127.0.0.1");
-      settings.put("VIGILE_MAIL_SMTP_PORT", String.valueOf(TestMail.port()));
-      settings.put("VIGILE_MAIL_SMTP_SECURITY", "none");
-      return this;
-    }
-
-    /** A member of this data-grid cluster, on loopback. */
-    public Builder cluster(String clusterName, int gridPort, List<String> members) {
-      this.cluster = new PayaraProcess.Cluster(clusterName, "127.0.0.1", gridPort, members);
-      return this;
-    }
-
-    public Builder layout(PayaraProcess.Layout layout) {
-      this.layout = layout;
-      return this;
-    }
-
-    public Builder port(int port) {
-      this.port = port;
-      return this;
-    }
-
-    /** Starts the server without waiting for it (then {@link VigileUnderTest#awaitReady}). */
-    public VigileUnderTest launch() throws Exception {
-      boolean own = database == null;
-      TestServer.Database db = own ? TestServer.newDatabase("vigile_" + name.replaceAll("[^a-z0-9]", "_")) : database;
-      try {
-        Map<String, String> env = testSettings
-            ? TestServer.testEnvironment(db)
-            : TestServer.baseEnvironment(db.jdbcUrl(), db.user(), db.password(), adminEmail, adminPassword);
-        env.put("VIGILE_ADMIN_EMAIL", adminEmail);
-        env.put("VIGILE_ADMIN_PASSWORD", adminPassword);
-        env.putAll(settings);
-        int httpPort = port != null ? port : TestServer.freePort();
-        Path log = Path.of("target", "it-" + name + "-" + httpPort + ".log").toAbsolutePath();
-        PayaraProcess.Layout l = layout != null ? layout : PayaraProcess.Layout.fromSystemProperties();
-        PayaraProcess payara = cluster == null
-            ? PayaraProcess.start(l, httpPort, env, log, List.of())
-            : PayaraProcess.start(l, httpPort, env, log, List.of(), cluster);
-        return new VigileUnderTest(name, payara, "http://127.0.0.1:" + httpPort, db, log, own);
-      } catch (Exception e) {
-        if (own) {
-          db.cleanup().close();
+    @Override
+    public void close() throws Exception {
+        try {
+            payara.close();
+        } finally {
+            if (ownDatabase) {
+                database.cleanup().close();
+            }
         }
-        throw e;
-      }
     }
 
-    /** Starts the server and waits until it is ready. */
-    public VigileUnderTest start() throws Exception {
-      VigileUnderTest v = launch();
-      try {
-        return v.awaitReady();
-      } catch (Exception e) {
-        v.close();
-        throw e;
-      }
+    /** What the server is to be. Nothing starts until {@link #launch} or {@link #start}. */
+    public static final class Builder {
+        private final String name;
+        private TestServer.Database database;
+        private boolean testSettings = true;
+        private final Map<String, String> settings = new HashMap<>();
+        private PayaraProcess.Cluster cluster;
+        private PayaraProcess.Layout layout;
+        private Integer port;
+        private String adminEmail = TestServer.ADMIN_EMAIL;
+        private String adminPassword = TestServer.ADMIN_PASSWORD;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** A database it shares (not dropped at close); by default it gets a new one of its own. */
+        public Builder database(TestServer.Database database) {
+            this.database = database;
+            return this;
+        }
+
+        /** Production's settings (only the database, secrets and first admin), not the tests' short windows. */
+        public Builder productionSettings() {
+            this.testSettings = false;
+            return this;
+        }
+
+        /** The first admin's account (by default the tests' {@link TestServer#ADMIN_EMAIL}). */
+        public Builder admin(String email, String password) {
+            this.adminEmail = email;
+            this.adminPassword = password;
+            return this;
+        }
+
+        /** A setting, by its environment variable (README's configuration table). */
+        public Builder set(String variable, String value) {
+            settings.put(variable, value);
+            return this;
+        }
+
+        public Builder set(Map<String, String> values) {
+            settings.putAll(values);
+            return this;
+        }
+
+        /** Mail goes to the tests' SMTP server ({@link TestMail}). */
+        public Builder mail() {
+            settings.put("VIGILE_MAIL_SMTP_HOST", "127.0.0.1");
+            settings.put("VIGILE_MAIL_SMTP_PORT", String.valueOf(TestMail.port()));
+            settings.put("VIGILE_MAIL_SMTP_SECURITY", "none");
+            return this;
+        }
+
+        /** A member of this data-grid cluster, on loopback. */
+        public Builder cluster(String clusterName, int gridPort, List<String> members) {
+            this.cluster = new PayaraProcess.Cluster(clusterName, "127.0.0.1", gridPort, members);
+            return this;
+        }
+
+        public Builder layout(PayaraProcess.Layout layout) {
+            this.layout = layout;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Starts the server without waiting for it (then {@link VigileUnderTest#awaitReady}). */
+        public VigileUnderTest launch() throws Exception {
+            boolean own = database == null;
+            TestServer.Database db =
+                    own ? TestServer.newDatabase("vigile_" + name.replaceAll("[^a-z0-9]", "_")) : database;
+            try {
+                Map<String, String> env = testSettings
+                        ? TestServer.testEnvironment(db)
+                        : TestServer.baseEnvironment(db.jdbcUrl(), db.user(), db.password(), adminEmail, adminPassword);
+                env.put("VIGILE_ADMIN_EMAIL", adminEmail);
+                env.put("VIGILE_ADMIN_PASSWORD", adminPassword);
+                env.putAll(settings);
+                int httpPort = port != null ? port : TestServer.freePort();
+                Path log = Path.of("target", "it-" + name + "-" + httpPort + ".log")
+                        .toAbsolutePath();
+                PayaraProcess.Layout l = layout != null ? layout : PayaraProcess.Layout.fromSystemProperties();
+                PayaraProcess payara = cluster == null
+                        ? PayaraProcess.start(l, httpPort, env, log, List.of())
+                        : PayaraProcess.start(l, httpPort, env, log, List.of(), cluster);
+                return new VigileUnderTest(name, payara, "http://127.0.0.1:" + httpPort, db, log, own);
+            } catch (Exception e) {
+                if (own) {
+                    db.cleanup().close();
+                }
+                throw e;
+            }
+        }
+
+        /** Starts the server and waits until it is ready. */
+        public VigileUnderTest start() throws Exception {
+            VigileUnderTest v = launch();
+            try {
+                return v.awaitReady();
+            } catch (Exception e) {
+                v.close();
+                throw e;
+            }
+        }
     }
-  }
 }

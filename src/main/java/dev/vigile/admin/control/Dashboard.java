@@ -20,55 +20,62 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class Dashboard {
-  static final int RECENT_AUDIT = 10;
+    static final int RECENT_AUDIT = 10;
 
-  @Inject Directory identity;
-  @Inject AuditReadings audit;
-  @Inject Clock clock;
-  @Inject RealtimeStatus realtime;
+    @Inject
+    Directory identity;
 
-  public record Users(long total, long enabled, Map<String, Long> byRole, long newLast7Days) {}
+    @Inject
+    AuditReadings audit;
 
-  public record Sessions(long active) {}
+    @Inject
+    Clock clock;
 
-  /** Logins in one hour: the hour's start and its counts. */
-  public record Hour(Instant hour, long succeeded, long failed) {}
+    @Inject
+    RealtimeStatus realtime;
 
-  public record Logins(long succeeded24h, long failed24h, List<Hour> perHour) {}
+    public record Users(long total, long enabled, Map<String, Long> byRole, long newLast7Days) {}
 
-  public record Realtime(long connections) {}
+    public record Sessions(long active) {}
 
-  public record Cluster(int members) {}
+    /** Logins in one hour: the hour's start and its counts. */
+    public record Hour(Instant hour, long succeeded, long failed) {}
 
-  public record Figures(
-      Users users,
-      Sessions sessions,
-      Logins logins,
-      Realtime realtime,
-      Cluster cluster,
-      List<AuditEvent> recentAudit) {}
+    public record Logins(long succeeded24h, long failed24h, List<Hour> perHour) {}
 
-  public Figures figures() {
-    Instant now = clock.instant();
-    UserCounts users = identity.userCounts(now.minus(7, ChronoUnit.DAYS));
-    return new Figures(
-        new Users(users.total(), users.enabled(), users.byRole(), users.createdSince()),
-        new Sessions(identity.activeSessions(now)),
-        logins(now),
-        new Realtime(realtime.connections()),
-        new Cluster(realtime.clusterMembers()),
-        audit.recent(RECENT_AUDIT));
-  }
+    public record Realtime(long connections) {}
 
-  private Logins logins(Instant now) {
-    Instant firstHour = now.truncatedTo(ChronoUnit.HOURS).minus(23, ChronoUnit.HOURS);
-    LoginCounts counts = audit.logins(firstHour, now.minus(24, ChronoUnit.HOURS));
-    List<Hour> perHour = new ArrayList<>();
-    for (int i = 0; i < 24; i++) {
-      Instant hour = firstHour.plus(i, ChronoUnit.HOURS);
-      long[] n = counts.perHour().getOrDefault(hour, new long[2]);
-      perHour.add(new Hour(hour, n[0], n[1]));
+    public record Cluster(int members) {}
+
+    public record Figures(
+            Users users,
+            Sessions sessions,
+            Logins logins,
+            Realtime realtime,
+            Cluster cluster,
+            List<AuditEvent> recentAudit) {}
+
+    public Figures figures() {
+        Instant now = clock.instant();
+        UserCounts users = identity.userCounts(now.minus(7, ChronoUnit.DAYS));
+        return new Figures(
+                new Users(users.total(), users.enabled(), users.byRole(), users.createdSince()),
+                new Sessions(identity.activeSessions(now)),
+                logins(now),
+                new Realtime(realtime.connections()),
+                new Cluster(realtime.clusterMembers()),
+                audit.recent(RECENT_AUDIT));
     }
-    return new Logins(counts.succeeded(), counts.failed(), perHour);
-  }
+
+    private Logins logins(Instant now) {
+        Instant firstHour = now.truncatedTo(ChronoUnit.HOURS).minus(23, ChronoUnit.HOURS);
+        LoginCounts counts = audit.logins(firstHour, now.minus(24, ChronoUnit.HOURS));
+        List<Hour> perHour = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            Instant hour = firstHour.plus(i, ChronoUnit.HOURS);
+            long[] n = counts.perHour().getOrDefault(hour, new long[2]);
+            perHour.add(new Hour(hour, n[0], n[1]));
+        }
+        return new Logins(counts.succeeded(), counts.failed(), perHour);
+    }
 }

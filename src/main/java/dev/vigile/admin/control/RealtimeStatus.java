@@ -8,14 +8,17 @@ import jakarta.inject.Inject;
 /** Live figures for the dashboard: WebSocket connections and members, cluster-wide. */
 @ApplicationScoped
 public class RealtimeStatus {
-  @Inject Connections connections;
-  @Inject ClusterBus bus;
+    @Inject
+    Connections connections;
 
-  public long connections() {
-    return connections.clusterCount();
-  }
+    @Inject
+    ClusterBus bus;
 
-  public int clusterMembers() {
-    return bus.members();
-  }
+    public long connections() {
+        return connections.clusterCount();
+    }
+
+    public int clusterMembers() {
+        return bus.members();
+    }
 }

@@ -9,33 +9,45 @@ import java.io.Writer;
  * prefixed with an apostrophe (OWASP CSV injection).
  */
 final class AuditCsv {
-  static final String HEADER =
-      "id,occurredAt,actorId,actorEmail,action,targetType,targetId,outcome,ip,userAgent,requestId,details";
+    static final String HEADER =
+            "id,occurredAt,actorId,actorEmail,action,targetType,targetId,outcome,ip,userAgent,requestId,details";
 
-  private AuditCsv() {}
+    private AuditCsv() {}
 
-  static void write(Writer out, AuditEvent e) throws IOException {
-    out.write(Long.toString(e.id()));
-    Object[] cells = {
-      e.occurredAt(), e.actorId(), e.actorEmail(), e.action(), e.targetType(), e.targetId(),
-      e.outcome(), e.ip(), e.userAgent(), e.requestId(), e.details()
-    };
-    for (Object cell : cells) {
-      out.write(',');
-      out.write(cell(cell == null ? "" : cell.toString()));
+    static void write(Writer out, AuditEvent e) throws IOException {
+        out.write(Long.toString(e.id()));
+        Object[] cells = {
+            e.occurredAt(),
+            e.actorId(),
+            e.actorEmail(),
+            e.action(),
+            e.targetType(),
+            e.targetId(),
+            e.outcome(),
+            e.ip(),
+            e.userAgent(),
+            e.requestId(),
+            e.details()
+        };
+        for (Object cell : cells) {
+            out.write(',');
+            out.write(cell(cell == null ? "" : cell.toString()));
+        }
+        out.write("\r\n");
     }
-    out.write("\r\n");
-  }
 
-  static String cell(String value) {
-    String v = value;
-    if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
-      v = "'" + v;
+    static String cell(String value) {
+        String v = value;
+        if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
+            v = "'" + v;
+        }
+        if (v.indexOf(',') >= 0
+                || v.indexOf('"') >= 0
+                || v.indexOf('\n') >= 0
+                || v.indexOf('\r') >= 0
+                || !v.equals(value)) {
+            return '"' + v.replace("\"", "\"\"") + '"';
+        }
+        return v;
     }
-    if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0
-        || !v.equals(value)) {
-      return '"' + v.replace("\"", "\"\"") + '"';
-    }
-    return v;
-  }
 }

@@ -2,15 +2,15 @@ package dev.vigile.audit.control;
 
 import dev.vigile.audit.AuditActions;
 import dev.vigile.audit.AuditEntry;
+import dev.vigile.audit.AuditLog;
+import dev.vigile.common.problem.AccessRefused;
 import dev.vigile.security.CurrentCaller;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.vigile.audit.AuditLog;
-import dev.vigile.common.problem.AccessRefused;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,108 +38,111 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 @ApplicationScoped
 public class AccessDenials {
-  @Inject AuditLog audit;
-  @Inject Clock clock;
-  @Resource ManagedScheduledExecutorService scheduler;
+    @Inject
+    AuditLog audit;
 
-  @Inject
-  @ConfigProperty(name = "vigile.audit.denial-window", defaultValue = "PT1M")
-  Duration window;
+    @Inject
+    Clock clock;
 
-  private record Key(UUID userId, String route) {}
+    @Resource
+    ManagedScheduledExecutorService scheduler;
 
-  /** The repeats of one window, counted after its first denial. */
-  private static final class Window {
-    final Instant opened;
-    final String email;
-    final String reason;
-    long repeats;
+    @Inject
+    @ConfigProperty(name = "vigile.audit.denial-window", defaultValue = "PT1M")
+    Duration window;
 
-    Window(Instant opened, String email, String reason) {
-      this.opened = opened;
-      this.email = email;
-      this.reason = reason;
-    }
-  }
+    private record Key(UUID userId, String route) {}
 
-  private final Map<Key, Window> open = new ConcurrentHashMap<>();
-  private ScheduledFuture<?> closer;
+    /** The repeats of one window, counted after its first denial. */
+    private static final class Window {
+        final Instant opened;
+        final String email;
+        final String reason;
+        long repeats;
 
-  @PostConstruct
-  void init() {
-    long period = Math.max(1, window.toMillis() / 4);
-    closer = scheduler.scheduleWithFixedDelay(() -> closeWindows(false), period, period, TimeUnit.MILLISECONDS);
-  }
-
-  /** On undeploy, what was counted is written. */
-  @PreDestroy
-  void stop() {
-    if (closer != null) {
-      closer.cancel(false);
-    }
-    closeWindows(true);
-  }
-
-  /** A 403 about to be answered; after the security feature's look (a cut-off token is a 401). */
-  void onRefused(@Observes @Priority(AccessRefused.RECORDED) AccessRefused refused) {
-    if (refused.answer() == null) {
-      denied(refused.security(), refused.request(), refused.route(), refused.reason());
-    }
-  }
-
-  void denied(SecurityContext security, HttpServletRequest request, String route, String reason) {
-    if (security == null || !(security.getUserPrincipal() instanceof JsonWebToken jwt)) {
-      return;
-    }
-    CurrentCaller caller = CurrentCaller.of(jwt);
-    if (caller == null) {
-      return;
-    }
-    String endpoint = route != null && !route.equals("unmatched")
-        ? route
-        : request == null ? null : request.getMethod() + " " + request.getRequestURI();
-    boolean[] first = {false};
-    open.compute(new Key(caller.userId(), endpoint), (k, w) -> {
-      if (w == null) {
-        first[0] = true;
-        return new Window(clock.instant(), caller.email(), reason);
-      }
-      w.repeats++;
-      return w;
-    });
-    if (first[0]) {
-      audit.recordAlone(
-          AuditEntry.denied(AuditActions.ACCESS_DENIED)
-              .actor(caller.userId(), caller.email())
-              .target("endpoint", endpoint)
-              .detail("reason", reason)
-              .detail("count", 1));
-    }
-  }
-
-  /** Writes one row for each window that has closed (all of them when {@code all}) with repeats. */
-  void closeWindows(boolean all) {
-    Instant closedBefore = clock.instant().minus(window);
-    for (Key key : open.keySet()) {
-      Window[] closed = {null};
-      open.computeIfPresent(key, (k, w) -> {
-        if (all || w.opened.isBefore(closedBefore)) {
-          closed[0] = w;
-          return null;
+        Window(Instant opened, String email, String reason) {
+            this.opened = opened;
+            this.email = email;
+            this.reason = reason;
         }
-        return w;
-      });
-      Window w = closed[0];
-      if (w != null && w.repeats > 0) {
-        audit.recordAlone(
-            AuditEntry.denied(AuditActions.ACCESS_DENIED)
-                .actor(key.userId(), w.email)
-                .target("endpoint", key.route())
-                .detail("reason", w.reason)
-                .detail("count", w.repeats)
-                .detail("repeated", true)
-                .detail("windowStart", w.opened.toString()));
-      }
     }
-  }
+
+    private final Map<Key, Window> open = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> closer;
+
+    @PostConstruct
+    void init() {
+        long period = Math.max(1, window.toMillis() / 4);
+        closer = scheduler.scheduleWithFixedDelay(() -> closeWindows(false), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** On undeploy, what was counted is written. */
+    @PreDestroy
+    void stop() {
+        if (closer != null) {
+            closer.cancel(false);
+        }
+        closeWindows(true);
+    }
+
+    /** A 403 about to be answered; after the security feature's look (a cut-off token is a 401). */
+    void onRefused(@Observes @Priority(AccessRefused.RECORDED) AccessRefused refused) {
+        if (refused.answer() == null) {
+            denied(refused.security(), refused.request(), refused.route(), refused.reason());
+        }
+    }
+
+    void denied(SecurityContext security, HttpServletRequest request, String route, String reason) {
+        if (security == null || !(security.getUserPrincipal() instanceof JsonWebToken jwt)) {
+            return;
+        }
+        CurrentCaller caller = CurrentCaller.of(jwt);
+        if (caller == null) {
+            return;
+        }
+        String endpoint = route != null && !route.equals("unmatched")
+                ? route
+                : request == null ? null : request.getMethod() + " " + request.getRequestURI();
+        boolean[] first = {false};
+        open.compute(new Key(caller.userId(), endpoint), (k, w) -> {
+            if (w == null) {
+                first[0] = true;
+                return new Window(clock.instant(), caller.email(), reason);
+            }
+            w.repeats++;
+            return w;
+        });
+        if (first[0]) {
+            audit.recordAlone(AuditEntry.denied(AuditActions.ACCESS_DENIED)
+                    .actor(caller.userId(), caller.email())
+                    .target("endpoint", endpoint)
+                    .detail("reason", reason)
+                    .detail("count", 1));
+        }
+    }
+
+    /** Writes one row for each window that has closed (all of them when {@code all}) with repeats. */
+    void closeWindows(boolean all) {
+        Instant closedBefore = clock.instant().minus(window);
+        for (Key key : open.keySet()) {
+            Window[] closed = {null};
+            open.computeIfPresent(key, (k, w) -> {
+                if (all || w.opened.isBefore(closedBefore)) {
+                    closed[0] = w;
+                    return null;
+                }
+                return w;
+            });
+            Window w = closed[0];
+            if (w != null && w.repeats > 0) {
+                audit.recordAlone(AuditEntry.denied(AuditActions.ACCESS_DENIED)
+                        .actor(key.userId(), w.email)
+                        .target("endpoint", key.route())
+                        .detail("reason", w.reason)
+                        .detail("count", w.repeats)
+                        .detail("repeated", true)
+                        .detail("windowStart", w.opened.toString()));
+            }
+        }
+    }
 }

@@ -14,18 +14,20 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class AuditChainHealth implements HealthCheck {
-  public static final String NAME = "vigile-audit";
+    public static final String NAME = "vigile-audit";
 
-  @Inject AuditChainGuard guard;
+    @Inject
+    AuditChainGuard guard;
 
-  @Override
-  public HealthCheckResponse call() {
-    Boolean appendOnly = guard.appendOnly();
-    return HealthCheckResponse.named(NAME)
-        .up()
-        .withData("chain", "keyed")
-        .withData("databaseRole",
-            appendOnly == null ? "unchecked" : appendOnly ? "append-only" : "owns the audit table")
-        .build();
-  }
+    @Override
+    public HealthCheckResponse call() {
+        Boolean appendOnly = guard.appendOnly();
+        return HealthCheckResponse.named(NAME)
+                .up()
+                .withData("chain", "keyed")
+                .withData(
+                        "databaseRole",
+                        appendOnly == null ? "unchecked" : appendOnly ? "append-only" : "owns the audit table")
+                .build();
+    }
 }

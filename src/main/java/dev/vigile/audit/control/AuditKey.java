@@ -16,69 +16,71 @@ import javax.crypto.spec.SecretKeySpec;
  * hashes still cannot make the links agree.
  */
 public final class AuditKey {
-  static final String ANCHOR_PREFIX = "vigile-audit-keyed-from:";
-  private static final String ALGORITHM = "HmacSHA256";
+    static final String ANCHOR_PREFIX = "vigile-audit-keyed-from:";
+    private static final String ALGORITHM = "HmacSHA256";
 
-  private final SecretKeySpec key;
-  private final String hex;
-  /** One initialised MAC per thread: verify links every row, and writers run on many threads. */
-  private final ThreadLocal<Mac> macs;
+    private final SecretKeySpec key;
+    private final String hex;
+    /** One initialised MAC per thread: verify links every row, and writers run on many threads. */
+    private final ThreadLocal<Mac> macs;
 
-  private AuditKey(byte[] key) {
-    this.key = new SecretKeySpec(key, ALGORITHM);
-    this.hex = HexFormat.of().formatHex(key);
-    this.macs = ThreadLocal.withInitial(this::newMac);
-  }
-
-  /**
-   * From the configured value.
-   *
-   * @throws IllegalStateException naming the variable, when missing or not 32 bytes of base64
-   */
-  public static AuditKey of(Optional<String> configured) {
-    String base64 =
-        configured.filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
-            "VIGILE_AUDIT_KEY is not set: every audit row is chained under this key, kept outside the"
-                + " database (base64 of 32 random bytes, e.g. `openssl rand -base64 32`; ./mvnw -Prun"
-                + " makes one in its data directory)"));
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(base64.strip());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("VIGILE_AUDIT_KEY is not base64");
+    private AuditKey(byte[] key) {
+        this.key = new SecretKeySpec(key, ALGORITHM);
+        this.hex = HexFormat.of().formatHex(key);
+        this.macs = ThreadLocal.withInitial(this::newMac);
     }
-    if (bytes.length != 32) {
-      throw new IllegalStateException("VIGILE_AUDIT_KEY must be 32 bytes (256 bits) of base64, not " + bytes.length);
+
+    /**
+     * From the configured value.
+     *
+     * @throws IllegalStateException naming the variable, when missing or not 32 bytes of base64
+     */
+    public static AuditKey of(Optional<String> configured) {
+        String base64 = configured
+                .filter(s -> !s.isBlank())
+                .orElseThrow(() -> new IllegalStateException(
+                        "VIGILE_AUDIT_KEY is not set: every audit row is chained under this key, kept outside the"
+                                + " database (base64 of 32 random bytes, e.g. `openssl rand -base64 32`; ./mvnw -Prun"
+                                + " makes one in its data directory)"));
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("VIGILE_AUDIT_KEY is not base64");
+        }
+        if (bytes.length != 32) {
+            throw new IllegalStateException(
+                    "VIGILE_AUDIT_KEY must be 32 bytes (256 bits) of base64, not " + bytes.length);
+        }
+        return new AuditKey(bytes);
     }
-    return new AuditKey(bytes);
-  }
 
-  /** The key in hex, as the sealing trigger reads it from {@code vigile.audit_key}. */
-  String hex() {
-    return hex;
-  }
-
-  /** The link of a row whose hash is {@code hash}, after a row whose link is {@code previousLink}. */
-  String link(String previousLink, String hash) {
-    return mac(previousLink + hash);
-  }
-
-  /** What signs the id from which rows must carry a link. */
-  String anchor(long fromId) {
-    return mac(ANCHOR_PREFIX + fromId);
-  }
-
-  private String mac(String text) {
-    return HexFormat.of().formatHex(macs.get().doFinal(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private Mac newMac() {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+    /** The key in hex, as the sealing trigger reads it from {@code vigile.audit_key}. */
+    String hex() {
+        return hex;
     }
-  }
+
+    /** The link of a row whose hash is {@code hash}, after a row whose link is {@code previousLink}. */
+    String link(String previousLink, String hash) {
+        return mac(previousLink + hash);
+    }
+
+    /** What signs the id from which rows must carry a link. */
+    String anchor(long fromId) {
+        return mac(ANCHOR_PREFIX + fromId);
+    }
+
+    private String mac(String text) {
+        return HexFormat.of().formatHex(macs.get().doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.vigile.audit.control;
 
+import dev.vigile.audit.AuditActions;
 import dev.vigile.audit.AuditEvent;
 import dev.vigile.common.pagination.Page;
 import dev.vigile.common.pagination.PageRequest;
@@ -12,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import dev.vigile.audit.AuditActions;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,256 +27,257 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class AuditQueries {
-  static final String COLUMNS =
-      "a.id, a.occurred_at, a.actor_id, a.actor_email, a.action, a.target_type, a.target_id,"
-          + " a.outcome, a.ip, a.user_agent, a.request_id, a.details::text";
-  private static final int FETCH_SIZE = 500;
+    static final String COLUMNS =
+            "a.id, a.occurred_at, a.actor_id, a.actor_email, a.action, a.target_type, a.target_id,"
+                    + " a.outcome, a.ip, a.user_agent, a.request_id, a.details::text";
+    private static final int FETCH_SIZE = 500;
 
-  @Resource(lookup = "java:app/jdbc/vigile")
-  DataSource dataSource;
+    @Resource(lookup = "java:app/jdbc/vigile")
+    DataSource dataSource;
 
-  @Inject AuditChainGuard chain;
+    @Inject
+    AuditChainGuard chain;
 
-  /** Receives rows one by one. */
-  @FunctionalInterface
-  public interface RowSink {
-    void accept(AuditEvent event) throws IOException;
-  }
-
-  /** The result of verifying the chain. */
-  public record Verification(boolean valid, long checked, Long firstBrokenId) {}
-
-  /**
-   * A page of matching events. The total of the unfiltered log, or of the log filtered by action
-   * or outcome only, is summed from the tally the seal keeps per action and outcome ({@code
-   * audit_event_tally}), so that a log of millions does not cost a scan per page; other filters
-   * count their matches. A keyset page ({@code before}) starts at that id through the primary key.
-   */
-  public Page<AuditEvent> page(AuditFilter filter, PageRequest page) {
-    StringBuilder where = new StringBuilder(" from audit_events a where true");
-    List<Object> params = new ArrayList<>();
-    filter.where(where, params);
-    try (Connection c = dataSource.getConnection()) {
-      long total;
-      StringBuilder count;
-      List<Object> countParams;
-      if (filter.tallied()) {
-        count = new StringBuilder("select coalesce(sum(a.sealed), 0) from audit_event_tally a where true");
-        countParams = new ArrayList<>();
-        filter.actionAndOutcome(count, countParams);
-      } else {
-        count = new StringBuilder("select count(*)").append(where);
-        countParams = params;
-      }
-      try (PreparedStatement ps = c.prepareStatement(count.toString())) {
-        planEachTime(ps);
-        bind(ps, countParams);
-        try (ResultSet rs = ps.executeQuery()) {
-          total = rs.next() ? rs.getLong(1) : 0;
-        }
-      }
-      if (page.before() != null) {
-        where.append(" and a.id < ?");
-        params.add(page.before());
-      }
-      List<AuditEvent> items = new ArrayList<>();
-      String sql =
-          "select " + COLUMNS + where + page.orderBy("a", "id") + " limit " + page.limit()
-              + " offset " + page.offset();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        planEachTime(ps);
-        bind(ps, params);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            items.add(read(rs));
-          }
-        }
-      }
-      return Page.of(items, page, total);
-    } catch (SQLException e) {
-      throw new IllegalStateException("Could not read the audit log", e);
+    /** Receives rows one by one. */
+    @FunctionalInterface
+    public interface RowSink {
+        void accept(AuditEvent event) throws IOException;
     }
-  }
 
-  /** The newest events, for the dashboard. */
-  public List<AuditEvent> recent(int limit) {
-    List<AuditEvent> items = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("select " + COLUMNS + " from audit_events a order by a.id desc limit ?")) {
-      ps.setInt(1, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          items.add(read(rs));
-        }
-      }
-      return items;
-    } catch (SQLException e) {
-      throw new IllegalStateException("Could not read the audit log", e);
-    }
-  }
+    /** The result of verifying the chain. */
+    public record Verification(boolean valid, long checked, Long firstBrokenId) {}
 
-  /**
-   * Successful and failed logins per hour from {@code firstHour} on, and their totals after
-   * {@code since}: one query over the action/time index.
-   */
-  public dev.vigile.audit.LoginCounts logins(Instant firstHour, Instant since) {
-    java.util.Map<Instant, long[]> hours = new java.util.HashMap<>();
-    long succeeded = 0;
-    long failed = 0;
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "select date_trunc('hour', occurred_at at time zone 'UTC'),"
-                + " count(*) filter (where action = ? and occurred_at > ?),"
-                + " count(*) filter (where action = ? and occurred_at > ?),"
-                + " count(*) filter (where action = ?), count(*) filter (where action = ?)"
-                + " from audit_events where action in (?, ?) and occurred_at >= ?"
-                + " group by 1")) {
-      ps.setString(1, AuditActions.AUTH_LOGIN);
-      ps.setObject(2, since.atOffset(ZoneOffset.UTC));
-      ps.setString(3, AuditActions.AUTH_LOGIN_FAILED);
-      ps.setObject(4, since.atOffset(ZoneOffset.UTC));
-      ps.setString(5, AuditActions.AUTH_LOGIN);
-      ps.setString(6, AuditActions.AUTH_LOGIN_FAILED);
-      ps.setString(7, AuditActions.AUTH_LOGIN);
-      ps.setString(8, AuditActions.AUTH_LOGIN_FAILED);
-      ps.setObject(9, (firstHour.isBefore(since) ? firstHour : since).atOffset(ZoneOffset.UTC));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Instant hour = rs.getObject(1, java.time.LocalDateTime.class).toInstant(ZoneOffset.UTC);
-          succeeded += rs.getLong(2);
-          failed += rs.getLong(3);
-          hours.put(hour, new long[] {rs.getLong(4), rs.getLong(5)});
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Could not count logins", e);
-    }
-    return new dev.vigile.audit.LoginCounts(succeeded, failed, hours);
-  }
-
-  /** Streams every matching event, oldest first, through a cursor. */
-  public void export(AuditFilter filter, RowSink sink) throws IOException {
-    StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_events a where true");
-    List<Object> params = new ArrayList<>();
-    filter.where(sql, params);
-    sql.append(" order by a.id");
-    stream(sql.toString(), params, rs -> sink.accept(read(rs)));
-  }
-
-  /**
-   * Recomputes every row's hash and checks that each row names the previous row's hash; from the
-   * anchored id on, also each row's keyed link. The first row that fails is reported. When the
-   * anchor itself does not verify (moved or re-signed without the key), nothing after the first
-   * row can be trusted to be keyed, so the first row is reported.
-   */
-  public Verification verify() {
-    long[] checked = {0};
-    String[] previous = {AuditChain.GENESIS};
-    String[] previousLink = {AuditChain.GENESIS};
-    Long[] broken = {null};
-    Long[] first = {null};
-    AuditKey key = chain.key();
-    AuditChainGuard.Anchor anchor;
-    try (Connection c = dataSource.getConnection()) {
-      anchor = chain.anchor(c);
-    } catch (SQLException e) {
-      throw new IllegalStateException("Could not read the audit log", e);
-    }
-    try {
-      stream(
-          "select a.id, a.prev_hash, a.hash, audit_event_hash(a.prev_hash, a), a.link from audit_events a"
-              + " order by a.id",
-          List.of(),
-          rs -> {
-            checked[0]++;
-            long id = rs.getLong(1);
-            String prev = rs.getString(2);
-            String hash = rs.getString(3);
-            String computed = rs.getString(4);
-            String link = rs.getString(5);
-            if (first[0] == null) {
-              first[0] = id;
+    /**
+     * A page of matching events. The total of the unfiltered log, or of the log filtered by action
+     * or outcome only, is summed from the tally the seal keeps per action and outcome ({@code
+     * audit_event_tally}), so that a log of millions does not cost a scan per page; other filters
+     * count their matches. A keyset page ({@code before}) starts at that id through the primary key.
+     */
+    public Page<AuditEvent> page(AuditFilter filter, PageRequest page) {
+        StringBuilder where = new StringBuilder(" from audit_events a where true");
+        List<Object> params = new ArrayList<>();
+        filter.where(where, params);
+        try (Connection c = dataSource.getConnection()) {
+            long total;
+            StringBuilder count;
+            List<Object> countParams;
+            if (filter.tallied()) {
+                count = new StringBuilder("select coalesce(sum(a.sealed), 0) from audit_event_tally a where true");
+                countParams = new ArrayList<>();
+                filter.actionAndOutcome(count, countParams);
+            } else {
+                count = new StringBuilder("select count(*)").append(where);
+                countParams = params;
             }
-            boolean plain = previous[0].equals(prev) && hash.equals(computed);
-            boolean keyed = id < anchor.fromId() || key.link(previousLink[0], hash).equals(link);
-            if (broken[0] == null && !(plain && keyed)) {
-              broken[0] = id;
+            try (PreparedStatement ps = c.prepareStatement(count.toString())) {
+                planEachTime(ps);
+                bind(ps, countParams);
+                try (ResultSet rs = ps.executeQuery()) {
+                    total = rs.next() ? rs.getLong(1) : 0;
+                }
             }
-            previous[0] = hash;
-            previousLink[0] = link == null ? AuditChain.GENESIS : link;
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (!anchor.signed()) {
-      broken[0] = first[0] == null ? anchor.fromId() : first[0];
-    }
-    return new Verification(broken[0] == null, checked[0], broken[0]);
-  }
-
-  @FunctionalInterface
-  private interface RowReader {
-    void read(ResultSet rs) throws SQLException, IOException;
-  }
-
-  private void stream(String sql, List<Object> params, RowReader reader) throws IOException {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      // PostgreSQL streams through a cursor only outside auto-commit.
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        planEachTime(ps);
-        ps.setFetchSize(FETCH_SIZE);
-        bind(ps, params);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            reader.read(rs);
-          }
+            if (page.before() != null) {
+                where.append(" and a.id < ?");
+                params.add(page.before());
+            }
+            List<AuditEvent> items = new ArrayList<>();
+            String sql = "select " + COLUMNS + where + page.orderBy("a", "id") + " limit " + page.limit() + " offset "
+                    + page.offset();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                planEachTime(ps);
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(read(rs));
+                    }
+                }
+            }
+            return Page.of(items, page, total);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the audit log", e);
         }
-      } finally {
-        c.rollback();
-        c.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Could not read the audit log", e);
     }
-  }
 
-  /**
-   * Has PostgreSQL plan this statement for its values at every execution. The driver otherwise
-   * makes a statement run five times on a connection a server-side one, and PostgreSQL may then
-   * keep one generic plan for any value: planned without the value, a filter on an action is
-   * assumed to match a sixth of the log, the primary key walked backwards looks cheapest, and for
-   * an action whose events are all old that walk reads the whole table. A page of 50 among ten
-   * million events with such an action took seconds, with the plan for its own value a millisecond.
-   */
-  private static void planEachTime(PreparedStatement ps) throws SQLException {
-    if (ps.isWrapperFor(org.postgresql.PGStatement.class)) {
-      ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+    /** The newest events, for the dashboard. */
+    public List<AuditEvent> recent(int limit) {
+        List<AuditEvent> items = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("select " + COLUMNS + " from audit_events a order by a.id desc limit ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    items.add(read(rs));
+                }
+            }
+            return items;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the audit log", e);
+        }
     }
-  }
 
-  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      ps.setObject(i + 1, params.get(i));
+    /**
+     * Successful and failed logins per hour from {@code firstHour} on, and their totals after
+     * {@code since}: one query over the action/time index.
+     */
+    public dev.vigile.audit.LoginCounts logins(Instant firstHour, Instant since) {
+        java.util.Map<Instant, long[]> hours = new java.util.HashMap<>();
+        long succeeded = 0;
+        long failed = 0;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select date_trunc('hour', occurred_at at time zone 'UTC'),"
+                        + " count(*) filter (where action = ? and occurred_at > ?),"
+                        + " count(*) filter (where action = ? and occurred_at > ?),"
+                        + " count(*) filter (where action = ?), count(*) filter (where action = ?)"
+                        + " from audit_events where action in (?, ?) and occurred_at >= ?"
+                        + " group by 1")) {
+            ps.setString(1, AuditActions.AUTH_LOGIN);
+            ps.setObject(2, since.atOffset(ZoneOffset.UTC));
+            ps.setString(3, AuditActions.AUTH_LOGIN_FAILED);
+            ps.setObject(4, since.atOffset(ZoneOffset.UTC));
+            ps.setString(5, AuditActions.AUTH_LOGIN);
+            ps.setString(6, AuditActions.AUTH_LOGIN_FAILED);
+            ps.setString(7, AuditActions.AUTH_LOGIN);
+            ps.setString(8, AuditActions.AUTH_LOGIN_FAILED);
+            ps.setObject(9, (firstHour.isBefore(since) ? firstHour : since).atOffset(ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Instant hour =
+                            rs.getObject(1, java.time.LocalDateTime.class).toInstant(ZoneOffset.UTC);
+                    succeeded += rs.getLong(2);
+                    failed += rs.getLong(3);
+                    hours.put(hour, new long[] {rs.getLong(4), rs.getLong(5)});
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not count logins", e);
+        }
+        return new dev.vigile.audit.LoginCounts(succeeded, failed, hours);
     }
-  }
 
-  private static AuditEvent read(ResultSet rs) throws SQLException {
-    OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
-    return new AuditEvent(
-        rs.getLong(1),
-        at == null ? null : at.toInstant(),
-        rs.getObject(3, UUID.class),
-        rs.getString(4),
-        rs.getString(5),
-        rs.getString(6),
-        rs.getString(7),
-        rs.getString(8),
-        rs.getString(9),
-        rs.getString(10),
-        rs.getString(11),
-        rs.getString(12));
-  }
+    /** Streams every matching event, oldest first, through a cursor. */
+    public void export(AuditFilter filter, RowSink sink) throws IOException {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_events a where true");
+        List<Object> params = new ArrayList<>();
+        filter.where(sql, params);
+        sql.append(" order by a.id");
+        stream(sql.toString(), params, rs -> sink.accept(read(rs)));
+    }
+
+    /**
+     * Recomputes every row's hash and checks that each row names the previous row's hash; from the
+     * anchored id on, also each row's keyed link. The first row that fails is reported. When the
+     * anchor itself does not verify (moved or re-signed without the key), nothing after the first
+     * row can be trusted to be keyed, so the first row is reported.
+     */
+    public Verification verify() {
+        long[] checked = {0};
+        String[] previous = {AuditChain.GENESIS};
+        String[] previousLink = {AuditChain.GENESIS};
+        Long[] broken = {null};
+        Long[] first = {null};
+        AuditKey key = chain.key();
+        AuditChainGuard.Anchor anchor;
+        try (Connection c = dataSource.getConnection()) {
+            anchor = chain.anchor(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the audit log", e);
+        }
+        try {
+            stream(
+                    "select a.id, a.prev_hash, a.hash, audit_event_hash(a.prev_hash, a), a.link from audit_events a"
+                            + " order by a.id",
+                    List.of(),
+                    rs -> {
+                        checked[0]++;
+                        long id = rs.getLong(1);
+                        String prev = rs.getString(2);
+                        String hash = rs.getString(3);
+                        String computed = rs.getString(4);
+                        String link = rs.getString(5);
+                        if (first[0] == null) {
+                            first[0] = id;
+                        }
+                        boolean plain = previous[0].equals(prev) && hash.equals(computed);
+                        boolean keyed = id < anchor.fromId()
+                                || key.link(previousLink[0], hash).equals(link);
+                        if (broken[0] == null && !(plain && keyed)) {
+                            broken[0] = id;
+                        }
+                        previous[0] = hash;
+                        previousLink[0] = link == null ? AuditChain.GENESIS : link;
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!anchor.signed()) {
+            broken[0] = first[0] == null ? anchor.fromId() : first[0];
+        }
+        return new Verification(broken[0] == null, checked[0], broken[0]);
+    }
+
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException, IOException;
+    }
+
+    private void stream(String sql, List<Object> params, RowReader reader) throws IOException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            // PostgreSQL streams through a cursor only outside auto-commit.
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                planEachTime(ps);
+                ps.setFetchSize(FETCH_SIZE);
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        reader.read(rs);
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the audit log", e);
+        }
+    }
+
+    /**
+     * Has PostgreSQL plan this statement for its values at every execution. The driver otherwise
+     * makes a statement run five times on a connection a server-side one, and PostgreSQL may then
+     * keep one generic plan for any value: planned without the value, a filter on an action is
+     * assumed to match a sixth of the log, the primary key walked backwards looks cheapest, and for
+     * an action whose events are all old that walk reads the whole table. A page of 50 among ten
+     * million events with such an action took seconds, with the plan for its own value a millisecond.
+     */
+    private static void planEachTime(PreparedStatement ps) throws SQLException {
+        if (ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            ps.setObject(i + 1, params.get(i));
+        }
+    }
+
+    private static AuditEvent read(ResultSet rs) throws SQLException {
+        OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
+        return new AuditEvent(
+                rs.getLong(1),
+                at == null ? null : at.toInstant(),
+                rs.getObject(3, UUID.class),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getString(10),
+                rs.getString(11),
+                rs.getString(12));
+    }
 }

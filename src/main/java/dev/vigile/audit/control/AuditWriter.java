@@ -21,65 +21,71 @@ import org.hibernate.type.StandardBasicTypes;
  */
 @ApplicationScoped
 public class AuditWriter {
-  @PersistenceContext EntityManager em;
-  @Inject HttpServletRequest request;
-  @Inject ClientInfoResolver clients;
-  @Inject AuditChainGuard chain;
+    @PersistenceContext
+    EntityManager em;
 
-  @Transactional(Transactional.TxType.MANDATORY)
-  public void inCurrentTransaction(AuditEntry entry) {
-    insert(entry);
-  }
+    @Inject
+    HttpServletRequest request;
 
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public void inNewTransaction(AuditEntry entry) {
-    insert(entry);
-  }
+    @Inject
+    ClientInfoResolver clients;
 
-  private void insert(AuditEntry e) {
-    String ip = null;
-    String userAgent = null;
-    String requestId = null;
-    try {
-      ClientInfo client = clients.of(request);
-      ip = client.ip();
-      userAgent = client.userAgent();
-      Object id = request.getAttribute(SecurityHeadersFilter.REQUEST_ID_ATTRIBUTE);
-      requestId = id == null ? null : id.toString();
-    } catch (RuntimeException outsideARequest) {
-      // start-up and background work have no client
+    @Inject
+    AuditChainGuard chain;
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void inCurrentTransaction(AuditEntry entry) {
+        insert(entry);
     }
-    @SuppressWarnings("unchecked")
-    NativeQuery<Object> q =
-        em.createNativeQuery(
-                // The key reaches the seal through a setting local to this transaction: set
-                // by the same statement, gone at commit, never stored.
-                "with k as (select set_config('vigile.audit_key', ?11, true))"
-                    + " insert into audit_events (actor_id, actor_email, action, target_type, target_id,"
-                    + " outcome, ip, user_agent, request_id, details) select cast(?1 as uuid), ?2,"
-                    + " ?3, ?4, ?5, ?6, ?7, ?8, ?9, cast(?10 as jsonb) from k")
-            .unwrap(NativeQuery.class);
-    String[] values = {
-      e.actorId() == null ? null : e.actorId().toString(),
-      truncate(e.actorEmail(), 254),
-      e.action(),
-      e.targetType(),
-      truncate(e.targetId(), 128),
-      e.outcome().value(),
-      ip,
-      userAgent,
-      requestId,
-      e.detailsJson(),
-      chain.key().hex()
-    };
-    for (int i = 0; i < values.length; i++) {
-      // Typed, so that a null binds as a text null rather than an untyped one.
-      q.setParameter(i + 1, values[i], StandardBasicTypes.STRING);
-    }
-    q.executeUpdate();
-  }
 
-  private static String truncate(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max);
-  }
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void inNewTransaction(AuditEntry entry) {
+        insert(entry);
+    }
+
+    private void insert(AuditEntry e) {
+        String ip = null;
+        String userAgent = null;
+        String requestId = null;
+        try {
+            ClientInfo client = clients.of(request);
+            ip = client.ip();
+            userAgent = client.userAgent();
+            Object id = request.getAttribute(SecurityHeadersFilter.REQUEST_ID_ATTRIBUTE);
+            requestId = id == null ? null : id.toString();
+        } catch (RuntimeException outsideARequest) {
+            // start-up and background work have no client
+        }
+        @SuppressWarnings("unchecked")
+        NativeQuery<Object> q = em.createNativeQuery(
+                        // The key reaches the seal through a setting local to this transaction: set
+                        // by the same statement, gone at commit, never stored.
+                        "with k as (select set_config('vigile.audit_key', ?11, true))"
+                                + " insert into audit_events (actor_id, actor_email, action, target_type, target_id,"
+                                + " outcome, ip, user_agent, request_id, details) select cast(?1 as uuid), ?2,"
+                                + " ?3, ?4, ?5, ?6, ?7, ?8, ?9, cast(?10 as jsonb) from k")
+                .unwrap(NativeQuery.class);
+        String[] values = {
+            e.actorId() == null ? null : e.actorId().toString(),
+            truncate(e.actorEmail(), 254),
+            e.action(),
+            e.targetType(),
+            truncate(e.targetId(), 128),
+            e.outcome().value(),
+            ip,
+            userAgent,
+            requestId,
+            e.detailsJson(),
+            chain.key().hex()
+        };
+        for (int i = 0; i < values.length; i++) {
+            // Typed, so that a null binds as a text null rather than an untyped one.
+            q.setParameter(i + 1, values[i], StandardBasicTypes.STRING);
+        }
+        q.executeUpdate();
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
 }

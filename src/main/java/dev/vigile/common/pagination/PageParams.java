@@ -14,12 +14,16 @@ import jakarta.ws.rs.core.UriInfo;
  * fields again each time (two reflective lookups that throw per field).
  */
 public final class PageParams {
-  private PageParams() {}
+    private PageParams() {}
 
-  /** The request these parameters make with the list's sorts; 400 naming a bad parameter. */
-  public static PageRequest parse(UriInfo uri, PageRequest.Sorts sorts) {
-    MultivaluedMap<String, String> query = uri.getQueryParameters();
-    return PageRequest.parse(
-        query.getFirst("page"), query.getFirst("size"), query.getFirst("sort"), query.getFirst("before"), sorts);
-  }
+    /** The request these parameters make with the list's sorts; 400 naming a bad parameter. */
+    public static PageRequest parse(UriInfo uri, PageRequest.Sorts sorts) {
+        MultivaluedMap<String, String> query = uri.getQueryParameters();
+        return PageRequest.parse(
+                query.getFirst("page"),
+                query.getFirst("size"),
+                query.getFirst("sort"),
+                query.getFirst("before"),
+                sorts);
+    }
 }

@@ -12,11 +12,10 @@ import java.util.List;
  * @param instance the request path the problem occurred on
  * @param errors field errors, for validation problems only
  */
-public record Problem(
-    String type, String title, int status, String detail, String instance, List<FieldError> errors) {
+public record Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors) {
 
-  /** One invalid field. */
-  public record FieldError(String field, String message) {}
+    /** One invalid field. */
+    public record FieldError(String field, String message) {}
 
-  public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String MEDIA_TYPE = "application/problem+json";
 }

@@ -7,11 +7,12 @@ import jakarta.inject.Inject;
 /** Raises {@link AccessRefused} for the exception mappers (JAX-RS providers, not CDI beans). */
 @ApplicationScoped
 public class Refusals {
-  @Inject Event<AccessRefused> refused;
+    @Inject
+    Event<AccessRefused> refused;
 
-  /** Fires the event and returns it, with the answer an observer may have chosen. */
-  public AccessRefused fire(AccessRefused event) {
-    refused.fire(event);
-    return event;
-  }
+    /** Fires the event and returns it, with the answer an observer may have chosen. */
+    public AccessRefused fire(AccessRefused event) {
+        refused.fire(event);
+        return event;
+    }
 }

@@ -15,17 +15,18 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class Bodies {
-  @Inject Validator validator;
+    @Inject
+    Validator validator;
 
-  /** The body, if present and valid; otherwise a 400 naming each bad field. */
-  public <T> T check(T body) {
-    if (body == null) {
-      throw ApplicationException.badRequest("A JSON body is required.");
+    /** The body, if present and valid; otherwise a 400 naming each bad field. */
+    public <T> T check(T body) {
+        if (body == null) {
+            throw ApplicationException.badRequest("A JSON body is required.");
+        }
+        Set<ConstraintViolation<T>> violations = validator.validate(body);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        return body;
     }
-    Set<ConstraintViolation<T>> violations = validator.validate(body);
-    if (!violations.isEmpty()) {
-      throw new ConstraintViolationException(violations);
-    }
-    return body;
-  }
 }

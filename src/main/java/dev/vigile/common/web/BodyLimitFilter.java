@@ -1,8 +1,8 @@
 package dev.vigile.common.web;
 
-import jakarta.enterprise.context.Dependent;
 import dev.vigile.common.problem.ProblemResponses;
 import dev.vigile.common.problem.ProblemTypes;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -25,113 +25,113 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @Dependent
 public class BodyLimitFilter extends HttpFilter {
-  private static final String EXCEEDED = BodyLimitFilter.class.getName() + ".exceeded";
+    private static final String EXCEEDED = BodyLimitFilter.class.getName() + ".exceeded";
 
-  @Inject
-  @ConfigProperty(name = "vigile.http.max-body-bytes", defaultValue = "65536")
-  long maxBytes;
-
-  @Override
-  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
-      throws IOException, ServletException {
-    long declared = req.getContentLengthLong();
-    if (declared > maxBytes) {
-      req.setAttribute(EXCEEDED, Boolean.TRUE);
-      ErrorWriter.write(req, res, 413, detail(maxBytes), null);
-      return;
-    }
-    chain.doFilter(new LimitedRequest(req, maxBytes), res);
-  }
-
-  /** True when this request's body went over the limit (the reader then fails). */
-  public static boolean exceeded(HttpServletRequest request) {
-    return request != null && Boolean.TRUE.equals(request.getAttribute(EXCEEDED));
-  }
-
-  public static Response tooLarge(HttpServletRequest request) {
-    return ProblemResponses.of(413, ProblemTypes.defaultDetail(413), request, null);
-  }
-
-  private static String detail(long max) {
-    return "The request body exceeds the limit of " + max + " bytes.";
-  }
-
-  /** Thrown by the counting stream; mapped to 413 through the request attribute. */
-  static final class BodyTooLargeException extends IOException {
-    BodyTooLargeException() {
-      super("request body too large", null);
-    }
-  }
-
-  private static final class LimitedRequest extends HttpServletRequestWrapper {
-    private final long max;
-    private ServletInputStream stream;
-
-    LimitedRequest(HttpServletRequest request, long max) {
-      super(request);
-      this.max = max;
-    }
+    @Inject
+    @ConfigProperty(name = "vigile.http.max-body-bytes", defaultValue = "65536")
+    long maxBytes;
 
     @Override
-    public ServletInputStream getInputStream() throws IOException {
-      if (stream == null) {
-        stream = new Counting(super.getInputStream(), (HttpServletRequest) getRequest(), max);
-      }
-      return stream;
-    }
-  }
-
-  private static final class Counting extends ServletInputStream {
-    private final ServletInputStream in;
-    private final HttpServletRequest request;
-    private final long max;
-    private long count;
-
-    Counting(ServletInputStream in, HttpServletRequest request, long max) {
-      this.in = in;
-      this.request = request;
-      this.max = max;
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        long declared = req.getContentLengthLong();
+        if (declared > maxBytes) {
+            req.setAttribute(EXCEEDED, Boolean.TRUE);
+            ErrorWriter.write(req, res, 413, detail(maxBytes), null);
+            return;
+        }
+        chain.doFilter(new LimitedRequest(req, maxBytes), res);
     }
 
-    private void add(long n) throws IOException {
-      count += n;
-      if (count > max) {
-        request.setAttribute(EXCEEDED, Boolean.TRUE);
-        throw new BodyTooLargeException();
-      }
+    /** True when this request's body went over the limit (the reader then fails). */
+    public static boolean exceeded(HttpServletRequest request) {
+        return request != null && Boolean.TRUE.equals(request.getAttribute(EXCEEDED));
     }
 
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        add(1);
-      }
-      return b;
+    public static Response tooLarge(HttpServletRequest request) {
+        return ProblemResponses.of(413, ProblemTypes.defaultDetail(413), request, null);
     }
 
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        add(n);
-      }
-      return n;
+    private static String detail(long max) {
+        return "The request body exceeds the limit of " + max + " bytes.";
     }
 
-    @Override
-    public boolean isFinished() {
-      return in.isFinished();
+    /** Thrown by the counting stream; mapped to 413 through the request attribute. */
+    static final class BodyTooLargeException extends IOException {
+        BodyTooLargeException() {
+            super("request body too large", null);
+        }
     }
 
-    @Override
-    public boolean isReady() {
-      return in.isReady();
+    private static final class LimitedRequest extends HttpServletRequestWrapper {
+        private final long max;
+        private ServletInputStream stream;
+
+        LimitedRequest(HttpServletRequest request, long max) {
+            super(request);
+            this.max = max;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                stream = new Counting(super.getInputStream(), (HttpServletRequest) getRequest(), max);
+            }
+            return stream;
+        }
     }
 
-    @Override
-    public void setReadListener(ReadListener listener) {
-      in.setReadListener(listener);
+    private static final class Counting extends ServletInputStream {
+        private final ServletInputStream in;
+        private final HttpServletRequest request;
+        private final long max;
+        private long count;
+
+        Counting(ServletInputStream in, HttpServletRequest request, long max) {
+            this.in = in;
+            this.request = request;
+            this.max = max;
+        }
+
+        private void add(long n) throws IOException {
+            count += n;
+            if (count > max) {
+                request.setAttribute(EXCEEDED, Boolean.TRUE);
+                throw new BodyTooLargeException();
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                add(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                add(n);
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+            return in.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            in.setReadListener(listener);
+        }
     }
-  }
 }

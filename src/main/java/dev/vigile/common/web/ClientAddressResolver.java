@@ -17,57 +17,58 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ClientAddressResolver {
 
-  @Inject
-  @ConfigProperty(name = "vigile.http.trusted-proxies")
-  Optional<String> trustedProxies;
+    @Inject
+    @ConfigProperty(name = "vigile.http.trusted-proxies")
+    Optional<String> trustedProxies;
 
-  private List<IpRange> trusted;
+    private List<IpRange> trusted;
 
-  @PostConstruct
-  void init() {
-    trusted = IpRange.parseList(trustedProxies.orElse(""));
-  }
-
-  public String resolve(HttpServletRequest request) {
-    return resolve(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
-  }
-
-  /**
-   * Whether the client reached us over HTTPS: directly, or through a trusted proxy that says so
-   * in {@code X-Forwarded-Proto} (an untrusted peer's header is ignored).
-   */
-  public boolean secure(HttpServletRequest request) {
-    return request.isSecure()
-        || (isTrusted(request.getRemoteAddr()) && "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto")));
-  }
-
-  String resolve(String peer, java.util.Enumeration<String> forwardedHeaders) {
-    if (!isTrusted(peer) || forwardedHeaders == null) {
-      return peer;
+    @PostConstruct
+    void init() {
+        trusted = IpRange.parseList(trustedProxies.orElse(""));
     }
-    List<String> hops = new ArrayList<>();
-    while (forwardedHeaders.hasMoreElements()) {
-      for (String hop : forwardedHeaders.nextElement().split(",")) {
-        if (!hop.isBlank()) {
-          hops.add(hop.trim());
+
+    public String resolve(HttpServletRequest request) {
+        return resolve(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
+    }
+
+    /**
+     * Whether the client reached us over HTTPS: directly, or through a trusted proxy that says so
+     * in {@code X-Forwarded-Proto} (an untrusted peer's header is ignored).
+     */
+    public boolean secure(HttpServletRequest request) {
+        return request.isSecure()
+                || (isTrusted(request.getRemoteAddr())
+                        && "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto")));
+    }
+
+    String resolve(String peer, java.util.Enumeration<String> forwardedHeaders) {
+        if (!isTrusted(peer) || forwardedHeaders == null) {
+            return peer;
         }
-      }
-    }
-    for (int i = hops.size() - 1; i >= 0; i--) {
-      String hop = hops.get(i);
-      if (!IpRange.isLiteral(hop)) {
-        // Garbage in the chain: stop trusting it and use the last trustworthy address.
+        List<String> hops = new ArrayList<>();
+        while (forwardedHeaders.hasMoreElements()) {
+            for (String hop : forwardedHeaders.nextElement().split(",")) {
+                if (!hop.isBlank()) {
+                    hops.add(hop.trim());
+                }
+            }
+        }
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            String hop = hops.get(i);
+            if (!IpRange.isLiteral(hop)) {
+                // Garbage in the chain: stop trusting it and use the last trustworthy address.
+                return peer;
+            }
+            if (!isTrusted(hop)) {
+                return hop;
+            }
+            peer = hop;
+        }
         return peer;
-      }
-      if (!isTrusted(hop)) {
-        return hop;
-      }
-      peer = hop;
     }
-    return peer;
-  }
 
-  private boolean isTrusted(String address) {
-    return trusted.stream().anyMatch(r -> r.contains(address));
-  }
+    private boolean isTrusted(String address) {
+        return trusted.stream().anyMatch(r -> r.contains(address));
+    }
 }

@@ -11,15 +11,15 @@ import jakarta.servlet.http.HttpServletResponse;
  * {@link SecurityHeadersFilter}, which it answers before any filter) never runs.
  */
 public class DirectoryRedirectServlet extends HttpServlet {
-  @Override
-  protected void service(HttpServletRequest req, HttpServletResponse res) {
-    if (!"GET".equals(req.getMethod()) && !"HEAD".equals(req.getMethod())) {
-      res.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
-      res.setHeader("Allow", "GET, HEAD");
-      return;
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res) {
+        if (!"GET".equals(req.getMethod()) && !"HEAD".equals(req.getMethod())) {
+            res.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            res.setHeader("Allow", "GET, HEAD");
+            return;
+        }
+        res.setStatus(HttpServletResponse.SC_MOVED_PERMANENTLY);
+        res.setHeader("Location", req.getRequestURI() + "/");
+        res.setContentLength(0);
     }
-    res.setStatus(HttpServletResponse.SC_MOVED_PERMANENTLY);
-    res.setHeader("Location", req.getRequestURI() + "/");
-    res.setContentLength(0);
-  }
 }

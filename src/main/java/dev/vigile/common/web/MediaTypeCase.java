@@ -18,21 +18,21 @@ import java.util.Locale;
 @PreMatching
 @Priority(Priorities.HEADER_DECORATOR)
 public class MediaTypeCase implements ContainerRequestFilter {
-  @Override
-  public void filter(ContainerRequestContext context) {
-    String type = context.getHeaderString(HttpHeaders.CONTENT_TYPE);
-    if (type == null) {
-      return;
+    @Override
+    public void filter(ContainerRequestContext context) {
+        String type = context.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        if (type == null) {
+            return;
+        }
+        String lowered = lowerTypeAndSubtype(type);
+        if (!lowered.equals(type)) {
+            context.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, lowered);
+        }
     }
-    String lowered = lowerTypeAndSubtype(type);
-    if (!lowered.equals(type)) {
-      context.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, lowered);
-    }
-  }
 
-  static String lowerTypeAndSubtype(String header) {
-    int semicolon = header.indexOf(';');
-    String essence = semicolon < 0 ? header : header.substring(0, semicolon);
-    return essence.toLowerCase(Locale.ROOT) + (semicolon < 0 ? "" : header.substring(semicolon));
-  }
+    static String lowerTypeAndSubtype(String header) {
+        int semicolon = header.indexOf(';');
+        String essence = semicolon < 0 ? header : header.substring(0, semicolon);
+        return essence.toLowerCase(Locale.ROOT) + (semicolon < 0 ? "" : header.substring(semicolon));
+    }
 }

@@ -6,17 +6,18 @@ import java.lang.reflect.Method;
 
 /** The route template a JAX-RS request matched: {@code GET /api/users/{id}}. */
 public final class Routes {
-  private Routes() {}
+    private Routes() {}
 
-  /** The template, or {@code unmatched} when no resource method answered. */
-  public static String template(String method, ResourceInfo resource) {
-    Method m = resource == null ? null : resource.getResourceMethod();
-    if (m == null) {
-      return "unmatched";
+    /** The template, or {@code unmatched} when no resource method answered. */
+    public static String template(String method, ResourceInfo resource) {
+        Method m = resource == null ? null : resource.getResourceMethod();
+        if (m == null) {
+            return "unmatched";
+        }
+        Path base = resource.getResourceClass().getAnnotation(Path.class);
+        Path sub = m.getAnnotation(Path.class);
+        String path = "/api" + (base == null ? "" : base.value())
+                + (sub == null ? "" : (sub.value().startsWith("/") ? "" : "/") + sub.value());
+        return method + " " + path;
     }
-    Path base = resource.getResourceClass().getAnnotation(Path.class);
-    Path sub = m.getAnnotation(Path.class);
-    String path = "/api" + (base == null ? "" : base.value()) + (sub == null ? "" : (sub.value().startsWith("/") ? "" : "/") + sub.value());
-    return method + " " + path;
-  }
 }

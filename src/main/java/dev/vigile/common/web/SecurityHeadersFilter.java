@@ -20,47 +20,48 @@ import java.util.regex.Pattern;
  */
 @Dependent
 public class SecurityHeadersFilter extends HttpFilter {
-  @Inject ClientAddressResolver clients;
+    @Inject
+    ClientAddressResolver clients;
 
-  /** A year, subdomains included (OWASP HTTP Strict Transport Security cheat sheet). */
-  static final String HSTS = "max-age=31536000; includeSubDomains";
+    /** A year, subdomains included (OWASP HTTP Strict Transport Security cheat sheet). */
+    static final String HSTS = "max-age=31536000; includeSubDomains";
 
-  public static final String REQUEST_ID = "X-Request-Id";
-  public static final String REQUEST_ID_ATTRIBUTE = "vigile.requestId";
-  private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{8,64}");
+    public static final String REQUEST_ID = "X-Request-Id";
+    public static final String REQUEST_ID_ATTRIBUTE = "vigile.requestId";
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{8,64}");
 
-  /** API answers load nothing; the web pages load only their own files. */
-  static String contentSecurityPolicy(String path) {
-    if (path.startsWith("/admin/") || path.startsWith("/account/")) {
-      return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-          + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
-          + " frame-ancestors 'none'";
+    /** API answers load nothing; the web pages load only their own files. */
+    static String contentSecurityPolicy(String path) {
+        if (path.startsWith("/admin/") || path.startsWith("/account/")) {
+            return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                    + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+                    + " frame-ancestors 'none'";
+        }
+        if (path.startsWith("/docs/") || path.startsWith("/webjars/swagger-ui/")) {
+            // Swagger UI sets inline styles; no inline script is allowed.
+            return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+                    + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        }
+        return "default-src 'none'; frame-ancestors 'none'";
     }
-    if (path.startsWith("/docs/") || path.startsWith("/webjars/swagger-ui/")) {
-      // Swagger UI sets inline styles; no inline script is allowed.
-      return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
-          + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-    }
-    return "default-src 'none'; frame-ancestors 'none'";
-  }
 
-  @Override
-  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
-      throws IOException, ServletException {
-    String requestId = req.getHeader(REQUEST_ID);
-    if (requestId == null || !SANE_ID.matcher(requestId).matches()) {
-      requestId = UUID.randomUUID().toString();
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        String requestId = req.getHeader(REQUEST_ID);
+        if (requestId == null || !SANE_ID.matcher(requestId).matches()) {
+            requestId = UUID.randomUUID().toString();
+        }
+        req.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+        res.setHeader(REQUEST_ID, requestId);
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        res.setHeader("X-Frame-Options", "DENY");
+        res.setHeader("Referrer-Policy", "no-referrer");
+        res.setHeader("Content-Security-Policy", contentSecurityPolicy(req.getRequestURI()));
+        res.setHeader("Cache-Control", "no-store");
+        if (clients.secure(req)) {
+            res.setHeader("Strict-Transport-Security", HSTS);
+        }
+        chain.doFilter(req, res);
     }
-    req.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
-    res.setHeader(REQUEST_ID, requestId);
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("X-Frame-Options", "DENY");
-    res.setHeader("Referrer-Policy", "no-referrer");
-    res.setHeader("Content-Security-Policy", contentSecurityPolicy(req.getRequestURI()));
-    res.setHeader("Cache-Control", "no-store");
-    if (clients.secure(req)) {
-      res.setHeader("Strict-Transport-Security", HSTS);
-    }
-    chain.doFilter(req, res);
-  }
 }

@@ -13,20 +13,19 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public class StrictJsonb implements ContextResolver<Jsonb> {
 
-  /** Yasson's switch for refusing unknown properties. */
-  static final String FAIL_ON_UNKNOWN_PROPERTIES = "jsonb.fail-on-unknown-properties";
+    /** Yasson's switch for refusing unknown properties. */
+    static final String FAIL_ON_UNKNOWN_PROPERTIES = "jsonb.fail-on-unknown-properties";
 
-  private static final Jsonb JSONB =
-      JsonbBuilder.create(
-          new JsonbConfig().withNullValues(false).setProperty(FAIL_ON_UNKNOWN_PROPERTIES, true));
+    private static final Jsonb JSONB =
+            JsonbBuilder.create(new JsonbConfig().withNullValues(false).setProperty(FAIL_ON_UNKNOWN_PROPERTIES, true));
 
-  /** The shared instance, also used outside JAX-RS (error pages, JWKS). */
-  public static Jsonb jsonb() {
-    return JSONB;
-  }
+    /** The shared instance, also used outside JAX-RS (error pages, JWKS). */
+    public static Jsonb jsonb() {
+        return JSONB;
+    }
 
-  @Override
-  public Jsonb getContext(Class<?> type) {
-    return JSONB;
-  }
+    @Override
+    public Jsonb getContext(Class<?> type) {
+        return JSONB;
+    }
 }

@@ -9,7 +9,7 @@ import java.util.UUID;
  * by it (an enrollment confirmed), else null.
  */
 public record MfaChanged(UUID userId, String change, UUID sessionId) {
-  public MfaChanged(UUID userId, String change) {
-    this(userId, change, null);
-  }
+    public MfaChanged(UUID userId, String change) {
+        this(userId, change, null);
+    }
 }

@@ -9,7 +9,7 @@ import java.util.UUID;
  * UserTokensCutOffNotice} tells every other member.
  */
 public record UserTokensCutOff(List<UUID> userIds) {
-  public UserTokensCutOff(UUID userId) {
-    this(List.of(userId));
-  }
+    public UserTokensCutOff(UUID userId) {
+        this(List.of(userId));
+    }
 }

@@ -13,6 +13,6 @@ import java.util.UUID;
  */
 @ClusterEvent.Type("users-cut-off")
 public record UserTokensCutOffNotice(List<UUID> ids) implements ClusterEvent {
-  /** How long a member may answer from what it cached when a notice is lost. */
-  public static final Duration MAX_STALENESS = Duration.ofSeconds(15);
+    /** How long a member may answer from what it cached when a notice is lost. */
+    public static final Duration MAX_STALENESS = Duration.ofSeconds(15);
 }

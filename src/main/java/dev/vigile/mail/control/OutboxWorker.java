@@ -25,66 +25,74 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class OutboxWorker {
-  private static final Logger LOG = Logger.getLogger(OutboxWorker.class.getName());
+    private static final Logger LOG = Logger.getLogger(OutboxWorker.class.getName());
 
-  @Inject OutboxSteps steps;
-  @Inject SmtpTransport smtp;
-  @Resource ManagedScheduledExecutorService scheduler;
+    @Inject
+    OutboxSteps steps;
 
-  @Inject
-  @ConfigProperty(name = "vigile.mail.poll-interval", defaultValue = "PT5S")
-  Duration pollInterval;
+    @Inject
+    SmtpTransport smtp;
 
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private final AtomicBoolean again = new AtomicBoolean();
-  private volatile boolean stopped;
-  private ScheduledFuture<?> poller;
+    @Resource
+    ManagedScheduledExecutorService scheduler;
 
-  void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
-    long period = Math.max(200, pollInterval.toMillis());
-    poller = scheduler.scheduleWithFixedDelay(this::drain, period, period, TimeUnit.MILLISECONDS);
-  }
+    @Inject
+    @ConfigProperty(name = "vigile.mail.poll-interval", defaultValue = "PT5S")
+    Duration pollInterval;
 
-  /** A transaction queued mail and committed: send it now rather than at the next poll. */
-  void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) Mailer.Queued queued) {
-    if (!stopped) {
-      again.set(true);
-      scheduler.execute(this::drain);
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopped;
+    private ScheduledFuture<?> poller;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        long period = Math.max(200, pollInterval.toMillis());
+        poller = scheduler.scheduleWithFixedDelay(this::drain, period, period, TimeUnit.MILLISECONDS);
     }
-  }
 
-  void onDraining(@Observes Draining draining) {
-    stop();
-  }
-
-  @PreDestroy
-  void stop() {
-    stopped = true;
-    if (poller != null) {
-      poller.cancel(false);
-    }
-  }
-
-  void drain() {
-    if (stopped || !smtp.configured()) {
-      return;
-    }
-    if (!draining.compareAndSet(false, true)) {
-      // The running drain looks again before it ends.
-      again.set(true);
-      return;
-    }
-    try {
-      do {
-        again.set(false);
-        while (!stopped && steps.sendNext()) {
-          // next due mail
+    /** A transaction queued mail and committed: send it now rather than at the next poll. */
+    void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) Mailer.Queued queued) {
+        if (!stopped) {
+            again.set(true);
+            scheduler.execute(this::drain);
         }
-      } while (!stopped && again.get());
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "The outbox could not be drained: " + e.getClass().getSimpleName(), e);
-    } finally {
-      draining.set(false);
     }
-  }
+
+    void onDraining(@Observes Draining draining) {
+        stop();
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        if (poller != null) {
+            poller.cancel(false);
+        }
+    }
+
+    void drain() {
+        if (stopped || !smtp.configured()) {
+            return;
+        }
+        if (!draining.compareAndSet(false, true)) {
+            // The running drain looks again before it ends.
+            again.set(true);
+            return;
+        }
+        try {
+            do {
+                again.set(false);
+                while (!stopped && steps.sendNext()) {
+                    // next due mail
+                }
+            } while (!stopped && again.get());
+        } catch (RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "The outbox could not be drained: " + e.getClass().getSimpleName(),
+                    e);
+        } finally {
+            draining.set(false);
+        }
+    }
 }

@@ -1,8 +1,8 @@
 package dev.vigile.notifications.boundary;
 
+import dev.vigile.common.Permissions;
 import dev.vigile.notifications.control.AdminBroadcast;
 import dev.vigile.notifications.control.NotificationService;
-import dev.vigile.common.Permissions;
 import dev.vigile.security.CurrentCaller;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -27,67 +27,84 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @DenyAll
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminNotificationsResource {
-  @Inject dev.vigile.common.web.Bodies bodies;
-  @Inject AdminBroadcast broadcast;
-  @Inject JsonWebToken jwt;
+    @Inject
+    dev.vigile.common.web.Bodies bodies;
 
-  /** Who receives it. */
-  public static final class AudienceBody {
-    @NotNull public String type;
-    public String value;
+    @Inject
+    AdminBroadcast broadcast;
 
-    public String type() {
-      return type;
+    @Inject
+    JsonWebToken jwt;
+
+    /** Who receives it. */
+    public static final class AudienceBody {
+        @NotNull
+        public String type;
+
+        public String value;
+
+        public String type() {
+            return type;
+        }
+
+        public String value() {
+            return value;
+        }
     }
 
-    public String value() {
-      return value;
+    /** {@code POST /api/admin/notifications}. */
+    public static final class Send {
+        @NotNull
+        @Valid
+        public AudienceBody audience;
+
+        @NotNull
+        @Size(min = 1, max = 200)
+        public String title;
+
+        @NotNull
+        @Size(max = 4000)
+        public String body;
+
+        public JsonObject data;
+
+        public AudienceBody audience() {
+            return audience;
+        }
+
+        public String title() {
+            return title;
+        }
+
+        public String body() {
+            return body;
+        }
+
+        public JsonObject data() {
+            return data;
+        }
     }
-  }
 
-  /** {@code POST /api/admin/notifications}. */
-  public static final class Send {
-    @NotNull @Valid public AudienceBody audience;
-    @NotNull @Size(min = 1, max = 200) public String title;
-    @NotNull @Size(max = 4000) public String body;
-    public JsonObject data;
-
-    public AudienceBody audience() {
-      return audience;
+    /**
+     * {@code POST /api/admin/notifications} : 202 {@code {id, recipients}}: stored (once, for a role
+     * or everyone), then pushed to the recipients' open connections on every instance. Audience
+     * {@code user} (value: a user id), {@code role} (value: a role name; {@code recipients} counts
+     * its enabled holders) or {@code all} (every enabled user). 400 bad audience or fields; 404
+     * unknown user or role.
+     */
+    @POST
+    @RolesAllowed(Permissions.NOTIFICATIONS_SEND)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response send(Send body) {
+        bodies.check(body);
+        NotificationService.Sent sent = broadcast.send(
+                CurrentCaller.of(jwt),
+                body.audience().type(),
+                body.audience().value(),
+                body.title(),
+                body.body(),
+                body.data() == null ? null : body.data().toString());
+        return Response.accepted(Map.of("id", sent.messageId(), "recipients", sent.recipients()))
+                .build();
     }
-
-    public String title() {
-      return title;
-    }
-
-    public String body() {
-      return body;
-    }
-
-    public JsonObject data() {
-      return data;
-    }
-  }
-
-  /**
-   * {@code POST /api/admin/notifications} : 202 {@code {id, recipients}}: stored (once, for a role
-   * or everyone), then pushed to the recipients' open connections on every instance. Audience
-   * {@code user} (value: a user id), {@code role} (value: a role name; {@code recipients} counts
-   * its enabled holders) or {@code all} (every enabled user). 400 bad audience or fields; 404
-   * unknown user or role.
-   */
-  @POST
-  @RolesAllowed(Permissions.NOTIFICATIONS_SEND)
-  @Consumes(MediaType.APPLICATION_JSON)
-  public Response send(Send body) {
-    bodies.check(body);
-    NotificationService.Sent sent = broadcast.send(
-        CurrentCaller.of(jwt),
-        body.audience().type(),
-        body.audience().value(),
-        body.title(),
-        body.body(),
-        body.data() == null ? null : body.data().toString());
-    return Response.accepted(Map.of("id", sent.messageId(), "recipients", sent.recipients())).build();
-  }
 }

@@ -18,55 +18,60 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class AdminBroadcast {
-  @Inject NotificationService notifications;
-  @Inject Directory identity;
-  @Inject UnitOfWork work;
+    @Inject
+    NotificationService notifications;
 
-  /** @param data the JSON object of the body's {@code data}, as text, or null */
-  public NotificationService.Sent send(
-      CurrentCaller caller, String audienceType, String audienceValue, String title, String body, String data) {
-    return work.call(() -> notifications.send(
-        audience(audienceType, audienceValue),
-        NotificationKinds.ADMIN_BROADCAST,
-        title.strip(),
-        body,
-        data,
-        caller.userId(),
-        caller.email()));
-  }
+    @Inject
+    Directory identity;
 
-  private Audience audience(String type, String value) {
-    List<Problem.FieldError> errors = new ArrayList<>();
-    switch (type) {
-      case "all" -> {
-        if (value != null) {
-          errors.add(new Problem.FieldError("audience.value", "must be absent for all"));
-        } else {
-          return Audience.all();
-        }
-      }
-      case "user" -> {
-        try {
-          UUID id = UUID.fromString(String.valueOf(value));
-          if (!identity.userExists(id)) {
-            throw ApplicationException.notFound("No such user.");
-          }
-          return Audience.user(id);
-        } catch (IllegalArgumentException e) {
-          errors.add(new Problem.FieldError("audience.value", "must be a user id"));
-        }
-      }
-      case "role" -> {
-        if (!Directory.roleNameShape(value)) {
-          errors.add(new Problem.FieldError("audience.value", "must be a role name"));
-        } else if (!identity.roleExists(value)) {
-          throw ApplicationException.notFound("No such role.");
-        } else {
-          return Audience.role(value);
-        }
-      }
-      default -> errors.add(new Problem.FieldError("audience.type", "must be user, role or all"));
+    @Inject
+    UnitOfWork work;
+
+    /** @param data the JSON object of the body's {@code data}, as text, or null */
+    public NotificationService.Sent send(
+            CurrentCaller caller, String audienceType, String audienceValue, String title, String body, String data) {
+        return work.call(() -> notifications.send(
+                audience(audienceType, audienceValue),
+                NotificationKinds.ADMIN_BROADCAST,
+                title.strip(),
+                body,
+                data,
+                caller.userId(),
+                caller.email()));
     }
-    throw ApplicationException.invalid(errors);
-  }
+
+    private Audience audience(String type, String value) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        switch (type) {
+            case "all" -> {
+                if (value != null) {
+                    errors.add(new Problem.FieldError("audience.value", "must be absent for all"));
+                } else {
+                    return Audience.all();
+                }
+            }
+            case "user" -> {
+                try {
+                    UUID id = UUID.fromString(String.valueOf(value));
+                    if (!identity.userExists(id)) {
+                        throw ApplicationException.notFound("No such user.");
+                    }
+                    return Audience.user(id);
+                } catch (IllegalArgumentException e) {
+                    errors.add(new Problem.FieldError("audience.value", "must be a user id"));
+                }
+            }
+            case "role" -> {
+                if (!Directory.roleNameShape(value)) {
+                    errors.add(new Problem.FieldError("audience.value", "must be a role name"));
+                } else if (!identity.roleExists(value)) {
+                    throw ApplicationException.notFound("No such role.");
+                } else {
+                    return Audience.role(value);
+                }
+            }
+            default -> errors.add(new Problem.FieldError("audience.type", "must be user, role or all"));
+        }
+        throw ApplicationException.invalid(errors);
+    }
 }

@@ -10,9 +10,10 @@ import jakarta.inject.Inject;
 /** Once a stored notification has committed, tells every instance, which pushes it to its clients. */
 @ApplicationScoped
 public class NotificationRelay {
-  @Inject ClusterBus bus;
+    @Inject
+    ClusterBus bus;
 
-  void announce(@Observes(during = TransactionPhase.AFTER_SUCCESS) NotificationService.Stored event) {
-    bus.publish(new NotificationPosted(event.messageId()));
-  }
+    void announce(@Observes(during = TransactionPhase.AFTER_SUCCESS) NotificationService.Stored event) {
+        bus.publish(new NotificationPosted(event.messageId()));
+    }
 }

@@ -21,148 +21,148 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class NotificationService {
-  @PersistenceContext EntityManager em;
+    @PersistenceContext
+    EntityManager em;
 
-  @Inject Clock clock;
-  @Inject dev.vigile.identity.Directory directory;
-  @Inject AuditLog audit;
-  @Inject Event<Stored> stored;
-  @Inject dev.vigile.platform.observability.VigileMetrics metrics;
+    @Inject
+    Clock clock;
 
-  /** Fired when a notification is stored; announced once its transaction commits. */
-  public record Stored(long messageId) {}
+    @Inject
+    dev.vigile.identity.Directory directory;
 
-  /** What a send produced. */
-  public record Sent(long messageId, int recipients) {}
+    @Inject
+    AuditLog audit;
 
-  /**
-   * Stores a notification for its audience in the current transaction and audits it.
-   *
-   * @param data a JSON object text, or null
-   * @param senderId who sent it, or null when Vigile raised it
-   */
-  @Transactional(Transactional.TxType.MANDATORY)
-  public Sent send(Audience audience, String kind, String title, String body, String data, UUID senderId, String senderEmail) {
-    Number id =
-        (Number)
-            em.createNativeQuery(
-                    "insert into notification_messages (kind, title, body, data, audience_type,"
-                        + " audience_value, sender_id, created_at) values (?1, ?2, ?3, cast(?4 as jsonb),"
-                        + " ?5, ?6, cast(?7 as uuid), ?8) returning id")
-                .setParameter(1, kind)
-                .setParameter(2, title)
-                .setParameter(3, body == null ? "" : body)
-                .setParameter(4, data)
-                .setParameter(5, audience.type())
-                .setParameter(6, audience.value())
-                .setParameter(7, senderId == null ? null : senderId.toString())
-                .setParameter(8, clock.instant())
-                .getSingleResult();
-    long messageId = id.longValue();
-    int recipients;
-    if (audience.type().equals("user")) {
-      // The recipient is selected inside the insert (through identity's view), so that a
-      // deletion racing it leaves no row rather than failing the statement.
-      recipients =
-          em.createNativeQuery(
-                  "insert into notifications (message_id, user_id) select ?1, id from identity_inbox_readers where id = ?2")
-              .setParameter(1, messageId)
-              .setParameter(2, UUID.fromString(audience.value()))
-              .executeUpdate();
-    } else {
-      // Stored once, whatever the audience's size: each reader finds it in their inbox (InboxQueries).
-      em.createNativeQuery(
-              "insert into notification_shared (id, message_id, role_name, created_at)"
-                  + " values (nextval(pg_get_serial_sequence('notifications', 'id')), ?1, ?2, ?3)")
-          .setParameter(1, messageId)
-          .setParameter(2, audience.type().equals("role") ? audience.value() : null)
-          .setParameter(3, clock.instant())
-          .executeUpdate();
-      recipients = audienceSize(audience);
+    @Inject
+    Event<Stored> stored;
+
+    @Inject
+    dev.vigile.platform.observability.VigileMetrics metrics;
+
+    /** Fired when a notification is stored; announced once its transaction commits. */
+    public record Stored(long messageId) {}
+
+    /** What a send produced. */
+    public record Sent(long messageId, int recipients) {}
+
+    /**
+     * Stores a notification for its audience in the current transaction and audits it.
+     *
+     * @param data a JSON object text, or null
+     * @param senderId who sent it, or null when Vigile raised it
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Sent send(
+            Audience audience, String kind, String title, String body, String data, UUID senderId, String senderEmail) {
+        Number id = (Number)
+                em.createNativeQuery("insert into notification_messages (kind, title, body, data, audience_type,"
+                                + " audience_value, sender_id, created_at) values (?1, ?2, ?3, cast(?4 as jsonb),"
+                                + " ?5, ?6, cast(?7 as uuid), ?8) returning id")
+                        .setParameter(1, kind)
+                        .setParameter(2, title)
+                        .setParameter(3, body == null ? "" : body)
+                        .setParameter(4, data)
+                        .setParameter(5, audience.type())
+                        .setParameter(6, audience.value())
+                        .setParameter(7, senderId == null ? null : senderId.toString())
+                        .setParameter(8, clock.instant())
+                        .getSingleResult();
+        long messageId = id.longValue();
+        int recipients;
+        if (audience.type().equals("user")) {
+            // The recipient is selected inside the insert (through identity's view), so that a
+            // deletion racing it leaves no row rather than failing the statement.
+            recipients = em.createNativeQuery(
+                            "insert into notifications (message_id, user_id) select ?1, id from identity_inbox_readers where id = ?2")
+                    .setParameter(1, messageId)
+                    .setParameter(2, UUID.fromString(audience.value()))
+                    .executeUpdate();
+        } else {
+            // Stored once, whatever the audience's size: each reader finds it in their inbox (InboxQueries).
+            em.createNativeQuery("insert into notification_shared (id, message_id, role_name, created_at)"
+                            + " values (nextval(pg_get_serial_sequence('notifications', 'id')), ?1, ?2, ?3)")
+                    .setParameter(1, messageId)
+                    .setParameter(2, audience.type().equals("role") ? audience.value() : null)
+                    .setParameter(3, clock.instant())
+                    .executeUpdate();
+            recipients = audienceSize(audience);
+        }
+        em.createNativeQuery("update notification_messages set recipients = ?1 where id = ?2")
+                .setParameter(1, recipients)
+                .setParameter(2, messageId)
+                .executeUpdate();
+        audit.record(AuditEntry.success(AuditActions.NOTIFICATION_SENT)
+                .actor(senderId, senderEmail)
+                .target("notification", messageId)
+                .detail("kind", kind)
+                .detail("audience", audience.type())
+                .detail("audienceValue", audience.value())
+                .detail("recipients", recipients));
+        stored.fire(new Stored(messageId));
+        metrics.notificationsSent(recipients);
+        return new Sent(messageId, recipients);
     }
-    em.createNativeQuery("update notification_messages set recipients = ?1 where id = ?2")
-        .setParameter(1, recipients)
-        .setParameter(2, messageId)
-        .executeUpdate();
-    audit.record(
-        AuditEntry.success(AuditActions.NOTIFICATION_SENT)
-            .actor(senderId, senderEmail)
-            .target("notification", messageId)
-            .detail("kind", kind)
-            .detail("audience", audience.type())
-            .detail("audienceValue", audience.value())
-            .detail("recipients", recipients));
-    stored.fire(new Stored(messageId));
-    metrics.notificationsSent(recipients);
-    return new Sent(messageId, recipients);
-  }
 
-  /** A notification Vigile raises for one user, in the current transaction. */
-  @Transactional(Transactional.TxType.MANDATORY)
-  public Sent notifyUser(UUID userId, String kind, String title, String body, jakarta.json.JsonObject data) {
-    return send(Audience.user(userId), kind, title, body, data == null ? null : data.toString(), null, null);
-  }
-
-  /** The enabled accounts a role or everyone reaches now: a count, nothing written per user. */
-  private int audienceSize(Audience audience) {
-    return (int) directory.enabledUsers(audience.type().equals("role") ? audience.value() : null);
-  }
-
-  /**
-   * Marks one of the user's notifications read (again is fine): their own row, or their read of a
-   * shared notification that reaches them.
-   *
-   * @return false when the user has no such notification
-   */
-  @Transactional
-  public boolean markRead(UUID userId, long id) {
-    java.time.Instant now = clock.instant();
-    int updated =
-        em.createNativeQuery(
-                "update notifications set read_at = coalesce(read_at, ?1) where id = ?2 and user_id = ?3")
-            .setParameter(1, now)
-            .setParameter(2, id)
-            .setParameter(3, userId)
-            .executeUpdate();
-    if (updated == 1) {
-      return true;
+    /** A notification Vigile raises for one user, in the current transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Sent notifyUser(UUID userId, String kind, String title, String body, jakarta.json.JsonObject data) {
+        return send(Audience.user(userId), kind, title, body, data == null ? null : data.toString(), null, null);
     }
-    // One statement: the shared notification if it reaches the user, and their read of it.
-    Number reaches =
-        (Number)
-            em.createNativeQuery(
-                    ME + ", shared as (select s.id from me join notification_shared s on "
-                        + InboxQueries.VISIBLE + " where s.id = ?2),"
-                        + " marked as (insert into notification_shared_reads (user_id, shared_id, read_at)"
-                        + " select ?1, id, ?3 from shared on conflict do nothing)"
-                        + " select count(*) from shared")
-                .setParameter(1, userId)
+
+    /** The enabled accounts a role or everyone reaches now: a count, nothing written per user. */
+    private int audienceSize(Audience audience) {
+        return (int) directory.enabledUsers(audience.type().equals("role") ? audience.value() : null);
+    }
+
+    /**
+     * Marks one of the user's notifications read (again is fine): their own row, or their read of a
+     * shared notification that reaches them.
+     *
+     * @return false when the user has no such notification
+     */
+    @Transactional
+    public boolean markRead(UUID userId, long id) {
+        java.time.Instant now = clock.instant();
+        int updated = em.createNativeQuery(
+                        "update notifications set read_at = coalesce(read_at, ?1) where id = ?2 and user_id = ?3")
+                .setParameter(1, now)
                 .setParameter(2, id)
-                .setParameter(3, now)
-                .getSingleResult();
-    return reaches.intValue() == 1;
-  }
+                .setParameter(3, userId)
+                .executeUpdate();
+        if (updated == 1) {
+            return true;
+        }
+        // One statement: the shared notification if it reaches the user, and their read of it.
+        Number reaches =
+                (Number) em.createNativeQuery(ME + ", shared as (select s.id from me join notification_shared s on "
+                                + InboxQueries.VISIBLE + " where s.id = ?2),"
+                                + " marked as (insert into notification_shared_reads (user_id, shared_id, read_at)"
+                                + " select ?1, id, ?3 from shared on conflict do nothing)"
+                                + " select count(*) from shared")
+                        .setParameter(1, userId)
+                        .setParameter(2, id)
+                        .setParameter(3, now)
+                        .getSingleResult();
+        return reaches.intValue() == 1;
+    }
 
-  /** Marks every unread notification of the user read, of both kinds; returns how many. */
-  @Transactional
-  public int markAllRead(UUID userId) {
-    java.time.Instant now = clock.instant();
-    int own =
-        em.createNativeQuery("update notifications set read_at = ?1 where user_id = ?2 and read_at is null")
-            .setParameter(1, now)
-            .setParameter(2, userId)
-            .executeUpdate();
-    int shared =
-        em.createNativeQuery(
-                ME + "insert into notification_shared_reads (user_id, shared_id, read_at)"
-                    + " select me.id, s.id, ?2 from me join notification_shared s on " + InboxQueries.VISIBLE
-                    + " on conflict do nothing")
-            .setParameter(1, userId)
-            .setParameter(2, now)
-            .executeUpdate();
-    return own + shared;
-  }
+    /** Marks every unread notification of the user read, of both kinds; returns how many. */
+    @Transactional
+    public int markAllRead(UUID userId) {
+        java.time.Instant now = clock.instant();
+        int own = em.createNativeQuery("update notifications set read_at = ?1 where user_id = ?2 and read_at is null")
+                .setParameter(1, now)
+                .setParameter(2, userId)
+                .executeUpdate();
+        int shared = em.createNativeQuery(ME + "insert into notification_shared_reads (user_id, shared_id, read_at)"
+                        + " select me.id, s.id, ?2 from me join notification_shared s on " + InboxQueries.VISIBLE
+                        + " on conflict do nothing")
+                .setParameter(1, userId)
+                .setParameter(2, now)
+                .executeUpdate();
+        return own + shared;
+    }
 
-  /** {@link InboxQueries#me} with a JPA positional parameter. */
-  private static final String ME = InboxQueries.me("?1");
+    /** {@link InboxQueries#me} with a JPA positional parameter. */
+    private static final String ME = InboxQueries.me("?1");
 }

@@ -11,19 +11,19 @@ import java.lang.annotation.Target;
  * written by hand, so that members of two versions understand each other during an upgrade.
  */
 public interface ClusterEvent {
-  /** The event's name on the wire. */
-  @Retention(RetentionPolicy.RUNTIME)
-  @Target(ElementType.TYPE)
-  @interface Type {
-    String value();
-  }
-
-  /** The wire name of an event class. */
-  static String typeOf(Class<? extends ClusterEvent> type) {
-    Type name = type.getAnnotation(Type.class);
-    if (name == null) {
-      throw new IllegalArgumentException(type.getName() + " has no @ClusterEvent.Type");
+    /** The event's name on the wire. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface Type {
+        String value();
     }
-    return name.value();
-  }
+
+    /** The wire name of an event class. */
+    static String typeOf(Class<? extends ClusterEvent> type) {
+        Type name = type.getAnnotation(Type.class);
+        if (name == null) {
+            throw new IllegalArgumentException(type.getName() + " has no @ClusterEvent.Type");
+        }
+        return name.value();
+    }
 }

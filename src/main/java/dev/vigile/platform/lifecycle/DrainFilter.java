@@ -1,7 +1,7 @@
 package dev.vigile.platform.lifecycle;
 
-import jakarta.enterprise.context.Dependent;
 import dev.vigile.common.web.ErrorWriter;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -21,28 +21,28 @@ import java.util.Map;
  */
 @Dependent
 public class DrainFilter extends HttpFilter {
-  private static final Map<String, String> RETRY =
-      Map.of("Retry-After", "1", "Connection", "close");
+    private static final Map<String, String> RETRY = Map.of("Retry-After", "1", "Connection", "close");
 
-  @Inject Drain drain;
+    @Inject
+    Drain drain;
 
-  @Override
-  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
-      throws IOException, ServletException {
-    String path = req.getRequestURI().substring(req.getContextPath().length());
-    if (path.startsWith("/health") || path.startsWith("/metrics")) {
-      // Probes keep answering while draining: readiness says DOWN, with the reason.
-      chain.doFilter(req, res);
-      return;
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        String path = req.getRequestURI().substring(req.getContextPath().length());
+        if (path.startsWith("/health") || path.startsWith("/metrics")) {
+            // Probes keep answering while draining: readiness says DOWN, with the reason.
+            chain.doFilter(req, res);
+            return;
+        }
+        if (!drain.enter()) {
+            ErrorWriter.write(req, res, 503, "This instance is shutting down; retry the request.", RETRY);
+            return;
+        }
+        try {
+            chain.doFilter(req, res);
+        } finally {
+            drain.leave();
+        }
     }
-    if (!drain.enter()) {
-      ErrorWriter.write(req, res, 503, "This instance is shutting down; retry the request.", RETRY);
-      return;
-    }
-    try {
-      chain.doFilter(req, res);
-    } finally {
-      drain.leave();
-    }
-  }
 }

@@ -16,21 +16,27 @@ import java.time.Duration;
 @Provider
 @PreMatching
 public class RequestTimingFilter implements ContainerRequestFilter, ContainerResponseFilter {
-  private static final String START = RequestTimingFilter.class.getName() + ".start";
+    private static final String START = RequestTimingFilter.class.getName() + ".start";
 
-  @Inject VigileMetrics metrics;
-  @Context ResourceInfo resource;
+    @Inject
+    VigileMetrics metrics;
 
-  @Override
-  public void filter(ContainerRequestContext request) {
-    request.setProperty(START, System.nanoTime());
-  }
+    @Context
+    ResourceInfo resource;
 
-  @Override
-  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-    if (!(request.getProperty(START) instanceof Long start)) {
-      return;
+    @Override
+    public void filter(ContainerRequestContext request) {
+        request.setProperty(START, System.nanoTime());
     }
-    metrics.request(Routes.template(request.getMethod(), resource), response.getStatus(), Duration.ofNanos(System.nanoTime() - start));
-  }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!(request.getProperty(START) instanceof Long start)) {
+            return;
+        }
+        metrics.request(
+                Routes.template(request.getMethod(), resource),
+                response.getStatus(),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
 }

@@ -16,18 +16,18 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class UnitOfWork {
-  @Transactional
-  public <T> T call(Supplier<T> work) {
-    return work.get();
-  }
+    @Transactional
+    public <T> T call(Supplier<T> work) {
+        return work.get();
+    }
 
-  @Transactional
-  public void run(Runnable work) {
-    work.run();
-  }
+    @Transactional
+    public void run(Runnable work) {
+        work.run();
+    }
 
-  /** A unit of work without a transaction manager, for code wired by hand in unit tests. */
-  public static UnitOfWork direct() {
-    return new UnitOfWork();
-  }
+    /** A unit of work without a transaction manager, for code wired by hand in unit tests. */
+    public static UnitOfWork direct() {
+        return new UnitOfWork();
+    }
 }

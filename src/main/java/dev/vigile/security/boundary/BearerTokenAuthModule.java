@@ -43,87 +43,90 @@ import javax.security.auth.callback.UnsupportedCallbackException;
  * of a {@code GET /api/users/me}'s CPU (docs/performance.md). The rules are the same.
  */
 final class BearerTokenAuthModule implements ServerAuthModule {
-  private static final String MANDATORY = "jakarta.security.auth.message.MessagePolicy.isMandatory";
-  private static final Class<?>[] TYPES = {HttpServletRequest.class, HttpServletResponse.class};
+    private static final String MANDATORY = "jakarta.security.auth.message.MessagePolicy.isMandatory";
+    private static final Class<?>[] TYPES = {HttpServletRequest.class, HttpServletResponse.class};
 
-  private final AccessTokenVerifier verifier;
-  private volatile CallbackHandler handler;
+    private final AccessTokenVerifier verifier;
+    private volatile CallbackHandler handler;
 
-  BearerTokenAuthModule(AccessTokenVerifier verifier) {
-    this.verifier = verifier;
-  }
-
-  @Override
-  public void initialize(
-      MessagePolicy requestPolicy, MessagePolicy responsePolicy, CallbackHandler handler, Map<String, Object> options) {
-    this.handler = handler;
-  }
-
-  @Override
-  public Class<?>[] getSupportedMessageTypes() {
-    return TYPES.clone();
-  }
-
-  @Override
-  public AuthStatus validateRequest(MessageInfo message, Subject client, Subject service) throws AuthException {
-    String token = bearerToken(((HttpServletRequest) message.getRequestMessage()).getHeader("Authorization"));
-    if (token == null) {
-      return anonymous(client);
+    BearerTokenAuthModule(AccessTokenVerifier verifier) {
+        this.verifier = verifier;
     }
-    if (verifier.verify(token) instanceof AccessTokenVerifier.Valid valid) {
-      callBack(
-          new CallerPrincipalCallback(client, (Principal) valid.token()),
-          new GroupPrincipalCallback(client, valid.groups().toArray(String[]::new)));
-      return AuthStatus.SUCCESS;
-    }
-    if (Boolean.parseBoolean(String.valueOf(message.getMap().get(MANDATORY)))) {
-      // As MicroProfile JWT: where a caller is required, a token that does not verify is a failure.
-      return AuthStatus.SEND_FAILURE;
-    }
-    return anonymous(client);
-  }
 
-  /**
-   * The token of an {@code Authorization} header of the Bearer scheme, or null for none. RFC 6750
-   * section 2.1: {@code "Bearer" 1*SP b64token}, the scheme's name in any case (RFC 9110 section
-   * 11.1).
-   */
-  static String bearerToken(String header) {
-    if (!BearerChallenge.isBearer(header)) {
-      return null;
+    @Override
+    public void initialize(
+            MessagePolicy requestPolicy,
+            MessagePolicy responsePolicy,
+            CallbackHandler handler,
+            Map<String, Object> options) {
+        this.handler = handler;
     }
-    int start = BearerChallenge.SCHEME.length();
-    while (start < header.length() && header.charAt(start) == ' ') {
-      start++;
+
+    @Override
+    public Class<?>[] getSupportedMessageTypes() {
+        return TYPES.clone();
     }
-    return start == header.length() ? null : header.substring(start);
-  }
 
-  /** Tells the container the caller is anonymous (a caller principal of no name). */
-  private AuthStatus anonymous(Subject client) throws AuthException {
-    callBack(new CallerPrincipalCallback(client, (String) null));
-    return AuthStatus.SUCCESS;
-  }
-
-  private void callBack(Callback... callbacks) throws AuthException {
-    try {
-      handler.handle(callbacks);
-    } catch (IOException | UnsupportedCallbackException e) {
-      AuthException failure = new AuthException("The container refused the caller");
-      failure.initCause(e);
-      throw failure;
+    @Override
+    public AuthStatus validateRequest(MessageInfo message, Subject client, Subject service) throws AuthException {
+        String token = bearerToken(((HttpServletRequest) message.getRequestMessage()).getHeader("Authorization"));
+        if (token == null) {
+            return anonymous(client);
+        }
+        if (verifier.verify(token) instanceof AccessTokenVerifier.Valid valid) {
+            callBack(
+                    new CallerPrincipalCallback(client, (Principal) valid.token()),
+                    new GroupPrincipalCallback(client, valid.groups().toArray(String[]::new)));
+            return AuthStatus.SUCCESS;
+        }
+        if (Boolean.parseBoolean(String.valueOf(message.getMap().get(MANDATORY)))) {
+            // As MicroProfile JWT: where a caller is required, a token that does not verify is a failure.
+            return AuthStatus.SEND_FAILURE;
+        }
+        return anonymous(client);
     }
-  }
 
-  @Override
-  public AuthStatus secureResponse(MessageInfo message, Subject service) {
-    return AuthStatus.SEND_SUCCESS;
-  }
-
-  @Override
-  public void cleanSubject(MessageInfo message, Subject subject) {
-    if (subject != null) {
-      subject.getPrincipals().clear();
+    /**
+     * The token of an {@code Authorization} header of the Bearer scheme, or null for none. RFC 6750
+     * section 2.1: {@code "Bearer" 1*SP b64token}, the scheme's name in any case (RFC 9110 section
+     * 11.1).
+     */
+    static String bearerToken(String header) {
+        if (!BearerChallenge.isBearer(header)) {
+            return null;
+        }
+        int start = BearerChallenge.SCHEME.length();
+        while (start < header.length() && header.charAt(start) == ' ') {
+            start++;
+        }
+        return start == header.length() ? null : header.substring(start);
     }
-  }
+
+    /** Tells the container the caller is anonymous (a caller principal of no name). */
+    private AuthStatus anonymous(Subject client) throws AuthException {
+        callBack(new CallerPrincipalCallback(client, (String) null));
+        return AuthStatus.SUCCESS;
+    }
+
+    private void callBack(Callback... callbacks) throws AuthException {
+        try {
+            handler.handle(callbacks);
+        } catch (IOException | UnsupportedCallbackException e) {
+            AuthException failure = new AuthException("The container refused the caller");
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
+    @Override
+    public AuthStatus secureResponse(MessageInfo message, Subject service) {
+        return AuthStatus.SEND_SUCCESS;
+    }
+
+    @Override
+    public void cleanSubject(MessageInfo message, Subject subject) {
+        if (subject != null) {
+            subject.getPrincipals().clear();
+        }
+    }
 }

@@ -17,19 +17,20 @@ import java.util.logging.Logger;
  */
 @WebListener
 public class BearerTokenRegistration implements ServletContextListener {
-  private static final Logger LOG = Logger.getLogger(BearerTokenRegistration.class.getName());
+    private static final Logger LOG = Logger.getLogger(BearerTokenRegistration.class.getName());
 
-  @Inject AccessTokenVerifier verifier;
+    @Inject
+    AccessTokenVerifier verifier;
 
-  @Override
-  public void contextInitialized(ServletContextEvent event) {
-    String id = AuthConfigFactory.getFactory()
-        .registerServerAuthModule(new BearerTokenAuthModule(verifier), event.getServletContext());
-    LOG.fine(() -> "Bearer token authentication registered: " + id);
-  }
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        String id = AuthConfigFactory.getFactory()
+                .registerServerAuthModule(new BearerTokenAuthModule(verifier), event.getServletContext());
+        LOG.fine(() -> "Bearer token authentication registered: " + id);
+    }
 
-  @Override
-  public void contextDestroyed(ServletContextEvent event) {
-    AuthConfigFactory.getFactory().removeServerAuthModule(event.getServletContext());
-  }
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        AuthConfigFactory.getFactory().removeServerAuthModule(event.getServletContext());
+    }
 }

@@ -22,31 +22,32 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Alternative
 @Priority(Interceptor.Priority.APPLICATION)
 public class CallerTokenProducer {
-  private static final JsonWebToken NONE = new NoToken();
+    private static final JsonWebToken NONE = new NoToken();
 
-  @Inject SecurityContext security;
+    @Inject
+    SecurityContext security;
 
-  @Produces
-  @RequestScoped
-  JsonWebToken token() {
-    return security.getCallerPrincipal() instanceof VerifiedToken token ? token : NONE;
-  }
-
-  /** The anonymous caller's token: no name, no claims. */
-  private static final class NoToken implements JsonWebToken {
-    @Override
-    public String getName() {
-      return null;
+    @Produces
+    @RequestScoped
+    JsonWebToken token() {
+        return security.getCallerPrincipal() instanceof VerifiedToken token ? token : NONE;
     }
 
-    @Override
-    public Set<String> getClaimNames() {
-      return null;
-    }
+    /** The anonymous caller's token: no name, no claims. */
+    private static final class NoToken implements JsonWebToken {
+        @Override
+        public String getName() {
+            return null;
+        }
 
-    @Override
-    public <T> T getClaim(String claimName) {
-      return null;
+        @Override
+        public Set<String> getClaimNames() {
+            return null;
+        }
+
+        @Override
+        public <T> T getClaim(String claimName) {
+            return null;
+        }
     }
-  }
 }

@@ -13,19 +13,19 @@ import java.nio.charset.StandardCharsets;
 @WebServlet("/.well-known/jwks.json")
 public class JwksServlet extends HttpServlet {
 
-  @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
-    KeyRing ring = KeyRing.Current.get();
-    if (ring == null) {
-      ErrorWriter.write(req, res, 503, "Signing keys are not loaded yet.", null);
-      return;
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        KeyRing ring = KeyRing.Current.get();
+        if (ring == null) {
+            ErrorWriter.write(req, res, 503, "Signing keys are not loaded yet.", null);
+            return;
+        }
+        byte[] body = ring.jwksJson().getBytes(StandardCharsets.UTF_8);
+        res.setContentType("application/jwk-set+json");
+        res.setCharacterEncoding("UTF-8");
+        // Public material: caches may keep it for a while (keys are published ahead of use).
+        res.setHeader("Cache-Control", "public, max-age=300");
+        res.setContentLength(body.length);
+        res.getOutputStream().write(body);
     }
-    byte[] body = ring.jwksJson().getBytes(StandardCharsets.UTF_8);
-    res.setContentType("application/jwk-set+json");
-    res.setCharacterEncoding("UTF-8");
-    // Public material: caches may keep it for a while (keys are published ahead of use).
-    res.setHeader("Cache-Control", "public, max-age=300");
-    res.setContentLength(body.length);
-    res.getOutputStream().write(body);
-  }
 }

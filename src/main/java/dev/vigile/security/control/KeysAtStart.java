@@ -22,35 +22,44 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class KeysAtStart {
-  private static final Logger LOG = Logger.getLogger(KeysAtStart.class.getName());
+    private static final Logger LOG = Logger.getLogger(KeysAtStart.class.getName());
 
-  @Inject LoginThrottle throttle;
-  @Inject @org.eclipse.microprofile.config.inject.ConfigProperties dev.vigile.security.JwtSettings jwt;
-  @Inject @org.eclipse.microprofile.config.inject.ConfigProperties dev.vigile.security.KeyEncryptionKeys keys;
-  @Resource ManagedScheduledExecutorService scheduler;
+    @Inject
+    LoginThrottle throttle;
 
-  private ScheduledFuture<?> refresh;
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperties
+    dev.vigile.security.JwtSettings jwt;
 
-  void onStart(
-      @Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE + 100) @Initialized(ApplicationScoped.class)
-          Object started) {
-    SigningKeyService.ensureLoaded(jwt, keys);
-    refresh = scheduler.scheduleWithFixedDelay(this::refresh, 1, 1, TimeUnit.MINUTES);
-  }
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperties
+    dev.vigile.security.KeyEncryptionKeys keys;
 
-  private void refresh() {
-    try {
-      SigningKeyService.refresh(jwt, keys);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Could not refresh signing keys; keeping the current ones", e);
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private ScheduledFuture<?> refresh;
+
+    void onStart(
+            @Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE + 100) @Initialized(ApplicationScoped.class)
+                    Object started) {
+        SigningKeyService.ensureLoaded(jwt, keys);
+        refresh = scheduler.scheduleWithFixedDelay(this::refresh, 1, 1, TimeUnit.MINUTES);
     }
-    throttle.removeExpired();
-  }
 
-  @PreDestroy
-  void stop() {
-    if (refresh != null) {
-      refresh.cancel(false);
+    private void refresh() {
+        try {
+            SigningKeyService.refresh(jwt, keys);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not refresh signing keys; keeping the current ones", e);
+        }
+        throttle.removeExpired();
     }
-  }
+
+    @PreDestroy
+    void stop() {
+        if (refresh != null) {
+            refresh.cancel(false);
+        }
+    }
 }

@@ -15,17 +15,18 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class PasswordHashingReadiness implements HealthCheck {
-  public static final String NAME = "vigile-password-hashing";
+    public static final String NAME = "vigile-password-hashing";
 
-  @Inject PasswordHasher hasher;
+    @Inject
+    PasswordHasher hasher;
 
-  @Override
-  public HealthCheckResponse call() {
-    return HealthCheckResponse.named(NAME)
-        .up()
-        .withData("engine", hasher.engine())
-        .withData("cost", hasher.cost())
-        .withData("concurrentHashes", hasher.concurrentHashes())
-        .build();
-  }
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named(NAME)
+                .up()
+                .withData("engine", hasher.engine())
+                .withData("cost", hasher.cost())
+                .withData("concurrentHashes", hasher.concurrentHashes())
+                .build();
+    }
 }

@@ -11,17 +11,18 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class SigningKeysReadiness implements HealthCheck {
-  public static final String NAME = "vigile-signing-keys";
+    public static final String NAME = "vigile-signing-keys";
 
-  @Inject AccessTokenIssuer issuer;
+    @Inject
+    AccessTokenIssuer issuer;
 
-  @Override
-  public HealthCheckResponse call() {
-    boolean loaded = KeyRing.Current.get() != null;
-    return HealthCheckResponse.named(NAME)
-        .status(loaded)
-        .withData("signingKeys", loaded ? "loaded" : "missing")
-        .withData("signer", issuer.signingProvider())
-        .build();
-  }
+    @Override
+    public HealthCheckResponse call() {
+        boolean loaded = KeyRing.Current.get() != null;
+        return HealthCheckResponse.named(NAME)
+                .status(loaded)
+                .withData("signingKeys", loaded ? "loaded" : "missing")
+                .withData("signer", issuer.signingProvider())
+                .build();
+    }
 }

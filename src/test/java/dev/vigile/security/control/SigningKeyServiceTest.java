@@ -8,19 +8,17 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SigningKeyServiceTest {
-  @Test
-  void aConfiguredKeySignsAndExtraPublicKeysArePublishedBesideIt() {
-    KeyPair current = SigningKeyStore.newKeyPair();
-    KeyPair previous = SigningKeyStore.newKeyPair();
-    KeyRing ring =
-        SigningKeyService.fromConfiguration(
-            Pem.encodePrivate(current.getPrivate()),
-            Optional.of(Pem.encodePublic(previous.getPublic())));
-    assertEquals(Jwks.thumbprint(current.getPublic()), ring.signingKid());
-    assertEquals(2, ring.kids().size());
-    assertTrue(ring.kids().contains(Jwks.thumbprint(previous.getPublic())));
-    String jwks = ring.jwksJson();
-    assertTrue(jwks.contains("\"kid\":\"" + ring.signingKid() + "\""), jwks);
-    assertTrue(!jwks.contains("\"d\""), "public parts only");
-  }
+    @Test
+    void aConfiguredKeySignsAndExtraPublicKeysArePublishedBesideIt() {
+        KeyPair current = SigningKeyStore.newKeyPair();
+        KeyPair previous = SigningKeyStore.newKeyPair();
+        KeyRing ring = SigningKeyService.fromConfiguration(
+                Pem.encodePrivate(current.getPrivate()), Optional.of(Pem.encodePublic(previous.getPublic())));
+        assertEquals(Jwks.thumbprint(current.getPublic()), ring.signingKid());
+        assertEquals(2, ring.kids().size());
+        assertTrue(ring.kids().contains(Jwks.thumbprint(previous.getPublic())));
+        String jwks = ring.jwksJson();
+        assertTrue(jwks.contains("\"kid\":\"" + ring.signingKid() + "\""), jwks);
+        assertTrue(!jwks.contains("\"d\""), "public parts only");
+    }
 }

@@ -11,13 +11,13 @@ import java.io.IOException;
  * account page itself, which reads the token from the fragment (never sent to the server).
  */
 public class AccountPageServlet extends HttpServlet {
-  @Override
-  protected void service(HttpServletRequest req, HttpServletResponse res) throws ServletException, IOException {
-    if (!"GET".equals(req.getMethod()) && !"HEAD".equals(req.getMethod())) {
-      res.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
-      res.setHeader("Allow", "GET, HEAD");
-      return;
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res) throws ServletException, IOException {
+        if (!"GET".equals(req.getMethod()) && !"HEAD".equals(req.getMethod())) {
+            res.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            res.setHeader("Allow", "GET, HEAD");
+            return;
+        }
+        req.getRequestDispatcher("/account/index.html").forward(req, res);
     }
-    req.getRequestDispatcher("/account/index.html").forward(req, res);
-  }
 }

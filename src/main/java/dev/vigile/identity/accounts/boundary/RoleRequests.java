@@ -6,38 +6,48 @@ import java.util.List;
 
 /** Request bodies of {@code /api/admin/roles}. Unknown properties are refused. */
 public final class RoleRequests {
-  private RoleRequests() {}
+    private RoleRequests() {}
 
-  /** {@code POST /api/admin/roles}. */
-  public static final class Create {
-    @NotNull public String name;
-    @Size(max = 255) public String description;
-    @NotNull @Size(max = 64) public List<@NotNull String> permissions;
+    /** {@code POST /api/admin/roles}. */
+    public static final class Create {
+        @NotNull
+        public String name;
 
-    public String name() {
-      return name;
+        @Size(max = 255)
+        public String description;
+
+        @NotNull
+        @Size(max = 64)
+        public List<@NotNull String> permissions;
+
+        public String name() {
+            return name;
+        }
+
+        public String description() {
+            return description;
+        }
+
+        public List<String> permissions() {
+            return permissions;
+        }
     }
 
-    public String description() {
-      return description;
-    }
+    /** {@code PUT /api/admin/roles/{name}}: the role's new description and permissions. */
+    public static final class Update {
+        @Size(max = 255)
+        public String description;
 
-    public List<String> permissions() {
-      return permissions;
-    }
-  }
+        @NotNull
+        @Size(max = 64)
+        public List<@NotNull String> permissions;
 
-  /** {@code PUT /api/admin/roles/{name}}: the role's new description and permissions. */
-  public static final class Update {
-    @Size(max = 255) public String description;
-    @NotNull @Size(max = 64) public List<@NotNull String> permissions;
+        public String description() {
+            return description;
+        }
 
-    public String description() {
-      return description;
+        public List<String> permissions() {
+            return permissions;
+        }
     }
-
-    public List<String> permissions() {
-      return permissions;
-    }
-  }
 }

@@ -6,103 +6,130 @@ import java.util.List;
 
 /** Request bodies of {@code /api/users} and {@code /api/admin/users}. Unknown properties are refused. */
 public final class UserRequests {
-  private UserRequests() {}
+    private UserRequests() {}
 
-  /** {@code PUT /api/users/me/password}. */
-  public static final class PasswordChange {
-    @NotNull @Size(max = 1024) public String currentPassword;
-    @NotNull public String newPassword;
+    /** {@code PUT /api/users/me/password}. */
+    public static final class PasswordChange {
+        @NotNull
+        @Size(max = 1024)
+        public String currentPassword;
 
-    public String currentPassword() {
-      return currentPassword;
+        @NotNull
+        public String newPassword;
+
+        public String currentPassword() {
+            return currentPassword;
+        }
+
+        public String newPassword() {
+            return newPassword;
+        }
     }
 
-    public String newPassword() {
-      return newPassword;
-    }
-  }
+    /** {@code POST /api/users}. Email, password and name rules are checked by the service. */
+    public static final class Create {
+        @NotNull
+        public String email;
 
-  /** {@code POST /api/users}. Email, password and name rules are checked by the service. */
-  public static final class Create {
-    @NotNull public String email;
-    @NotNull public String password;
-    public String displayName;
-    @Size(max = 32) public List<@NotNull String> roles;
-    public Boolean enabled;
+        @NotNull
+        public String password;
 
-    public String email() {
-      return email;
-    }
+        public String displayName;
 
-    public String password() {
-      return password;
-    }
+        @Size(max = 32)
+        public List<@NotNull String> roles;
 
-    public String displayName() {
-      return displayName;
-    }
+        public Boolean enabled;
 
-    public List<String> roles() {
-      return roles;
-    }
+        public String email() {
+            return email;
+        }
 
-    public Boolean enabled() {
-      return enabled;
-    }
-  }
+        public String password() {
+            return password;
+        }
 
-  /** {@code PUT /api/admin/users/{id}/roles}. */
-  public static final class Roles {
-    @NotNull @Size(max = 32) public List<@NotNull String> roles;
+        public String displayName() {
+            return displayName;
+        }
 
-    public List<String> roles() {
-      return roles;
-    }
-  }
+        public List<String> roles() {
+            return roles;
+        }
 
-  /** {@code PUT /api/users/me/email}. */
-  public static final class EmailChange {
-    @NotNull @Size(max = 320) public String newEmail;
-    @NotNull @Size(max = 1024) public String currentPassword;
-
-    public String newEmail() {
-      return newEmail;
+        public Boolean enabled() {
+            return enabled;
+        }
     }
 
-    public String currentPassword() {
-      return currentPassword;
-    }
-  }
+    /** {@code PUT /api/admin/users/{id}/roles}. */
+    public static final class Roles {
+        @NotNull
+        @Size(max = 32)
+        public List<@NotNull String> roles;
 
-  /** {@code POST /api/users/me/mfa/totp}. */
-  public static final class MfaEnroll {
-    @NotNull @Size(max = 1024) public String currentPassword;
-
-    public String currentPassword() {
-      return currentPassword;
-    }
-  }
-
-  /** {@code POST /api/users/me/mfa/totp/confirm} and {@code POST /api/users/me/mfa/recovery-codes}. */
-  public static final class MfaCode {
-    @NotNull @Size(max = 16) public String code;
-
-    public String code() {
-      return code;
-    }
-  }
-
-  /** {@code DELETE /api/users/me/mfa}. */
-  public static final class MfaDisable {
-    @NotNull @Size(max = 1024) public String currentPassword;
-    @NotNull @Size(max = 16) public String code;
-
-    public String currentPassword() {
-      return currentPassword;
+        public List<String> roles() {
+            return roles;
+        }
     }
 
-    public String code() {
-      return code;
+    /** {@code PUT /api/users/me/email}. */
+    public static final class EmailChange {
+        @NotNull
+        @Size(max = 320)
+        public String newEmail;
+
+        @NotNull
+        @Size(max = 1024)
+        public String currentPassword;
+
+        public String newEmail() {
+            return newEmail;
+        }
+
+        public String currentPassword() {
+            return currentPassword;
+        }
     }
-  }
+
+    /** {@code POST /api/users/me/mfa/totp}. */
+    public static final class MfaEnroll {
+        @NotNull
+        @Size(max = 1024)
+        public String currentPassword;
+
+        public String currentPassword() {
+            return currentPassword;
+        }
+    }
+
+    /** {@code POST /api/users/me/mfa/totp/confirm} and {@code POST /api/users/me/mfa/recovery-codes}. */
+    public static final class MfaCode {
+        @NotNull
+        @Size(max = 16)
+        public String code;
+
+        public String code() {
+            return code;
+        }
+    }
+
+    /** {@code DELETE /api/users/me/mfa}. */
+    public static final class MfaDisable {
+        @NotNull
+        @Size(max = 1024)
+        public String currentPassword;
+
+        @NotNull
+        @Size(max = 16)
+        public String code;
+
+        public String currentPassword() {
+            return currentPassword;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
 }

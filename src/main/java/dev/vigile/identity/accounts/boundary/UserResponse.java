@@ -7,32 +7,32 @@ import java.util.UUID;
 
 /** A user as clients see it: never a password hash or token. */
 public record UserResponse(
-    UUID id,
-    String email,
-    String displayName,
-    List<String> roles,
-    List<String> permissions,
-    boolean enabled,
-    boolean emailVerified,
-    boolean mfaEnabled,
-    String locale,
-    Instant createdAt,
-    Instant updatedAt,
-    Instant lastLoginAt) {
+        UUID id,
+        String email,
+        String displayName,
+        List<String> roles,
+        List<String> permissions,
+        boolean enabled,
+        boolean emailVerified,
+        boolean mfaEnabled,
+        String locale,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant lastLoginAt) {
 
-  public static UserResponse from(User u) {
-    return new UserResponse(
-        u.id(),
-        u.email(),
-        u.displayName(),
-        List.copyOf(u.roleNames()),
-        List.copyOf(u.permissionNames()),
-        u.enabled(),
-        u.emailVerified(),
-        u.mfaEnabled(),
-        u.locale(),
-        u.createdAt(),
-        u.updatedAt(),
-        u.lastLoginAt());
-  }
+    public static UserResponse from(User u) {
+        return new UserResponse(
+                u.id(),
+                u.email(),
+                u.displayName(),
+                List.copyOf(u.roleNames()),
+                List.copyOf(u.permissionNames()),
+                u.enabled(),
+                u.emailVerified(),
+                u.mfaEnabled(),
+                u.locale(),
+                u.createdAt(),
+                u.updatedAt(),
+                u.lastLoginAt());
+    }
 }

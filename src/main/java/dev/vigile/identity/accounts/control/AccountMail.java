@@ -21,62 +21,82 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class AccountMail {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
-  @Inject Mailer mailer;
-  @Inject MailTemplates templates;
-  @Inject Clock clock;
+    @Inject
+    Mailer mailer;
 
-  @Inject
-  @ConfigProperty(name = "vigile.public-url")
-  Optional<String> publicUrl;
+    @Inject
+    MailTemplates templates;
 
-  /** A link to an account page with the token in its fragment. */
-  String link(String page, String token) {
-    String base = linkBase(publicUrl, System.getenv("VIGILE_PORT"));
-    return base + "/account/" + page + "#token=" + token;
-  }
+    @Inject
+    Clock clock;
 
-  /**
-   * The base of mailed links: {@code VIGILE_PUBLIC_URL}, else this machine on the port the run
-   * mode listens on ({@code VIGILE_PORT}, 8080 by default), so that a dev run on another port
-   * mails links that open.
-   */
-  static String linkBase(Optional<String> publicUrl, String port) {
-    String base = publicUrl.filter(u -> !u.isBlank()).orElseGet(() ->
-        "http://localhost:" + (port != null && port.strip().matches("[0-9]{1,5}") ? port.strip() : "8080"));
-    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-  }
+    @Inject
+    @ConfigProperty(name = "vigile.public-url")
+    Optional<String> publicUrl;
 
-  public void verification(User user, String token, Duration ttl, String acceptLanguage) {
-    send(user, user.email(), "verify-email", acceptLanguage,
-        Map.of("email", user.email(), "link", link("verify", token), "hours", hours(ttl)));
-  }
+    /** A link to an account page with the token in its fragment. */
+    String link(String page, String token) {
+        String base = linkBase(publicUrl, System.getenv("VIGILE_PORT"));
+        return base + "/account/" + page + "#token=" + token;
+    }
 
-  public void emailChange(User user, String newEmail, String token, Duration ttl, String acceptLanguage) {
-    send(user, newEmail, "email-change-verify", acceptLanguage,
-        Map.of("email", newEmail, "link", link("verify", token), "hours", hours(ttl)));
-    notice(user, "email-change-requested", acceptLanguage, Map.of("newEmail", newEmail));
-  }
+    /**
+     * The base of mailed links: {@code VIGILE_PUBLIC_URL}, else this machine on the port the run
+     * mode listens on ({@code VIGILE_PORT}, 8080 by default), so that a dev run on another port
+     * mails links that open.
+     */
+    static String linkBase(Optional<String> publicUrl, String port) {
+        String base = publicUrl
+                .filter(u -> !u.isBlank())
+                .orElseGet(() -> "http://localhost:"
+                        + (port != null && port.strip().matches("[0-9]{1,5}") ? port.strip() : "8080"));
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
 
-  public void passwordReset(User user, String token, Duration ttl, String acceptLanguage) {
-    send(user, user.email(), "password-reset", acceptLanguage,
-        Map.of("link", link("reset", token), "minutes", String.valueOf(Math.max(1, ttl.toMinutes()))));
-  }
+    public void verification(User user, String token, Duration ttl, String acceptLanguage) {
+        send(
+                user,
+                user.email(),
+                "verify-email",
+                acceptLanguage,
+                Map.of("email", user.email(), "link", link("verify", token), "hours", hours(ttl)));
+    }
 
-  /** A notice to the user's current address, stamped with the time. */
-  public void notice(User user, String template, String acceptLanguage, Map<String, String> values) {
-    Map<String, String> all = new HashMap<>(values);
-    all.put("time", TIME.format(clock.instant()));
-    send(user, user.email(), template, acceptLanguage, all);
-  }
+    public void emailChange(User user, String newEmail, String token, Duration ttl, String acceptLanguage) {
+        send(
+                user,
+                newEmail,
+                "email-change-verify",
+                acceptLanguage,
+                Map.of("email", newEmail, "link", link("verify", token), "hours", hours(ttl)));
+        notice(user, "email-change-requested", acceptLanguage, Map.of("newEmail", newEmail));
+    }
 
-  private void send(User user, String to, String template, String acceptLanguage, Map<String, String> values) {
-    String lang = MailTemplates.language(user.locale(), acceptLanguage);
-    mailer.queue(templates.render(template, lang, to, values));
-  }
+    public void passwordReset(User user, String token, Duration ttl, String acceptLanguage) {
+        send(
+                user,
+                user.email(),
+                "password-reset",
+                acceptLanguage,
+                Map.of("link", link("reset", token), "minutes", String.valueOf(Math.max(1, ttl.toMinutes()))));
+    }
 
-  private static String hours(Duration ttl) {
-    return String.valueOf(Math.max(1, ttl.toHours()));
-  }
+    /** A notice to the user's current address, stamped with the time. */
+    public void notice(User user, String template, String acceptLanguage, Map<String, String> values) {
+        Map<String, String> all = new HashMap<>(values);
+        all.put("time", TIME.format(clock.instant()));
+        send(user, user.email(), template, acceptLanguage, all);
+    }
+
+    private void send(User user, String to, String template, String acceptLanguage, Map<String, String> values) {
+        String lang = MailTemplates.language(user.locale(), acceptLanguage);
+        mailer.queue(templates.render(template, lang, to, values));
+    }
+
+    private static String hours(Duration ttl) {
+        return String.valueOf(Math.max(1, ttl.toHours()));
+    }
 }

@@ -9,12 +9,13 @@ import java.util.UUID;
 /** The accounts' façade inside identity: a user by id, or 404. */
 @ApplicationScoped
 public class Accounts {
-  /** The longest display name, wherever one is set. */
-  public static final int DISPLAY_NAME_MAX = 100;
+    /** The longest display name, wherever one is set. */
+    public static final int DISPLAY_NAME_MAX = 100;
 
-  @Inject UserRepository users;
+    @Inject
+    UserRepository users;
 
-  public User get(UUID id) {
-    return users.findById(id).orElseThrow(() -> ApplicationException.notFound("No such user."));
-  }
+    public User get(UUID id) {
+        return users.findById(id).orElseThrow(() -> ApplicationException.notFound("No such user."));
+    }
 }

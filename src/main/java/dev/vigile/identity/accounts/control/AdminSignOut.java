@@ -3,22 +3,14 @@ package dev.vigile.identity.accounts.control;
 import dev.vigile.audit.AuditActions;
 import dev.vigile.audit.AuditEntry;
 import dev.vigile.audit.AuditLog;
-import dev.vigile.common.problem.ApplicationException;
-import dev.vigile.identity.accounts.entity.Role;
 import dev.vigile.identity.accounts.entity.User;
+import dev.vigile.identity.events.SignedOutByAdmin;
 import dev.vigile.platform.persistence.UnitOfWork;
 import dev.vigile.security.CurrentCaller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
-import dev.vigile.identity.events.SignedOutByAdmin;
 
 /**
  * {@code DELETE /api/admin/users/{id}/sessions}: signs the user out everywhere (the sessions
@@ -26,22 +18,30 @@ import dev.vigile.identity.events.SignedOutByAdmin;
  */
 @ApplicationScoped
 public class AdminSignOut {
-  @Inject UserRepository users;
-  @Inject Privileges privileges;
-  @Inject Event<SignedOutByAdmin> signedOut;
-  @Inject AuditLog audit;
-  @Inject UnitOfWork work;
+    @Inject
+    UserRepository users;
 
-  public void signOut(CurrentCaller caller, UUID id) {
-    work.run(() -> {
-      User user = users.locked(id);
-      privileges.requireOver(caller.userId(), user, "sign this user out");
-      signedOut.fire(new SignedOutByAdmin(user.id()));
-      audit.record(
-          AuditEntry.success(AuditActions.AUTH_LOGOUT_ALL)
-              .actor(caller.userId(), caller.email())
-              .target("user", user.id())
-              .detail("by", "admin"));
-    });
-  }
+    @Inject
+    Privileges privileges;
+
+    @Inject
+    Event<SignedOutByAdmin> signedOut;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    UnitOfWork work;
+
+    public void signOut(CurrentCaller caller, UUID id) {
+        work.run(() -> {
+            User user = users.locked(id);
+            privileges.requireOver(caller.userId(), user, "sign this user out");
+            signedOut.fire(new SignedOutByAdmin(user.id()));
+            audit.record(AuditEntry.success(AuditActions.AUTH_LOGOUT_ALL)
+                    .actor(caller.userId(), caller.email())
+                    .target("user", user.id())
+                    .detail("by", "admin"));
+        });
+    }
 }

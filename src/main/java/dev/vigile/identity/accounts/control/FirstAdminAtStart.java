@@ -10,11 +10,12 @@ import jakarta.interceptor.Interceptor;
 /** At start, before requests: the first admin, if asked for and none exists (after the audit check). */
 @ApplicationScoped
 public class FirstAdminAtStart {
-  @Inject AdminBootstrap bootstrap;
+    @Inject
+    AdminBootstrap bootstrap;
 
-  void onStart(
-      @Observes @Priority(Interceptor.Priority.APPLICATION + 100) @Initialized(ApplicationScoped.class)
-          Object started) {
-    bootstrap.ensureFirstAdmin();
-  }
+    void onStart(
+            @Observes @Priority(Interceptor.Priority.APPLICATION + 100) @Initialized(ApplicationScoped.class)
+                    Object started) {
+        bootstrap.ensureFirstAdmin();
+    }
 }

@@ -3,11 +3,11 @@ package dev.vigile.identity.accounts.control;
 import dev.vigile.audit.AuditActions;
 import dev.vigile.audit.AuditEntry;
 import dev.vigile.audit.AuditLog;
-import dev.vigile.identity.events.RoleChanged;
 import dev.vigile.common.problem.ApplicationException;
-import dev.vigile.security.CurrentCaller;
 import dev.vigile.identity.accounts.entity.Permission;
 import dev.vigile.identity.accounts.entity.Role;
+import dev.vigile.identity.events.RoleChanged;
+import dev.vigile.security.CurrentCaller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -26,120 +26,128 @@ import java.util.TreeSet;
 @ApplicationScoped
 @Transactional
 public class RoleService {
-  public static final int DESCRIPTION_MAX = 255;
+    public static final int DESCRIPTION_MAX = 255;
 
-  @Inject RoleRepository roles;
-  @Inject Privileges privileges;
-  @Inject jakarta.enterprise.event.Event<RoleChanged> roleChanged;
-  @Inject AuditLog audit;
-  @Inject Clock clock;
+    @Inject
+    RoleRepository roles;
 
-  /** A role with how many users hold it. */
-  public record RoleView(Role role, long userCount) {}
+    @Inject
+    Privileges privileges;
 
-  public List<RoleView> list() {
-    Map<String, Long> counts = roles.userCounts();
-    return roles.all().stream().map(r -> new RoleView(r, counts.getOrDefault(r.name(), 0L))).toList();
-  }
+    @Inject
+    jakarta.enterprise.event.Event<RoleChanged> roleChanged;
 
-  public RoleView get(String name) {
-    Role role = find(name);
-    return new RoleView(role, roles.userCount(role.name()));
-  }
+    @Inject
+    AuditLog audit;
 
-  public List<Permission> permissions() {
-    return roles.permissions();
-  }
+    @Inject
+    Clock clock;
 
-  public RoleView create(CurrentCaller caller, String name, String description, List<String> permissionNames) {
-    if (name == null || !RoleRepository.NAME.matcher(name).matches()) {
-      throw ApplicationException.invalid("name", "must match ^[A-Z][A-Z0-9_]{1,31}$");
+    /** A role with how many users hold it. */
+    public record RoleView(Role role, long userCount) {}
+
+    public List<RoleView> list() {
+        Map<String, Long> counts = roles.userCounts();
+        return roles.all().stream()
+                .map(r -> new RoleView(r, counts.getOrDefault(r.name(), 0L)))
+                .toList();
     }
-    Set<Permission> granted = roles.existingPermissions("permissions", permissionNames);
-    Privileges.requireAll(privileges.permissionsOf(caller.userId()), names(granted), "create this role");
-    if (!roles.insertIfAbsent(name, description, clock.instant())) {
-      throw ApplicationException.conflict("A role with this name already exists.");
-    }
-    Role role = find(name);
-    role.grant(granted);
-    audit.record(
-        AuditEntry.success(AuditActions.ROLE_CREATED)
-            .actor(caller.userId(), caller.email())
-            .target("role", name)
-            .detail("permissions", names(granted)));
-    return new RoleView(role, 0);
-  }
 
-  public RoleView update(CurrentCaller caller, String name, String description, List<String> permissionNames) {
-    lockForChange(name);
-    Role role = find(name);
-    Set<Permission> granted = roles.existingPermissions("permissions", permissionNames);
-    SortedSet<String> before = role.permissionNames();
-    SortedSet<String> after = names(granted);
-    SortedSet<String> added = new TreeSet<>(after);
-    added.removeAll(before);
-    SortedSet<String> removed = new TreeSet<>(before);
-    removed.removeAll(after);
-    if (role.system() && !(added.isEmpty() && removed.isEmpty())) {
-      throw ApplicationException.conflict("The permissions of a system role cannot be changed.");
+    public RoleView get(String name) {
+        Role role = find(name);
+        return new RoleView(role, roles.userCount(role.name()));
     }
-    SortedSet<String> changed = new TreeSet<>(added);
-    changed.addAll(removed);
-    Privileges.requireAll(privileges.permissionsOf(caller.userId()), changed, "change this role");
-    boolean described = !java.util.Objects.equals(description, role.description());
-    role.describe(description);
-    if (!changed.isEmpty()) {
-      role.grant(granted);
-      roleChanged.fire(new RoleChanged(name));
-    }
-    if (described || !changed.isEmpty()) {
-      audit.record(
-          AuditEntry.success(AuditActions.ROLE_UPDATED)
-              .actor(caller.userId(), caller.email())
-              .target("role", name)
-              .detail("added", added)
-              .detail("removed", removed)
-              .detail("descriptionChanged", described));
-    }
-    return new RoleView(role, roles.userCount(name));
-  }
 
-  public void delete(CurrentCaller caller, String name) {
-    lockForChange(name);
-    Role role = find(name);
-    if (role.system()) {
-      throw ApplicationException.conflict("System roles cannot be deleted.");
+    public List<Permission> permissions() {
+        return roles.permissions();
     }
-    SortedSet<String> permissions = role.permissionNames();
-    Privileges.requireAll(privileges.permissionsOf(caller.userId()), permissions, "delete this role");
-    long holders = roles.userCount(name);
-    roleChanged.fire(new RoleChanged(name));
-    roles.delete(name);
-    audit.record(
-        AuditEntry.success(AuditActions.ROLE_DELETED)
-            .actor(caller.userId(), caller.email())
-            .target("role", name)
-            .detail("permissions", permissions)
-            .detail("users", holders));
-  }
 
-  /** Serialises with assignments of the role, so that the cut-off reaches every holder. */
-  private void lockForChange(String name) {
-    if (name != null && RoleRepository.NAME.matcher(name).matches()) {
-      roles.lockForChange(name);
+    public RoleView create(CurrentCaller caller, String name, String description, List<String> permissionNames) {
+        if (name == null || !RoleRepository.NAME.matcher(name).matches()) {
+            throw ApplicationException.invalid("name", "must match ^[A-Z][A-Z0-9_]{1,31}$");
+        }
+        Set<Permission> granted = roles.existingPermissions("permissions", permissionNames);
+        Privileges.requireAll(privileges.permissionsOf(caller.userId()), names(granted), "create this role");
+        if (!roles.insertIfAbsent(name, description, clock.instant())) {
+            throw ApplicationException.conflict("A role with this name already exists.");
+        }
+        Role role = find(name);
+        role.grant(granted);
+        audit.record(AuditEntry.success(AuditActions.ROLE_CREATED)
+                .actor(caller.userId(), caller.email())
+                .target("role", name)
+                .detail("permissions", names(granted)));
+        return new RoleView(role, 0);
     }
-  }
 
-  private Role find(String name) {
-    if (name == null || !RoleRepository.NAME.matcher(name).matches()) {
-      throw ApplicationException.notFound("No such role.");
+    public RoleView update(CurrentCaller caller, String name, String description, List<String> permissionNames) {
+        lockForChange(name);
+        Role role = find(name);
+        Set<Permission> granted = roles.existingPermissions("permissions", permissionNames);
+        SortedSet<String> before = role.permissionNames();
+        SortedSet<String> after = names(granted);
+        SortedSet<String> added = new TreeSet<>(after);
+        added.removeAll(before);
+        SortedSet<String> removed = new TreeSet<>(before);
+        removed.removeAll(after);
+        if (role.system() && !(added.isEmpty() && removed.isEmpty())) {
+            throw ApplicationException.conflict("The permissions of a system role cannot be changed.");
+        }
+        SortedSet<String> changed = new TreeSet<>(added);
+        changed.addAll(removed);
+        Privileges.requireAll(privileges.permissionsOf(caller.userId()), changed, "change this role");
+        boolean described = !java.util.Objects.equals(description, role.description());
+        role.describe(description);
+        if (!changed.isEmpty()) {
+            role.grant(granted);
+            roleChanged.fire(new RoleChanged(name));
+        }
+        if (described || !changed.isEmpty()) {
+            audit.record(AuditEntry.success(AuditActions.ROLE_UPDATED)
+                    .actor(caller.userId(), caller.email())
+                    .target("role", name)
+                    .detail("added", added)
+                    .detail("removed", removed)
+                    .detail("descriptionChanged", described));
+        }
+        return new RoleView(role, roles.userCount(name));
     }
-    return roles.find(name).orElseThrow(() -> ApplicationException.notFound("No such role."));
-  }
 
-  private static SortedSet<String> names(Set<Permission> permissions) {
-    SortedSet<String> names = new TreeSet<>();
-    permissions.forEach(p -> names.add(p.name()));
-    return names;
-  }
+    public void delete(CurrentCaller caller, String name) {
+        lockForChange(name);
+        Role role = find(name);
+        if (role.system()) {
+            throw ApplicationException.conflict("System roles cannot be deleted.");
+        }
+        SortedSet<String> permissions = role.permissionNames();
+        Privileges.requireAll(privileges.permissionsOf(caller.userId()), permissions, "delete this role");
+        long holders = roles.userCount(name);
+        roleChanged.fire(new RoleChanged(name));
+        roles.delete(name);
+        audit.record(AuditEntry.success(AuditActions.ROLE_DELETED)
+                .actor(caller.userId(), caller.email())
+                .target("role", name)
+                .detail("permissions", permissions)
+                .detail("users", holders));
+    }
+
+    /** Serialises with assignments of the role, so that the cut-off reaches every holder. */
+    private void lockForChange(String name) {
+        if (name != null && RoleRepository.NAME.matcher(name).matches()) {
+            roles.lockForChange(name);
+        }
+    }
+
+    private Role find(String name) {
+        if (name == null || !RoleRepository.NAME.matcher(name).matches()) {
+            throw ApplicationException.notFound("No such role.");
+        }
+        return roles.find(name).orElseThrow(() -> ApplicationException.notFound("No such role."));
+    }
+
+    private static SortedSet<String> names(Set<Permission> permissions) {
+        SortedSet<String> names = new TreeSet<>();
+        permissions.forEach(p -> names.add(p.name()));
+        return names;
+    }
 }

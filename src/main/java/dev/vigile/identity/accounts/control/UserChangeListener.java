@@ -32,72 +32,72 @@ import org.hibernate.service.spi.SessionFactoryServiceRegistry;
  * events ({@code UserTokensCutOff}).
  */
 public class UserChangeListener implements Integrator {
-  private static final Logger LOG = Logger.getLogger(UserChangeListener.class.getName());
+    private static final Logger LOG = Logger.getLogger(UserChangeListener.class.getName());
 
-  /** Users whose cached view is out of date; {@code all} when a role changed. */
-  public record UsersChanged(Set<UUID> ids, boolean all) {}
+    /** Users whose cached view is out of date; {@code all} when a role changed. */
+    public record UsersChanged(Set<UUID> ids, boolean all) {}
 
-  @Override
-  public void integrate(Metadata metadata, BootstrapContext bootstrap, SessionFactoryImplementor factory) {
-    EventListenerRegistry registry = factory.getServiceRegistry().getService(EventListenerRegistry.class);
-    EntityChanges entities = new EntityChanges();
-    registry.appendListeners(EventType.POST_UPDATE, entities);
-    registry.appendListeners(EventType.POST_DELETE, entities);
-    registry.appendListeners(EventType.POST_COLLECTION_UPDATE, (PostCollectionUpdateEventListener) this::collection);
-    registry.appendListeners(EventType.POST_COLLECTION_RECREATE, (PostCollectionRecreateEventListener) this::collection);
-    registry.appendListeners(EventType.POST_COLLECTION_REMOVE, (PostCollectionRemoveEventListener) this::collection);
-  }
-
-  @Override
-  public void disintegrate(SessionFactoryImplementor factory, SessionFactoryServiceRegistry registry) {}
-
-  /** Updates and deletions of users and roles. */
-  private static final class EntityChanges implements PostUpdateEventListener, PostDeleteEventListener {
     @Override
-    public void onPostUpdate(PostUpdateEvent e) {
-      changed(e.getSession(), e.getEntity());
+    public void integrate(Metadata metadata, BootstrapContext bootstrap, SessionFactoryImplementor factory) {
+        EventListenerRegistry registry = factory.getServiceRegistry().getService(EventListenerRegistry.class);
+        EntityChanges entities = new EntityChanges();
+        registry.appendListeners(EventType.POST_UPDATE, entities);
+        registry.appendListeners(EventType.POST_DELETE, entities);
+        registry.appendListeners(
+                EventType.POST_COLLECTION_UPDATE, (PostCollectionUpdateEventListener) this::collection);
+        registry.appendListeners(
+                EventType.POST_COLLECTION_RECREATE, (PostCollectionRecreateEventListener) this::collection);
+        registry.appendListeners(
+                EventType.POST_COLLECTION_REMOVE, (PostCollectionRemoveEventListener) this::collection);
     }
 
     @Override
-    public void onPostDelete(PostDeleteEvent e) {
-      changed(e.getSession(), e.getEntity());
+    public void disintegrate(SessionFactoryImplementor factory, SessionFactoryServiceRegistry registry) {}
+
+    /** Updates and deletions of users and roles. */
+    private static final class EntityChanges implements PostUpdateEventListener, PostDeleteEventListener {
+        @Override
+        public void onPostUpdate(PostUpdateEvent e) {
+            changed(e.getSession(), e.getEntity());
+        }
+
+        @Override
+        public void onPostDelete(PostDeleteEvent e) {
+            changed(e.getSession(), e.getEntity());
+        }
+
+        @Override
+        public boolean requiresPostCommitHandling(EntityPersister persister) {
+            return false;
+        }
     }
 
-    @Override
-    public boolean requiresPostCommitHandling(EntityPersister persister) {
-      return false;
+    private void collection(AbstractCollectionEvent e) {
+        changed(e.getSession(), e.getAffectedOwnerOrNull());
     }
-  }
 
-  private void collection(AbstractCollectionEvent e) {
-    changed(e.getSession(), e.getAffectedOwnerOrNull());
-  }
-
-  private static void changed(EventSource session, Object entity) {
-    UsersChanged change;
-    if (entity instanceof User user) {
-      change = new UsersChanged(Set.of(user.id()), false);
-    } else if (entity instanceof Role) {
-      change = new UsersChanged(Set.of(), true);
-    } else {
-      return;
-    }
-    session
-        .getActionQueue()
-        .registerProcess(
-            (success, s) -> {
-              if (success) {
+    private static void changed(EventSource session, Object entity) {
+        UsersChanged change;
+        if (entity instanceof User user) {
+            change = new UsersChanged(Set.of(user.id()), false);
+        } else if (entity instanceof Role) {
+            change = new UsersChanged(Set.of(), true);
+        } else {
+            return;
+        }
+        session.getActionQueue().registerProcess((success, s) -> {
+            if (success) {
                 announce(change);
-              }
-            });
-  }
-
-  private static void announce(UsersChanged change) {
-    try {
-      CDI.current().getBeanManager().getEvent().select(UsersChanged.class).fire(change);
-    } catch (RuntimeException e) {
-      // Committed already; the caches' expiry still bounds how long they are behind.
-      LOG.log(Level.WARNING, "Could not announce a user change: {0}", e.toString());
+            }
+        });
     }
-  }
+
+    private static void announce(UsersChanged change) {
+        try {
+            CDI.current().getBeanManager().getEvent().select(UsersChanged.class).fire(change);
+        } catch (RuntimeException e) {
+            // Committed already; the caches' expiry still bounds how long they are behind.
+            LOG.log(Level.WARNING, "Could not announce a user change: {0}", e.toString());
+        }
+    }
 }

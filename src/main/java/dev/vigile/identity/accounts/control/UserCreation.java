@@ -31,74 +31,88 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class UserCreation {
-  @Inject UserRepository users;
-  @Inject RoleRepository roles;
-  @Inject Privileges privileges;
-  @Inject PasswordHasher hasher;
-  @Inject Event<AccountCreated> created;
-  @Inject AuditLog audit;
-  @Inject Clock clock;
-  @Inject UnitOfWork work;
+    @Inject
+    UserRepository users;
 
-  /** A new account as an administrator asks for it. */
-  public record NewUser(String email, String password, String displayName, List<String> roles, Boolean enabled) {}
+    @Inject
+    RoleRepository roles;
 
-  public User create(CurrentCaller caller, NewUser request) {
-    List<Problem.FieldError> errors = new ArrayList<>();
-    String email;
-    try {
-      email = Emails.normalize("email", request.email());
-    } catch (ApplicationException e) {
-      errors.addAll(e.errors());
-      email = request.email().strip();
-    }
-    PasswordPolicy.check("password", request.password(), email).ifPresent(errors::add);
-    String displayName = TextRules.check("displayName", request.displayName(), Accounts.DISPLAY_NAME_MAX, errors);
-    if (!errors.isEmpty()) {
-      throw ApplicationException.invalid(errors);
-    }
-    // The grant is checked before the hash is computed (a refused request costs no hash), and
-    // again under the roles' locks.
-    work.run(() -> requireGrant(caller, request.roles()));
-    String hash = hasher.hash(request.password());
-    String normalized = email;
-    return work.call(() -> insert(caller, normalized, displayName, hash, request));
-  }
+    @Inject
+    Privileges privileges;
 
-  private void requireGrant(CurrentCaller caller, List<String> requested) {
-    Set<Role> extra = privileges.extraRoles(requested);
-    if (!extra.isEmpty()) {
-      Set<String> held = privileges.permissionsOf(caller.userId());
-      Privileges.requireAll(held, List.of(Permissions.ROLES_ASSIGN), "assign roles");
-      Privileges.requireAll(held, Privileges.permissionsOf(extra), "grant these roles");
-    }
-  }
+    @Inject
+    PasswordHasher hasher;
 
-  private User insert(CurrentCaller caller, String email, String displayName, String hash, NewUser request) {
-    if (request.roles() != null) {
-      roles.lockForAssignment(request.roles());
+    @Inject
+    Event<AccountCreated> created;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    UnitOfWork work;
+
+    /** A new account as an administrator asks for it. */
+    public record NewUser(String email, String password, String displayName, List<String> roles, Boolean enabled) {}
+
+    public User create(CurrentCaller caller, NewUser request) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String email;
+        try {
+            email = Emails.normalize("email", request.email());
+        } catch (ApplicationException e) {
+            errors.addAll(e.errors());
+            email = request.email().strip();
+        }
+        PasswordPolicy.check("password", request.password(), email).ifPresent(errors::add);
+        String displayName = TextRules.check("displayName", request.displayName(), Accounts.DISPLAY_NAME_MAX, errors);
+        if (!errors.isEmpty()) {
+            throw ApplicationException.invalid(errors);
+        }
+        // The grant is checked before the hash is computed (a refused request costs no hash), and
+        // again under the roles' locks.
+        work.run(() -> requireGrant(caller, request.roles()));
+        String hash = hasher.hash(request.password());
+        String normalized = email;
+        return work.call(() -> insert(caller, normalized, displayName, hash, request));
     }
-    requireGrant(caller, request.roles());
-    Set<Role> extra = privileges.extraRoles(request.roles());
-    UUID id = UUID.randomUUID();
-    if (!users.insertIfAbsent(id, email, displayName, hash, clock.instant())) {
-      throw ApplicationException.conflict("An account with this email already exists.");
+
+    private void requireGrant(CurrentCaller caller, List<String> requested) {
+        Set<Role> extra = privileges.extraRoles(requested);
+        if (!extra.isEmpty()) {
+            Set<String> held = privileges.permissionsOf(caller.userId());
+            Privileges.requireAll(held, List.of(Permissions.ROLES_ASSIGN), "assign roles");
+            Privileges.requireAll(held, Privileges.permissionsOf(extra), "grant these roles");
+        }
     }
-    users.addRole(id, Role.USER);
-    extra.forEach(r -> users.addRole(id, r.name()));
-    boolean enabled = request.enabled() == null || request.enabled();
-    User user = users.locked(id);
-    if (!enabled) {
-      user.setEnabled(false, clock.instant());
+
+    private User insert(CurrentCaller caller, String email, String displayName, String hash, NewUser request) {
+        if (request.roles() != null) {
+            roles.lockForAssignment(request.roles());
+        }
+        requireGrant(caller, request.roles());
+        Set<Role> extra = privileges.extraRoles(request.roles());
+        UUID id = UUID.randomUUID();
+        if (!users.insertIfAbsent(id, email, displayName, hash, clock.instant())) {
+            throw ApplicationException.conflict("An account with this email already exists.");
+        }
+        users.addRole(id, Role.USER);
+        extra.forEach(r -> users.addRole(id, r.name()));
+        boolean enabled = request.enabled() == null || request.enabled();
+        User user = users.locked(id);
+        if (!enabled) {
+            user.setEnabled(false, clock.instant());
+        }
+        created.fire(new AccountCreated(id, null));
+        audit.record(AuditEntry.success(AuditActions.USER_CREATED)
+                .actor(caller.userId(), caller.email())
+                .target("user", id)
+                .detail("email", email)
+                .detail("roles", user.roleNames())
+                .detail("enabled", enabled));
+        return user;
     }
-    created.fire(new AccountCreated(id, null));
-    audit.record(
-        AuditEntry.success(AuditActions.USER_CREATED)
-            .actor(caller.userId(), caller.email())
-            .target("user", id)
-            .detail("email", email)
-            .detail("roles", user.roleNames())
-            .detail("enabled", enabled));
-    return user;
-  }
 }

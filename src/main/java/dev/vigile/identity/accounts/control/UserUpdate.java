@@ -4,8 +4,10 @@ import dev.vigile.audit.AuditActions;
 import dev.vigile.audit.AuditEntry;
 import dev.vigile.audit.AuditLog;
 import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.web.PatchBody;
 import dev.vigile.identity.accounts.entity.Role;
 import dev.vigile.identity.accounts.entity.User;
+import dev.vigile.identity.events.UserDisabled;
 import dev.vigile.platform.persistence.UnitOfWork;
 import dev.vigile.security.CurrentCaller;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,11 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
-import dev.vigile.common.web.PatchBody;
-import dev.vigile.identity.events.UserDisabled;
 
 /**
  * {@code PATCH /api/users/{id}}: display name and enabled, over a user holding no permission the
@@ -27,53 +25,63 @@ import dev.vigile.identity.events.UserDisabled;
  */
 @ApplicationScoped
 public class UserUpdate {
-  @Inject UserRepository users;
-  @Inject Privileges privileges;
-  @Inject Event<UserDisabled> disabled;
-  @Inject AuditLog audit;
-  @Inject Clock clock;
-  @Inject UnitOfWork work;
+    @Inject
+    UserRepository users;
 
-  public User update(CurrentCaller caller, UUID id, PatchBody patch) {
-    String name = patch.text("displayName", Accounts.DISPLAY_NAME_MAX).orElse(null);
-    boolean enabled = patch.has("enabled") && patch.bool("enabled");
-    patch.validate();
-    return work.call(() -> {
-      User user = users.locked(id);
-      privileges.requireOver(caller.userId(), user, "change this user");
-      List<String> changed = new ArrayList<>();
-      boolean disabling = patch.has("enabled") && !enabled && user.enabled();
-      if (patch.has("enabled") && enabled != user.enabled()) {
-        if (user.id().equals(caller.userId())) {
-          throw ApplicationException.forbidden("You cannot disable your own account.");
-        }
-        changed.add("enabled");
-      }
-      if (patch.has("displayName") && !Objects.equals(name, user.displayName())) {
-        changed.add("displayName");
-      }
-      if (changed.isEmpty()) {
-        return user;
-      }
-      if (disabling && user.roleNames().contains(Role.ADMIN)) {
-        privileges.refuseIfLastAdmin(user.id(), "disabled");
-      }
-      if (changed.contains("displayName")) {
-        user.rename(name, clock.instant());
-      }
-      if (changed.contains("enabled")) {
-        user.setEnabled(enabled, clock.instant());
-      }
-      if (disabling) {
-        disabled.fire(new UserDisabled(user.id()));
-      }
-      audit.record(
-          AuditEntry.success(AuditActions.USER_UPDATED)
-              .actor(caller.userId(), caller.email())
-              .target("user", user.id())
-              .detail("fields", changed)
-              .detail("enabled", user.enabled()));
-      return user;
-    });
-  }
+    @Inject
+    Privileges privileges;
+
+    @Inject
+    Event<UserDisabled> disabled;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    UnitOfWork work;
+
+    public User update(CurrentCaller caller, UUID id, PatchBody patch) {
+        String name = patch.text("displayName", Accounts.DISPLAY_NAME_MAX).orElse(null);
+        boolean enabled = patch.has("enabled") && patch.bool("enabled");
+        patch.validate();
+        return work.call(() -> {
+            User user = users.locked(id);
+            privileges.requireOver(caller.userId(), user, "change this user");
+            List<String> changed = new ArrayList<>();
+            boolean disabling = patch.has("enabled") && !enabled && user.enabled();
+            if (patch.has("enabled") && enabled != user.enabled()) {
+                if (user.id().equals(caller.userId())) {
+                    throw ApplicationException.forbidden("You cannot disable your own account.");
+                }
+                changed.add("enabled");
+            }
+            if (patch.has("displayName") && !Objects.equals(name, user.displayName())) {
+                changed.add("displayName");
+            }
+            if (changed.isEmpty()) {
+                return user;
+            }
+            if (disabling && user.roleNames().contains(Role.ADMIN)) {
+                privileges.refuseIfLastAdmin(user.id(), "disabled");
+            }
+            if (changed.contains("displayName")) {
+                user.rename(name, clock.instant());
+            }
+            if (changed.contains("enabled")) {
+                user.setEnabled(enabled, clock.instant());
+            }
+            if (disabling) {
+                disabled.fire(new UserDisabled(user.id()));
+            }
+            audit.record(AuditEntry.success(AuditActions.USER_UPDATED)
+                    .actor(caller.userId(), caller.email())
+                    .target("user", user.id())
+                    .detail("fields", changed)
+                    .detail("enabled", user.enabled()));
+            return user;
+        });
+    }
 }

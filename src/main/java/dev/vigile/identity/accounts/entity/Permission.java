@@ -8,21 +8,23 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "permissions")
 public class Permission {
-  @Id private String name;
-  private String description;
+    @Id
+    private String name;
 
-  protected Permission() {}
+    private String description;
 
-  public Permission(String name, String description) {
-    this.name = name;
-    this.description = description;
-  }
+    protected Permission() {}
 
-  public String name() {
-    return name;
-  }
+    public Permission(String name, String description) {
+        this.name = name;
+        this.description = description;
+    }
 
-  public String description() {
-    return description;
-  }
+    public String name() {
+        return name;
+    }
+
+    public String description() {
+        return description;
+    }
 }

@@ -16,68 +16,70 @@ import java.util.Set;
 @Entity
 @Table(name = "roles")
 public class Role {
-  public static final String USER = "USER";
-  public static final String ADMIN = "ADMIN";
+    public static final String USER = "USER";
+    public static final String ADMIN = "ADMIN";
 
-  @Id private String name;
-  private String description;
+    @Id
+    private String name;
 
-  @Column(name = "system")
-  private boolean system;
+    private String description;
 
-  @Column(name = "created_at")
-  private Instant createdAt;
+    @Column(name = "system")
+    private boolean system;
 
-  @ManyToMany(fetch = FetchType.EAGER)
-  @JoinTable(
-      name = "role_permissions",
-      joinColumns = @JoinColumn(name = "role_name"),
-      inverseJoinColumns = @JoinColumn(name = "permission_name"))
-  private Set<Permission> permissions = new HashSet<>();
+    @Column(name = "created_at")
+    private Instant createdAt;
 
-  protected Role() {}
+    @ManyToMany(fetch = FetchType.EAGER)
+    @JoinTable(
+            name = "role_permissions",
+            joinColumns = @JoinColumn(name = "role_name"),
+            inverseJoinColumns = @JoinColumn(name = "permission_name"))
+    private Set<Permission> permissions = new HashSet<>();
 
-  public Role(String name, String description, Set<Permission> permissions, Instant now) {
-    this.name = name;
-    this.description = description;
-    this.system = false;
-    this.createdAt = now;
-    this.permissions = new HashSet<>(permissions);
-  }
+    protected Role() {}
 
-  public String name() {
-    return name;
-  }
+    public Role(String name, String description, Set<Permission> permissions, Instant now) {
+        this.name = name;
+        this.description = description;
+        this.system = false;
+        this.createdAt = now;
+        this.permissions = new HashSet<>(permissions);
+    }
 
-  public String description() {
-    return description;
-  }
+    public String name() {
+        return name;
+    }
 
-  public boolean system() {
-    return system;
-  }
+    public String description() {
+        return description;
+    }
 
-  public Set<Permission> permissions() {
-    return Set.copyOf(permissions);
-  }
+    public boolean system() {
+        return system;
+    }
 
-  /** Permission names, sorted. */
-  public java.util.SortedSet<String> permissionNames() {
-    java.util.SortedSet<String> names = new java.util.TreeSet<>();
-    permissions.forEach(p -> names.add(p.name()));
-    return names;
-  }
+    public Set<Permission> permissions() {
+        return Set.copyOf(permissions);
+    }
 
-  public Instant createdAt() {
-    return createdAt;
-  }
+    /** Permission names, sorted. */
+    public java.util.SortedSet<String> permissionNames() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        permissions.forEach(p -> names.add(p.name()));
+        return names;
+    }
 
-  public void describe(String description) {
-    this.description = description;
-  }
+    public Instant createdAt() {
+        return createdAt;
+    }
 
-  public void grant(Set<Permission> newPermissions) {
-    permissions.clear();
-    permissions.addAll(newPermissions);
-  }
+    public void describe(String description) {
+        this.description = description;
+    }
+
+    public void grant(Set<Permission> newPermissions) {
+        permissions.clear();
+        permissions.addAll(newPermissions);
+    }
 }

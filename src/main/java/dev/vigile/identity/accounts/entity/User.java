@@ -23,187 +23,192 @@ import java.util.UUID;
 // Only changed columns are written.
 @org.hibernate.annotations.DynamicUpdate
 @NamedQuery(
-    name = User.FIND_BY_EMAIL,
-    query = "select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.email = :email")
+        name = User.FIND_BY_EMAIL,
+        query =
+                "select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.email = :email")
 @NamedQuery(
-    name = User.FIND_BY_ID,
-    query = "select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.id = :id")
+        name = User.FIND_BY_ID,
+        query =
+                "select distinct u from User u left join fetch u.roles r left join fetch r.permissions where u.id = :id")
 // One query loads a user with roles and permissions (the role's permissions are otherwise loaded
 // one role at a time, a query each, on every authenticated read).
 public class User {
-  public static final String FIND_BY_EMAIL = "User.findByEmail";
-  public static final String FIND_BY_ID = "User.findById";
+    public static final String FIND_BY_EMAIL = "User.findByEmail";
+    public static final String FIND_BY_ID = "User.findById";
 
-  @Id private UUID id;
-  private String email;
+    @Id
+    private UUID id;
 
-  @Column(name = "display_name")
-  private String displayName;
+    private String email;
 
-  @Column(name = "password_hash")
-  private String passwordHash;
+    @Column(name = "display_name")
+    private String displayName;
 
-  private boolean enabled;
+    @Column(name = "password_hash")
+    private String passwordHash;
 
-  @Column(name = "email_verified")
-  private boolean emailVerified;
+    private boolean enabled;
 
-  /** The language mail is written in ({@code en}, {@code fr}), or null for the request's. */
-  private String locale;
+    @Column(name = "email_verified")
+    private boolean emailVerified;
 
-  /** Whether a confirmed TOTP factor guards sign-in (in step with {@code mfa_totp}). */
-  @Column(name = "mfa_enabled", insertable = false)
-  private boolean mfaEnabled;
+    /** The language mail is written in ({@code en}, {@code fr}), or null for the request's. */
+    private String locale;
 
-  /** Moved by every cut-off of the user's access tokens ({@code TokenCutoffs}); written in SQL only. */
-  @Column(name = "token_generation", insertable = false, updatable = false)
-  private long tokenGeneration;
+    /** Whether a confirmed TOTP factor guards sign-in (in step with {@code mfa_totp}). */
+    @Column(name = "mfa_enabled", insertable = false)
+    private boolean mfaEnabled;
 
-  /** Moved when every session of the user ends; a login checks it did not move meanwhile. */
-  @Column(name = "credential_epoch", insertable = false, updatable = false)
-  private long credentialEpoch;
+    /** Moved by every cut-off of the user's access tokens ({@code TokenCutoffs}); written in SQL only. */
+    @Column(name = "token_generation", insertable = false, updatable = false)
+    private long tokenGeneration;
 
-  @Column(name = "created_at")
-  private Instant createdAt;
+    /** Moved when every session of the user ends; a login checks it did not move meanwhile. */
+    @Column(name = "credential_epoch", insertable = false, updatable = false)
+    private long credentialEpoch;
 
-  @Column(name = "updated_at")
-  private Instant updatedAt;
+    @Column(name = "created_at")
+    private Instant createdAt;
 
-  @Column(name = "last_login_at")
-  private Instant lastLoginAt;
+    @Column(name = "updated_at")
+    private Instant updatedAt;
 
-  @Version private long version;
+    @Column(name = "last_login_at")
+    private Instant lastLoginAt;
 
-  @ManyToMany(fetch = FetchType.LAZY)
-  @JoinTable(
-      name = "user_roles",
-      joinColumns = @JoinColumn(name = "user_id"),
-      inverseJoinColumns = @JoinColumn(name = "role_name"))
-  private Set<Role> roles = new HashSet<>();
+    @Version
+    private long version;
 
-  protected User() {}
+    @ManyToMany(fetch = FetchType.LAZY)
+    @JoinTable(
+            name = "user_roles",
+            joinColumns = @JoinColumn(name = "user_id"),
+            inverseJoinColumns = @JoinColumn(name = "role_name"))
+    private Set<Role> roles = new HashSet<>();
 
-  public User(UUID id, String email, String displayName, String passwordHash, Instant now) {
-    this.id = Objects.requireNonNull(id, "id");
-    this.email = Objects.requireNonNull(email, "email");
-    this.displayName = displayName;
-    this.passwordHash = Objects.requireNonNull(passwordHash, "passwordHash");
-    this.enabled = true;
-    this.createdAt = Objects.requireNonNull(now, "now");
-    this.updatedAt = now;
-  }
+    protected User() {}
 
-  public UUID id() {
-    return id;
-  }
+    public User(UUID id, String email, String displayName, String passwordHash, Instant now) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.email = Objects.requireNonNull(email, "email");
+        this.displayName = displayName;
+        this.passwordHash = Objects.requireNonNull(passwordHash, "passwordHash");
+        this.enabled = true;
+        this.createdAt = Objects.requireNonNull(now, "now");
+        this.updatedAt = now;
+    }
 
-  public String email() {
-    return email;
-  }
+    public UUID id() {
+        return id;
+    }
 
-  public String displayName() {
-    return displayName;
-  }
+    public String email() {
+        return email;
+    }
 
-  public String passwordHash() {
-    return passwordHash;
-  }
+    public String displayName() {
+        return displayName;
+    }
 
-  public boolean enabled() {
-    return enabled;
-  }
+    public String passwordHash() {
+        return passwordHash;
+    }
 
-  public boolean emailVerified() {
-    return emailVerified;
-  }
+    public boolean enabled() {
+        return enabled;
+    }
 
-  public String locale() {
-    return locale;
-  }
+    public boolean emailVerified() {
+        return emailVerified;
+    }
 
-  public boolean mfaEnabled() {
-    return mfaEnabled;
-  }
+    public String locale() {
+        return locale;
+    }
 
-  public long tokenGeneration() {
-    return tokenGeneration;
-  }
+    public boolean mfaEnabled() {
+        return mfaEnabled;
+    }
 
-  public long credentialEpoch() {
-    return credentialEpoch;
-  }
+    public long tokenGeneration() {
+        return tokenGeneration;
+    }
 
-  public Instant createdAt() {
-    return createdAt;
-  }
+    public long credentialEpoch() {
+        return credentialEpoch;
+    }
 
-  public Instant updatedAt() {
-    return updatedAt;
-  }
+    public Instant createdAt() {
+        return createdAt;
+    }
 
-  public Instant lastLoginAt() {
-    return lastLoginAt;
-  }
+    public Instant updatedAt() {
+        return updatedAt;
+    }
 
-  public Set<Role> roles() {
-    return Set.copyOf(roles);
-  }
+    public Instant lastLoginAt() {
+        return lastLoginAt;
+    }
 
-  /** Role names, sorted. */
-  public Set<String> roleNames() {
-    Set<String> names = new TreeSet<>();
-    roles.forEach(r -> names.add(r.name()));
-    return names;
-  }
+    public Set<Role> roles() {
+        return Set.copyOf(roles);
+    }
 
-  /** Permission names granted through every role, sorted. */
-  public Set<String> permissionNames() {
-    Set<String> names = new TreeSet<>();
-    roles.forEach(r -> r.permissions().forEach(p -> names.add(p.name())));
-    return names;
-  }
+    /** Role names, sorted. */
+    public Set<String> roleNames() {
+        Set<String> names = new TreeSet<>();
+        roles.forEach(r -> names.add(r.name()));
+        return names;
+    }
 
-  public void recordLogin(Instant now) {
-    this.lastLoginAt = Objects.requireNonNull(now);
-  }
+    /** Permission names granted through every role, sorted. */
+    public Set<String> permissionNames() {
+        Set<String> names = new TreeSet<>();
+        roles.forEach(r -> r.permissions().forEach(p -> names.add(p.name())));
+        return names;
+    }
 
-  public void rename(String displayName, Instant now) {
-    this.displayName = displayName;
-    this.updatedAt = now;
-  }
+    public void recordLogin(Instant now) {
+        this.lastLoginAt = Objects.requireNonNull(now);
+    }
 
-  /** The address was proven: a mailed token sent to it came back. */
-  public void markEmailVerified(Instant now) {
-    this.emailVerified = true;
-    this.updatedAt = now;
-  }
+    public void rename(String displayName, Instant now) {
+        this.displayName = displayName;
+        this.updatedAt = now;
+    }
 
-  public void setMfaEnabled(boolean on, Instant now) {
-    this.mfaEnabled = on;
-    this.updatedAt = now;
-  }
+    /** The address was proven: a mailed token sent to it came back. */
+    public void markEmailVerified(Instant now) {
+        this.emailVerified = true;
+        this.updatedAt = now;
+    }
 
-  /** A verified change of address: the new one is verified by the same token. */
-  public void changeEmail(String newEmail, Instant now) {
-    this.email = Objects.requireNonNull(newEmail);
-    this.emailVerified = true;
-    this.updatedAt = now;
-  }
+    public void setMfaEnabled(boolean on, Instant now) {
+        this.mfaEnabled = on;
+        this.updatedAt = now;
+    }
 
-  public void setLocale(String locale, Instant now) {
-    this.locale = locale;
-    this.updatedAt = now;
-  }
+    /** A verified change of address: the new one is verified by the same token. */
+    public void changeEmail(String newEmail, Instant now) {
+        this.email = Objects.requireNonNull(newEmail);
+        this.emailVerified = true;
+        this.updatedAt = now;
+    }
 
-  public void setEnabled(boolean enabled, Instant now) {
-    this.enabled = enabled;
-    this.updatedAt = now;
-  }
+    public void setLocale(String locale, Instant now) {
+        this.locale = locale;
+        this.updatedAt = now;
+    }
 
-  /** Replaces the user's roles. */
-  public void assignRoles(Set<Role> newRoles, Instant now) {
-    roles.clear();
-    roles.addAll(newRoles);
-    this.updatedAt = now;
-  }
+    public void setEnabled(boolean enabled, Instant now) {
+        this.enabled = enabled;
+        this.updatedAt = now;
+    }
+
+    /** Replaces the user's roles. */
+    public void assignRoles(Set<Role> newRoles, Instant now) {
+        roles.clear();
+        roles.addAll(newRoles);
+        this.updatedAt = now;
+    }
 }

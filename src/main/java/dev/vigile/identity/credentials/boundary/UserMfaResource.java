@@ -1,8 +1,7 @@
 package dev.vigile.identity.credentials.boundary;
 
-import dev.vigile.identity.accounts.boundary.UsersResource;
-
 import dev.vigile.common.Permissions;
+import dev.vigile.identity.accounts.boundary.UsersResource;
 import dev.vigile.identity.credentials.control.MfaRemoval;
 import dev.vigile.security.CurrentCaller;
 import jakarta.annotation.security.DenyAll;
@@ -23,18 +22,21 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @DenyAll
 @Produces(MediaType.APPLICATION_JSON)
 public class UserMfaResource {
-  @Inject MfaRemoval removal;
-  @Inject JsonWebToken jwt;
+    @Inject
+    MfaRemoval removal;
 
-  /**
-   * {@code DELETE /api/admin/users/{id}/mfa} : 204, TOTP and recovery codes removed, the user
-   * notified and mailed. 403 on a user holding a permission the caller lacks; 404 unknown user;
-   * 409 when the user has no second factor.
-   */
-  @DELETE
-  @RolesAllowed(Permissions.USERS_WRITE)
-  public Response reset(@PathParam("id") String id) {
-    removal.reset(CurrentCaller.of(jwt), UsersResource.userId(id));
-    return Response.noContent().build();
-  }
+    @Inject
+    JsonWebToken jwt;
+
+    /**
+     * {@code DELETE /api/admin/users/{id}/mfa} : 204, TOTP and recovery codes removed, the user
+     * notified and mailed. 403 on a user holding a permission the caller lacks; 404 unknown user;
+     * 409 when the user has no second factor.
+     */
+    @DELETE
+    @RolesAllowed(Permissions.USERS_WRITE)
+    public Response reset(@PathParam("id") String id) {
+        removal.reset(CurrentCaller.of(jwt), UsersResource.userId(id));
+        return Response.noContent().build();
+    }
 }

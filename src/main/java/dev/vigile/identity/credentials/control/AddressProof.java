@@ -17,15 +17,19 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class AddressProof {
-  @Inject Clock clock;
-  @Inject CredentialSettings settings;
+    @Inject
+    Clock clock;
 
-  public boolean unproven(User user) {
-    return unproven(user.emailVerified(), user.createdAt(), user.roleNames(), clock.instant(), settings.verifyTtl());
-  }
+    @Inject
+    CredentialSettings settings;
 
-  /** The rule, apart from the entity and the clock. */
-  static boolean unproven(boolean verified, Instant createdAt, Set<String> roles, Instant now, Duration verifyTtl) {
-    return !verified && !createdAt.isAfter(now.minus(verifyTtl)) && roles.equals(Set.of(Role.USER));
-  }
+    public boolean unproven(User user) {
+        return unproven(
+                user.emailVerified(), user.createdAt(), user.roleNames(), clock.instant(), settings.verifyTtl());
+    }
+
+    /** The rule, apart from the entity and the clock. */
+    static boolean unproven(boolean verified, Instant createdAt, Set<String> roles, Instant now, Duration verifyTtl) {
+        return !verified && !createdAt.isAfter(now.minus(verifyTtl)) && roles.equals(Set.of(Role.USER));
+    }
 }

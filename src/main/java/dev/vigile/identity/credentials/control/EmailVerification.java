@@ -25,62 +25,82 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class EmailVerification {
-  @Inject UserRepository users;
-  @Inject EmailTokens tokens;
-  @Inject EmailChange emailChange;
-  @Inject AccountMail mail;
-  @Inject CredentialSettings settings;
-  @Inject LoginThrottle throttle;
-  @Inject AuditLog audit;
-  @Inject VigileMetrics metrics;
-  @Inject java.time.Clock clock;
-  @Inject UnitOfWork work;
+    @Inject
+    UserRepository users;
 
-  /** {@code POST /api/auth/verify-email}: a verification link, or an email change's. */
-  public void verify(String token) {
-    work.run(() -> {
-      EmailTokens.Live live =
-          tokens.lockLive(token, EmailTokens.VERIFY, EmailTokens.EMAIL_CHANGE).orElseThrow(CredentialProblems::invalidToken);
-      User user = users.findById(live.userId()).orElseThrow(CredentialProblems::invalidToken);
-      if (live.purpose().equals(EmailTokens.EMAIL_CHANGE)) {
-        emailChange.complete(live, user);
-        return;
-      }
-      if (!user.email().equals(live.email())) {
-        throw CredentialProblems.invalidToken();
-      }
-      tokens.use(live);
-      if (!user.emailVerified()) {
-        user.markEmailVerified(clock.instant());
-        audit.record(
-            AuditEntry.success(AuditActions.USER_EMAIL_VERIFIED).actor(user.id(), user.email()).target("user", user.id()));
-      }
-    });
-  }
+    @Inject
+    EmailTokens tokens;
 
-  /** {@code POST /api/users/me/verify-email}: a new verification mail, throttled per user. */
-  public void resend(CurrentCaller caller, ClientInfo client) {
-    long wait = throttle.verificationMail(caller.userId());
-    if (wait > 0) {
-      metrics.throttled();
-      throw ApplicationException.tooManyRequests(wait);
+    @Inject
+    EmailChange emailChange;
+
+    @Inject
+    AccountMail mail;
+
+    @Inject
+    CredentialSettings settings;
+
+    @Inject
+    LoginThrottle throttle;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    VigileMetrics metrics;
+
+    @Inject
+    java.time.Clock clock;
+
+    @Inject
+    UnitOfWork work;
+
+    /** {@code POST /api/auth/verify-email}: a verification link, or an email change's. */
+    public void verify(String token) {
+        work.run(() -> {
+            EmailTokens.Live live = tokens.lockLive(token, EmailTokens.VERIFY, EmailTokens.EMAIL_CHANGE)
+                    .orElseThrow(CredentialProblems::invalidToken);
+            User user = users.findById(live.userId()).orElseThrow(CredentialProblems::invalidToken);
+            if (live.purpose().equals(EmailTokens.EMAIL_CHANGE)) {
+                emailChange.complete(live, user);
+                return;
+            }
+            if (!user.email().equals(live.email())) {
+                throw CredentialProblems.invalidToken();
+            }
+            tokens.use(live);
+            if (!user.emailVerified()) {
+                user.markEmailVerified(clock.instant());
+                audit.record(AuditEntry.success(AuditActions.USER_EMAIL_VERIFIED)
+                        .actor(user.id(), user.email())
+                        .target("user", user.id()));
+            }
+        });
     }
-    work.run(() -> {
-      User user = users.locked(caller.userId());
-      if (user.emailVerified()) {
-        throw ApplicationException.conflict("This address is already verified.");
-      }
-      send(user, client.acceptLanguage());
-    });
-  }
 
-  /** A new account proves its address, as it is created (in its unit of work). */
-  void onCreated(@Observes @Priority(100) AccountCreated created) {
-    send(users.findById(created.userId()).orElseThrow(), created.acceptLanguage());
-  }
+    /** {@code POST /api/users/me/verify-email}: a new verification mail, throttled per user. */
+    public void resend(CurrentCaller caller, ClientInfo client) {
+        long wait = throttle.verificationMail(caller.userId());
+        if (wait > 0) {
+            metrics.throttled();
+            throw ApplicationException.tooManyRequests(wait);
+        }
+        work.run(() -> {
+            User user = users.locked(caller.userId());
+            if (user.emailVerified()) {
+                throw ApplicationException.conflict("This address is already verified.");
+            }
+            send(user, client.acceptLanguage());
+        });
+    }
 
-  private void send(User user, String acceptLanguage) {
-    String token = tokens.issue(user.id(), EmailTokens.VERIFY, user.email(), settings.verifyTtl());
-    mail.verification(user, token, settings.verifyTtl(), acceptLanguage);
-  }
+    /** A new account proves its address, as it is created (in its unit of work). */
+    void onCreated(@Observes @Priority(100) AccountCreated created) {
+        send(users.findById(created.userId()).orElseThrow(), created.acceptLanguage());
+    }
+
+    private void send(User user, String acceptLanguage) {
+        String token = tokens.issue(user.id(), EmailTokens.VERIFY, user.email(), settings.verifyTtl());
+        mail.verification(user, token, settings.verifyTtl(), acceptLanguage);
+    }
 }

@@ -29,49 +29,62 @@ import java.util.List;
  */
 @ApplicationScoped
 public class PasswordChange {
-  @Inject Accounts accounts;
-  @Inject UserRepository users;
-  @Inject PasswordHasher hasher;
-  @Inject LoginThrottle throttle;
-  @Inject Event<PasswordChanged> changed;
-  @Inject AuditLog audit;
-  @Inject Clock clock;
-  @Inject UnitOfWork work;
+    @Inject
+    Accounts accounts;
 
-  public void change(CurrentCaller caller, String current, String next, ClientInfo client) {
-    User user = accounts.get(caller.userId());
-    long wait = throttle.tryAttempt(user.email(), client.ip());
-    if (wait > 0) {
-      throw ApplicationException.tooManyRequests(wait);
+    @Inject
+    UserRepository users;
+
+    @Inject
+    PasswordHasher hasher;
+
+    @Inject
+    LoginThrottle throttle;
+
+    @Inject
+    Event<PasswordChanged> changed;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    UnitOfWork work;
+
+    public void change(CurrentCaller caller, String current, String next, ClientInfo client) {
+        User user = accounts.get(caller.userId());
+        long wait = throttle.tryAttempt(user.email(), client.ip());
+        if (wait > 0) {
+            throw ApplicationException.tooManyRequests(wait);
+        }
+        if (!hasher.verify(current, user.passwordHash()).matches()) {
+            audit.recordAlone(AuditEntry.failure(AuditActions.AUTH_PASSWORD_CHANGED)
+                    .actor(user.id(), user.email())
+                    .target("user", user.id())
+                    .detail("reason", "wrong current password"));
+            throw ApplicationException.invalid("currentPassword", "is not the current password");
+        }
+        throttle.succeeded(user.email(), client.ip());
+        List<Problem.FieldError> errors = new ArrayList<>();
+        PasswordPolicy.check("newPassword", next, user.email()).ifPresent(errors::add);
+        if (errors.isEmpty() && next.equals(current)) {
+            errors.add(new Problem.FieldError("newPassword", "must differ from the current password"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApplicationException.invalid(errors);
+        }
+        String expectedHash = user.passwordHash();
+        String newHash = hasher.hash(next);
+        work.run(() -> {
+            if (!users.replacePasswordHash(caller.userId(), expectedHash, newHash, clock.instant())) {
+                throw ApplicationException.conflict("The password was changed meanwhile; try again.");
+            }
+            changed.fire(new PasswordChanged(caller.userId(), caller.sessionId()));
+            audit.record(AuditEntry.success(AuditActions.AUTH_PASSWORD_CHANGED)
+                    .actor(caller.userId(), caller.email())
+                    .target("user", caller.userId()));
+        });
     }
-    if (!hasher.verify(current, user.passwordHash()).matches()) {
-      audit.recordAlone(
-          AuditEntry.failure(AuditActions.AUTH_PASSWORD_CHANGED)
-              .actor(user.id(), user.email())
-              .target("user", user.id())
-              .detail("reason", "wrong current password"));
-      throw ApplicationException.invalid("currentPassword", "is not the current password");
-    }
-    throttle.succeeded(user.email(), client.ip());
-    List<Problem.FieldError> errors = new ArrayList<>();
-    PasswordPolicy.check("newPassword", next, user.email()).ifPresent(errors::add);
-    if (errors.isEmpty() && next.equals(current)) {
-      errors.add(new Problem.FieldError("newPassword", "must differ from the current password"));
-    }
-    if (!errors.isEmpty()) {
-      throw ApplicationException.invalid(errors);
-    }
-    String expectedHash = user.passwordHash();
-    String newHash = hasher.hash(next);
-    work.run(() -> {
-      if (!users.replacePasswordHash(caller.userId(), expectedHash, newHash, clock.instant())) {
-        throw ApplicationException.conflict("The password was changed meanwhile; try again.");
-      }
-      changed.fire(new PasswordChanged(caller.userId(), caller.sessionId()));
-      audit.record(
-          AuditEntry.success(AuditActions.AUTH_PASSWORD_CHANGED)
-              .actor(caller.userId(), caller.email())
-              .target("user", caller.userId()));
-    });
-  }
 }

@@ -18,25 +18,31 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class Reauthentication {
-  @Inject LoginThrottle throttle;
-  @Inject PasswordHasher hasher;
-  @Inject AuditLog audit;
-  @Inject VigileMetrics metrics;
+    @Inject
+    LoginThrottle throttle;
 
-  public void require(User user, String password, ClientInfo client, String action) {
-    long wait = throttle.reauthentication(user.id(), client.ip());
-    if (wait > 0) {
-      metrics.throttled();
-      throw ApplicationException.tooManyRequests(wait);
+    @Inject
+    PasswordHasher hasher;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    VigileMetrics metrics;
+
+    public void require(User user, String password, ClientInfo client, String action) {
+        long wait = throttle.reauthentication(user.id(), client.ip());
+        if (wait > 0) {
+            metrics.throttled();
+            throw ApplicationException.tooManyRequests(wait);
+        }
+        if (password == null || !hasher.verify(password, user.passwordHash()).matches()) {
+            audit.recordAlone(AuditEntry.failure(action)
+                    .actor(user.id(), user.email())
+                    .target("user", user.id())
+                    .detail("reason", "wrong current password"));
+            throw ApplicationException.invalid("currentPassword", "is not the current password");
+        }
+        throttle.reauthenticated(user.id(), client.ip());
     }
-    if (password == null || !hasher.verify(password, user.passwordHash()).matches()) {
-      audit.recordAlone(
-          AuditEntry.failure(action)
-              .actor(user.id(), user.email())
-              .target("user", user.id())
-              .detail("reason", "wrong current password"));
-      throw ApplicationException.invalid("currentPassword", "is not the current password");
-    }
-    throttle.reauthenticated(user.id(), client.ip());
-  }
 }

@@ -19,34 +19,48 @@ import java.util.Map;
 /** {@code POST /api/users/me/mfa/recovery-codes}: a current code gives a fresh set; the old one is void. */
 @ApplicationScoped
 public class RecoveryCodeRenewal {
-  @Inject UserRepository users;
-  @Inject MfaFactors factors;
-  @Inject SecondFactors secondFactors;
-  @Inject Event<MfaChanged> changed;
-  @Inject AccountMail mail;
-  @Inject AuditLog audit;
-  @Inject UnitOfWork work;
+    @Inject
+    UserRepository users;
 
-  public List<String> renew(CurrentCaller caller, String code, ClientInfo client) {
-    secondFactors.waitForAttempt(caller.userId());
-    List<String> codes = SecondFactors.newRecoveryCodes();
-    boolean renewed = work.call(() -> {
-      User user = users.locked(caller.userId());
-      MfaFactors.Factor factor = MfaRemoval.requireEnabled(user, factors);
-      if (!factors.useTotp(user.id(), factor, code)) {
-        return false;
-      }
-      factors.storeRecoveryCodes(user.id(), codes);
-      changed.fire(new MfaChanged(user.id(), "recovery_codes"));
-      mail.notice(user, "mfa-recovery-codes", client.acceptLanguage(), Map.of());
-      audit.record(
-          AuditEntry.success(AuditActions.USER_MFA_RECOVERY_CODES).actor(user.id(), user.email()).target("user", user.id()));
-      return true;
-    });
-    if (!renewed) {
-      throw secondFactors.wrongCode(caller.userId(), caller.email(), AuditActions.USER_MFA_RECOVERY_CODES);
+    @Inject
+    MfaFactors factors;
+
+    @Inject
+    SecondFactors secondFactors;
+
+    @Inject
+    Event<MfaChanged> changed;
+
+    @Inject
+    AccountMail mail;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    UnitOfWork work;
+
+    public List<String> renew(CurrentCaller caller, String code, ClientInfo client) {
+        secondFactors.waitForAttempt(caller.userId());
+        List<String> codes = SecondFactors.newRecoveryCodes();
+        boolean renewed = work.call(() -> {
+            User user = users.locked(caller.userId());
+            MfaFactors.Factor factor = MfaRemoval.requireEnabled(user, factors);
+            if (!factors.useTotp(user.id(), factor, code)) {
+                return false;
+            }
+            factors.storeRecoveryCodes(user.id(), codes);
+            changed.fire(new MfaChanged(user.id(), "recovery_codes"));
+            mail.notice(user, "mfa-recovery-codes", client.acceptLanguage(), Map.of());
+            audit.record(AuditEntry.success(AuditActions.USER_MFA_RECOVERY_CODES)
+                    .actor(user.id(), user.email())
+                    .target("user", user.id()));
+            return true;
+        });
+        if (!renewed) {
+            throw secondFactors.wrongCode(caller.userId(), caller.email(), AuditActions.USER_MFA_RECOVERY_CODES);
+        }
+        secondFactors.succeeded(caller.userId());
+        return codes;
     }
-    secondFactors.succeeded(caller.userId());
-    return codes;
-  }
 }

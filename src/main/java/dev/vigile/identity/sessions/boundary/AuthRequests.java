@@ -9,114 +9,139 @@ import jakarta.validation.constraints.Size;
  * schemas (docs/testing.md).
  */
 public final class AuthRequests {
-  private AuthRequests() {}
+    private AuthRequests() {}
 
-  /** {@code POST /api/auth/register}. Email and password rules are checked by the service. */
-  public static final class Register {
-    @NotNull public String email;
-    @NotNull public String password;
-    /** Checked by the service, by the rule every display name follows. */
-    public String displayName;
+    /** {@code POST /api/auth/register}. Email and password rules are checked by the service. */
+    public static final class Register {
+        @NotNull
+        public String email;
 
-    public String email() {
-      return email;
+        @NotNull
+        public String password;
+        /** Checked by the service, by the rule every display name follows. */
+        public String displayName;
+
+        public String email() {
+            return email;
+        }
+
+        public String password() {
+            return password;
+        }
+
+        public String displayName() {
+            return displayName;
+        }
     }
 
-    public String password() {
-      return password;
+    /** {@code POST /api/auth/login}. */
+    public static final class Login {
+        @NotNull
+        @Size(max = 320)
+        public String email;
+
+        @NotNull
+        @Size(max = 1024)
+        public String password;
+        /** The device token a earlier login handed out (browsers send the cookie instead). */
+        @Size(max = 512)
+        public String deviceToken;
+
+        public String email() {
+            return email;
+        }
+
+        public String deviceToken() {
+            return deviceToken;
+        }
+
+        public String password() {
+            return password;
+        }
     }
 
-    public String displayName() {
-      return displayName;
-    }
-  }
+    /**
+     * {@code POST /api/auth/refresh} and {@code POST /api/auth/logout}; an empty object means the
+     * browser session cookie.
+     */
+    public static final class Refresh {
+        @Size(max = 512)
+        public String refreshToken;
 
-  /** {@code POST /api/auth/login}. */
-  public static final class Login {
-    @NotNull @Size(max = 320) public String email;
-    @NotNull @Size(max = 1024) public String password;
-    /** The device token a earlier login handed out (browsers send the cookie instead). */
-    @Size(max = 512) public String deviceToken;
-
-    public String email() {
-      return email;
+        public String refreshToken() {
+            return refreshToken;
+        }
     }
 
-    public String deviceToken() {
-      return deviceToken;
+    /** {@code POST /api/auth/login/mfa}: the challenge's token and either code. */
+    public static final class LoginMfa {
+        @NotNull
+        @Size(max = 512)
+        public String mfaToken;
+
+        @Size(max = 16)
+        public String code;
+
+        @Size(max = 64)
+        public String recoveryCode;
+
+        public String mfaToken() {
+            return mfaToken;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        public String recoveryCode() {
+            return recoveryCode;
+        }
     }
 
-    public String password() {
-      return password;
-    }
-  }
+    /** {@code POST /api/auth/password-reset}. */
+    public static final class ResetRequest {
+        @NotNull
+        @Size(max = 320)
+        public String email;
 
-  /**
-   * {@code POST /api/auth/refresh} and {@code POST /api/auth/logout}; an empty object means the
-   * browser session cookie.
-   */
-  public static final class Refresh {
-    @Size(max = 512) public String refreshToken;
-
-    public String refreshToken() {
-      return refreshToken;
-    }
-  }
-
-  /** {@code POST /api/auth/login/mfa}: the challenge's token and either code. */
-  public static final class LoginMfa {
-    @NotNull @Size(max = 512) public String mfaToken;
-    @Size(max = 16) public String code;
-    @Size(max = 64) public String recoveryCode;
-
-    public String mfaToken() {
-      return mfaToken;
+        public String email() {
+            return email;
+        }
     }
 
-    public String code() {
-      return code;
+    /** {@code POST /api/auth/password-reset/confirm}. */
+    public static final class ResetConfirm {
+        @NotNull
+        @Size(max = 512)
+        public String token;
+
+        @NotNull
+        public String newPassword;
+        /** A TOTP or recovery code: required when the account has MFA. */
+        @Size(max = 64)
+        public String mfaCode;
+
+        public String token() {
+            return token;
+        }
+
+        public String newPassword() {
+            return newPassword;
+        }
+
+        public String mfaCode() {
+            return mfaCode;
+        }
     }
 
-    public String recoveryCode() {
-      return recoveryCode;
+    /** {@code POST /api/auth/verify-email}. */
+    public static final class VerifyEmail {
+        @NotNull
+        @Size(max = 512)
+        public String token;
+
+        public String token() {
+            return token;
+        }
     }
-  }
-
-  /** {@code POST /api/auth/password-reset}. */
-  public static final class ResetRequest {
-    @NotNull @Size(max = 320) public String email;
-
-    public String email() {
-      return email;
-    }
-  }
-
-  /** {@code POST /api/auth/password-reset/confirm}. */
-  public static final class ResetConfirm {
-    @NotNull @Size(max = 512) public String token;
-    @NotNull public String newPassword;
-    /** A TOTP or recovery code: required when the account has MFA. */
-    @Size(max = 64) public String mfaCode;
-
-    public String token() {
-      return token;
-    }
-
-    public String newPassword() {
-      return newPassword;
-    }
-
-    public String mfaCode() {
-      return mfaCode;
-    }
-  }
-
-  /** {@code POST /api/auth/verify-email}. */
-  public static final class VerifyEmail {
-    @NotNull @Size(max = 512) public String token;
-
-    public String token() {
-      return token;
-    }
-  }
 }

@@ -16,95 +16,133 @@ import java.security.MessageDigest;
  * cookie (double submit); a cross-site page can neither read that cookie nor send that header.
  */
 final class BrowserSession {
-  static final String CLIENT_HEADER = "X-Vigile-Client";
-  static final String CSRF_HEADER = "X-CSRF-Token";
-  static final String REFRESH_COOKIE = "vigile_refresh";
-  static final String CSRF_COOKIE = "vigile_csrf";
-  /** Over HTTPS the CSRF cookie is a {@code __Host-} cookie: host-only, {@code Path=/}, Secure. */
-  static final String CSRF_HOST_COOKIE = "__Host-vigile_csrf";
-  static final String COOKIE_PATH = "/api/auth";
-  static final String DEVICE_COOKIE = "vigile_device";
-  /** The device cookie goes to the login alone. */
-  static final String DEVICE_COOKIE_PATH = "/api/auth/login";
-  static final int DEVICE_COOKIE_AGE = 365 * 24 * 3600;
+    static final String CLIENT_HEADER = "X-Vigile-Client";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    static final String REFRESH_COOKIE = "vigile_refresh";
+    static final String CSRF_COOKIE = "vigile_csrf";
+    /** Over HTTPS the CSRF cookie is a {@code __Host-} cookie: host-only, {@code Path=/}, Secure. */
+    static final String CSRF_HOST_COOKIE = "__Host-vigile_csrf";
 
-  private BrowserSession() {}
+    static final String COOKIE_PATH = "/api/auth";
+    static final String DEVICE_COOKIE = "vigile_device";
+    /** The device cookie goes to the login alone. */
+    static final String DEVICE_COOKIE_PATH = "/api/auth/login";
 
-  static boolean requested(HttpServletRequest request) {
-    return "browser".equalsIgnoreCase(request.getHeader(CLIENT_HEADER));
-  }
+    static final int DEVICE_COOKIE_AGE = 365 * 24 * 3600;
 
-  /** Sets both cookies on a token response. */
-  /** @param secure the client came over HTTPS (directly, or as a trusted proxy says) */
-  static Response.ResponseBuilder withCookies(
-      Response.ResponseBuilder builder, String refreshToken, long maxAge, String csrfToken, boolean secure) {
-    int age = (int) Math.min(Integer.MAX_VALUE, maxAge);
-    return builder.cookie(
-        new NewCookie.Builder(REFRESH_COOKIE).value(refreshToken).path(COOKIE_PATH).maxAge(age)
-            .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build(),
-        new NewCookie.Builder(secure ? CSRF_HOST_COOKIE : CSRF_COOKIE).value(csrfToken).path("/").maxAge(age)
-            .httpOnly(false).secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
-  }
+    private BrowserSession() {}
 
-  /** Sets the device cookie (HttpOnly, sent to the login only) on a login response. */
-  static Response.ResponseBuilder withDeviceCookie(Response.ResponseBuilder builder, String deviceToken, boolean secure) {
-    return builder.cookie(
-        new NewCookie.Builder(DEVICE_COOKIE).value(deviceToken).path(DEVICE_COOKIE_PATH).maxAge(DEVICE_COOKIE_AGE)
-            .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
-  }
-
-  /** The device token a browser's cookie carries, or null. */
-  static String deviceTokenFromCookie(HttpServletRequest request) {
-    return cookie(request, DEVICE_COOKIE);
-  }
-
-  /** Expires both cookies (logout). */
-  static Response.ResponseBuilder clearCookies(Response.ResponseBuilder builder, boolean secure) {
-    return builder.cookie(
-        new NewCookie.Builder(REFRESH_COOKIE).value("").path(COOKIE_PATH).maxAge(0)
-            .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build(),
-        new NewCookie.Builder(secure ? CSRF_HOST_COOKIE : CSRF_COOKIE).value("").path("/").maxAge(0)
-            .httpOnly(false).secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
-  }
-
-  /**
-   * The refresh token from the cookie, after the CSRF check: 403 when the header does not repeat
-   * the CSRF cookie, 401 when there is no refresh cookie.
-   */
-  static String refreshTokenFromCookie(HttpServletRequest request) {
-    String csrfCookie = cookie(request, CSRF_HOST_COOKIE) != null ? cookie(request, CSRF_HOST_COOKIE) : cookie(request, CSRF_COOKIE);
-    String csrfHeader = request.getHeader(CSRF_HEADER);
-    if (cookie(request, REFRESH_COOKIE) == null && csrfHeader == null) {
-      // Not a browser session at all: the JSON-body form is missing its field.
-      throw ApplicationException.invalid(
-          "refreshToken", "must not be null (browsers: the session cookie with " + CSRF_HEADER + ")");
+    static boolean requested(HttpServletRequest request) {
+        return "browser".equalsIgnoreCase(request.getHeader(CLIENT_HEADER));
     }
-    if (csrfCookie == null || csrfHeader == null
-        || !MessageDigest.isEqual(csrfCookie.getBytes(StandardCharsets.UTF_8), csrfHeader.getBytes(StandardCharsets.UTF_8))) {
-      throw ApplicationException.forbidden("The CSRF token is missing or does not match.");
-    }
-    String token = cookie(request, REFRESH_COOKIE);
-    if (token == null || token.isEmpty()) {
-      throw ApplicationException.unauthorized(
-          dev.vigile.common.problem.ProblemTypes.INVALID_REFRESH_TOKEN, "Invalid refresh token", "No session cookie.");
-    }
-    return token;
-  }
 
-  /** The CSRF header (checked against the cookie by {@link #refreshTokenFromCookie}). */
-  static String csrfHeader(HttpServletRequest request) {
-    return request.getHeader(CSRF_HEADER);
-  }
+    /** Sets both cookies on a token response. */
+    /** @param secure the client came over HTTPS (directly, or as a trusted proxy says) */
+    static Response.ResponseBuilder withCookies(
+            Response.ResponseBuilder builder, String refreshToken, long maxAge, String csrfToken, boolean secure) {
+        int age = (int) Math.min(Integer.MAX_VALUE, maxAge);
+        return builder.cookie(
+                new NewCookie.Builder(REFRESH_COOKIE)
+                        .value(refreshToken)
+                        .path(COOKIE_PATH)
+                        .maxAge(age)
+                        .httpOnly(true)
+                        .secure(secure)
+                        .sameSite(NewCookie.SameSite.STRICT)
+                        .build(),
+                new NewCookie.Builder(secure ? CSRF_HOST_COOKIE : CSRF_COOKIE)
+                        .value(csrfToken)
+                        .path("/")
+                        .maxAge(age)
+                        .httpOnly(false)
+                        .secure(secure)
+                        .sameSite(NewCookie.SameSite.STRICT)
+                        .build());
+    }
 
-  private static String cookie(HttpServletRequest request, String name) {
-    if (request.getCookies() == null) {
-      return null;
+    /** Sets the device cookie (HttpOnly, sent to the login only) on a login response. */
+    static Response.ResponseBuilder withDeviceCookie(
+            Response.ResponseBuilder builder, String deviceToken, boolean secure) {
+        return builder.cookie(new NewCookie.Builder(DEVICE_COOKIE)
+                .value(deviceToken)
+                .path(DEVICE_COOKIE_PATH)
+                .maxAge(DEVICE_COOKIE_AGE)
+                .httpOnly(true)
+                .secure(secure)
+                .sameSite(NewCookie.SameSite.STRICT)
+                .build());
     }
-    for (jakarta.servlet.http.Cookie c : request.getCookies()) {
-      if (c.getName().equals(name)) {
-        return c.getValue();
-      }
+
+    /** The device token a browser's cookie carries, or null. */
+    static String deviceTokenFromCookie(HttpServletRequest request) {
+        return cookie(request, DEVICE_COOKIE);
     }
-    return null;
-  }
+
+    /** Expires both cookies (logout). */
+    static Response.ResponseBuilder clearCookies(Response.ResponseBuilder builder, boolean secure) {
+        return builder.cookie(
+                new NewCookie.Builder(REFRESH_COOKIE)
+                        .value("")
+                        .path(COOKIE_PATH)
+                        .maxAge(0)
+                        .httpOnly(true)
+                        .secure(secure)
+                        .sameSite(NewCookie.SameSite.STRICT)
+                        .build(),
+                new NewCookie.Builder(secure ? CSRF_HOST_COOKIE : CSRF_COOKIE)
+                        .value("")
+                        .path("/")
+                        .maxAge(0)
+                        .httpOnly(false)
+                        .secure(secure)
+                        .sameSite(NewCookie.SameSite.STRICT)
+                        .build());
+    }
+
+    /**
+     * The refresh token from the cookie, after the CSRF check: 403 when the header does not repeat
+     * the CSRF cookie, 401 when there is no refresh cookie.
+     */
+    static String refreshTokenFromCookie(HttpServletRequest request) {
+        String csrfCookie = cookie(request, CSRF_HOST_COOKIE) != null
+                ? cookie(request, CSRF_HOST_COOKIE)
+                : cookie(request, CSRF_COOKIE);
+        String csrfHeader = request.getHeader(CSRF_HEADER);
+        if (cookie(request, REFRESH_COOKIE) == null && csrfHeader == null) {
+            // Not a browser session at all: the JSON-body form is missing its field.
+            throw ApplicationException.invalid(
+                    "refreshToken", "must not be null (browsers: the session cookie with " + CSRF_HEADER + ")");
+        }
+        if (csrfCookie == null
+                || csrfHeader == null
+                || !MessageDigest.isEqual(
+                        csrfCookie.getBytes(StandardCharsets.UTF_8), csrfHeader.getBytes(StandardCharsets.UTF_8))) {
+            throw ApplicationException.forbidden("The CSRF token is missing or does not match.");
+        }
+        String token = cookie(request, REFRESH_COOKIE);
+        if (token == null || token.isEmpty()) {
+            throw ApplicationException.unauthorized(
+                    dev.vigile.common.problem.ProblemTypes.INVALID_REFRESH_TOKEN,
+                    "Invalid refresh token",
+                    "No session cookie.");
+        }
+        return token;
+    }
+
+    /** The CSRF header (checked against the cookie by {@link #refreshTokenFromCookie}). */
+    static String csrfHeader(HttpServletRequest request) {
+        return request.getHeader(CSRF_HEADER);
+    }
+
+    private static String cookie(HttpServletRequest request, String name) {
+        if (request.getCookies() == null) {
+            return null;
+        }
+        for (jakarta.servlet.http.Cookie c : request.getCookies()) {
+            if (c.getName().equals(name)) {
+                return c.getValue();
+            }
+        }
+        return null;
+    }
 }

@@ -15,13 +15,18 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 @ApplicationScoped
 public class EnrollmentOnlyRefusal {
-  void onRefused(@Observes @Priority(AccessRefused.ENROLLMENT_ONLY) AccessRefused refused) {
-    if (refused.answer() == null && refused.security() != null
-        && refused.security().getUserPrincipal() instanceof JsonWebToken jwt
-        && jwt.getGroups() != null && jwt.getGroups().contains(Permissions.MFA_ENROLLMENT)) {
-      refused.answerWith(new ApplicationException(403, ProblemTypes.MFA_ENROLLMENT_REQUIRED, "MFA enrollment required",
-          "Your role requires two-step verification: turn it on (POST /api/users/me/mfa/totp, then"
-              + " /api/users/me/mfa/totp/confirm) before anything else."));
+    void onRefused(@Observes @Priority(AccessRefused.ENROLLMENT_ONLY) AccessRefused refused) {
+        if (refused.answer() == null
+                && refused.security() != null
+                && refused.security().getUserPrincipal() instanceof JsonWebToken jwt
+                && jwt.getGroups() != null
+                && jwt.getGroups().contains(Permissions.MFA_ENROLLMENT)) {
+            refused.answerWith(new ApplicationException(
+                    403,
+                    ProblemTypes.MFA_ENROLLMENT_REQUIRED,
+                    "MFA enrollment required",
+                    "Your role requires two-step verification: turn it on (POST /api/users/me/mfa/totp, then"
+                            + " /api/users/me/mfa/totp/confirm) before anything else."));
+        }
     }
-  }
 }

@@ -3,9 +3,9 @@ package dev.vigile.identity.sessions.boundary;
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.problem.ProblemResponses;
 import dev.vigile.common.problem.ProblemTypes;
+import dev.vigile.identity.sessions.control.TokenRevocation;
 import dev.vigile.security.CurrentCaller;
 import dev.vigile.security.boundary.AccessRulesFeature;
-import dev.vigile.identity.sessions.control.TokenRevocation;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,38 +26,43 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Provider
 @Priority(Priorities.AUTHORIZATION + 1)
 public class RevocationFilter implements ContainerRequestFilter {
-  @Inject TokenRevocation revocation;
-  @Context HttpServletRequest request;
-  @Context ResourceInfo resource;
+    @Inject
+    TokenRevocation revocation;
 
-  @Override
-  public void filter(ContainerRequestContext context) {
-    if (context.getSecurityContext().getUserPrincipal() instanceof JsonWebToken jwt) {
-      // A property of a request served through the servlet container is an attribute of its
-      // servlet request, where the request log reads it; set here rather than through the
-      // injected request's proxy, which costs a lookup in Jersey's request scope (2 % of a
-      // GET /api/users/me, docs/performance.md).
-      context.setProperty(dev.vigile.platform.observability.RequestLogFilter.USER_ATTRIBUTE, jwt.getSubject());
-    }
-    // Open routes (none of them reads a caller) answer as for anyone: a client that still sends
-    // its cut-off token signs in and refreshes again.
-    if (!AccessRulesFeature.open(resource) && refused(revocation, context.getSecurityContext().getUserPrincipal())) {
-      context.abortWith(ProblemResponses.of(revoked(), request));
-    }
-  }
+    @Context
+    HttpServletRequest request;
 
-  /** The answer to a cut-off token. */
-  public static ApplicationException revoked() {
-    return ApplicationException.unauthorized(
-        ProblemTypes.UNAUTHORIZED, "Unauthorized", "The access token has been revoked.");
-  }
+    @Context
+    ResourceInfo resource;
 
-  static boolean refused(TokenRevocation revocation, Principal principal) {
-    if (!(principal instanceof JsonWebToken jwt)) {
-      return false;
+    @Override
+    public void filter(ContainerRequestContext context) {
+        if (context.getSecurityContext().getUserPrincipal() instanceof JsonWebToken jwt) {
+            // A property of a request served through the servlet container is an attribute of its
+            // servlet request, where the request log reads it; set here rather than through the
+            // injected request's proxy, which costs a lookup in Jersey's request scope (2 % of a
+            // GET /api/users/me, docs/performance.md).
+            context.setProperty(dev.vigile.platform.observability.RequestLogFilter.USER_ATTRIBUTE, jwt.getSubject());
+        }
+        // Open routes (none of them reads a caller) answer as for anyone: a client that still sends
+        // its cut-off token signs in and refreshes again.
+        if (!AccessRulesFeature.open(resource)
+                && refused(revocation, context.getSecurityContext().getUserPrincipal())) {
+            context.abortWith(ProblemResponses.of(revoked(), request));
+        }
     }
-    CurrentCaller caller = CurrentCaller.of(jwt);
-    return caller == null
-        || revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
-  }
+
+    /** The answer to a cut-off token. */
+    public static ApplicationException revoked() {
+        return ApplicationException.unauthorized(
+                ProblemTypes.UNAUTHORIZED, "Unauthorized", "The access token has been revoked.");
+    }
+
+    static boolean refused(TokenRevocation revocation, Principal principal) {
+        if (!(principal instanceof JsonWebToken jwt)) {
+            return false;
+        }
+        CurrentCaller caller = CurrentCaller.of(jwt);
+        return caller == null || revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
+    }
 }

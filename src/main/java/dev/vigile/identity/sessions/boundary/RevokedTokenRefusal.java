@@ -1,11 +1,11 @@
 package dev.vigile.identity.sessions.boundary;
 
 import dev.vigile.common.problem.AccessRefused;
+import dev.vigile.identity.sessions.control.TokenRevocation;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import dev.vigile.identity.sessions.control.TokenRevocation;
 
 /**
  * The role check runs before {@link RevocationFilter}, so a token whose groups were withdrawn
@@ -13,11 +13,13 @@ import dev.vigile.identity.sessions.control.TokenRevocation;
  */
 @ApplicationScoped
 public class RevokedTokenRefusal {
-  @Inject TokenRevocation revocation;
+    @Inject
+    TokenRevocation revocation;
 
-  void onRefused(@Observes @Priority(AccessRefused.REVOKED_TOKEN) AccessRefused refused) {
-    if (refused.security() != null && RevocationFilter.refused(revocation, refused.security().getUserPrincipal())) {
-      refused.answerWith(RevocationFilter.revoked());
+    void onRefused(@Observes @Priority(AccessRefused.REVOKED_TOKEN) AccessRefused refused) {
+        if (refused.security() != null
+                && RevocationFilter.refused(revocation, refused.security().getUserPrincipal())) {
+            refused.answerWith(RevocationFilter.revoked());
+        }
     }
-  }
 }

@@ -7,17 +7,22 @@ import java.util.UUID;
 
 /** One of the caller's sessions; {@code expiresAt} is when it ends if not used again. */
 public record SessionResponse(
-    UUID id,
-    Instant createdAt,
-    Instant lastUsedAt,
-    Instant expiresAt,
-    String ip,
-    String userAgent,
-    boolean current) {
+        UUID id,
+        Instant createdAt,
+        Instant lastUsedAt,
+        Instant expiresAt,
+        String ip,
+        String userAgent,
+        boolean current) {
 
-  public static SessionResponse from(Session s, Duration idleTtl, UUID currentSession) {
-    return new SessionResponse(
-        s.id(), s.createdAt(), s.lastUsedAt(), s.endsAt(idleTtl), s.ip(), s.userAgent(),
-        s.id().equals(currentSession));
-  }
+    public static SessionResponse from(Session s, Duration idleTtl, UUID currentSession) {
+        return new SessionResponse(
+                s.id(),
+                s.createdAt(),
+                s.lastUsedAt(),
+                s.endsAt(idleTtl),
+                s.ip(),
+                s.userAgent(),
+                s.id().equals(currentSession));
+    }
 }

@@ -21,55 +21,60 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class AccessTokens {
-  @Inject AccessTokenIssuer issuer;
-  @Inject RoleRepository roles;
-  @Inject SessionSettings settings;
+    @Inject
+    AccessTokenIssuer issuer;
 
-  SignIn.Tokens issue(User user, Session session, String refreshToken, long refreshExpiresIn) {
-    return issue(user, session.id(), session.mfa(), refreshToken, refreshExpiresIn);
-  }
+    @Inject
+    RoleRepository roles;
 
-  SignIn.Tokens issue(User user, UUID sessionId, boolean mfa, String refreshToken, long refreshExpiresIn) {
-    boolean enrollOnly = !mfa && requiresMfa(user);
-    List<String> groups = new ArrayList<>();
-    if (enrollOnly) {
-      groups.add(Permissions.MFA_ENROLLMENT);
-    } else {
-      groups.addAll(user.roleNames());
-      groups.addAll(user.permissionNames());
-    }
-    List<String> amr = mfa ? List.of("pwd", "otp") : List.of("pwd");
-    AccessTokenIssuer.AccessToken access =
-        issuer.issue(user.id(), user.email(), groups, sessionId, user.tokenGeneration(), amr);
-    return new SignIn.Tokens(
-        access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null, sessionId, enrollOnly);
-  }
+    @Inject
+    SessionSettings settings;
 
-  /**
-   * Whether the user must use MFA ({@link MfaRequirement}): a role named in
-   * {@code VIGILE_MFA_REQUIRED_ROLES}, or every permission of one.
-   */
-  boolean requiresMfa(User user) {
-    Set<String> mfaRoles = settings.mfaRequiredRoles();
-    if (mfaRoles.isEmpty()) {
-      return false;
+    SignIn.Tokens issue(User user, Session session, String refreshToken, long refreshExpiresIn) {
+        return issue(user, session.id(), session.mfa(), refreshToken, refreshExpiresIn);
     }
-    Set<String> held = user.roleNames();
-    if (held.stream().anyMatch(mfaRoles::contains)) {
-      return true;
+
+    SignIn.Tokens issue(User user, UUID sessionId, boolean mfa, String refreshToken, long refreshExpiresIn) {
+        boolean enrollOnly = !mfa && requiresMfa(user);
+        List<String> groups = new ArrayList<>();
+        if (enrollOnly) {
+            groups.add(Permissions.MFA_ENROLLMENT);
+        } else {
+            groups.addAll(user.roleNames());
+            groups.addAll(user.permissionNames());
+        }
+        List<String> amr = mfa ? List.of("pwd", "otp") : List.of("pwd");
+        AccessTokenIssuer.AccessToken access =
+                issuer.issue(user.id(), user.email(), groups, sessionId, user.tokenGeneration(), amr);
+        return new SignIn.Tokens(
+                access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null, sessionId, enrollOnly);
     }
-    Set<String> permissions = user.permissionNames();
-    if (permissions.isEmpty()) {
-      return false;
+
+    /**
+     * Whether the user must use MFA ({@link MfaRequirement}): a role named in
+     * {@code VIGILE_MFA_REQUIRED_ROLES}, or every permission of one.
+     */
+    boolean requiresMfa(User user) {
+        Set<String> mfaRoles = settings.mfaRequiredRoles();
+        if (mfaRoles.isEmpty()) {
+            return false;
+        }
+        Set<String> held = user.roleNames();
+        if (held.stream().anyMatch(mfaRoles::contains)) {
+            return true;
+        }
+        Set<String> permissions = user.permissionNames();
+        if (permissions.isEmpty()) {
+            return false;
+        }
+        Map<String, Set<String>> named = new HashMap<>();
+        for (String name : mfaRoles) {
+            roles.find(name).ifPresent(r -> {
+                Set<String> granted = new HashSet<>();
+                r.permissions().forEach(p -> granted.add(p.name()));
+                named.put(name, granted);
+            });
+        }
+        return MfaRequirement.requires(named, held, permissions);
     }
-    Map<String, Set<String>> named = new HashMap<>();
-    for (String name : mfaRoles) {
-      roles.find(name).ifPresent(r -> {
-        Set<String> granted = new HashSet<>();
-        r.permissions().forEach(p -> granted.add(p.name()));
-        named.put(name, granted);
-      });
-    }
-    return MfaRequirement.requires(named, held, permissions);
-  }
 }

@@ -20,38 +20,39 @@ import java.util.List;
  */
 @ApplicationScoped
 public class AccountChanges {
-  @Inject CutOffs sessions;
+    @Inject
+    CutOffs sessions;
 
-  void on(@Observes @Priority(100) PasswordChanged e) {
-    sessions.revokeAllBut(e.userId(), e.keptSessionId(), "password-changed");
-  }
+    void on(@Observes @Priority(100) PasswordChanged e) {
+        sessions.revokeAllBut(e.userId(), e.keptSessionId(), "password-changed");
+    }
 
-  void on(@Observes @Priority(100) PasswordReset e) {
-    sessions.revokeAll(e.userId(), "password-reset");
-  }
+    void on(@Observes @Priority(100) PasswordReset e) {
+        sessions.revokeAll(e.userId(), "password-reset");
+    }
 
-  /** Access tokens name the email ({@code upn}): those naming the old one end; sessions stay. */
-  void on(@Observes @Priority(100) EmailChanged e) {
-    sessions.cutOff(List.of(e.userId()));
-  }
+    /** Access tokens name the email ({@code upn}): those naming the old one end; sessions stay. */
+    void on(@Observes @Priority(100) EmailChanged e) {
+        sessions.cutOff(List.of(e.userId()));
+    }
 
-  void on(@Observes @Priority(100) UserDisabled e) {
-    sessions.revokeAll(e.userId(), "disabled");
-  }
+    void on(@Observes @Priority(100) UserDisabled e) {
+        sessions.revokeAll(e.userId(), "disabled");
+    }
 
-  void on(@Observes @Priority(100) SignedOutByAdmin e) {
-    sessions.revokeAll(e.userId(), "admin");
-  }
+    void on(@Observes @Priority(100) SignedOutByAdmin e) {
+        sessions.revokeAll(e.userId(), "admin");
+    }
 
-  void on(@Observes @Priority(100) UserDeleted e) {
-    sessions.forgetUser(e.userId());
-  }
+    void on(@Observes @Priority(100) UserDeleted e) {
+        sessions.forgetUser(e.userId());
+    }
 
-  void on(@Observes @Priority(100) RolesChanged e) {
-    sessions.cutOff(List.of(e.userId()));
-  }
+    void on(@Observes @Priority(100) RolesChanged e) {
+        sessions.cutOff(List.of(e.userId()));
+    }
 
-  void on(@Observes @Priority(100) RoleChanged e) {
-    sessions.cutOffRole(e.role());
-  }
+    void on(@Observes @Priority(100) RoleChanged e) {
+        sessions.cutOffRole(e.role());
+    }
 }

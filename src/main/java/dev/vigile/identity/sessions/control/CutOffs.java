@@ -3,9 +3,6 @@ package dev.vigile.identity.sessions.control;
 import dev.vigile.identity.accounts.control.UserRepository;
 import dev.vigile.identity.credentials.control.EmailTokens;
 import dev.vigile.identity.credentials.control.MfaFactors;
-
-import dev.vigile.identity.accounts.control.RoleRepository;
-
 import dev.vigile.identity.events.SessionsEnded;
 import dev.vigile.identity.events.UserTokensCutOff;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,89 +22,106 @@ import java.util.UUID;
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class CutOffs {
-  @Inject Clock clock;
-  @Inject UserRepository users;
-  @Inject Sessions sessions;
-  @Inject EmailTokens emailTokens;
-  @Inject DeviceTokens devices;
-  @Inject MfaChallenges challenges;
-  @Inject MfaFactors factors;
-  @Inject Event<SessionsEnded> sessionsRevoked;
-  @Inject Event<UserTokensCutOff> tokensCutOff;
+    @Inject
+    Clock clock;
 
-  /** Revokes every session of the user and cuts off every access token issued until now. */
-  public void revokeAll(UUID userId, String reason) {
-    revokeAllBut(userId, null, reason);
-  }
+    @Inject
+    UserRepository users;
 
-  /**
-   * Revokes every session of the user but {@code kept} (which may be null), and cuts off every
-   * access token issued until now, the caller's included: the kept session's next refresh gives
-   * a fresh one.
-   */
-  public void revokeAllBut(UUID userId, UUID kept, String reason) {
-    Instant now = clock.instant();
-    // The user's row first: this waits for a sign-in holding it to commit its session, so the
-    // statement below sees that session and ends it; a sign-in that comes later finds the epoch
-    // moved and fails (PasswordSignIn).
-    users.moveCredentialEpoch(userId);
-    List<UUID> ids = sessions.revokeAllOf(userId, kept, now, reason);
-    voidIssuedTrust(userId);
-    if (!ids.isEmpty()) {
-      sessionsRevoked.fire(new SessionsEnded(ids));
+    @Inject
+    Sessions sessions;
+
+    @Inject
+    EmailTokens emailTokens;
+
+    @Inject
+    DeviceTokens devices;
+
+    @Inject
+    MfaChallenges challenges;
+
+    @Inject
+    MfaFactors factors;
+
+    @Inject
+    Event<SessionsEnded> sessionsRevoked;
+
+    @Inject
+    Event<UserTokensCutOff> tokensCutOff;
+
+    /** Revokes every session of the user and cuts off every access token issued until now. */
+    public void revokeAll(UUID userId, String reason) {
+        revokeAllBut(userId, null, reason);
     }
-    tokensCutOff.fire(new UserTokensCutOff(userId));
-  }
 
-  /**
-   * Everything else a credential event voids (docs/security.md, "Revocation matrix"): the links
-   * mailed until now (reset, verification, email change), the devices trusted until now, the
-   * sign-ins waiting for their second factor, and an enrollment not yet confirmed. Runs after the
-   * user's row was updated, so that a concurrent issuer, which locks that row first, either
-   * committed before (and its row is voided here) or sees the new epoch.
-   */
-  private void voidIssuedTrust(UUID userId) {
-    emailTokens.voidEvery(userId);
-    devices.forgetAll(userId);
-    challenges.deleteAll(userId);
-    factors.dropUnconfirmed(userId);
-  }
-
-  /**
-   * Cuts off the access tokens the users hold now; their sessions survive, so their next refresh
-   * returns a token that reflects their current roles.
-   */
-  public void cutOff(List<UUID> userIds) {
-    if (userIds.isEmpty()) {
-      return;
+    /**
+     * Revokes every session of the user but {@code kept} (which may be null), and cuts off every
+     * access token issued until now, the caller's included: the kept session's next refresh gives
+     * a fresh one.
+     */
+    public void revokeAllBut(UUID userId, UUID kept, String reason) {
+        Instant now = clock.instant();
+        // The user's row first: this waits for a sign-in holding it to commit its session, so the
+        // statement below sees that session and ends it; a sign-in that comes later finds the epoch
+        // moved and fails (PasswordSignIn).
+        users.moveCredentialEpoch(userId);
+        List<UUID> ids = sessions.revokeAllOf(userId, kept, now, reason);
+        voidIssuedTrust(userId);
+        if (!ids.isEmpty()) {
+            sessionsRevoked.fire(new SessionsEnded(ids));
+        }
+        tokensCutOff.fire(new UserTokensCutOff(userId));
     }
-    users.moveTokenGeneration(userIds);
-    tokensCutOff.fire(new UserTokensCutOff(userIds));
-  }
 
-  /** Tells the revocation caches that a deleted user's tokens are dead. */
-  public void forgetUser(UUID userId) {
-    tokensCutOff.fire(new UserTokensCutOff(userId));
-  }
-
-  /**
-   * Cuts off the access tokens of every holder of the role (its permissions changed). Call with
-   * the role's row locked ({@code RoleRepository#lockForChange}), so that no assignment of the
-   * role commits unseen between this statement and the change's commit.
-   */
-  public void cutOffRole(String roleName) {
-    List<UUID> ids = users.moveTokenGenerationOfRole(roleName);
-    if (!ids.isEmpty()) {
-      tokensCutOff.fire(new UserTokensCutOff(ids));
+    /**
+     * Everything else a credential event voids (docs/security.md, "Revocation matrix"): the links
+     * mailed until now (reset, verification, email change), the devices trusted until now, the
+     * sign-ins waiting for their second factor, and an enrollment not yet confirmed. Runs after the
+     * user's row was updated, so that a concurrent issuer, which locks that row first, either
+     * committed before (and its row is voided here) or sees the new epoch.
+     */
+    private void voidIssuedTrust(UUID userId) {
+        emailTokens.voidEvery(userId);
+        devices.forgetAll(userId);
+        challenges.deleteAll(userId);
+        factors.dropUnconfirmed(userId);
     }
-  }
 
-  /** Revokes these sessions (a sign-out, a reuse, a disabled user's refresh). */
-  void revoke(List<UUID> ids, Instant now, String reason) {
-    if (ids.isEmpty()) {
-      return;
+    /**
+     * Cuts off the access tokens the users hold now; their sessions survive, so their next refresh
+     * returns a token that reflects their current roles.
+     */
+    public void cutOff(List<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return;
+        }
+        users.moveTokenGeneration(userIds);
+        tokensCutOff.fire(new UserTokensCutOff(userIds));
     }
-    sessions.revoke(ids, now, reason);
-    sessionsRevoked.fire(new SessionsEnded(ids));
-  }
+
+    /** Tells the revocation caches that a deleted user's tokens are dead. */
+    public void forgetUser(UUID userId) {
+        tokensCutOff.fire(new UserTokensCutOff(userId));
+    }
+
+    /**
+     * Cuts off the access tokens of every holder of the role (its permissions changed). Call with
+     * the role's row locked ({@code RoleRepository#lockForChange}), so that no assignment of the
+     * role commits unseen between this statement and the change's commit.
+     */
+    public void cutOffRole(String roleName) {
+        List<UUID> ids = users.moveTokenGenerationOfRole(roleName);
+        if (!ids.isEmpty()) {
+            tokensCutOff.fire(new UserTokensCutOff(ids));
+        }
+    }
+
+    /** Revokes these sessions (a sign-out, a reuse, a disabled user's refresh). */
+    void revoke(List<UUID> ids, Instant now, String reason) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        sessions.revoke(ids, now, reason);
+        sessionsRevoked.fire(new SessionsEnded(ids));
+    }
 }

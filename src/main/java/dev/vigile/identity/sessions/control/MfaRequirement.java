@@ -10,22 +10,22 @@ import java.util.Set;
  * permissions cannot be used to sidestep "ADMIN must use MFA".
  */
 final class MfaRequirement {
-  private MfaRequirement() {}
+    private MfaRequirement() {}
 
-  /**
-   * @param named the roles named in the setting, each with the permissions it grants now
-   * @param roles the user's role names
-   * @param permissions every permission the user holds through them
-   */
-  static boolean requires(Map<String, Set<String>> named, Set<String> roles, Set<String> permissions) {
-    for (Map.Entry<String, Set<String>> role : named.entrySet()) {
-      if (roles.contains(role.getKey())) {
-        return true;
-      }
-      if (!role.getValue().isEmpty() && permissions.containsAll(role.getValue())) {
-        return true;
-      }
+    /**
+     * @param named the roles named in the setting, each with the permissions it grants now
+     * @param roles the user's role names
+     * @param permissions every permission the user holds through them
+     */
+    static boolean requires(Map<String, Set<String>> named, Set<String> roles, Set<String> permissions) {
+        for (Map.Entry<String, Set<String>> role : named.entrySet()) {
+            if (roles.contains(role.getKey())) {
+                return true;
+            }
+            if (!role.getValue().isEmpty() && permissions.containsAll(role.getValue())) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 }

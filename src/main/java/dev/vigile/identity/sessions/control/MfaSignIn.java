@@ -25,95 +25,121 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class MfaSignIn {
-  @Inject MfaChallenges challenges;
-  @Inject SecondFactors factors;
-  @Inject UserRepository users;
-  @Inject Sessions sessions;
-  @Inject AccessTokens tokens;
-  @Inject DeviceTokens devices;
-  @Inject SignInNotices notices;
-  @Inject AuditLog audit;
-  @Inject VigileMetrics metrics;
-  @Inject Clock clock;
-  @Inject UnitOfWork work;
+    @Inject
+    MfaChallenges challenges;
 
-  /** How the second step ended; every outcome commits (a wrong code is counted, a used token stays used). */
-  sealed interface Outcome {}
+    @Inject
+    SecondFactors factors;
 
-  record Succeeded(SignIn.Tokens tokens) implements Outcome {}
+    @Inject
+    UserRepository users;
 
-  /** The code was wrong or already used. */
-  record WrongCode() implements Outcome {}
+    @Inject
+    Sessions sessions;
 
-  /** A credential event committed since the password was checked. */
-  record Stale() implements Outcome {}
+    @Inject
+    AccessTokens tokens;
 
-  /** The token is unknown, expired, used or voided. */
-  record Gone() implements Outcome {}
+    @Inject
+    DeviceTokens devices;
 
-  /** @param csrfToken a browser's new CSRF token, bound to the session it starts; null for an API client */
-  public SignIn.Tokens complete(String mfaToken, String code, String recoveryCode, ClientInfo client, String csrfToken) {
-    if ((code == null) == (recoveryCode == null)) {
-      throw ApplicationException.invalid("code", "give either code or recoveryCode");
+    @Inject
+    SignInNotices notices;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    VigileMetrics metrics;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    UnitOfWork work;
+
+    /** How the second step ended; every outcome commits (a wrong code is counted, a used token stays used). */
+    sealed interface Outcome {}
+
+    record Succeeded(SignIn.Tokens tokens) implements Outcome {}
+
+    /** The code was wrong or already used. */
+    record WrongCode() implements Outcome {}
+
+    /** A credential event committed since the password was checked. */
+    record Stale() implements Outcome {}
+
+    /** The token is unknown, expired, used or voided. */
+    record Gone() implements Outcome {}
+
+    /** @param csrfToken a browser's new CSRF token, bound to the session it starts; null for an API client */
+    public SignIn.Tokens complete(
+            String mfaToken, String code, String recoveryCode, ClientInfo client, String csrfToken) {
+        if ((code == null) == (recoveryCode == null)) {
+            throw ApplicationException.invalid("code", "give either code or recoveryCode");
+        }
+        UUID userId = challenges.userOf(mfaToken);
+        if (userId == null) {
+            throw invalidMfa("The MFA token is unknown, expired or used up.");
+        }
+        factors.waitForAttempt(userId);
+        Outcome outcome = work.call(() -> check(mfaToken, code, recoveryCode, client, csrfToken));
+        if (outcome instanceof Succeeded ok) {
+            factors.succeeded(userId);
+            metrics.loginSucceeded();
+            return ok.tokens();
+        }
+        String reason = outcome instanceof WrongCode
+                ? "wrong code"
+                : outcome instanceof Stale ? "credentials changed" : "token used up";
+        audit.recordAlone(AuditEntry.failure(AuditActions.AUTH_LOGIN_MFA_FAILED)
+                .actor(userId, users.emailOf(userId))
+                .target("user", userId)
+                .detail("reason", reason)
+                .detail("method", recoveryCode != null ? "recovery_code" : "totp"));
+        metrics.loginFailed();
+        throw invalidMfa(
+                outcome instanceof WrongCode
+                        ? "The code is wrong or was already used."
+                        : "The MFA token is unknown, expired or used up.");
     }
-    UUID userId = challenges.userOf(mfaToken);
-    if (userId == null) {
-      throw invalidMfa("The MFA token is unknown, expired or used up.");
-    }
-    factors.waitForAttempt(userId);
-    Outcome outcome = work.call(() -> check(mfaToken, code, recoveryCode, client, csrfToken));
-    if (outcome instanceof Succeeded ok) {
-      factors.succeeded(userId);
-      metrics.loginSucceeded();
-      return ok.tokens();
-    }
-    String reason = outcome instanceof WrongCode ? "wrong code" : outcome instanceof Stale ? "credentials changed" : "token used up";
-    audit.recordAlone(
-        AuditEntry.failure(AuditActions.AUTH_LOGIN_MFA_FAILED)
-            .actor(userId, users.emailOf(userId))
-            .target("user", userId)
-            .detail("reason", reason)
-            .detail("method", recoveryCode != null ? "recovery_code" : "totp"));
-    metrics.loginFailed();
-    throw invalidMfa(outcome instanceof WrongCode ? "The code is wrong or was already used." : "The MFA token is unknown, expired or used up.");
-  }
 
-  private static ApplicationException invalidMfa(String detail) {
-    return ApplicationException.unauthorized(ProblemTypes.INVALID_MFA_CODE, "Invalid second factor", detail);
-  }
+    private static ApplicationException invalidMfa(String detail) {
+        return ApplicationException.unauthorized(ProblemTypes.INVALID_MFA_CODE, "Invalid second factor", detail);
+    }
 
-  private Outcome check(String mfaToken, String code, String recoveryCode, ClientInfo client, String csrfToken) {
-    Optional<MfaChallenges.Live> found = challenges.lockLive(mfaToken);
-    if (found.isEmpty()) {
-      return new Gone();
+    private Outcome check(String mfaToken, String code, String recoveryCode, ClientInfo client, String csrfToken) {
+        Optional<MfaChallenges.Live> found = challenges.lockLive(mfaToken);
+        if (found.isEmpty()) {
+            return new Gone();
+        }
+        MfaChallenges.Live challenge = found.get();
+        UUID userId = challenge.userId();
+        Optional<String> method = factors.useFactor(userId, code, recoveryCode);
+        if (method.isEmpty()) {
+            challenges.failed(challenge);
+            return new WrongCode();
+        }
+        challenges.use(challenge);
+        if (!users.lockCredential(userId, challenge.credentialEpoch())) {
+            return new Stale();
+        }
+        User user = users.findById(userId).orElseThrow(PasswordSignIn::invalidCredentials);
+        Instant now = clock.instant();
+        user.recordLogin(now);
+        Sessions.Started started = sessions.start(userId, client, true, csrfToken);
+        DeviceTokens.Device device =
+                challenge.deviceId() == null ? null : new DeviceTokens.Device(challenge.deviceId(), null);
+        audit.record(AuditEntry.success(AuditActions.AUTH_LOGIN)
+                .actor(userId, user.email())
+                .target("user", userId)
+                .detail("session", started.session().id())
+                .detail("mfa", method.get())
+                .detail("knownDevice", device != null));
+        if (device == null) {
+            notices.newDevice(user, client);
+        }
+        return new Succeeded(tokens.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn())
+                .withDevice(devices.afterLogin(userId, device)));
     }
-    MfaChallenges.Live challenge = found.get();
-    UUID userId = challenge.userId();
-    Optional<String> method = factors.useFactor(userId, code, recoveryCode);
-    if (method.isEmpty()) {
-      challenges.failed(challenge);
-      return new WrongCode();
-    }
-    challenges.use(challenge);
-    if (!users.lockCredential(userId, challenge.credentialEpoch())) {
-      return new Stale();
-    }
-    User user = users.findById(userId).orElseThrow(PasswordSignIn::invalidCredentials);
-    Instant now = clock.instant();
-    user.recordLogin(now);
-    Sessions.Started started = sessions.start(userId, client, true, csrfToken);
-    DeviceTokens.Device device = challenge.deviceId() == null ? null : new DeviceTokens.Device(challenge.deviceId(), null);
-    audit.record(
-        AuditEntry.success(AuditActions.AUTH_LOGIN)
-            .actor(userId, user.email())
-            .target("user", userId)
-            .detail("session", started.session().id())
-            .detail("mfa", method.get())
-            .detail("knownDevice", device != null));
-    if (device == null) {
-      notices.newDevice(user, client);
-    }
-    return new Succeeded(tokens.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn())
-        .withDevice(devices.afterLogin(userId, device)));
-  }
 }

@@ -33,71 +33,93 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class Registration {
-  @Inject UserRepository users;
-  @Inject Sessions sessions;
-  @Inject AccessTokens tokens;
-  @Inject DeviceTokens devices;
-  @Inject PasswordHasher hasher;
-  @Inject LoginThrottle throttle;
-  @Inject SessionSettings settings;
-  @Inject Event<AccountCreated> created;
-  @Inject AuditLog audit;
-  @Inject VigileMetrics metrics;
-  @Inject Clock clock;
-  @Inject UnitOfWork work;
+    @Inject
+    UserRepository users;
 
-  /** @param csrfToken a browser's new CSRF token, bound to the session it starts; null for an API client */
-  public SignIn register(String rawEmail, String password, String displayName, ClientInfo client, String csrfToken) {
-    String email = Emails.normalize("email", rawEmail);
-    List<Problem.FieldError> errors = new ArrayList<>();
-    PasswordPolicy.check("password", password, email).ifPresent(errors::add);
-    // The same rule as every other place a display name is set.
-    String name = TextRules.check("displayName", displayName, Accounts.DISPLAY_NAME_MAX, errors);
-    if (!errors.isEmpty()) {
-      throw ApplicationException.invalid(errors);
-    }
-    // An address that hit taken emails too often waits, whatever it registers now.
-    long wait = throttle.registrationWait(client.ip());
-    if (wait > 0) {
-      metrics.throttled();
-      throw ApplicationException.tooManyRequests(wait);
-    }
-    String hash = hasher.hash(password);
-    boolean signIn = !settings.requireVerifiedEmail();
-    try {
-      return work.call(() -> create(email, hash, name, client, signIn, csrfToken));
-    } catch (ApplicationException e) {
-      if (e.status() == 409) {
-        throttle.registrationConflict(client.ip());
-      }
-      throw e;
-    }
-  }
+    @Inject
+    Sessions sessions;
 
-  private SignIn create(String email, String hash, String displayName, ClientInfo client, boolean signIn, String csrfToken) {
-    UUID id = UUID.randomUUID();
-    if (!users.insertIfAbsent(id, email, displayName, hash, clock.instant())) {
-      throw ApplicationException.conflict("An account with this email already exists.");
+    @Inject
+    AccessTokens tokens;
+
+    @Inject
+    DeviceTokens devices;
+
+    @Inject
+    PasswordHasher hasher;
+
+    @Inject
+    LoginThrottle throttle;
+
+    @Inject
+    SessionSettings settings;
+
+    @Inject
+    Event<AccountCreated> created;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    VigileMetrics metrics;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    UnitOfWork work;
+
+    /** @param csrfToken a browser's new CSRF token, bound to the session it starts; null for an API client */
+    public SignIn register(String rawEmail, String password, String displayName, ClientInfo client, String csrfToken) {
+        String email = Emails.normalize("email", rawEmail);
+        List<Problem.FieldError> errors = new ArrayList<>();
+        PasswordPolicy.check("password", password, email).ifPresent(errors::add);
+        // The same rule as every other place a display name is set.
+        String name = TextRules.check("displayName", displayName, Accounts.DISPLAY_NAME_MAX, errors);
+        if (!errors.isEmpty()) {
+            throw ApplicationException.invalid(errors);
+        }
+        // An address that hit taken emails too often waits, whatever it registers now.
+        long wait = throttle.registrationWait(client.ip());
+        if (wait > 0) {
+            metrics.throttled();
+            throw ApplicationException.tooManyRequests(wait);
+        }
+        String hash = hasher.hash(password);
+        boolean signIn = !settings.requireVerifiedEmail();
+        try {
+            return work.call(() -> create(email, hash, name, client, signIn, csrfToken));
+        } catch (ApplicationException e) {
+            if (e.status() == 409) {
+                throttle.registrationConflict(client.ip());
+            }
+            throw e;
+        }
     }
-    users.addRole(id, Role.USER);
-    User user = users.findById(id).orElseThrow();
-    created.fire(new AccountCreated(id, client.acceptLanguage()));
-    if (!signIn) {
-      audit.record(
-          AuditEntry.success(AuditActions.AUTH_REGISTER)
-              .actor(id, email)
-              .target("user", id)
-              .detail("verificationRequired", true));
-      return new SignIn.VerificationRequired(user);
+
+    private SignIn create(
+            String email, String hash, String displayName, ClientInfo client, boolean signIn, String csrfToken) {
+        UUID id = UUID.randomUUID();
+        if (!users.insertIfAbsent(id, email, displayName, hash, clock.instant())) {
+            throw ApplicationException.conflict("An account with this email already exists.");
+        }
+        users.addRole(id, Role.USER);
+        User user = users.findById(id).orElseThrow();
+        created.fire(new AccountCreated(id, client.acceptLanguage()));
+        if (!signIn) {
+            audit.record(AuditEntry.success(AuditActions.AUTH_REGISTER)
+                    .actor(id, email)
+                    .target("user", id)
+                    .detail("verificationRequired", true));
+            return new SignIn.VerificationRequired(user);
+        }
+        Sessions.Started started = sessions.start(id, client, false, csrfToken);
+        audit.record(AuditEntry.success(AuditActions.AUTH_REGISTER)
+                .actor(id, email)
+                .target("user", id)
+                .detail("session", started.session().id()));
+        // A registration is a first successful sign-in: this client is the account's first device.
+        return tokens.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn())
+                .withDevice(devices.afterLogin(id, null));
     }
-    Sessions.Started started = sessions.start(id, client, false, csrfToken);
-    audit.record(
-        AuditEntry.success(AuditActions.AUTH_REGISTER)
-            .actor(id, email)
-            .target("user", id)
-            .detail("session", started.session().id()));
-    // A registration is a first successful sign-in: this client is the account's first device.
-    return tokens.issue(user, started.session(), started.refreshToken(), started.refreshExpiresIn())
-        .withDevice(devices.afterLogin(id, null));
-  }
 }

@@ -12,83 +12,83 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /** The sessions' settings, read once: lifetimes, MFA-requiring roles, verified addresses. */
 @ApplicationScoped
 public class SessionSettings {
-  @Inject
-  @ConfigProperty(name = "vigile.refresh.idle-ttl", defaultValue = "P7D")
-  Duration idleTtl;
+    @Inject
+    @ConfigProperty(name = "vigile.refresh.idle-ttl", defaultValue = "P7D")
+    Duration idleTtl;
 
-  @Inject
-  @ConfigProperty(name = "vigile.refresh.absolute-ttl", defaultValue = "P30D")
-  Duration absoluteTtl;
+    @Inject
+    @ConfigProperty(name = "vigile.refresh.absolute-ttl", defaultValue = "P30D")
+    Duration absoluteTtl;
 
-  @Inject
-  @ConfigProperty(name = "vigile.mfa.challenge-ttl", defaultValue = "PT5M")
-  Duration challengeTtl;
+    @Inject
+    @ConfigProperty(name = "vigile.mfa.challenge-ttl", defaultValue = "PT5M")
+    Duration challengeTtl;
 
-  @Inject
-  @ConfigProperty(name = "vigile.login.device-ttl", defaultValue = "P365D")
-  Duration deviceTtl;
+    @Inject
+    @ConfigProperty(name = "vigile.login.device-ttl", defaultValue = "P365D")
+    Duration deviceTtl;
 
-  @Inject
-  @ConfigProperty(name = "vigile.mfa.required-roles")
-  Optional<String> mfaRequiredRolesList;
+    @Inject
+    @ConfigProperty(name = "vigile.mfa.required-roles")
+    Optional<String> mfaRequiredRolesList;
 
-  @Inject
-  @ConfigProperty(name = "vigile.auth.require-verified-email", defaultValue = "false")
-  boolean requireVerifiedEmail;
+    @Inject
+    @ConfigProperty(name = "vigile.auth.require-verified-email", defaultValue = "false")
+    boolean requireVerifiedEmail;
 
-  private Set<String> mfaRequiredRoles;
+    private Set<String> mfaRequiredRoles;
 
-  /** For code wired by hand (unit tests). */
-  public static SessionSettings of(Duration idleTtl, Duration absoluteTtl, Set<String> mfaRequiredRoles) {
-    SessionSettings s = new SessionSettings();
-    s.idleTtl = idleTtl;
-    s.absoluteTtl = absoluteTtl;
-    s.challengeTtl = Duration.ofMinutes(5);
-    s.deviceTtl = Duration.ofDays(365);
-    s.mfaRequiredRoles = Set.copyOf(mfaRequiredRoles);
-    return s;
-  }
+    /** For code wired by hand (unit tests). */
+    public static SessionSettings of(Duration idleTtl, Duration absoluteTtl, Set<String> mfaRequiredRoles) {
+        SessionSettings s = new SessionSettings();
+        s.idleTtl = idleTtl;
+        s.absoluteTtl = absoluteTtl;
+        s.challengeTtl = Duration.ofMinutes(5);
+        s.deviceTtl = Duration.ofDays(365);
+        s.mfaRequiredRoles = Set.copyOf(mfaRequiredRoles);
+        return s;
+    }
 
-  @PostConstruct
-  void parse() {
-    Set<String> roles = new HashSet<>();
-    mfaRequiredRolesList.ifPresent(list -> {
-      for (String role : list.split(",")) {
-        if (!role.isBlank()) {
-          roles.add(role.strip());
-        }
-      }
-    });
-    mfaRequiredRoles = Set.copyOf(roles);
-  }
+    @PostConstruct
+    void parse() {
+        Set<String> roles = new HashSet<>();
+        mfaRequiredRolesList.ifPresent(list -> {
+            for (String role : list.split(",")) {
+                if (!role.isBlank()) {
+                    roles.add(role.strip());
+                }
+            }
+        });
+        mfaRequiredRoles = Set.copyOf(roles);
+    }
 
-  /** A session unused this long ends ({@code VIGILE_REFRESH_IDLE_TTL}). */
-  public Duration idleTtl() {
-    return idleTtl;
-  }
+    /** A session unused this long ends ({@code VIGILE_REFRESH_IDLE_TTL}). */
+    public Duration idleTtl() {
+        return idleTtl;
+    }
 
-  /** A session ends this long after its sign-in, used or not ({@code VIGILE_REFRESH_ABSOLUTE_TTL}). */
-  public Duration absoluteTtl() {
-    return absoluteTtl;
-  }
+    /** A session ends this long after its sign-in, used or not ({@code VIGILE_REFRESH_ABSOLUTE_TTL}). */
+    public Duration absoluteTtl() {
+        return absoluteTtl;
+    }
 
-  /** How long a sign-in waits for its second factor ({@code VIGILE_MFA_CHALLENGE_TTL}). */
-  public Duration challengeTtl() {
-    return challengeTtl;
-  }
+    /** How long a sign-in waits for its second factor ({@code VIGILE_MFA_CHALLENGE_TTL}). */
+    public Duration challengeTtl() {
+        return challengeTtl;
+    }
 
-  /** A device token unused this long lapses ({@code VIGILE_LOGIN_DEVICE_TTL}). */
-  public Duration deviceTtl() {
-    return deviceTtl;
-  }
+    /** A device token unused this long lapses ({@code VIGILE_LOGIN_DEVICE_TTL}). */
+    public Duration deviceTtl() {
+        return deviceTtl;
+    }
 
-  /** The roles named in {@code VIGILE_MFA_REQUIRED_ROLES}. */
-  public Set<String> mfaRequiredRoles() {
-    return mfaRequiredRoles;
-  }
+    /** The roles named in {@code VIGILE_MFA_REQUIRED_ROLES}. */
+    public Set<String> mfaRequiredRoles() {
+        return mfaRequiredRoles;
+    }
 
-  /** Whether an account signs in only once its address is verified. */
-  public boolean requireVerifiedEmail() {
-    return requireVerifiedEmail;
-  }
+    /** Whether an account signs in only once its address is verified. */
+    public boolean requireVerifiedEmail() {
+        return requireVerifiedEmail;
+    }
 }

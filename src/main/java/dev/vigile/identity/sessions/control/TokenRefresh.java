@@ -27,96 +27,118 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class TokenRefresh {
-  @Inject Sessions sessions;
-  @Inject UserRepository users;
-  @Inject AccessTokens tokens;
-  @Inject CutOffs cutOffs;
-  @Inject SessionSettings settings;
-  @Inject Event<RefreshTokenReused> reused;
-  @Inject AuditLog audit;
-  @Inject VigileMetrics metrics;
-  @Inject Clock clock;
-  @Inject UnitOfWork work;
+    @Inject
+    Sessions sessions;
 
-  /** What a refresh's unit of work ended with. */
-  sealed interface Outcome {}
+    @Inject
+    UserRepository users;
 
-  record Refreshed(SignIn.Tokens tokens) implements Outcome {}
+    @Inject
+    AccessTokens tokens;
 
-  /** Unknown, expired or revoked, or its user disabled. */
-  record Invalid() implements Outcome {}
+    @Inject
+    CutOffs cutOffs;
 
-  /** A rotated token came back: the family is now revoked. */
-  record Reused(UUID userId, UUID sessionId) implements Outcome {}
+    @Inject
+    SessionSettings settings;
 
-  /** What a presented refresh token turns out to be. */
-  enum Verdict {
-    /** Current, its session alive, its user enabled: rotated. */
-    ROTATED,
-    /** Unknown, expired, revoked, or idle past its lifetime: void, nothing else happens. */
-    UNKNOWN,
-    /** Already rotated: a replay, so the whole family is revoked. */
-    REUSED,
-    /** Rotated, but its user is disabled or gone: its session is revoked. */
-    USER_INACTIVE
-  }
+    @Inject
+    Event<RefreshTokenReused> reused;
 
-  /** The decision, apart from the database. */
-  static Verdict verdict(boolean rotated, Sessions.Family family, boolean userActive) {
-    if (rotated) {
-      return userActive ? Verdict.ROTATED : Verdict.USER_INACTIVE;
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    VigileMetrics metrics;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    UnitOfWork work;
+
+    /** What a refresh's unit of work ended with. */
+    sealed interface Outcome {}
+
+    record Refreshed(SignIn.Tokens tokens) implements Outcome {}
+
+    /** Unknown, expired or revoked, or its user disabled. */
+    record Invalid() implements Outcome {}
+
+    /** A rotated token came back: the family is now revoked. */
+    record Reused(UUID userId, UUID sessionId) implements Outcome {}
+
+    /** What a presented refresh token turns out to be. */
+    enum Verdict {
+        /** Current, its session alive, its user enabled: rotated. */
+        ROTATED,
+        /** Unknown, expired, revoked, or idle past its lifetime: void, nothing else happens. */
+        UNKNOWN,
+        /** Already rotated: a replay, so the whole family is revoked. */
+        REUSED,
+        /** Rotated, but its user is disabled or gone: its session is revoked. */
+        USER_INACTIVE
     }
-    return family != null && family.rotated() ? Verdict.REUSED : Verdict.UNKNOWN;
-  }
 
-  /**
-   * @param presentedCsrf for a refresh by the session cookie, the request's CSRF header (403 unless
-   *     it is the token bound to the session); null for a refresh token in the body
-   * @param nextCsrf a browser's new CSRF token, bound to the session; null for an API client
-   */
-  public SignIn.Tokens refresh(String refreshToken, ClientInfo client, String presentedCsrf, String nextCsrf) {
-    Outcome outcome = work.call(() -> rotate(refreshToken, client, presentedCsrf, nextCsrf));
-    if (outcome instanceof Refreshed r) {
-      metrics.refreshed();
-      return r.tokens();
+    /** The decision, apart from the database. */
+    static Verdict verdict(boolean rotated, Sessions.Family family, boolean userActive) {
+        if (rotated) {
+            return userActive ? Verdict.ROTATED : Verdict.USER_INACTIVE;
+        }
+        return family != null && family.rotated() ? Verdict.REUSED : Verdict.UNKNOWN;
     }
-    if (outcome instanceof Reused reuse) {
-      metrics.refreshReused();
-      // The family was revoked in its own, committed unit of work; record it in another.
-      audit.recordAlone(
-          AuditEntry.failure(AuditActions.AUTH_REFRESH_REUSE)
-              .actor(reuse.userId(), users.emailOf(reuse.userId()))
-              .target("session", reuse.sessionId())
-              .detail("reaction", "session revoked"));
-    }
-    throw ApplicationException.unauthorized(
-        ProblemTypes.INVALID_REFRESH_TOKEN, "Invalid refresh token", "The refresh token is unknown, expired or revoked.");
-  }
 
-  private Outcome rotate(String refreshToken, ClientInfo client, String presentedCsrf, String nextCsrf) {
-    if (presentedCsrf != null) {
-      sessions.requireCsrf(refreshToken, presentedCsrf);
+    /**
+     * @param presentedCsrf for a refresh by the session cookie, the request's CSRF header (403 unless
+     *     it is the token bound to the session); null for a refresh token in the body
+     * @param nextCsrf a browser's new CSRF token, bound to the session; null for an API client
+     */
+    public SignIn.Tokens refresh(String refreshToken, ClientInfo client, String presentedCsrf, String nextCsrf) {
+        Outcome outcome = work.call(() -> rotate(refreshToken, client, presentedCsrf, nextCsrf));
+        if (outcome instanceof Refreshed r) {
+            metrics.refreshed();
+            return r.tokens();
+        }
+        if (outcome instanceof Reused reuse) {
+            metrics.refreshReused();
+            // The family was revoked in its own, committed unit of work; record it in another.
+            audit.recordAlone(AuditEntry.failure(AuditActions.AUTH_REFRESH_REUSE)
+                    .actor(reuse.userId(), users.emailOf(reuse.userId()))
+                    .target("session", reuse.sessionId())
+                    .detail("reaction", "session revoked"));
+        }
+        throw ApplicationException.unauthorized(
+                ProblemTypes.INVALID_REFRESH_TOKEN,
+                "Invalid refresh token",
+                "The refresh token is unknown, expired or revoked.");
     }
-    Instant now = clock.instant();
-    Sessions.Rotated rotated = sessions.rotate(refreshToken, client, nextCsrf);
-    Sessions.Family family = rotated == null ? sessions.familyOf(refreshToken) : null;
-    User user = rotated == null ? null : users.findById(rotated.userId()).orElse(null);
-    switch (verdict(rotated != null, family, user != null && user.enabled())) {
-      case UNKNOWN:
-        return new Invalid();
-      case REUSED:
-        cutOffs.revoke(List.of(family.sessionId()), now, "reuse");
-        reused.fire(new RefreshTokenReused(family.userId(), family.sessionId()));
-        return new Reused(family.userId(), family.sessionId());
-      case USER_INACTIVE:
-        cutOffs.revoke(List.of(rotated.id()), now, "disabled");
-        return new Invalid();
-      default:
-        break;
+
+    private Outcome rotate(String refreshToken, ClientInfo client, String presentedCsrf, String nextCsrf) {
+        if (presentedCsrf != null) {
+            sessions.requireCsrf(refreshToken, presentedCsrf);
+        }
+        Instant now = clock.instant();
+        Sessions.Rotated rotated = sessions.rotate(refreshToken, client, nextCsrf);
+        Sessions.Family family = rotated == null ? sessions.familyOf(refreshToken) : null;
+        User user = rotated == null ? null : users.findById(rotated.userId()).orElse(null);
+        switch (verdict(rotated != null, family, user != null && user.enabled())) {
+            case UNKNOWN:
+                return new Invalid();
+            case REUSED:
+                cutOffs.revoke(List.of(family.sessionId()), now, "reuse");
+                reused.fire(new RefreshTokenReused(family.userId(), family.sessionId()));
+                return new Reused(family.userId(), family.sessionId());
+            case USER_INACTIVE:
+                cutOffs.revoke(List.of(rotated.id()), now, "disabled");
+                return new Invalid();
+            default:
+                break;
+        }
+        audit.record(AuditEntry.success(AuditActions.AUTH_REFRESH)
+                .actor(user.id(), user.email())
+                .target("session", rotated.id()));
+        // Touched just now: the session ends an idle lifetime from now, or at its absolute expiry.
+        long expiresIn = Sessions.refreshExpiresIn(rotated, now, settings.idleTtl());
+        return new Refreshed(tokens.issue(user, rotated.id(), rotated.mfa(), rotated.refreshToken(), expiresIn));
     }
-    audit.record(AuditEntry.success(AuditActions.AUTH_REFRESH).actor(user.id(), user.email()).target("session", rotated.id()));
-    // Touched just now: the session ends an idle lifetime from now, or at its absolute expiry.
-    long expiresIn = Sessions.refreshExpiresIn(rotated, now, settings.idleTtl());
-    return new Refreshed(tokens.issue(user, rotated.id(), rotated.mfa(), rotated.refreshToken(), expiresIn));
-  }
 }

@@ -16,103 +16,103 @@ import java.util.UUID;
 @Entity
 @Table(name = "sessions")
 public class Session {
-  @Id private UUID id;
+    @Id
+    private UUID id;
 
-  @Column(name = "user_id")
-  private UUID userId;
+    @Column(name = "user_id")
+    private UUID userId;
 
-  @Column(name = "created_at")
-  private Instant createdAt;
+    @Column(name = "created_at")
+    private Instant createdAt;
 
-  @Column(name = "last_used_at")
-  private Instant lastUsedAt;
+    @Column(name = "last_used_at")
+    private Instant lastUsedAt;
 
-  @Column(name = "expires_at")
-  private Instant expiresAt;
+    @Column(name = "expires_at")
+    private Instant expiresAt;
 
-  @Column(name = "revoked_at")
-  private Instant revokedAt;
+    @Column(name = "revoked_at")
+    private Instant revokedAt;
 
-  @Column(name = "revoked_reason")
-  private String revokedReason;
+    @Column(name = "revoked_reason")
+    private String revokedReason;
 
-  private String ip;
+    private String ip;
 
-  /** Whether the sign-in passed a second factor (RFC 8176 {@code otp}); refreshes keep it. */
-  @Column(name = "mfa")
-  private boolean mfa;
+    /** Whether the sign-in passed a second factor (RFC 8176 {@code otp}); refreshes keep it. */
+    @Column(name = "mfa")
+    private boolean mfa;
 
-  @Column(name = "user_agent")
-  private String userAgent;
+    @Column(name = "user_agent")
+    private String userAgent;
 
-  /** The SHA-256 of the browser's CSRF token bound to this session, or null for an API client's. */
-  @Column(name = "csrf_hash")
-  private String csrfHash;
+    /** The SHA-256 of the browser's CSRF token bound to this session, or null for an API client's. */
+    @Column(name = "csrf_hash")
+    private String csrfHash;
 
-  protected Session() {}
+    protected Session() {}
 
-  public Session(
-      UUID id, UUID userId, Instant now, Duration absoluteTtl, String ip, String userAgent, boolean mfa) {
-    this.mfa = mfa;
-    this.id = Objects.requireNonNull(id);
-    this.userId = Objects.requireNonNull(userId);
-    this.createdAt = now;
-    this.lastUsedAt = now;
-    this.expiresAt = now.plus(absoluteTtl);
-    this.ip = ip;
-    this.userAgent = userAgent;
-  }
+    public Session(UUID id, UUID userId, Instant now, Duration absoluteTtl, String ip, String userAgent, boolean mfa) {
+        this.mfa = mfa;
+        this.id = Objects.requireNonNull(id);
+        this.userId = Objects.requireNonNull(userId);
+        this.createdAt = now;
+        this.lastUsedAt = now;
+        this.expiresAt = now.plus(absoluteTtl);
+        this.ip = ip;
+        this.userAgent = userAgent;
+    }
 
-  /** Binds a browser's CSRF token (its hash) to the session, as it starts. */
-  public void bindCsrf(String hash) {
-    this.csrfHash = hash;
-  }
+    /** Binds a browser's CSRF token (its hash) to the session, as it starts. */
+    public void bindCsrf(String hash) {
+        this.csrfHash = hash;
+    }
 
-  public boolean mfa() {
-    return mfa;
-  }
+    public boolean mfa() {
+        return mfa;
+    }
 
-  public UUID id() {
-    return id;
-  }
+    public UUID id() {
+        return id;
+    }
 
-  public UUID userId() {
-    return userId;
-  }
+    public UUID userId() {
+        return userId;
+    }
 
-  public Instant createdAt() {
-    return createdAt;
-  }
+    public Instant createdAt() {
+        return createdAt;
+    }
 
-  public Instant lastUsedAt() {
-    return lastUsedAt;
-  }
+    public Instant lastUsedAt() {
+        return lastUsedAt;
+    }
 
-  /** The absolute end of the session. */
-  public Instant expiresAt() {
-    return expiresAt;
-  }
+    /** The absolute end of the session. */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
 
-  public Instant revokedAt() {
-    return revokedAt;
-  }
+    public Instant revokedAt() {
+        return revokedAt;
+    }
 
-  public String ip() {
-    return ip;
-  }
+    public String ip() {
+        return ip;
+    }
 
-  public String userAgent() {
-    return userAgent;
-  }
+    public String userAgent() {
+        return userAgent;
+    }
 
-  /** When the session ends if it is not used again. */
-  public Instant endsAt(Duration idleTtl) {
-    return endsAt(lastUsedAt, expiresAt, idleTtl);
-  }
+    /** When the session ends if it is not used again. */
+    public Instant endsAt(Duration idleTtl) {
+        return endsAt(lastUsedAt, expiresAt, idleTtl);
+    }
 
-  /** When a session last used at {@code lastUsedAt} ends if it is not used again. */
-  public static Instant endsAt(Instant lastUsedAt, Instant expiresAt, Duration idleTtl) {
-    Instant idleEnd = lastUsedAt.plus(idleTtl);
-    return idleEnd.isBefore(expiresAt) ? idleEnd : expiresAt;
-  }
+    /** When a session last used at {@code lastUsedAt} ends if it is not used again. */
+    public static Instant endsAt(Instant lastUsedAt, Instant expiresAt, Duration idleTtl) {
+        Instant idleEnd = lastUsedAt.plus(idleTtl);
+        return idleEnd.isBefore(expiresAt) ? idleEnd : expiresAt;
+    }
 }
