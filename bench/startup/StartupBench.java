@@ -142,7 +142,7 @@ public class StartupBench {
         List<Way> ways = new ArrayList<>();
         ways.add(
                 new VigileWay("Vigile before: `payara-micro.jar`, `-Xmx512m`, JVM's heap defaults", plain, OLD_MEMORY));
-        ways.add(new VigileWay("Vigile, heap defaults of `PayaraProcess.MEMORY_DEFAULTS` only", plain, "-Xmx512m"));
+        ways.add(new VigileWay("Vigile, heap defaults of `PayaraOptions.MEMORY_DEFAULTS` only", plain, "-Xmx512m"));
         ways.add(new VigileWay(
                 "Vigile after: class-data archive and heap defaults (`./mvnw -Prun`)", shared, "-Xmx512m"));
         String home = System.getenv("KEYCLOAK_HOME");

@@ -1,6 +1,7 @@
 package dev.vigile.it;
 
 import dev.vigile.launcher.EmbeddedDatabase;
+import dev.vigile.launcher.PayaraOptions;
 import dev.vigile.launcher.PayaraProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -148,11 +149,11 @@ public final class TestServer {
                             + "\njava.util.logging.FileHandler.append=true"
                             + "\njava.util.logging.FileHandler.level=FINE"
                             + "\njava.util.logging.FileHandler.formatter=com.sun.enterprise.server.logging.ODLLogFormatter\n");
-            List<String> micro = new java.util.ArrayList<>(PayaraProcess.microOptions(layout, port, null));
+            List<String> micro = new java.util.ArrayList<>(PayaraOptions.microOptions(layout, port, null));
             micro.remove("--nocluster"); // the container adds it
             micro.set(micro.indexOf("--logproperties") + 1, logging.toString());
             micro.addAll(List.of("--systemproperties", properties.toString()));
-            List<String> jvm = new java.util.ArrayList<>(PayaraProcess.jvmOptions(layout, Map.of(), null));
+            List<String> jvm = new java.util.ArrayList<>(PayaraOptions.jvmOptions(layout, Map.of(), null));
             jvm.replaceAll(o -> o.startsWith("-Djava.util.logging.config.file=")
                     ? "-Djava.util.logging.config.file=" + logging
                     : o);
