@@ -23,6 +23,27 @@ class HttpEdgesIT {
     final Api api = new Api();
     final URI base = URI.create(TestServer.get().url(""));
 
+    /** Where Arquillian deployed the suite's WAR, as it reports it. */
+    @org.jboss.arquillian.test.api.ArquillianResource
+    java.net.URL deployedAt;
+
+    /**
+     * The server every shared-server test calls is the one Arquillian deployed to: same port, a
+     * loopback host, context root {@code /}. (Arquillian names it {@code localhost}; the tests
+     * call {@code 127.0.0.1}, which the suite's trusted-proxy setting names.)
+     */
+    @Test
+    void theSuitesUrlIsWhereArquillianDeployed() throws Exception {
+        assertEquals(base.getPort(), deployedAt.getPort(), deployedAt.toString());
+        assertTrue(java.net.InetAddress.getByName(deployedAt.getHost()).isLoopbackAddress(), deployedAt.toString());
+        assertEquals("/", deployedAt.getPath());
+        assertEquals(
+                200,
+                new Api(deployedAt.toString().replaceAll("/$", ""))
+                        .get("/health/ready", null)
+                        .status());
+    }
+
     /**
      * A malformed percent-escape in a query parameter (which the JDK's client refuses to send) is
      * read as literal text, whichever way the resource reads its parameters: a paging or filter
