@@ -11,6 +11,7 @@ import dev.vigile.identity.accounts.control.Privileges;
 import dev.vigile.identity.accounts.control.UserRepository;
 import dev.vigile.identity.accounts.entity.User;
 import dev.vigile.identity.events.MfaChanged;
+import dev.vigile.identity.events.SecondFactorRemoved;
 import dev.vigile.platform.persistence.UnitOfWork;
 import dev.vigile.security.CurrentCaller;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,6 +49,9 @@ public class MfaRemoval {
 
     @Inject
     Event<MfaChanged> changed;
+
+    @Inject
+    Event<SecondFactorRemoved> removed;
 
     @Inject
     AccountMail mail;
@@ -129,10 +133,11 @@ public class MfaRemoval {
 
     private void turnOff(User user, String change, String acceptLanguage, String by) {
         factors.removeAll(user.id());
+        // Sign-ins waiting for a factor go with it (the sessions component observes this).
+        removed.fire(new SecondFactorRemoved(user.id()));
         boolean wasOn = user.mfaEnabled();
         user.setMfaEnabled(false, clock.instant());
         if (wasOn) {
-            // Sign-ins waiting for the factor go with it (sessions observe the change).
             changed.fire(new MfaChanged(user.id(), change));
             mail.notice(user, "mfa-disabled", acceptLanguage, Map.of("by", by));
         }

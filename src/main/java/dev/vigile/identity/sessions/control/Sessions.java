@@ -5,6 +5,7 @@ import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.web.ClientInfo;
 import dev.vigile.identity.events.MfaChanged;
+import dev.vigile.identity.events.SecondFactorRemoved;
 import dev.vigile.identity.sessions.entity.Session;
 import dev.vigile.security.OpaqueTokens;
 import jakarta.annotation.Priority;
@@ -218,9 +219,8 @@ public class Sessions {
     }
 
     /**
-     * In the changing transaction, what a change of second factor means for sessions: a session
-     * that just proved the factor (an enrollment confirmed from it) carries it from its next
-     * refresh on; a factor turned off leaves no sign-in waiting for it.
+     * In the changing transaction: a session that just proved the factor (an enrollment confirmed
+     * from it) carries it from its next refresh on.
      */
     void onMfaChanged(@Observes @Priority(100) MfaChanged change) {
         if ("enabled".equals(change.change()) && change.sessionId() != null) {
@@ -228,9 +228,12 @@ public class Sessions {
                     .setParameter(1, change.sessionId())
                     .setParameter(2, change.userId())
                     .executeUpdate();
-        } else if ("disabled".equals(change.change()) || "reset".equals(change.change())) {
-            challenges.deleteAll(change.userId());
         }
+    }
+
+    /** The user's factors were removed: no sign-in waits for one any more. */
+    void onFactorsRemoved(@Observes @Priority(100) SecondFactorRemoved removed) {
+        challenges.deleteAll(removed.userId());
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
