@@ -284,8 +284,9 @@ function wire() {
     say("New recovery codes; the old ones no longer work.", true);
   });
   onSubmit("disable-form", async () => {
-    await api("/api/users/me/mfa", {
-      method: "DELETE",
+    // The body-free form: a DELETE with a body is refused by some servers and proxies.
+    await api("/api/users/me/mfa/disable", {
+      method: "POST",
       body: JSON.stringify({ currentPassword: $("disable-password").value, code: $("disable-code").value.trim() }),
     });
     $("disable-form").reset();

@@ -217,6 +217,18 @@ class AccessMatrixIT {
                                     a == null ? "whatever it was" : a.password(),
                                     "code",
                                     enrolledCode(a)))),
+            new Endpoint(
+                    "POST",
+                    "/api/users/me/mfa/disable",
+                    SIGNED_IN,
+                    204,
+                    a -> new Call(
+                            "/api/users/me/mfa/disable",
+                            obj(
+                                    "currentPassword",
+                                    a == null ? "whatever it was" : a.password(),
+                                    "code",
+                                    enrolledCode(a)))),
             new Endpoint("GET", "/api/users", "users:read", 200, a -> new Call("/api/users?size=5", null)),
             new Endpoint(
                     "GET",

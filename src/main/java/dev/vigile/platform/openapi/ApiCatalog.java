@@ -71,6 +71,8 @@ final class ApiCatalog {
                 "{\"code\":\"123456\"}"),
             e("DELETE", "/api/users/me/mfa", "users", "Turn MFA off (password and a code required)", Permissions.SIGNED_IN, 204, List.of(400, 409, 429),
                 "{\"currentPassword\":\"the current one\",\"code\":\"123456\"}"),
+            e("POST", "/api/users/me/mfa/disable", "users", "Turn MFA off, as DELETE /api/users/me/mfa without a body on a DELETE", Permissions.SIGNED_IN, 204, List.of(400, 409, 429),
+                "{\"currentPassword\":\"the current one\",\"code\":\"123456\"}"),
             e("GET", "/api/users", "users", "List users (filters q, role, enabled; paged)", Permissions.USERS_READ, 200, List.of(400), null),
             e("GET", "/api/users/{id}", "users", "One user", Permissions.USERS_READ, 200, List.of(404), null),
             e("POST", "/api/users", "users", "Create a user", Permissions.USERS_WRITE, 201, List.of(400, 409),

@@ -204,6 +204,19 @@ public class UsersMeResource {
         return Response.noContent().build();
     }
 
+    /**
+     * {@code POST /api/users/me/mfa/disable} : the same as {@code DELETE /api/users/me/mfa}, without a
+     * body on a DELETE, which some servers and proxies refuse.
+     */
+    @POST
+    @Path("/mfa/disable")
+    @RolesAllowed(Permissions.SIGNED_IN)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response disableMfaByPost(
+            UserRequests.MfaDisable body, @Context SecurityContext security, @Context HttpServletRequest request) {
+        return disableMfa(body, security, request);
+    }
+
     private static Response noStore(Object entity) {
         return Response.ok(entity).header("Cache-Control", "no-store").build();
     }
