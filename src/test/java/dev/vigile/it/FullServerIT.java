@@ -3,6 +3,7 @@ package dev.vigile.it;
 import static dev.vigile.it.Api.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -153,5 +155,55 @@ class FullServerIT {
         String log = Files.readString(domains.resolve(domain).resolve("logs").resolve("server.log"));
         assertFalse(log.contains("Could not handle a cluster event"), "a cluster event failed; see " + domains);
         wb.close();
+    }
+
+    /**
+     * The smoke set of issue 35 on the full server, deployed by {@code asadmin} with none of
+     * Vigile's boot commands: register, sign in, refresh, a WebSocket, an admin route (and its
+     * refusal to a user), and MFA turned off by the body-free form, which a stock server accepts.
+     */
+    @Test
+    void theSmokeSetPassesOnTheFullServer() {
+        String base = "http://127.0.0.1:" + http;
+        String email = Api.uniqueEmail();
+        String password = "a full-server passphrase " + UUID.randomUUID();
+        Api.Res registered = api.register(email, password);
+        assertEquals(201, registered.status(), registered.toString());
+        Api.Res login = api.login(email, password);
+        assertEquals(200, login.status(), login.toString());
+        String token;
+        String refreshToken = login.json().get("refresh_token").asText();
+        Api.Res refreshed = api.refresh(refreshToken);
+        assertEquals(200, refreshed.status(), refreshed.toString());
+        assertNotEquals(refreshToken, refreshed.json().get("refresh_token").asText(), "rotated");
+        token = refreshed.json().get("access_token").asText();
+
+        WsClient ws = WsClient.connect(base, token).ok();
+        assertEquals("welcome", ws.next().get("type").asText());
+        ws.close();
+
+        String admin = api.adminToken();
+        Api.Res users = api.get("/api/users?size=5", admin);
+        assertEquals(200, users.status(), users.toString());
+        assertTrue(users.json().get("items").size() > 0);
+        assertEquals(403, api.get("/api/users?size=5", token).status(), "a user is refused the admin route");
+
+        Api.Res started = api.post("/api/users/me/mfa/totp", obj("currentPassword", password), token);
+        assertEquals(200, started.status(), started.toString());
+        String secret = started.json().get("secret").asText();
+        long step = MfaIT.previousStep();
+        Api.Res confirmed = api.post("/api/users/me/mfa/totp/confirm", obj("code", MfaIT.code(secret, step)), token);
+        assertEquals(200, confirmed.status(), confirmed.toString());
+        assertEquals(202, api.login(email, password).status(), "MFA on: the sign-in asks for a code");
+        Api.Res off = api.post(
+                "/api/users/me/mfa/disable",
+                obj("currentPassword", password, "code", MfaIT.code(secret, step + 1)),
+                token);
+        assertEquals(204, off.status(), off.toString());
+        assertEquals(200, api.login(email, password).status(), "MFA off: one step again");
+
+        // A replay of the rotated refresh token revokes its session: its tokens are refused.
+        assertEquals(401, api.refresh(refreshToken).status(), "the rotated token is spent");
+        assertEquals(401, api.get("/api/users/me", token).status(), "the replay cut the session off");
     }
 }
