@@ -184,7 +184,7 @@ public class AuthResource {
         bodies.check(body);
         boolean fromCookie = body.refreshToken() == null;
         // A refresh by the session cookie is a browser's, whatever it asks for.
-        String csrf = fromCookie || BrowserSession.requested(request) ? OpaqueTokens.generate() : null;
+        String csrf = fromCookie ? OpaqueTokens.generate() : newCsrf(request);
         SignIn.Tokens t = fromCookie
                 ? tokenRefresh.refresh(
                         BrowserSession.refreshTokenFromCookie(request), clients.of(request), presentedCsrf(), csrf)

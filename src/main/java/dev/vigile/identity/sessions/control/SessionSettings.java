@@ -38,17 +38,6 @@ public class SessionSettings {
 
     private Set<String> mfaRequiredRoles;
 
-    /** For code wired by hand (unit tests). */
-    public static SessionSettings of(Duration idleTtl, Duration absoluteTtl, Set<String> mfaRequiredRoles) {
-        SessionSettings s = new SessionSettings();
-        s.idleTtl = idleTtl;
-        s.absoluteTtl = absoluteTtl;
-        s.challengeTtl = Duration.ofMinutes(5);
-        s.deviceTtl = Duration.ofDays(365);
-        s.mfaRequiredRoles = Set.copyOf(mfaRequiredRoles);
-        return s;
-    }
-
     @PostConstruct
     void parse() {
         Set<String> roles = new HashSet<>();

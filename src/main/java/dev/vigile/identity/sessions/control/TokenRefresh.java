@@ -60,7 +60,8 @@ public class TokenRefresh {
     /** What a refresh's unit of work ended with. */
     sealed interface Outcome {}
 
-    record Refreshed(SignIn.Tokens tokens) implements Outcome {}
+    /** Rotated: the user as read in the unit of work, the session, and its refresh lifetime left. */
+    record Refreshed(User user, Sessions.Rotated rotated, long refreshExpiresIn) implements Outcome {}
 
     /** Unknown, expired or revoked, or its user disabled. */
     record Invalid() implements Outcome {}
@@ -97,7 +98,10 @@ public class TokenRefresh {
         Outcome outcome = work.call(() -> rotate(refreshToken, client, presentedCsrf, nextCsrf));
         if (outcome instanceof Refreshed r) {
             metrics.refreshed();
-            return r.tokens();
+            // Signed after the commit, as before the re-cut: the rotation's row locks are not held
+            // while the token is signed.
+            Sessions.Rotated rotated = r.rotated();
+            return tokens.issue(r.user(), rotated.id(), rotated.mfa(), rotated.refreshToken(), r.refreshExpiresIn());
         }
         if (outcome instanceof Reused reuse) {
             metrics.refreshReused();
@@ -138,7 +142,6 @@ public class TokenRefresh {
                 .actor(user.id(), user.email())
                 .target("session", rotated.id()));
         // Touched just now: the session ends an idle lifetime from now, or at its absolute expiry.
-        long expiresIn = Sessions.refreshExpiresIn(rotated, now, settings.idleTtl());
-        return new Refreshed(tokens.issue(user, rotated.id(), rotated.mfa(), rotated.refreshToken(), expiresIn));
+        return new Refreshed(user, rotated, Sessions.refreshExpiresIn(rotated, now, settings.idleTtl()));
     }
 }
