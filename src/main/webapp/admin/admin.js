@@ -131,6 +131,7 @@ async function show(view) {
   if (view === "dashboard") await loadDashboard();
   if (view === "users") await loadUsers();
   if (view === "roles") await loadRoles();
+  if (view === "clients") await loadClients();
   if (view === "audit") await loadAudit();
   if (view === "user") await loadUser();
 }
@@ -343,6 +344,63 @@ async function loadRoles() {
   );
 }
 
+// Service accounts
+
+/** Shows a secret once, until the administrator says it is copied. */
+function showSecret(clientId, secret) {
+  $("client-secret-id").textContent = clientId;
+  $("client-secret").textContent = secret;
+  $("client-secret-box").hidden = false;
+}
+
+async function loadClients() {
+  const [page, roles] = await Promise.all([json("/api/admin/clients?size=100"), json("/api/admin/roles")]);
+  $("clients-table").tBodies[0].replaceChildren(
+    ...page.items.map((c) => {
+      const tr = el("tr", null, { "data-client": c.clientId });
+      const actions = el("td");
+      actions.append(
+        button(c.enabled ? "Disable" : "Enable", async () => {
+          await api(`/api/admin/clients/${c.id}`, { method: "PATCH", body: JSON.stringify({ enabled: !c.enabled }) });
+          await loadClients();
+        }, { "data-action": "toggle" }),
+        button("Rotate secret", async () => {
+          const s = await json(`/api/admin/clients/${c.id}/secrets`, { method: "POST" });
+          showSecret(c.clientId, s.clientSecret);
+          await loadClients();
+        }, { "data-action": "rotate" }),
+        button("Delete", async () => {
+          if (confirm(`Delete ${c.name}? Its tokens stop working at once.`)) {
+            await api(`/api/admin/clients/${c.id}`, { method: "DELETE" });
+            await loadClients();
+          }
+        }, { "data-action": "delete" })
+      );
+      const secrets = el("td");
+      c.secrets.forEach((s) => {
+        const line = el("div", `made ${new Date(s.createdAt).toLocaleString()}${s.lastUsedAt ? ", used " + new Date(s.lastUsedAt).toLocaleString() : ""} `);
+        if (c.secrets.length > 1) {
+          line.append(button("Remove", async () => {
+            await api(`/api/admin/clients/${c.id}/secrets/${s.id}`, { method: "DELETE" });
+            await loadClients();
+          }, { "data-action": "remove-secret" }));
+        }
+        secrets.append(line);
+      });
+      tr.append(el("td", c.name), el("td", c.clientId), el("td", c.roles.join(", ")), el("td", c.enabled ? "yes" : "no"));
+      tr.append(whenCell(c.expiresAt), whenCell(c.lastUsedAt), secrets, actions);
+      return tr;
+    })
+  );
+  $("client-roles").replaceChildren(
+    ...roles.filter((r) => r.name !== "USER").map((r) => {
+      const label = el("label");
+      label.append(el("input", null, { type: "checkbox", value: r.name }), document.createTextNode(` ${r.name}`));
+      return label;
+    })
+  );
+}
+
 /** Loads a role into the form; saving then replaces its description and permissions (PUT). */
 function editRole(r) {
   state.editing = r.name;
@@ -425,6 +483,21 @@ function openFeed() {
 // Wiring
 
 function wire() {
+  $("client-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const roles = [...$("client-roles").querySelectorAll("input:checked")].map((b) => b.value);
+    const expires = $("client-expires").value;
+    const body = { name: $("client-name").value, roles };
+    if (expires) body.expiresAt = new Date(expires).toISOString();
+    const created = await json("/api/admin/clients", { method: "POST", body: JSON.stringify(body) });
+    $("client-form").reset();
+    showSecret(created.clientId, created.clientSecret);
+    await loadClients();
+  });
+  $("client-secret-done").addEventListener("click", () => {
+    $("client-secret").textContent = "";
+    $("client-secret-box").hidden = true;
+  });
   $("login-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     $("login-error").textContent = "";

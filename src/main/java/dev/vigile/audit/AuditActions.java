@@ -27,6 +27,13 @@ public final class AuditActions {
     public static final String ROLE_CREATED = "role.created";
     public static final String ROLE_UPDATED = "role.updated";
     public static final String ROLE_DELETED = "role.deleted";
+    public static final String CLIENT_CREATED = "client.created";
+    public static final String CLIENT_UPDATED = "client.updated";
+    public static final String CLIENT_DELETED = "client.deleted";
+    public static final String CLIENT_SECRET_CREATED = "client.secret.created";
+    public static final String CLIENT_SECRET_DELETED = "client.secret.deleted";
+    public static final String CLIENT_TOKEN = "client.token";
+    public static final String CLIENT_TOKEN_FAILED = "client.token.failed";
     public static final String ACCESS_DENIED = "access.denied";
     public static final String AUDIT_EXPORTED = "audit.exported";
     public static final String NOTIFICATION_SENT = "notification.sent";

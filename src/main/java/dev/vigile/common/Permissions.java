@@ -16,6 +16,10 @@ public final class Permissions {
     public static final String AUDIT_READ = "audit:read";
     public static final String DASHBOARD_READ = "dashboard:read";
     public static final String NOTIFICATIONS_SEND = "notifications:send";
+    public static final String CLIENTS_READ = "clients:read";
+    public static final String CLIENTS_WRITE = "clients:write";
+    public static final String TOKENS_INTROSPECT = "tokens:introspect";
+    public static final String SSF_STREAMS = "ssf:streams";
 
     /**
      * The only group of a token whose user holds a role that requires MFA and has not yet passed
@@ -35,7 +39,11 @@ public final class Permissions {
             ROLES_ASSIGN,
             AUDIT_READ,
             DASHBOARD_READ,
-            NOTIFICATIONS_SEND);
+            NOTIFICATIONS_SEND,
+            CLIENTS_READ,
+            CLIENTS_WRITE,
+            TOKENS_INTROSPECT,
+            SSF_STREAMS);
 
     private Permissions() {}
 }

@@ -37,7 +37,7 @@ public class Directory {
 
     /** Whether this caller's token has been cut off (logout, revocation, role change, disable). */
     public boolean cutOff(CurrentCaller caller) {
-        return revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
+        return revocation.refused(caller);
     }
 
     /**

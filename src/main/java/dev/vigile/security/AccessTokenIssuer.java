@@ -27,6 +27,12 @@ import org.jose4j.lang.JoseException;
 public class AccessTokenIssuer {
     public static final String SESSION_CLAIM = "sid";
 
+    /** A service account's tokens have the subject {@code client:<clientId>}, never a user's id. */
+    public static final String CLIENT_SUBJECT_PREFIX = "client:";
+
+    /** The private claim naming a service account's internal id (its tokens' cut-off key). */
+    public static final String CLIENT_ID_CLAIM = "vigile_cid";
+
     @Inject
     Clock clock;
 
@@ -68,14 +74,10 @@ public class AccessTokenIssuer {
      */
     public AccessToken issue(
             UUID userId, String email, Collection<String> groups, UUID sessionId, long generation, List<String> amr) {
-        KeyRing ring = KeyRing.Current.get();
-        if (ring == null) {
-            throw new IllegalStateException("No signing key loaded");
-        }
         long iat = clock.instant().getEpochSecond();
         long ttl = settings.accessTtl.toSeconds();
         JwtClaims claims = new JwtClaims();
-        claims.setIssuer(settings.issuer);
+        claims.setIssuer(settings.issuer());
         claims.setAudience(settings.audience);
         claims.setSubject(userId.toString());
         claims.setClaim("upn", email);
@@ -87,6 +89,39 @@ public class AccessTokenIssuer {
         claims.setStringListClaim("amr", List.copyOf(amr));
         if (sessionId != null) {
             claims.setClaim(SESSION_CLAIM, sessionId.toString());
+        }
+        return sign(claims, ttl);
+    }
+
+    /**
+     * A service account's token (RFC 6749 section 4.4): {@code sub} {@code client:<clientId>},
+     * {@code client_id}, its roles and permissions in {@code groups}, no {@code upn}, session or
+     * {@code amr}.
+     *
+     * @param id the client's internal id, the key of its cut-offs
+     * @param generation the client's token generation, read with {@code groups}
+     */
+    public AccessToken issueForClient(UUID id, String clientId, Collection<String> groups, long generation) {
+        long iat = clock.instant().getEpochSecond();
+        long ttl = settings.accessTtl.toSeconds();
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(settings.issuer());
+        claims.setAudience(settings.audience);
+        claims.setSubject(CLIENT_SUBJECT_PREFIX + clientId);
+        claims.setClaim("client_id", clientId);
+        claims.setClaim(CLIENT_ID_CLAIM, id.toString());
+        claims.setStringListClaim("groups", List.copyOf(groups));
+        claims.setIssuedAt(NumericDate.fromSeconds(iat));
+        claims.setExpirationTime(NumericDate.fromSeconds(iat + ttl));
+        claims.setJwtId(UUID.randomUUID().toString());
+        claims.setClaim(TokenCutoffs.CLAIM, generation);
+        return sign(claims, ttl);
+    }
+
+    private AccessToken sign(JwtClaims claims, long ttl) {
+        KeyRing ring = KeyRing.Current.get();
+        if (ring == null) {
+            throw new IllegalStateException("No signing key loaded");
         }
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());

@@ -143,7 +143,7 @@ public class AccessTokenVerifier {
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, KeyRing.ALGORITHM)
                 .setExpectedType(true, "JWT")
                 .setVerificationKeyResolver((jws, nested) -> key(ring, jws))
-                .setExpectedIssuer(settings.issuer)
+                .setExpectedIssuers(true, settings.issuersAccepted())
                 .setExpectedAudience(settings.audience)
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
@@ -153,8 +153,11 @@ public class AccessTokenVerifier {
                 .build();
         try {
             JwtContext context = consumer.process(token);
-            Valid valid = valid(token, context.getJwtClaims());
             String kid = context.getJoseObjects().get(0).getKeyIdHeaderValue();
+            if (!canonicalSignature(token, ring.published().get(kid))) {
+                return new Invalid();
+            }
+            Valid valid = valid(token, context.getJwtClaims());
             cache.put(token, new Remembered(ring, kid, ring.published().get(kid), valid));
             return valid;
         } catch (InvalidJwtException e) {
@@ -162,6 +165,34 @@ public class AccessTokenVerifier {
         } catch (MalformedClaimException | IllegalArgumentException e) {
             return new Invalid();
         }
+    }
+
+    /**
+     * Whether the signature part is the one text of its signature (RFC 7515 appendix C): exactly as
+     * long as the key's modulus, without spare bits set. Decoders forgive both (a character too
+     * many, the unused low bits of the last one), so without this check one token would have many
+     * texts that verify.
+     */
+    static boolean canonicalSignature(String token, PublicKey key) {
+        if (!(key instanceof java.security.interfaces.RSAPublicKey rsa)) {
+            return false;
+        }
+        String part = token.substring(token.lastIndexOf('.') + 1);
+        int bytes = (rsa.getModulus().bitLength() + 7) / 8;
+        if (part.length() != (bytes * 4 + 2) / 3) {
+            return false;
+        }
+        byte[] decoded;
+        try {
+            decoded = java.util.Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return decoded.length == bytes
+                && java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(decoded)
+                        .equals(part);
     }
 
     private KeyRing ring() {
@@ -197,17 +228,32 @@ public class AccessTokenVerifier {
     }
 
     private static Valid valid(String token, JwtClaims claims) throws MalformedClaimException {
-        UUID user = UUID.fromString(claims.getSubject());
-        Object sid = claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM);
+        String subject = claims.getSubject();
         long generation = TokenCutoffs.generationOf(claims.getClaimValue(TokenCutoffs.CLAIM));
-        String email = claims.getClaimValue("upn") instanceof String s ? s : null;
         Set<String> groups = new HashSet<>();
         if (claims.getClaimValue("groups") instanceof List<?> list) {
             list.forEach(g -> groups.add(String.valueOf(g)));
         }
+        CurrentCaller caller;
+        if (subject.startsWith(AccessTokenIssuer.CLIENT_SUBJECT_PREFIX)) {
+            // A service account: never signed in as a person, whatever its groups say.
+            groups.remove(dev.vigile.common.Permissions.SIGNED_IN);
+            groups.remove(dev.vigile.common.Permissions.MFA_ENROLLMENT);
+            String clientId = subject.substring(AccessTokenIssuer.CLIENT_SUBJECT_PREFIX.length());
+            Object id = claims.getClaimValue(AccessTokenIssuer.CLIENT_ID_CLAIM);
+            if (clientId.isEmpty()
+                    || !(id instanceof String internal)
+                    || !clientId.equals(claims.getClaimValue("client_id"))) {
+                throw new IllegalArgumentException("A client token without its ids");
+            }
+            caller = new CurrentCaller(UUID.fromString(internal), subject, null, generation, clientId);
+        } else {
+            UUID user = UUID.fromString(subject);
+            Object sid = claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM);
+            String email = claims.getClaimValue("upn") instanceof String s ? s : null;
+            caller = new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation);
+        }
         Set<String> frozen = Set.copyOf(groups);
-        CurrentCaller caller =
-                new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation);
         return new Valid(
                 caller,
                 claims.getExpirationTime().getValue(),

@@ -147,6 +147,60 @@ class AccessMatrixIT {
                                         .token()));
             }),
             new Endpoint("GET", "/.well-known/jwks.json", PUBLIC, 200, a -> new Call("/.well-known/jwks.json", null)),
+            new Endpoint(
+                    "GET",
+                    "/.well-known/openid-configuration",
+                    PUBLIC,
+                    200,
+                    a -> new Call("/.well-known/openid-configuration", null)),
+            new Endpoint(
+                    "GET",
+                    "/.well-known/oauth-authorization-server",
+                    PUBLIC,
+                    200,
+                    a -> new Call("/.well-known/oauth-authorization-server", null)),
+            // Service accounts
+            new Endpoint("GET", "/api/admin/clients", "clients:read", 200, a -> new Call("/api/admin/clients", null)),
+            new Endpoint(
+                    "GET",
+                    "/api/admin/clients/{id}",
+                    "clients:read",
+                    200,
+                    a -> new Call("/api/admin/clients/" + newClient(), null)),
+            new Endpoint(
+                    "POST",
+                    "/api/admin/clients",
+                    "clients:write",
+                    201,
+                    a -> new Call("/api/admin/clients", obj("name", "matrix", "roles", List.of()))),
+            new Endpoint(
+                    "PATCH",
+                    "/api/admin/clients/{id}",
+                    "clients:write",
+                    200,
+                    a -> new Call("/api/admin/clients/" + newClient(), obj("name", "renamed"))),
+            new Endpoint(
+                    "POST",
+                    "/api/admin/clients/{id}/secrets",
+                    "clients:write",
+                    201,
+                    a -> new Call("/api/admin/clients/" + newClient() + "/secrets", null)),
+            new Endpoint("DELETE", "/api/admin/clients/{id}/secrets/{secretId}", "clients:write", 204, a -> {
+                String id = newClient();
+                String secret = api.get("/api/admin/clients/" + id, admin)
+                        .json()
+                        .get("secrets")
+                        .get(0)
+                        .get("id")
+                        .asText();
+                return new Call("/api/admin/clients/" + id + "/secrets/" + secret, null);
+            }),
+            new Endpoint(
+                    "DELETE",
+                    "/api/admin/clients/{id}",
+                    "clients:write",
+                    204,
+                    a -> new Call("/api/admin/clients/" + newClient(), null)),
             // Users
             new Endpoint("GET", "/api/users/me", SIGNED_IN, 200, a -> new Call("/api/users/me", null)),
             new Endpoint(
@@ -394,7 +448,10 @@ class AccessMatrixIT {
     }
 
     /** Endpoints served outside JAX-RS, which the class scan cannot see. */
-    static final Set<String> SERVLETS = Set.of("GET /.well-known/jwks.json");
+    static final Set<String> SERVLETS = Set.of(
+            "GET /.well-known/jwks.json",
+            "GET /.well-known/openid-configuration",
+            "GET /.well-known/oauth-authorization-server");
 
     @BeforeAll
     static void roles() {
@@ -411,6 +468,13 @@ class AccessMatrixIT {
         Api.Res r = api.post("/api/admin/roles", obj("name", name, "permissions", List.of()), admin);
         assertEquals(201, r.status(), r.toString());
         return name;
+    }
+
+    /** A service account without roles, made by the admin: its id. */
+    static String newClient() {
+        Api.Res r = api.post("/api/admin/clients", obj("name", "matrix target", "roles", List.of()), admin);
+        assertEquals(201, r.status(), r.toString());
+        return r.json().get("id").asText();
     }
 
     static boolean allowed(Caller caller, String requires) {

@@ -164,7 +164,11 @@ class FullServerIT {
      */
     @Test
     void theSmokeSetPassesOnTheFullServer() {
-        String base = "http://127.0.0.1:" + http;
+        smokeSet(api, "http://127.0.0.1:" + http);
+    }
+
+    /** The smoke set against the Vigile at {@code base} ({@code api} calls the same). */
+    static void smokeSet(Api api, String base) {
         String email = Api.uniqueEmail();
         String password = "a full-server passphrase " + UUID.randomUUID();
         Api.Res registered = api.register(email, password);

@@ -31,7 +31,11 @@ class RolesIT {
             "roles:assign",
             "audit:read",
             "dashboard:read",
-            "notifications:send");
+            "notifications:send",
+            "clients:read",
+            "clients:write",
+            "tokens:introspect",
+            "ssf:streams");
 
     final Api api = new Api();
     final TestServer server = TestServer.get();

@@ -81,6 +81,29 @@ class AccessTokenVerifierTest {
         return jws.getCompactSerialization();
     }
 
+    /**
+     * One signature has one text (RFC 7515 appendix C: no padding, no spare bits): a valid token
+     * with a character added to its signature, or its last character swapped for one that decodes
+     * to the same bytes, is another token and is refused. Found by introspection's test (issue 35):
+     * both were accepted.
+     */
+    @Test
+    void aSignatureIsAcceptedInItsOneCanonicalTextOnly() throws Exception {
+        String token = token(key, START + 300);
+        assertInstanceOf(AccessTokenVerifier.Valid.class, verifier.verify(token));
+        assertInstanceOf(AccessTokenVerifier.Invalid.class, verifier.verify(token + "x"));
+        assertInstanceOf(AccessTokenVerifier.Invalid.class, verifier.verify(token + "AA"));
+        char last = token.charAt(token.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int index = alphabet.indexOf(last);
+        // With 2048-bit keys the last character carries 2 bits; its 4 spare bits change nothing once decoded.
+        char twin = alphabet.charAt((index & ~0xF) | ((index + 1) & 0xF));
+        assertInstanceOf(
+                AccessTokenVerifier.Invalid.class,
+                verifier.verify(token.substring(0, token.length() - 1) + twin),
+                "a spare-bit twin of the signature");
+    }
+
     @Test
     void aVerifiedTokenIsTheCallerAsMicroProfileJwtTypesIt() throws Exception {
         var valid = assertInstanceOf(AccessTokenVerifier.Valid.class, verifier.verify(token(key, START + 300)));

@@ -86,6 +86,28 @@ public final class PatchBody {
         return false;
     }
 
+    /** A member that must be an array of at most {@code max} strings. */
+    public List<String> strings(String name, int max) {
+        JsonValue v = body.get(name);
+        if (!(v instanceof jakarta.json.JsonArray array)) {
+            errors.add(new Problem.FieldError(name, "must be a list of strings"));
+            return List.of();
+        }
+        if (array.size() > max) {
+            errors.add(new Problem.FieldError(name, "must hold at most " + max + " items"));
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonValue item : array) {
+            if (!(item instanceof JsonString s)) {
+                errors.add(new Problem.FieldError(name, "must be a list of strings"));
+                return List.of();
+            }
+            out.add(s.getString());
+        }
+        return out;
+    }
+
     /** Throws a 400 naming every bad member read so far. */
     public void validate() {
         if (!errors.isEmpty()) {

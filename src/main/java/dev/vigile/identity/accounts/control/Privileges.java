@@ -25,11 +25,16 @@ public class Privileges {
     @jakarta.inject.Inject
     RoleRepository roles;
 
-    /** Every permission the user holds now, through all of their roles. */
+    /**
+     * Every permission the caller holds now, through all of their roles: a user's, or a service
+     * account's (whose id is never a user's).
+     */
     public Set<String> permissionsOf(UUID userId) {
         @SuppressWarnings("unchecked")
-        List<String> names = em.createNativeQuery("select distinct rp.permission_name from user_roles ur"
-                        + " join role_permissions rp on rp.role_name = ur.role_name where ur.user_id = ?1")
+        List<String> names = em.createNativeQuery("select rp.permission_name from user_roles ur"
+                        + " join role_permissions rp on rp.role_name = ur.role_name where ur.user_id = ?1"
+                        + " union select rp.permission_name from service_client_roles cr"
+                        + " join role_permissions rp on rp.role_name = cr.role_name where cr.client_id = ?1")
                 .setParameter(1, userId)
                 .getResultList();
         return new TreeSet<>(names);

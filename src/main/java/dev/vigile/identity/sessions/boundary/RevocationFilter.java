@@ -63,6 +63,6 @@ public class RevocationFilter implements ContainerRequestFilter {
             return false;
         }
         CurrentCaller caller = CurrentCaller.of(jwt);
-        return caller == null || revocation.refused(caller.userId(), caller.sessionId(), caller.generation());
+        return revocation.refused(caller);
     }
 }

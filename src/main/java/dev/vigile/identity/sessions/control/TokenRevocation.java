@@ -72,15 +72,27 @@ public class TokenRevocation {
     @Inject
     dev.vigile.platform.observability.VigileMetrics metrics;
 
-    private record UserState(boolean active, long generation) {
-        /** What an unknown (deleted) user stands for: every token refused. */
-        static final UserState UNKNOWN = new UserState(false, Long.MAX_VALUE);
+    /**
+     * A user's, or a service account's, state as cut-offs read it.
+     *
+     * @param expiresAt when a service account expires (epoch milliseconds), else {@link Long#MAX_VALUE}
+     */
+    private record UserState(boolean active, long generation, long expiresAt) {
+        /** What an unknown (deleted) user or client stands for: every token refused. */
+        static final UserState UNKNOWN = new UserState(false, Long.MAX_VALUE, 0);
 
-        /** Whether a token of this generation is refused for this user. */
-        boolean refuses(long tokenGeneration) {
-            return !active || TokenCutoffs.refused(tokenGeneration, generation);
+        UserState(boolean active, long generation) {
+            this(active, generation, Long.MAX_VALUE);
+        }
+
+        /** Whether a token of this generation is refused for this user or client. */
+        boolean refuses(long tokenGeneration, long now) {
+            return !active || now >= expiresAt || TokenCutoffs.refused(tokenGeneration, generation);
         }
     }
+
+    @Inject
+    java.time.Clock clock;
 
     private LoadingCache<UUID, UserState> users;
     private LoadingCache<UUID, Boolean> revokedSessions;
@@ -107,7 +119,16 @@ public class TokenRevocation {
      * @param generation the token's generation ({@link TokenCutoffs#CLAIM})
      */
     public boolean refused(UUID userId, UUID sessionId, long generation) {
-        return users.get(userId).refuses(generation) || (sessionId != null && revokedSessions.get(sessionId));
+        return users.get(userId).refuses(generation, clock.millis())
+                || (sessionId != null && revokedSessions.get(sessionId));
+    }
+
+    /**
+     * Whether this caller's verified token is cut off: a user's (as above) or a service account's
+     * (disabled, expired, deleted, its roles or secrets changed), whose id keys the same cache.
+     */
+    public boolean refused(CurrentCaller caller) {
+        return caller == null || refused(caller.userId(), caller.sessionId(), caller.generation());
     }
 
     /** How many ids one bulk read asks for at most. */
@@ -152,7 +173,7 @@ public class TokenRevocation {
         Set<CurrentCaller> refused = new HashSet<>();
         for (CurrentCaller c : callers) {
             // The same rules as refused(): an unknown user or session (deleted) is cut off.
-            if (states.getOrDefault(c.userId(), UserState.UNKNOWN).refuses(c.generation())
+            if (states.getOrDefault(c.userId(), UserState.UNKNOWN).refuses(c.generation(), clock.millis())
                     || (c.sessionId() != null && !liveSessions.contains(c.sessionId()))) {
                 refused.add(c);
             }
@@ -219,9 +240,39 @@ public class TokenRevocation {
             em.close();
         }
         if (rows.isEmpty()) {
-            return UserState.UNKNOWN;
+            return loadClient(id);
         }
         return new UserState((Boolean) rows.get(0)[0], (Long) rows.get(0)[1]);
+    }
+
+    /** A service account's state: its ids never collide with users' (both random UUIDs). */
+    private UserState loadClient(UUID id) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery(
+                            "select enabled, token_generation, expires_at from service_clients where id = ?1")
+                    .setParameter(1, id)
+                    .getResultList();
+            if (rows.isEmpty()) {
+                return UserState.UNKNOWN;
+            }
+            Object[] row = rows.get(0);
+            long expiresAt = row[2] == null ? Long.MAX_VALUE : instant(row[2]).toEpochMilli();
+            return new UserState((Boolean) row[0], ((Number) row[1]).longValue(), expiresAt);
+        } finally {
+            em.close();
+        }
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        return ((java.sql.Timestamp) value).toInstant();
     }
 
     private Boolean loadSessionRevoked(UUID id) {
