@@ -100,10 +100,16 @@ public class AccessTokenIssuer {
      *
      * @param id the client's internal id, the key of its cut-offs
      * @param generation the client's token generation, read with {@code groups}
+     * @param notAfter the client's expiry, which the token does not outlive; null for none
      */
-    public AccessToken issueForClient(UUID id, String clientId, Collection<String> groups, long generation) {
+    public AccessToken issueForClient(
+            UUID id, String clientId, Collection<String> groups, long generation, java.time.Instant notAfter) {
         long iat = clock.instant().getEpochSecond();
         long ttl = settings.accessTtl.toSeconds();
+        if (notAfter != null) {
+            // A service that verifies offline must not accept it past the client's own expiry.
+            ttl = Math.max(1, Math.min(ttl, notAfter.getEpochSecond() - iat));
+        }
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(settings.issuer());
         claims.setAudience(settings.audience);

@@ -248,6 +248,37 @@ public class LoginThrottle {
      * Two round trips in the usual case: takes from the first bucket, then from the second, giving
      * the first token back if the second is empty.
      */
+    /**
+     * Service accounts: how long this client must wait at this address (and this address for any
+     * client), 0 if it may try; nothing is taken, so that a busy client's parallel successes never
+     * throttle it. Only failures count ({@link #clientFailed}), per (client, address) and per
+     * address, never per client alone: client ids are public, and a stranger's failures must not
+     * lock a service out. Parallel failures may overshoot a limit by their number; the secrets
+     * guessed at are 256 random bits.
+     */
+    public long clientWait(String client, String address) {
+        long wait = 0;
+        for (var check : List.of(
+                buckets.get(clientKey(client, address), accountLimits),
+                buckets.get("client-address:" + address, addressLimits))) {
+            var estimate = check.estimateAbilityToConsume(1);
+            if (!estimate.canBeConsumed()) {
+                wait = Math.max(wait, seconds(estimate.getNanosToWaitForRefill()));
+            }
+        }
+        return wait;
+    }
+
+    /** Counts a failed authentication of a service account. */
+    public void clientFailed(String client, String address) {
+        buckets.get(clientKey(client, address), accountLimits).tryConsume(1);
+        buckets.get("client-address:" + address, addressLimits).tryConsume(1);
+    }
+
+    private static String clientKey(String client, String address) {
+        return "client:" + client + "@" + address;
+    }
+
     private long takeBoth(String first, List<Bandwidth> firstLimits, String second, List<Bandwidth> secondLimits) {
         Bucket a = buckets.get(first, firstLimits);
         ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);

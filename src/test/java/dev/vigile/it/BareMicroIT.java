@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The WAR on a bare Payara Micro (issue 35, part 6): {@code java -jar payara-micro.jar --deploy
  * vigile.war}, with none of Vigile's boot command files, JVM options or logging settings, and
- * settings from the environment only, as the README's "On your own Payara" invites. The WAR is
- * then at its file's name ({@code /vigile}), not at the root. Only {@code --port} and {@code
+ * settings from the environment only, as the README's "On your own Payara" invites. The WAR names
+ * its own context root ({@code /}, in {@code glassfish-web.xml}). Only {@code --port} and {@code
  * --nocluster} are added, so that the run neither collides with other tests nor joins their grid.
  */
 class BareMicroIT {
@@ -38,7 +38,7 @@ class BareMicroIT {
         PayaraProcess.Layout layout = PayaraProcess.Layout.fromSystemProperties();
         db = TestServer.newDatabase("vigile_bare");
         int port = TestServer.freePort();
-        base = "http://127.0.0.1:" + port + "/vigile";
+        base = "http://127.0.0.1:" + port;
         log = Path.of("target", "it-bare-micro-" + port + ".log").toAbsolutePath();
         Path war = Files.copy(
                 layout.war(),
@@ -99,7 +99,7 @@ class BareMicroIT {
     }
 
     @Test
-    void discoveryAndServiceAccountsWorkUnderAnotherContextRoot() {
+    void discoveryNamesTheServersOwnUrlsWithoutAPublicUrl() {
         Api.Res metadata = api.get("/.well-known/oauth-authorization-server", null);
         assertEquals(200, metadata.status(), metadata.toString());
         assertEquals(

@@ -319,6 +319,7 @@ class ServiceClientsIT {
                 api.patch("/api/admin/clients/" + c.id(), obj("enabled", true), admin)
                         .status());
         assertEquals(401, api.get("/api/users", t1).status(), "re-enabling does not revive old tokens");
+        assertEquals(200, api.get("/api/users", accessToken(c)).status(), "a new token works at once");
 
         String t2 = accessToken(c);
         Api.Res changed = api.patch("/api/admin/clients/" + c.id(), obj("roles", List.of(auditor)), admin);
@@ -387,12 +388,25 @@ class ServiceClientsIT {
                 created.json().get("clientSecret").asText(),
                 created.json());
         String t = accessToken(c);
+        assertTrue(Api.claims(t).get("exp").asLong() <= soon.getEpochSecond(), "the token does not outlive the client");
         assertEquals(200, api.get("/api/users", t).status());
+        Api.Res far = api.post(
+                "/api/admin/clients",
+                obj("name", "far", "roles", List.of(reader), "expiresAt", "+300000-01-01T00:00:00Z"),
+                admin);
+        assertEquals(400, far.status(), far.toString());
         Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> api.get("/api/users", t).status() == 401);
-        assertEquals(401, token(c).status());
+        // The token may end up to a second before the client (whole seconds): wait for the client too.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> token(c).status() == 401);
+        Api.Res after = token(c);
+        assertEquals(401, after.status(), after.toString());
+        assertEquals("invalid_client", after.json().get("error").asText());
     }
 
     @Test
@@ -429,6 +443,121 @@ class ServiceClientsIT {
                 404,
                 api.delete("/api/admin/clients/" + c.id() + "/secrets/not-a-uuid", admin)
                         .status());
+    }
+
+    /**
+     * A token bought with a secret while an administrator removes it must not outlive the removal:
+     * the secret, the client's state and the generation are read in one statement at issuance.
+     */
+    @Test
+    void noTokenBoughtWithARemovedSecretSurvivesItsRemoval() throws Exception {
+        String admin = api.adminToken();
+        String reader = role(admin, "READER", List.of("users:read"));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 6; round++) {
+                Client c = client(admin, reader);
+                Api.Res added = api.post("/api/admin/clients/" + c.id() + "/secrets", null, admin);
+                assertEquals(201, added.status(), added.toString());
+                String firstSecretId = c.body().get("secrets").get(0).get("id").asText();
+                java.util.concurrent.atomic.AtomicBoolean removed = new java.util.concurrent.atomic.AtomicBoolean();
+                List<Callable<List<String>>> buyers = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    buyers.add(() -> {
+                        List<String> bought = new ArrayList<>();
+                        Api own = new Api();
+                        for (int n = 0; n < 40 && !removed.get(); n++) {
+                            Api.Res r = formPost(
+                                    own,
+                                    "/oauth2/token",
+                                    "grant_type=client_credentials",
+                                    basic(c.clientId(), c.secret()));
+                            if (r.status() == 200) {
+                                bought.add(r.json().get("access_token").asText());
+                            }
+                        }
+                        return bought;
+                    });
+                }
+                List<Future<List<String>>> running = new ArrayList<>();
+                buyers.forEach(b -> running.add(pool.submit(b)));
+                assertEquals(
+                        204,
+                        api.delete("/api/admin/clients/" + c.id() + "/secrets/" + firstSecretId, admin)
+                                .status());
+                removed.set(true);
+                for (Future<List<String>> f : running) {
+                    for (String token : f.get()) {
+                        assertEquals(
+                                401, api.get("/api/users", token).status(), "a token bought with the removed secret");
+                    }
+                }
+                assertEquals(401, token(c).status());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBusyClientsParallelSuccessesAreNeverThrottled() throws Exception {
+        String admin = api.adminToken();
+        Client c = client(admin);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                calls.add(() -> token(c).status());
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : pool.invokeAll(calls)) {
+                statuses.add(f.get());
+            }
+            assertEquals(24, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void formsAreReadWithinTheBodyLimitAndAServiceAccountNeverManagesItself() {
+        String admin = api.adminToken();
+        Client c = client(admin);
+        String good = basic(c.clientId(), c.secret());
+        // Chunked (no Content-Length): still counted against the limit.
+        byte[] big = ("grant_type=client_credentials&pad=" + "a".repeat(200_000)).getBytes(StandardCharsets.UTF_8);
+        Api.Res chunked = api.send(api.request("/oauth2/token")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", good)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
+        assertEquals(413, chunked.status(), chunked.toString());
+        Api.Res badEscape = formPost(api, "/oauth2/token", "grant_type=client_credentials&x=%zz", good);
+        assertEquals(400, badEscape.status(), badEscape.toString());
+        assertEquals("invalid_request", badEscape.json().get("error").asText());
+        Api.Res bogusCharset = api.send(api.request("/oauth2/token")
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=bogus")
+                .header("Authorization", good)
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")));
+        assertEquals(200, bogusCharset.status(), bogusCharset.toString());
+
+        String manager = role(admin, "CLIENT_ADMIN", List.of("clients:read", "clients:write"));
+        Client self = client(admin, manager);
+        String token = accessToken(self);
+        assertEquals(
+                403,
+                api.post("/api/admin/clients/" + self.id() + "/secrets", null, token)
+                        .status());
+        assertEquals(
+                403,
+                api.patch("/api/admin/clients/" + self.id(), obj("enabled", false), token)
+                        .status());
+        assertEquals(403, api.delete("/api/admin/clients/" + self.id(), token).status());
+        assertEquals(
+                1,
+                api.get("/api/admin/clients/" + self.id(), token)
+                        .json()
+                        .get("secrets")
+                        .size());
     }
 
     @Test

@@ -45,6 +45,7 @@ public class DiscoveryServlet extends HttpServlet {
         Optional<String> configured =
                 publicUrl.map(String::strip).filter(u -> !u.isEmpty()).map(u -> u.replaceAll("/+$", ""));
         String base;
+        boolean shared = true;
         if (configured.isPresent()) {
             base = configured.get();
         } else {
@@ -54,6 +55,7 @@ public class DiscoveryServlet extends HttpServlet {
             }
             base = (addresses.secure(req) ? "https" : "http") + "://" + host + req.getContextPath();
             res.setHeader("Vary", "Host");
+            shared = false;
         }
         String issuer = settings.issuer();
         byte[] body = Json.createObjectBuilder()
@@ -74,8 +76,9 @@ public class DiscoveryServlet extends HttpServlet {
                 .getBytes(StandardCharsets.UTF_8);
         res.setContentType("application/json");
         res.setCharacterEncoding("UTF-8");
-        // Public and the same for everyone: caches may keep it for a few minutes.
-        res.setHeader("Cache-Control", "public, max-age=300");
+        // The same for everyone: caches may keep it for a few minutes; shared caches only when its
+        // URLs come from the configuration, not from a request's Host.
+        res.setHeader("Cache-Control", (shared ? "public" : "private") + ", max-age=300");
         res.setContentLength(body.length);
         res.getOutputStream().write(body);
     }

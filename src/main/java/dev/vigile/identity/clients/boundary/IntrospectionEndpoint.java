@@ -54,11 +54,14 @@ public class IntrospectionEndpoint extends HttpServlet {
                 OAuthResponses.throttled(res, t.seconds());
                 return;
             }
-            allowed = outcome instanceof ClientTokens.Authenticated a
-                    ? (tokens.permissions(a.id()).contains(Permissions.TOKENS_INTROSPECT)
+            java.util.Optional<java.util.List<String>> held = outcome instanceof ClientTokens.Authenticated a
+                    ? tokens.permissions(a)
+                    : java.util.Optional.empty();
+            allowed = held.isEmpty()
+                    ? Introspection.Allowed.UNAUTHENTICATED
+                    : held.get().contains(Permissions.TOKENS_INTROSPECT)
                             ? Introspection.Allowed.YES
-                            : Introspection.Allowed.FORBIDDEN)
-                    : Introspection.Allowed.UNAUTHENTICATED;
+                            : Introspection.Allowed.FORBIDDEN;
         }
         switch (allowed) {
             case UNAUTHENTICATED -> unauthenticated(res);
@@ -70,11 +73,16 @@ public class IntrospectionEndpoint extends HttpServlet {
                         "Introspection needs a service account holding " + Permissions.TOKENS_INTROSPECT + ".",
                         Map.of());
             case YES -> {
-                String problem = OAuthResponses.formProblem(req);
-                String token = problem == null ? req.getParameter("token") : null;
-                if (problem != null || token == null || token.isEmpty()) {
-                    OAuthResponses.error(
-                            res, 400, "invalid_request", problem != null ? problem : "token is required.", Map.of());
+                Map<String, String> form;
+                try {
+                    form = OAuthResponses.form(req);
+                } catch (OAuthResponses.FormException e) {
+                    OAuthResponses.error(res, e.status, "invalid_request", e.getMessage(), Map.of());
+                    return;
+                }
+                String token = form.get("token");
+                if (token == null || token.isEmpty()) {
+                    OAuthResponses.error(res, 400, "invalid_request", "token is required.", Map.of());
                     return;
                 }
                 OAuthResponses.json(res, 200, introspection.introspect(token), Map.of());

@@ -56,21 +56,57 @@ final class OAuthResponses {
                 Map.of("Retry-After", String.valueOf(seconds)));
     }
 
-    /** A form request problem, as {@code invalid_request}; null when the request is well formed. */
-    static String formProblem(HttpServletRequest req) {
+    /** A request the OAuth endpoints refuse before reading its parameters: the status and why. */
+    static final class FormException extends Exception {
+        final int status;
+
+        FormException(int status, String description) {
+            super(description, null, false, false);
+            this.status = status;
+        }
+    }
+
+    /**
+     * The form body (RFC 6749 appendix B), read here from the request's counted stream so that the
+     * body limit holds however it is sent (chunked included), and strictly: UTF-8, every name once,
+     * nothing in the query string (secrets must not be in URLs, section 3.2), valid escapes only.
+     */
+    static Map<String, String> form(HttpServletRequest req) throws FormException, IOException {
         String type = req.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).strip().startsWith(FORM)) {
-            return "The body must be " + FORM + ".";
+            throw new FormException(400, "The body must be " + FORM + ".");
         }
         if (req.getQueryString() != null && !req.getQueryString().isEmpty()) {
-            return "Parameters are accepted in the body only.";
+            throw new FormException(400, "Parameters are accepted in the body only.");
         }
-        for (Map.Entry<String, String[]> p : req.getParameterMap().entrySet()) {
-            if (p.getValue().length > 1) {
-                return "The parameter " + printable(p.getKey()) + " is repeated.";
+        byte[] body;
+        try {
+            body = req.getInputStream().readAllBytes();
+        } catch (IOException e) {
+            if (dev.vigile.common.web.BodyLimitFilter.exceeded(req)) {
+                throw new FormException(413, "The request body is too large.");
+            }
+            throw e;
+        }
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name;
+            String value;
+            try {
+                name = formDecode(eq < 0 ? pair : pair.substring(0, eq));
+                value = eq < 0 ? "" : formDecode(pair.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                throw new FormException(400, "The body is not a valid form.");
+            }
+            if (values.putIfAbsent(name, value) != null) {
+                throw new FormException(400, "The parameter " + printable(name) + " is repeated.");
             }
         }
-        return null;
+        return values;
     }
 
     /** Client credentials of an HTTP Basic header (RFC 6749 section 2.3.1), or null for another scheme. */

@@ -30,12 +30,14 @@ public class TokenEndpoint extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String problem = OAuthResponses.formProblem(req);
-        if (problem != null) {
-            OAuthResponses.error(res, 400, "invalid_request", problem, Map.of());
+        Map<String, String> form;
+        try {
+            form = OAuthResponses.form(req);
+        } catch (OAuthResponses.FormException e) {
+            OAuthResponses.error(res, e.status, "invalid_request", e.getMessage(), Map.of());
             return;
         }
-        String grant = req.getParameter("grant_type");
+        String grant = form.get("grant_type");
         if (grant == null || grant.isEmpty()) {
             OAuthResponses.error(res, 400, "invalid_request", "grant_type is required.", Map.of());
             return;
@@ -44,12 +46,11 @@ public class TokenEndpoint extends HttpServlet {
             OAuthResponses.error(res, 400, "unsupported_grant_type", "Only client_credentials is supported.", Map.of());
             return;
         }
-        String header = req.getHeader("Authorization");
-        String formId = req.getParameter("client_id");
-        String formSecret = req.getParameter("client_secret");
+        String formId = form.get("client_id");
+        String formSecret = form.get("client_secret");
         OAuthResponses.Basic basic;
         try {
-            basic = OAuthResponses.basic(header);
+            basic = OAuthResponses.basic(req.getHeader("Authorization"));
         } catch (IllegalArgumentException e) {
             refuse(res);
             return;
@@ -69,20 +70,23 @@ public class TokenEndpoint extends HttpServlet {
         ClientTokens.Outcome outcome = tokens.authenticate(clientId, secret, address);
         if (outcome instanceof ClientTokens.Throttled t) {
             OAuthResponses.throttled(res, t.seconds());
-        } else if (outcome instanceof ClientTokens.Authenticated a) {
-            ClientTokens.Issued issued = tokens.issue(a, address);
-            OAuthResponses.json(
-                    res,
-                    200,
-                    Json.createObjectBuilder()
-                            .add("access_token", issued.accessToken())
-                            .add("token_type", "Bearer")
-                            .add("expires_in", issued.expiresIn())
-                            .build(),
-                    Map.of());
-        } else {
-            refuse(res);
+            return;
         }
+        java.util.Optional<ClientTokens.Issued> issued =
+                outcome instanceof ClientTokens.Authenticated a ? tokens.issue(a, address) : java.util.Optional.empty();
+        if (issued.isEmpty()) {
+            refuse(res);
+            return;
+        }
+        OAuthResponses.json(
+                res,
+                200,
+                Json.createObjectBuilder()
+                        .add("access_token", issued.get().accessToken())
+                        .add("token_type", "Bearer")
+                        .add("expires_in", issued.get().expiresIn())
+                        .build(),
+                Map.of());
     }
 
     private static void refuse(HttpServletResponse res) throws IOException {

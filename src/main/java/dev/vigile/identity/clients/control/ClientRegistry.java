@@ -38,7 +38,7 @@ public class ClientRegistry {
     public record StoredSecret(UUID id, byte[] hash, Instant expiresAt) {}
 
     /** A client's groups (its roles, then their permissions) and token generation, read in one statement. */
-    public record Grants(List<String> roles, List<String> permissions, long generation) {}
+    public record Grants(List<String> roles, List<String> permissions, long generation, Instant expiresAt) {}
 
     void insert(UUID id, String clientId, String name, Instant expiresAt, UUID createdBy, Instant now) {
         em.createNativeQuery("insert into service_clients (id, client_id, name, enabled, created_at, updated_at,"
@@ -184,19 +184,32 @@ public class ClientRegistry {
     }
 
     /**
-     * The client's roles, their permissions and its token generation, in one statement: a token
-     * minted from them carries the generation that was current with them (docs/security.md).
+     * The client's roles, their permissions, its token generation and expiry, in one statement that
+     * also requires the client to be enabled, unexpired and to still hold the secret it
+     * authenticated with: a token minted from them carries the generation that was current with
+     * them (docs/security.md), and none is minted across a disabling or a secret's removal.
      */
-    public Grants grants(UUID id) {
-        Object[] row = (Object[]) em.createNativeQuery("select c.token_generation,"
+    public Optional<Grants> grants(UUID id, UUID secretId, Instant now) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select c.token_generation,"
                         + " (select string_agg(r.role_name, ',' order by r.role_name) from service_client_roles r"
                         + " where r.client_id = c.id),"
                         + " (select string_agg(distinct p.permission_name, ',') from service_client_roles r"
-                        + " join role_permissions p on p.role_name = r.role_name where r.client_id = c.id)"
-                        + " from service_clients c where c.id = ?1")
+                        + " join role_permissions p on p.role_name = r.role_name where r.client_id = c.id),"
+                        + " c.expires_at"
+                        + " from service_clients c where c.id = ?1 and c.enabled"
+                        + " and (c.expires_at is null or c.expires_at > ?3)"
+                        + " and exists (select 1 from service_client_secrets s where s.id = ?2 and s.client_id = c.id)")
                 .setParameter(1, id)
-                .getSingleResult();
-        return new Grants(strings(row[1]), strings(row[2]), ((Number) row[0]).longValue());
+                .setParameter(2, secretId)
+                .setParameter(3, Timestamp.from(now))
+                .getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] row = rows.get(0);
+        return Optional.of(
+                new Grants(strings(row[1]), strings(row[2]), ((Number) row[0]).longValue(), instant(row[3])));
     }
 
     public Optional<ServiceClient> find(UUID id) {

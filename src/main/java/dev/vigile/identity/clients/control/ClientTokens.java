@@ -57,21 +57,21 @@ public class ClientTokens {
     /** An issued token. */
     public record Issued(String accessToken, long expiresIn) {}
 
-    /** Checks the client's credentials; records a failure. */
+    /** Checks the client's credentials; counts and records a failure. */
     public Outcome authenticate(String clientId, String secret, String address) {
-        String key = "client:" + safe(clientId) + "@" + address;
-        long wait = throttle.tryAttempt(key, address);
+        String client = safe(clientId);
+        long wait = throttle.clientWait(client, address);
         if (wait > 0) {
             return new Throttled(wait);
         }
         Optional<Authenticated> found = check(clientId, secret);
         if (found.isEmpty()) {
+            throttle.clientFailed(client, address);
             audit.recordAlone(AuditEntry.failure(AuditActions.CLIENT_TOKEN_FAILED)
-                    .target("client", safe(clientId))
+                    .target("client", client)
                     .detail("ip", address));
             return new Refused();
         }
-        throttle.succeeded(key, address);
         return found.get();
     }
 
@@ -106,27 +106,40 @@ public class ClientTokens {
         return Optional.of(new Authenticated(c.id(), c.clientId(), matched));
     }
 
-    /** The client's access token, with the groups and generation read together; the use noted and audited. */
-    public Issued issue(Authenticated client, String address) {
-        ClientRegistry.Grants grants = work.call(() -> {
-            registry.used(client.id(), client.secretId(), clock.instant());
-            audit.record(AuditEntry.success(AuditActions.CLIENT_TOKEN)
-                    .actor(client.id(), AccessTokenIssuer.CLIENT_SUBJECT_PREFIX + client.clientId())
-                    .target("client", client.id())
-                    .detail("ip", address));
-            return registry.grants(client.id());
+    /**
+     * The client's access token, or empty when the client was disabled, expired, deleted or lost
+     * the secret it authenticated with since it was checked: the groups, the generation and those
+     * conditions are read in one statement, so a token minted across such a change is cut off by
+     * it or not minted at. The use is noted and audited in the same unit of work.
+     */
+    public Optional<Issued> issue(Authenticated client, String address) {
+        Optional<ClientRegistry.Grants> grants = work.call(() -> {
+            Optional<ClientRegistry.Grants> current = registry.grants(client.id(), client.secretId(), clock.instant());
+            if (current.isPresent()) {
+                registry.used(client.id(), client.secretId(), clock.instant());
+                audit.record(AuditEntry.success(AuditActions.CLIENT_TOKEN)
+                        .actor(client.id(), AccessTokenIssuer.CLIENT_SUBJECT_PREFIX + client.clientId())
+                        .target("client", client.id())
+                        .detail("ip", address));
+            }
+            return current;
         });
-        List<String> groups = new ArrayList<>(grants.roles());
+        if (grants.isEmpty()) {
+            return Optional.empty();
+        }
+        ClientRegistry.Grants g = grants.get();
+        List<String> groups = new ArrayList<>(g.roles());
         groups.remove(dev.vigile.common.Permissions.SIGNED_IN);
-        grants.permissions().stream().filter(p -> !groups.contains(p)).forEach(groups::add);
+        g.permissions().stream().filter(p -> !groups.contains(p)).forEach(groups::add);
         AccessTokenIssuer.AccessToken token =
-                issuer.issueForClient(client.id(), client.clientId(), groups, grants.generation());
-        return new Issued(token.value(), token.expiresIn());
+                issuer.issueForClient(client.id(), client.clientId(), groups, g.generation(), g.expiresAt());
+        return Optional.of(new Issued(token.value(), token.expiresIn()));
     }
 
-    /** The permissions the client holds now (for a caller authenticated by its secret). */
-    public List<String> permissions(UUID id) {
-        return work.call(() -> registry.grants(id).permissions());
+    /** The permissions the client holds now, if it still may act (for a caller authenticated by its secret). */
+    public Optional<List<String>> permissions(Authenticated client) {
+        return work.call(() -> registry.grants(client.id(), client.secretId(), clock.instant()))
+                .map(ClientRegistry.Grants::permissions);
     }
 
     /** A client id fit for a log or audit line: bounded, printable. */

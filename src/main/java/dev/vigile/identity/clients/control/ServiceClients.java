@@ -43,6 +43,9 @@ public class ServiceClients {
     /** A rotation: the old secret and the new one, no more. */
     public static final int MAX_SECRETS = 2;
 
+    /** What a timestamp column holds and a client reads back. */
+    static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+
     @Inject
     ClientRegistry registry;
 
@@ -86,6 +89,9 @@ public class ServiceClients {
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
             throw ApplicationException.invalid("expiresAt", "must be in the future");
         }
+        if (expiresAt != null && expiresAt.isAfter(LATEST_EXPIRY)) {
+            throw ApplicationException.invalid("expiresAt", "must be before the year 10000");
+        }
         Set<String> granted = roleNames(roleNames);
         roles.lockForAssignment(granted);
         Privileges.requireAll(
@@ -115,9 +121,6 @@ public class ServiceClients {
             roles.lockForAssignment(newRoles);
         }
         ServiceClient before = lockedOver(caller, id, "change this client");
-        if (changes.enabled() != null && caller.isClient() && caller.userId().equals(id) && !changes.enabled()) {
-            throw ApplicationException.forbidden("A client cannot disable itself.");
-        }
         Instant now = clock.instant();
         List<String> changed = new ArrayList<>();
         boolean cut = false;
@@ -135,13 +138,18 @@ public class ServiceClients {
             changed.add("roles");
             cut = true;
         }
-        if (changes.enabled() != null && changes.enabled() != before.enabled()) {
+        boolean enabledChanged = changes.enabled() != null && changes.enabled() != before.enabled();
+        if (enabledChanged) {
             registry.enable(id, changes.enabled(), now);
             changed.add("enabled");
             cut |= !changes.enabled();
         }
         if (cut) {
             cutOff(List.of(id));
+        } else if (enabledChanged) {
+            // Re-enabled: nothing old comes back (the generation moved at the disabling), but the
+            // caches must forget "disabled" at once, here and on every member.
+            cutOff.fire(new UserTokensCutOff(List.of(id)));
         }
         ServiceClient after = get(id);
         if (!changed.isEmpty()) {
@@ -215,10 +223,17 @@ public class ServiceClients {
         cutOff.fire(new UserTokensCutOff(ids));
     }
 
-    /** Locks the client and checks the caller holds every permission it holds: 404 unknown, 403 otherwise. */
+    /**
+     * Locks the client and checks the caller holds every permission it holds: 404 unknown, 403
+     * otherwise. A service account never manages itself (its own secrets, roles, state): a stolen
+     * token of it must not buy a secret that outlives the token.
+     */
     private ServiceClient lockedOver(CurrentCaller caller, UUID id, String what) {
         if (id == null || !registry.lock(id)) {
             throw unknown();
+        }
+        if (caller.isClient() && caller.userId().equals(id)) {
+            throw ApplicationException.forbidden("A service account cannot manage itself.");
         }
         ServiceClient client = get(id);
         Privileges.requireAll(privileges.permissionsOf(caller.userId()), client.permissions(), what);
