@@ -35,6 +35,9 @@ public class Directory {
     @Inject
     TokenRevocation revocation;
 
+    @Inject
+    dev.vigile.identity.sessions.control.Sessions sessions;
+
     /** Whether this caller's token has been cut off (logout, revocation, role change, disable). */
     public boolean cutOff(CurrentCaller caller) {
         return revocation.refused(caller);
@@ -46,6 +49,11 @@ public class Directory {
      */
     public Set<CurrentCaller> cutOffNow(Collection<CurrentCaller> callers) {
         return revocation.refusedNow(callers);
+    }
+
+    /** The user of each of these sessions, read in the caller's transaction (ended sessions included). */
+    public java.util.Map<UUID, UUID> sessionOwners(Collection<UUID> sessionIds) {
+        return sessions.owners(sessionIds);
     }
 
     /** Whether {@code name} has the shape of a role name (upper case, 2 to 32 characters). */

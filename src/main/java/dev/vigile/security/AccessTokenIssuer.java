@@ -124,6 +124,34 @@ public class AccessTokenIssuer {
         return sign(claims, ttl);
     }
 
+    /**
+     * A Security Event Token (RFC 8417) of these claims, signed as access tokens are, with the
+     * header {@code typ: secevent+jwt} (RFC 8417 section 2.3) so that it can never pass for one.
+     */
+    public String signSecurityEvent(String claimsJson) {
+        KeyRing ring = KeyRing.Current.get();
+        if (ring == null) {
+            throw new IllegalStateException("No signing key loaded");
+        }
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claimsJson);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", "secevent+jwt");
+        jws.setKeyIdHeaderValue(ring.signingKid());
+        jws.setKey(ring.signingKey());
+        jws.setProviderContext(signing);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("Could not sign a security event", e);
+        }
+    }
+
+    /** Vigile's issuer, as tokens and security events carry it. */
+    public String issuerName() {
+        return settings.issuer();
+    }
+
     private AccessToken sign(JwtClaims claims, long ttl) {
         KeyRing ring = KeyRing.Current.get();
         if (ring == null) {

@@ -216,6 +216,68 @@ class AdminDashboardE2E {
                         .toString());
     }
 
+    /** Issue 35: service accounts are created (secret shown once), rotated, disabled and deleted from the dashboard. */
+    @Test
+    void serviceAccountsAreManagedFromTheDashboard() {
+        String name = "dashboard job " + UUID.randomUUID().toString().substring(0, 8);
+        id("app").findElement(By.cssSelector("nav button[data-view=clients]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("client-form")));
+        id("client-name").sendKeys(name);
+        wait.until(d -> !id("client-roles")
+                .findElements(By.cssSelector("input[value=ADMIN]"))
+                .isEmpty());
+        id("client-create").click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("client-secret-box")));
+        String secret = id("client-secret").getText();
+        String clientId = id("client-secret-id").getText();
+        assertTrue(secret.startsWith("vgs_"), secret);
+        By row = By.cssSelector("#clients-table tr[data-client='" + clientId + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        assertFalse(
+                browser.findElement(By.id("clients-table")).getText().contains(secret),
+                "the table never shows a secret");
+        id("client-secret-done").click();
+        assertTrue(id("client-secret").getText().isEmpty(), "the secret is gone from the page");
+
+        // The secret shown works at the token endpoint.
+        java.util.function.Supplier<Integer> token = () -> api.send(api.request("/oauth2/token")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + java.util.Base64.getEncoder()
+                                                .encodeToString((clientId + ":" + secret)
+                                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")))
+                .status();
+        assertEquals(200, token.get());
+
+        browser.findElement(row)
+                .findElement(By.cssSelector("button[data-action=rotate]"))
+                .click();
+        wait.until(d -> !id("client-secret-box").isDisplayed()
+                ? false
+                : !id("client-secret").getText().isEmpty());
+        assertFalse(secret.equals(id("client-secret").getText()), "a second secret");
+        id("client-secret-done").click();
+        wait.until(d -> browser.findElement(row)
+                        .findElements(By.cssSelector("button[data-action=remove-secret]"))
+                        .size()
+                == 2);
+
+        browser.findElement(row)
+                .findElement(By.cssSelector("button[data-action=toggle]"))
+                .click();
+        wait.until(d -> browser.findElement(row).getText().contains("Enable"));
+        assertEquals(401, token.get(), "disabled from the dashboard");
+
+        browser.findElement(row)
+                .findElement(By.cssSelector("button[data-action=delete]"))
+                .click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(row));
+    }
+
     @Test
     void aNotificationArrivesLiveInTheFeed() {
         id("app")

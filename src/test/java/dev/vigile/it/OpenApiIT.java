@@ -56,6 +56,34 @@ class OpenApiIT {
         assertEquals(List.of(), missing);
     }
 
+    /** Issue 35: the routes served outside JAX-RS are in the document too. */
+    @Test
+    void theDocumentDescribesDiscoveryOAuthAndSharedSignals() {
+        JsonNode paths = api.call("GET", "/openapi", null, null, java.util.Map.of("Accept", "application/json"))
+                .json()
+                .get("paths");
+        for (String[] route : new String[][] {
+            {"get", "/.well-known/oauth-authorization-server"},
+            {"get", "/.well-known/openid-configuration"},
+            {"get", "/.well-known/ssf-configuration"},
+            {"post", "/oauth2/token"},
+            {"post", "/oauth2/introspect"},
+            {"post", "/ssf/streams"},
+            {"delete", "/ssf/streams"},
+            {"post", "/ssf/poll"},
+            {"post", "/ssf/verify"}
+        }) {
+            JsonNode op = paths.path(route[1]).path(route[0]);
+            assertFalse(op.isMissingNode(), route[0] + " " + route[1]);
+            assertTrue(op.path("summary").asText().length() > 5, route[1]);
+        }
+        assertTrue(paths.path("/oauth2/token")
+                .path("post")
+                .path("requestBody")
+                .path("content")
+                .has("application/x-www-form-urlencoded"));
+    }
+
     @Test
     void swaggerUiIsServedUnderAStrictPolicy() {
         Api.Res page = api.get("/docs/", null);

@@ -114,5 +114,50 @@ final class ApiCatalog {
             e("POST", "/api/notifications/read-all", "notifications", "Mark every notification read", Permissions.SIGNED_IN, 204, List.of(), null));
     // spotless:on
 
+    /** A route served outside JAX-RS: what the document says of it. */
+    record Served(
+            String method,
+            String path,
+            String tag,
+            String summary,
+            String description,
+            String bodyType,
+            boolean bearer,
+            List<Integer> statuses) {}
+
+    static final String FORM = "application/x-www-form-urlencoded";
+    static final String JSON = "application/json";
+
+    // spotless:off
+    static final List<Served> SERVED = List.of(
+            new Served("GET", "/.well-known/oauth-authorization-server", "discovery", "OAuth 2.0 authorization server metadata (RFC 8414)",
+                "issuer, jwks_uri, token_endpoint, introspection_endpoint and what they accept; nothing Vigile does not do.", null, false, List.of(200)),
+            new Served("GET", "/.well-known/openid-configuration", "discovery", "The same metadata, where OpenID clients look for it",
+                "Vigile issues no ID tokens: the document lists no authorization endpoint and no ID-token algorithm.", null, false, List.of(200)),
+            new Served("GET", "/.well-known/jwks.json", "discovery", "The public keys that verify access tokens and security events",
+                "RS256 keys by kid (RFC 7517).", null, false, List.of(200, 503)),
+            new Served("GET", "/.well-known/ssf-configuration", "signals", "Shared Signals transmitter metadata (OpenID SSF 1.0)",
+                "Delivery methods (push RFC 8935, poll RFC 8936) and the stream endpoints.", null, false, List.of(200)),
+            new Served("POST", "/oauth2/token", "oauth2", "Client credentials grant (RFC 6749 section 4.4)",
+                "Form: grant_type=client_credentials; the client by HTTP Basic or client_id and client_secret in the form. 200 {access_token, token_type, expires_in}; errors {error, error_description} (RFC 6749 section 5.2).",
+                FORM, false, List.of(200, 400, 401, 413, 429)),
+            new Served("POST", "/oauth2/introspect", "oauth2", "Token introspection (RFC 7662), for service accounts holding tokens:introspect",
+                "Form: token=...; the caller by HTTP Basic or its bearer token. {\"active\": false} for any token Vigile would refuse.",
+                FORM, true, List.of(200, 400, 401, 403, 429)),
+            new Served("POST", "/ssf/streams", "signals", "Create the caller's stream (one per service account)",
+                "{delivery: {method, endpoint_url?, authorization_header?}, events_requested, description?}", JSON, true, List.of(201, 400, 401, 403, 409)),
+            new Served("GET", "/ssf/streams", "signals", "The caller's stream (stream_id=...) or its list", null, null, true, List.of(200, 401, 403, 404)),
+            new Served("PATCH", "/ssf/streams", "signals", "Change the stream's delivery, events or description", "{stream_id, ...}", JSON, true, List.of(200, 400, 401, 403, 404)),
+            new Served("PUT", "/ssf/streams", "signals", "Replace the stream's delivery, events or description", "{stream_id, ...}", JSON, true, List.of(200, 400, 401, 403, 404)),
+            new Served("DELETE", "/ssf/streams", "signals", "Delete the stream and its undelivered events (stream_id=...)", null, null, true, List.of(204, 401, 403, 404)),
+            new Served("GET", "/ssf/status", "signals", "The stream's status (stream_id=...)", null, null, true, List.of(200, 401, 403, 404)),
+            new Served("POST", "/ssf/status", "signals", "Set the stream's status: enabled, paused or disabled", "{stream_id, status}", JSON, true, List.of(200, 400, 401, 403, 404)),
+            new Served("POST", "/ssf/verify", "signals", "Queue a verification event", "{stream_id, state?}", JSON, true, List.of(204, 400, 401, 403, 404, 409)),
+            new Served("POST", "/ssf/subjects:add", "signals", "Hear about a user again", "{stream_id, subject: {format: iss_sub, iss, sub}}", JSON, true, List.of(200, 400, 401, 403, 404)),
+            new Served("POST", "/ssf/subjects:remove", "signals", "Stop hearing about a user", "{stream_id, subject: {format: iss_sub, iss, sub}}", JSON, true, List.of(200, 400, 401, 403, 404)),
+            new Served("POST", "/ssf/poll", "signals", "Poll the stream (RFC 8936): acknowledge, then take the oldest events",
+                "{maxEvents?, returnImmediately?, ack?: [jti], setErrs?: {jti: {err, description}}} -> {sets: {jti: SET}, moreAvailable}", JSON, true, List.of(200, 400, 401, 403, 404)));
+    // spotless:on
+
     private ApiCatalog() {}
 }

@@ -58,6 +58,7 @@ public class ApiDocs implements OASFilter {
         if (api.getPaths() == null) {
             return;
         }
+        addServedOutsideJaxRs(api);
         for (ApiCatalog.Entry entry : ApiCatalog.ENTRIES) {
             PathItem item = api.getPaths().getPathItem(entry.path());
             if (item == null) {
@@ -67,6 +68,45 @@ public class ApiDocs implements OASFilter {
             if (op != null) {
                 describe(op, entry);
             }
+        }
+    }
+
+    /**
+     * The routes served by servlets (discovery, OAuth 2.0, shared signals), which the scan of the
+     * JAX-RS resources cannot see. Their bodies follow their RFCs (forms, SSF JSON) and their errors
+     * are OAuth's {@code {"error", "error_description"}}, so no schema of properties is given.
+     */
+    static void addServedOutsideJaxRs(OpenAPI api) {
+        for (ApiCatalog.Served served : ApiCatalog.SERVED) {
+            PathItem item = api.getPaths().getPathItem(served.path());
+            if (item == null) {
+                item = OASFactory.createPathItem();
+                api.getPaths().addPathItem(served.path(), item);
+            }
+            Operation op = OASFactory.createOperation()
+                    .summary(served.summary())
+                    .description(served.description())
+                    .operationId(operationId(new ApiCatalog.Entry(
+                            served.method(), served.path(), served.tag(), "", "", 200, List.of(), null)))
+                    .tags(List.of(served.tag()));
+            APIResponses responses = OASFactory.createAPIResponses();
+            for (int status : served.statuses()) {
+                responses.addAPIResponse(
+                        Integer.toString(status),
+                        OASFactory.createAPIResponse()
+                                .description(REASONS.getOrDefault(status, successDescription(status))));
+            }
+            op.responses(responses);
+            if (served.bodyType() != null) {
+                op.requestBody(OASFactory.createRequestBody()
+                        .required(true)
+                        .content(OASFactory.createContent()
+                                .addMediaType(served.bodyType(), OASFactory.createMediaType())));
+            }
+            if (served.bearer()) {
+                op.security(List.of(OASFactory.createSecurityRequirement().addScheme(BEARER)));
+            }
+            item.setOperation(PathItem.HttpMethod.valueOf(served.method()), op);
         }
     }
 

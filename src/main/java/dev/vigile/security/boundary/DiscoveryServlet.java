@@ -26,7 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @WebServlet({"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"})
 public class DiscoveryServlet extends HttpServlet {
     /** A Host header fit to build URLs from: a name or address and a port, nothing else. */
-    static final Pattern HOST =
+    public static final Pattern HOST =
             Pattern.compile("^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^\\[[0-9A-Fa-f:.]{2,45}](:[0-9]{1,5})?$");
 
     @Inject

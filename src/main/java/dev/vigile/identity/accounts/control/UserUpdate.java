@@ -35,6 +35,9 @@ public class UserUpdate {
     Event<UserDisabled> disabled;
 
     @Inject
+    Event<dev.vigile.identity.events.UserEnabled> enabledAgain;
+
+    @Inject
     AuditLog audit;
 
     @Inject
@@ -75,6 +78,8 @@ public class UserUpdate {
             }
             if (disabling) {
                 disabled.fire(new UserDisabled(user.id()));
+            } else if (changed.contains("enabled")) {
+                enabledAgain.fire(new dev.vigile.identity.events.UserEnabled(user.id()));
             }
             audit.record(AuditEntry.success(AuditActions.USER_UPDATED)
                     .actor(caller.userId(), caller.email())

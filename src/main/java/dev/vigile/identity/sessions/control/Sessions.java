@@ -236,6 +236,20 @@ public class Sessions {
         challenges.deleteAll(removed.userId());
     }
 
+    /** The user of each of these sessions (those that still exist), in the caller's transaction. */
+    public java.util.Map<UUID, UUID> owners(java.util.Collection<UUID> sessionIds) {
+        java.util.Map<UUID, UUID> owners = new java.util.LinkedHashMap<>();
+        if (sessionIds.isEmpty()) {
+            return owners;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select id, user_id from sessions where id in (?1)")
+                .setParameter(1, List.copyOf(sessionIds))
+                .getResultList();
+        rows.forEach(r -> owners.put((UUID) r[0], (UUID) r[1]));
+        return owners;
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public Duration idleTtl() {
         return settings.idleTtl();
