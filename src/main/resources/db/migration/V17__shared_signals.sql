@@ -8,7 +8,7 @@ create table ssf_streams (
     audience           varchar(64)   not null,
     delivery_method    varchar(64)   not null,
     endpoint_url       varchar(2048),
-    -- The Authorization header a push carries (the receiver's own secret), sealed like other secrets.
+    -- The Authorization header a push carries (the receiver's own secret for its endpoint), never shown back.
     push_authorization text,
     events_requested   text          not null,
     description        varchar(255),

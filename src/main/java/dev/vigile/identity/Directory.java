@@ -38,6 +38,9 @@ public class Directory {
     @Inject
     dev.vigile.identity.sessions.control.Sessions sessions;
 
+    @Inject
+    dev.vigile.identity.clients.control.ClientRegistry clients;
+
     /** Whether this caller's token has been cut off (logout, revocation, role change, disable). */
     public boolean cutOff(CurrentCaller caller) {
         return revocation.refused(caller);
@@ -49,6 +52,16 @@ public class Directory {
      */
     public Set<CurrentCaller> cutOffNow(Collection<CurrentCaller> callers) {
         return revocation.refusedNow(callers);
+    }
+
+    /**
+     * Whether this service account may act with this permission now (enabled, unexpired, holding
+     * it through its roles), read from the database: for work done on its behalf without a token
+     * of it at hand (pushing its stream's events).
+     */
+    @jakarta.transaction.Transactional
+    public boolean serviceAccountHolds(UUID clientId, String permission) {
+        return clients.holds(clientId, permission, java.time.Instant.now());
     }
 
     /** The user of each of these sessions, read in the caller's transaction (ended sessions included). */

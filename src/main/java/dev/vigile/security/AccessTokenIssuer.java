@@ -129,22 +129,7 @@ public class AccessTokenIssuer {
      * header {@code typ: secevent+jwt} (RFC 8417 section 2.3) so that it can never pass for one.
      */
     public String signSecurityEvent(String claimsJson) {
-        KeyRing ring = KeyRing.Current.get();
-        if (ring == null) {
-            throw new IllegalStateException("No signing key loaded");
-        }
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claimsJson);
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        jws.setHeader("typ", "secevent+jwt");
-        jws.setKeyIdHeaderValue(ring.signingKid());
-        jws.setKey(ring.signingKey());
-        jws.setProviderContext(signing);
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("Could not sign a security event", e);
-        }
+        return compact(claimsJson, "secevent+jwt");
     }
 
     /** Vigile's issuer, as tokens and security events carry it. */
@@ -153,21 +138,26 @@ public class AccessTokenIssuer {
     }
 
     private AccessToken sign(JwtClaims claims, long ttl) {
+        return new AccessToken(compact(claims.toJson(), "JWT"), ttl);
+    }
+
+    /** The payload signed RS256 with the current key, under this {@code typ}. */
+    private String compact(String payload, String typ) {
         KeyRing ring = KeyRing.Current.get();
         if (ring == null) {
             throw new IllegalStateException("No signing key loaded");
         }
         JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
+        jws.setPayload(payload);
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        jws.setHeader("typ", "JWT");
+        jws.setHeader("typ", typ);
         jws.setKeyIdHeaderValue(ring.signingKid());
         jws.setKey(ring.signingKey());
         jws.setProviderContext(signing);
         try {
-            return new AccessToken(jws.getCompactSerialization(), ttl);
+            return jws.getCompactSerialization();
         } catch (JoseException e) {
-            throw new IllegalStateException("Could not sign an access token", e);
+            throw new IllegalStateException("Could not sign a " + typ, e);
         }
     }
 }

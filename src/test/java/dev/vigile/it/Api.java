@@ -96,8 +96,19 @@ public final class Api {
     }
 
     public Res send(HttpRequest.Builder builder) {
+        HttpRequest request = builder.build();
         try {
-            HttpResponse<String> r = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // A pooled keep-alive connection the server had just closed (its idle timeout): the
+                // request got no byte back, not an answer. Sent once more on a new connection.
+                if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+                r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             return new Res(r.statusCode(), r);
         } catch (IOException e) {
             throw new AssertionError(e);

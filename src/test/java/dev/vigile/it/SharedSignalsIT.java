@@ -82,8 +82,20 @@ class SharedSignalsIT {
                 t.json().get("access_token").asText());
     }
 
+    /** The push streams this test made, deleted when it ends: later tests' events must not wait for a receiver gone. */
+    final List<Receiver> pushers = new CopyOnWriteArrayList<>();
+
     Api.Res createStream(Receiver r, ObjectNode body) {
+        if (body.path("delivery").path("method").asText().equals("urn:ietf:rfc:8935")) {
+            pushers.add(r);
+        }
         return api.post("/ssf/streams", body, r.token());
+    }
+
+    void dropStreams() {
+        for (Receiver r : pushers) {
+            api.call("DELETE", "/ssf/streams", null, r.token());
+        }
     }
 
     static ObjectNode pollStream(List<String> events) {
@@ -457,6 +469,191 @@ class SharedSignalsIT {
     }
 
     @Test
+    void twoCreationsAtOnceMakeOneStream() throws Exception {
+        String admin = api.adminToken();
+        Receiver r = receiver(admin, List.of("ssf:streams"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Callable<Integer>> creations = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                creations.add(() -> createStream(r, pollStream(ALL)).status());
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var f : pool.invokeAll(creations)) {
+                statuses.add(f.get());
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            assertEquals(3, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A role's permissions changed: every holder's token carries other groups, and the receivers
+     * hear it for each holder; a disabled service account's push stream receives nothing.
+     */
+    @Test
+    void aRoleChangeReachesItsHoldersAndADisabledAccountHearsNothing() throws Exception {
+        String admin = api.adminToken();
+        Receiver r = receiver(admin, List.of("ssf:streams"));
+        assertEquals(201, createStream(r, pollStream(ALL)).status());
+        String role = Api.uniqueRole("HOLDER");
+        assertEquals(
+                201,
+                api.post("/api/admin/roles", obj("name", role, "permissions", List.of("users:read")), admin)
+                        .status());
+        Api.Account holder = api.account(admin, role);
+        assertEquals(
+                200,
+                api.put(
+                                "/api/admin/roles/" + role,
+                                obj("description", "more", "permissions", List.of("users:read", "audit:read")),
+                                admin)
+                        .status());
+        JWTClaimsSet set = awaitEvent(r, CAEP + "token-claims-change", holder.id(), null);
+        assertTrue(set.getJSONObjectClaim("events").toString().contains(role), set.toString());
+
+        // Two push receivers; the first one's account is disabled.
+        List<String> quiet = new CopyOnWriteArrayList<>();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        HttpServer server1 = receiverServer(quiet, 202);
+        HttpServer server2 = receiverServer(heard, 202);
+        try {
+            Receiver off = receiver(admin, List.of("ssf:streams"));
+            Receiver on = receiver(admin, List.of("ssf:streams"));
+            for (var pair : List.of(Map.entry(off, server1), Map.entry(on, server2))) {
+                assertEquals(
+                        201,
+                        createStream(
+                                        pair.getKey(),
+                                        obj(
+                                                "delivery",
+                                                        obj(
+                                                                "method",
+                                                                "urn:ietf:rfc:8935",
+                                                                "endpoint_url",
+                                                                "http://127.0.0.1:"
+                                                                        + pair.getValue()
+                                                                                .getAddress()
+                                                                                .getPort() + "/events"),
+                                                "events_requested", List.of(RISC + "account-disabled")))
+                                .status());
+            }
+            assertEquals(
+                    200,
+                    api.patch("/api/admin/clients/" + off.id(), obj("enabled", false), admin)
+                            .status());
+            Api.Account a = api.account(admin);
+            assertEquals(
+                    200,
+                    api.patch("/api/users/" + a.id(), obj("enabled", false), admin)
+                            .status());
+            DefaultJWTProcessor<SecurityContext> verify = verifier(on.clientId());
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (String s : heard) {
+                    if (matches(verify.process(s, null), RISC + "account-disabled", a.id(), null)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            assertTrue(quiet.isEmpty(), "a disabled service account is pushed nothing: " + quiet.size());
+            assertTrue(
+                    server.number(
+                                    "select count(*) from ssf_events e join ssf_streams s on s.id = e.stream_id"
+                                            + " where s.audience = ?",
+                                    off.clientId())
+                            >= 1,
+                    "its events wait, as for a receiver away");
+        } finally {
+            server1.stop(0);
+            server2.stop(0);
+            dropStreams();
+        }
+    }
+
+    /** A receiver that answers {@code status} and keeps what it takes. */
+    static HttpServer receiverServer(List<String> taken, int status) throws Exception {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        s.createContext("/events", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (status / 100 == 2) {
+                taken.add(new String(body, StandardCharsets.UTF_8));
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        s.start();
+        return s;
+    }
+
+    /** RFC 8935 section 2.3: a 400 says the receiver will never take that event; it must not block the next. */
+    @Test
+    void anEventTheReceiverRefusesIsDroppedAndTheNextGoesThrough() throws Exception {
+        String admin = api.adminToken();
+        Receiver r = receiver(admin, List.of("ssf:streams"));
+        AtomicInteger calls = new AtomicInteger();
+        List<String> taken = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/events", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int status = calls.incrementAndGet() == 1 ? 400 : 202;
+            if (status == 202) {
+                taken.add(new String(body, StandardCharsets.UTF_8));
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            assertEquals(
+                    201,
+                    createStream(
+                                    r,
+                                    obj(
+                                            "delivery",
+                                                    obj(
+                                                            "method",
+                                                            "urn:ietf:rfc:8935",
+                                                            "endpoint_url",
+                                                            "http://127.0.0.1:"
+                                                                    + receiver.getAddress()
+                                                                            .getPort() + "/events"),
+                                            "events_requested", List.of(RISC + "account-disabled")))
+                            .status());
+            Api.Account first = api.account(admin);
+            Api.Account second = api.account(admin);
+            assertEquals(
+                    200,
+                    api.patch("/api/users/" + first.id(), obj("enabled", false), admin)
+                            .status());
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() >= 1);
+            assertEquals(
+                    200,
+                    api.patch("/api/users/" + second.id(), obj("enabled", false), admin)
+                            .status());
+            DefaultJWTProcessor<SecurityContext> verify = verifier(r.clientId());
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (String s : taken) {
+                    if (matches(verify.process(s, null), RISC + "account-disabled", second.id(), null)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            for (String s : taken) {
+                assertFalse(
+                        matches(verify.process(s, null), RISC + "account-disabled", first.id(), null),
+                        "dropped, not retried");
+            }
+        } finally {
+            receiver.stop(0);
+            dropStreams();
+        }
+    }
+
+    @Test
     void pushRetriesWithBackOffUntilTheReceiverTakesTheEvent() throws Exception {
         String admin = api.adminToken();
         Receiver r = receiver(admin, List.of("ssf:streams"));
@@ -520,6 +717,7 @@ class SharedSignalsIT {
                             == 0);
         } finally {
             receiverServer.stop(0);
+            dropStreams();
         }
     }
 }

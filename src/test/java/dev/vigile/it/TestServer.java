@@ -340,6 +340,8 @@ public final class TestServer {
         env.put("VIGILE_WS_RESUME_LIMIT", "20");
         env.put("VIGILE_WS_MAX_CONNECTIONS_PER_USER", "3");
         env.put("VIGILE_WS_ALLOWED_ORIGINS", "https://app.example.com");
+        // Shared signals pushed to receivers the tests run on 127.0.0.1.
+        env.put("VIGILE_SSF_PUSH_PRIVATE_NETWORKS", "true");
         // Mail: retries a second apart, the outbox polled every second, short throttling windows.
         env.put("VIGILE_MAIL_RETRY_DELAY", "PT1S");
         env.put("VIGILE_MAIL_POLL_INTERVAL", "PT1S");

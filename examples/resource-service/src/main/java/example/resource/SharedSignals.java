@@ -128,14 +128,18 @@ public class SharedSignals {
         String token = token(metadata.getString("token_endpoint"));
         String pollUrl = stream(ssf.getString("configuration_endpoint"), token);
         DefaultJWTProcessor<SecurityContext> sets = setVerifier(metadata.getString("jwks_uri"));
-        ready = true;
         List<String> acks = new ArrayList<>();
+        Map<String, String> errors = new java.util.LinkedHashMap<>();
         while (!stopped) {
+            var setErrs = Json.createObjectBuilder();
+            errors.forEach((jti, why) -> setErrs.add(
+                    jti, Json.createObjectBuilder().add("err", "invalid_request").add("description", why)));
             var body = Json.createObjectBuilder()
                     .add("maxEvents", 50)
                     .add("returnImmediately", true)
-                    .add("ack", Json.createArrayBuilder(acks));
-            HttpResponse<String> r = post(pollUrl, token, body.build().toString());
+                    .add("ack", Json.createArrayBuilder(acks))
+                    .add("setErrs", setErrs);
+            Answer r = post(pollUrl, token, body.build().toString());
             if (r.statusCode() == 401) {
                 token = token(metadata.getString("token_endpoint"));
                 continue;
@@ -143,13 +147,22 @@ public class SharedSignals {
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("poll answered " + r.statusCode());
             }
+            ready = true;
             acks = new ArrayList<>();
+            errors = new java.util.LinkedHashMap<>();
             JsonObject polled = read(r.body());
-            for (Map.Entry<String, jakarta.json.JsonValue> set : polled.getJsonObject("sets").entrySet()) {
-                apply(sets.process(((jakarta.json.JsonString) set.getValue()).getString(), null));
-                acks.add(set.getKey());
+            JsonObject received = polled.getJsonObject("sets");
+            for (String jti : received == null ? java.util.Set.<String>of() : received.keySet()) {
+                // One event that cannot be used is reported (setErrs) and never blocks the others.
+                try {
+                    apply(sets.process(received.getString(jti), null));
+                    acks.add(jti);
+                } catch (Exception e) {
+                    LOG.warning("Shared signals: event " + jti + " refused: " + e.getMessage());
+                    errors.put(jti.length() > 100 ? jti.substring(0, 100) : jti, "not a valid security event");
+                }
             }
-            if (acks.isEmpty() && !polled.getBoolean("moreAvailable", false)) {
+            if (acks.isEmpty() && errors.isEmpty() && !polled.getBoolean("moreAvailable", false)) {
                 Thread.sleep(pollInterval.toMillis());
             }
         }
@@ -202,13 +215,12 @@ public class SharedSignals {
                 .encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
                                 + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8))
                         .getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create(endpoint))
-                        .header("Authorization", "Basic " + basic)
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        Answer r = send(HttpRequest.newBuilder(URI.create(endpoint))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("the token endpoint answered " + r.statusCode());
         }
@@ -230,7 +242,7 @@ public class SharedSignals {
                 .add("description", "example resource service")
                 .build()
                 .toString();
-        HttpResponse<String> created = post(configuration, token, wanted);
+        Answer created = post(configuration, token, wanted);
         if (created.statusCode() == 201) {
             return read(created.body()).getJsonObject("delivery").getString("endpoint_url");
         }
@@ -243,15 +255,33 @@ public class SharedSignals {
         return existing.getJsonObject("delivery").getString("endpoint_url");
     }
 
-    private HttpResponse<String> post(String url, String token, String json) throws Exception {
-        return http.send(
+    /** Answers larger than this are refused: a transmitter has no reason to send more. */
+    static final int MAX_ANSWER = 4 * 1024 * 1024;
+
+    private Answer post(String url, String token, String json) throws Exception {
+        return send(
                 HttpRequest.newBuilder(URI.create(url))
                         .timeout(Duration.ofSeconds(30))
                         .header("Authorization", "Bearer " + token)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                        .build());
+    }
+
+    /** An answer: its status and body. */
+    record Answer(int statusCode, String body) {}
+
+    /** Sends, reading at most {@link #MAX_ANSWER} bytes of the answer. */
+    private Answer send(HttpRequest request) throws Exception {
+        HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        byte[] body;
+        try (java.io.InputStream in = r.body()) {
+            body = in.readNBytes(MAX_ANSWER + 1);
+        }
+        if (body.length > MAX_ANSWER) {
+            throw new IllegalStateException(request.uri() + " answered more than " + MAX_ANSWER + " bytes");
+        }
+        return new Answer(r.statusCode(), new String(body, StandardCharsets.UTF_8));
     }
 
     private JsonObject get(String url, String token) throws Exception {
@@ -263,7 +293,7 @@ public class SharedSignals {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        Answer r = send(b.build());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + r.statusCode());
         }

@@ -344,12 +344,7 @@ public class SsfServlet extends HttpServlet {
     }
 
     static void json(HttpServletResponse res, int status, JsonValue body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        res.setStatus(status);
-        res.setContentType("application/json");
-        res.setCharacterEncoding("UTF-8");
-        res.setContentLength(bytes.length);
-        res.getOutputStream().write(bytes);
+        dev.vigile.common.web.JsonResponses.write(res, status, body, java.util.Map.of());
     }
 
     static void error(HttpServletResponse res, int status, String error, String description) throws IOException {

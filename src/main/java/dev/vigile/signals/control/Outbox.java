@@ -43,21 +43,31 @@ public class Outbox {
     }
 
     /**
-     * The next events due for push, locked so that no other member delivers them at the same time
-     * ({@code skip locked}: each member takes other streams' events), the oldest of each stream
-     * first so that a stream's events go in order.
+     * Claims the next events due for push and commits at once, so that no lock is held while they
+     * are sent: each is locked ({@code skip locked}: other members take others) and its next
+     * attempt moved a lease ahead, so that no member takes it again while it is being sent; a
+     * member that dies mid-send leaves it to be retried after the lease. The oldest event of each
+     * stream only, so that a stream's events go in order.
      */
-    List<Pending> duePush(Collection<UUID> streams, Instant now, int max) {
+    List<Pending> claimDue(Collection<UUID> streams, Instant now, java.time.Duration lease, int max) {
         if (streams.isEmpty()) {
             return List.of();
         }
-        return pending(em.createNativeQuery("select e.id, e.stream_id, e.jti, e.claims, e.attempts from ssf_events e"
-                        + " where e.stream_id in (?1) and e.next_attempt_at <= ?2"
+        return pending(em.createNativeQuery("update ssf_events set next_attempt_at = ?3 where id in ("
+                        + "select e.id from ssf_events e where e.stream_id in (?1) and e.next_attempt_at <= ?2"
                         + " and e.id = (select min(f.id) from ssf_events f where f.stream_id = e.stream_id)"
-                        + " order by e.id limit ?3 for update skip locked")
+                        + " order by e.id limit ?4 for update skip locked)"
+                        + " returning id, stream_id, jti, claims, attempts")
                 .setParameter(1, List.copyOf(streams))
                 .setParameter(2, Timestamp.from(now))
-                .setParameter(3, max));
+                .setParameter(3, Timestamp.from(now.plus(lease)))
+                .setParameter(4, max));
+    }
+
+    void dropAll(UUID streamId) {
+        em.createNativeQuery("delete from ssf_events where stream_id = ?1")
+                .setParameter(1, streamId)
+                .executeUpdate();
     }
 
     /** Removes acknowledged events of the stream; returns how many. */
@@ -84,10 +94,15 @@ public class Outbox {
                 .executeUpdate();
     }
 
-    /** Drops events older than the retention, however delivery stands; returns how many. */
-    int expire(Instant before) {
-        return em.createNativeQuery("delete from ssf_events where created_at < ?1")
+    /**
+     * Drops up to {@code batch} events older than the retention, however delivery stands, skipping
+     * those being sent; returns how many.
+     */
+    int expire(Instant before, int batch) {
+        return em.createNativeQuery("delete from ssf_events where id in (select id from ssf_events"
+                        + " where created_at < ?1 limit ?2 for update skip locked)")
                 .setParameter(1, Timestamp.from(before))
+                .setParameter(2, batch)
                 .executeUpdate();
     }
 

@@ -1,5 +1,7 @@
 package dev.vigile.signals.control;
 
+import dev.vigile.common.Permissions;
+import dev.vigile.identity.Directory;
 import dev.vigile.platform.persistence.UnitOfWork;
 import dev.vigile.security.AccessTokenIssuer;
 import jakarta.annotation.PreDestroy;
@@ -15,8 +17,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,22 +31,31 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Push delivery (RFC 8935): every interval, each member takes the oldest due event of each push
- * stream, locked ({@code skip locked}) so that no two members send the same event, and POSTs it.
- * A 202 (or any 2xx) removes it; anything else, or no answer, keeps it and retries with back-off
- * (1 s, doubling, at most 5 minutes), so an unreachable receiver loses nothing until the
- * retention. A stream's events go one at a time, in order.
+ * Push delivery (RFC 8935) and the outbox's retention. Every interval each member claims the
+ * oldest due event of each push stream whose service account may still receive (enabled,
+ * unexpired, holding {@code ssf:streams}), commits the claim (a lease: no lock is held while it
+ * sends, and no other member takes it meanwhile), POSTs it, then records the outcome: a 2xx removes
+ * it; a 4xx other than 408 and 429 says the receiver will never take it (RFC 8935 section 2.3), so
+ * it is dropped and logged rather than blocking the stream; anything else, or no answer, retries
+ * with back-off (1 s, doubling, at most 5 minutes). An unreachable receiver loses nothing until the
+ * retention ({@code VIGILE_SSF_RETENTION}), which a sweep applies in batches every minute.
  */
 @ApplicationScoped
 public class PushWorker {
     private static final Logger LOG = Logger.getLogger(PushWorker.class.getName());
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
+    /** Longer than a send can take (3 s to connect, 5 s to answer), with margin. */
+    static final Duration LEASE = Duration.ofSeconds(30);
+
     @Inject
     Streams streams;
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    Directory directory;
 
     @Inject
     AccessTokenIssuer issuer;
@@ -59,12 +73,21 @@ public class PushWorker {
     @ConfigProperty(name = "vigile.ssf.push-interval", defaultValue = "PT1S")
     Duration interval;
 
+    @Inject
+    @ConfigProperty(name = "vigile.ssf.retention", defaultValue = "P7D")
+    Duration retention;
+
+    @Inject
+    @ConfigProperty(name = "vigile.ssf.push-private-networks", defaultValue = "false")
+    boolean privateNetworks;
+
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(3))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopped;
+    private volatile Instant lastSweep = Instant.EPOCH;
     private ScheduledFuture<?> poller;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -85,6 +108,7 @@ public class PushWorker {
             return;
         }
         try {
+            sweep();
             while (!stopped && deliverSome()) {
                 // more due
             }
@@ -98,24 +122,55 @@ public class PushWorker {
         }
     }
 
-    /** One round in one transaction (the rows stay locked while they are sent); true if it delivered any. */
+    /** Drops events past the retention, a batch at a time, once a minute. */
+    void sweep() {
+        Instant now = clock.instant();
+        if (now.isBefore(lastSweep.plusSeconds(60))) {
+            return;
+        }
+        lastSweep = now;
+        while (!stopped && work.call(() -> outbox.expire(now.minus(retention), 1000)) == 1000) {
+            // more expired
+        }
+    }
+
+    /** What became of one event. */
+    enum Outcome {
+        TAKEN,
+        REFUSED,
+        LATER
+    }
+
+    /** One round; true if it removed any event (its stream's next may be due at once). */
     boolean deliverSome() {
-        return work.call(() -> {
-            boolean delivered = false;
-            Map<java.util.UUID, Streams.Stream> pushing =
-                    streams.pushing().stream().collect(Collectors.toMap(Streams.Stream::id, s -> s));
-            List<Outbox.Pending> due = outbox.duePush(pushing.keySet(), clock.instant(), 20);
-            for (Outbox.Pending p : due) {
-                Streams.Stream s = pushing.get(p.streamId());
-                if (send(s, issuer.signSecurityEvent(p.claims()))) {
-                    outbox.delivered(p.id());
-                    delivered = true;
-                } else {
-                    outbox.retryAt(p.id(), clock.instant().plus(backoff(p.attempts())));
+        Map<UUID, Streams.Stream> pushing = work.call(() -> streams.pushing()).stream()
+                .filter(s -> directory.serviceAccountHolds(s.clientId(), Permissions.SSF_STREAMS))
+                .collect(Collectors.toMap(Streams.Stream::id, s -> s));
+        if (pushing.isEmpty()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        List<Outbox.Pending> due = work.call(() -> outbox.claimDue(pushing.keySet(), now, LEASE, 20));
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Outbox.Pending p : due) {
+            outcomes.add(send(pushing.get(p.streamId()), issuer.signSecurityEvent(p.claims())));
+        }
+        boolean removed = false;
+        for (int i = 0; i < due.size(); i++) {
+            Outbox.Pending p = due.get(i);
+            Outcome outcome = outcomes.get(i);
+            if (outcome == Outcome.LATER) {
+                work.run(() -> outbox.retryAt(p.id(), clock.instant().plus(backoff(p.attempts()))));
+            } else {
+                if (outcome == Outcome.REFUSED) {
+                    LOG.warning("A receiver refused security event " + p.jti() + " of stream " + p.streamId()
+                            + "; it is dropped");
                 }
+                work.run(() -> outbox.delivered(p.id()));
+                removed = true;
             }
-            return delivered;
-        });
+        }
+        return removed;
     }
 
     static Duration backoff(int attempts) {
@@ -123,7 +178,10 @@ public class PushWorker {
         return seconds > MAX_BACKOFF.toSeconds() ? MAX_BACKOFF : Duration.ofSeconds(seconds);
     }
 
-    private boolean send(Streams.Stream stream, String set) {
+    private Outcome send(Streams.Stream stream, String set) {
+        if (PushTargets.refusal(stream.endpointUrl(), privateNetworks) != null) {
+            return Outcome.LATER;
+        }
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stream.endpointUrl()))
                     .timeout(Duration.ofSeconds(5))
@@ -135,12 +193,15 @@ public class PushWorker {
             }
             int status =
                     http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status >= 200 && status < 300;
+            if (status >= 200 && status < 300) {
+                return Outcome.TAKEN;
+            }
+            return status >= 400 && status < 500 && status != 408 && status != 429 ? Outcome.REFUSED : Outcome.LATER;
         } catch (java.io.IOException | IllegalArgumentException e) {
-            return false;
+            return Outcome.LATER;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Outcome.LATER;
         }
     }
 }

@@ -80,13 +80,41 @@ public class SignalRecorder {
         credential(e.userId(), "app", change);
     }
 
+    /** The user's roles changed: {@code claims.roles} are the new ones (their permissions follow). */
     void on(@Observes @Priority(300) RolesChanged e) {
         Instant now = clock.instant();
         JsonObjectBuilder event = timestamped(now)
                 .add(
                         "claims",
-                        Json.createObjectBuilder().add("groups", Json.createArrayBuilder(new TreeSet<>(e.roles()))));
+                        Json.createObjectBuilder().add("roles", Json.createArrayBuilder(new TreeSet<>(e.roles()))));
         record(EventTypes.TOKEN_CLAIMS_CHANGE, e.userId(), user(e.userId()), event, now);
+    }
+
+    /** A role's permissions changed: each holder's tokens carry other {@code groups} now. */
+    void on(@Observes @Priority(300) dev.vigile.identity.events.RoleHoldersCutOff e) {
+        Instant now = clock.instant();
+        for (UUID holder : e.userIds()) {
+            JsonObjectBuilder event =
+                    timestamped(now).add("claims", Json.createObjectBuilder().add("role_changed", e.role()));
+            record(EventTypes.TOKEN_CLAIMS_CHANGE, holder, user(holder), event, now);
+        }
+    }
+
+    /** The email, which tokens carry as {@code upn}, changed. */
+    void on(@Observes @Priority(300) dev.vigile.identity.events.EmailChanged e) {
+        Instant now = clock.instant();
+        JsonObjectBuilder event =
+                timestamped(now).add("claims", Json.createObjectBuilder().add("upn", e.newEmail()));
+        record(EventTypes.TOKEN_CLAIMS_CHANGE, e.userId(), user(e.userId()), event, now);
+    }
+
+    /**
+     * Logout-all: besides one event per session it ended, one about the user, so that a receiver
+     * refuses the user's tokens even when no session was live (the tokens are cut off all the same).
+     */
+    void on(@Observes @Priority(300) dev.vigile.identity.events.SignedOutEverywhere e) {
+        Instant now = clock.instant();
+        record(EventTypes.SESSION_REVOKED, e.userId(), user(e.userId()), timestamped(now), now);
     }
 
     void on(@Observes @Priority(300) UserDisabled e) {

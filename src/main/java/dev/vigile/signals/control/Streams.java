@@ -33,9 +33,11 @@ public class Streams {
             String description,
             String status) {}
 
-    void insert(Stream s, Instant now) {
-        em.createNativeQuery("insert into ssf_streams (id, client_id, audience, delivery_method, events_requested,"
-                        + " status, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, 'enabled', ?6, ?6)")
+    /** Inserts the stream; false when the client has one already (two creations at once included). */
+    boolean insert(Stream s, Instant now) {
+        int inserted = em.createNativeQuery("insert into ssf_streams (id, client_id, audience, delivery_method,"
+                        + " events_requested, status, created_at, updated_at)"
+                        + " values (?1, ?2, ?3, ?4, ?5, 'enabled', ?6, ?6) on conflict (client_id) do nothing")
                 .setParameter(1, s.id())
                 .setParameter(2, s.clientId())
                 .setParameter(3, s.audience())
@@ -43,7 +45,10 @@ public class Streams {
                 .setParameter(5, String.join(" ", s.eventsRequested()))
                 .setParameter(6, Timestamp.from(now))
                 .executeUpdate();
-        update(s, now);
+        if (inserted == 1) {
+            update(s, now);
+        }
+        return inserted == 1;
     }
 
     /** Replaces what a receiver may change: delivery, events, description (no untyped nulls bound). */
@@ -111,13 +116,14 @@ public class Streams {
 
     /**
      * The streams that take an event of this type about this user now (enabled or paused: a paused
-     * stream keeps what happens, SSF 1.0 section 8.1.2), locked against a concurrent deletion.
+     * stream keeps what happens, SSF 1.0 section 8.1.2), locked against a concurrent deletion only
+     * ({@code for key share}: a change of the stream's settings does not wait for it, nor it for one).
      */
     List<Stream> receiving(String eventType, UUID userId) {
         return query(
                 "where status in ('enabled', 'paused') and (' ' || events_requested || ' ') like ?2"
                         + " and not exists (select 1 from ssf_excluded_subjects x where x.stream_id = ssf_streams.id"
-                        + " and x.user_id = ?1) for share",
+                        + " and x.user_id = ?1) for key share",
                 userId,
                 "% " + eventType + " %");
     }

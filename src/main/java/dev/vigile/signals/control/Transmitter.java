@@ -7,9 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
-import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +39,8 @@ public class Transmitter {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "vigile.ssf.retention", defaultValue = "P7D")
-    Duration retention;
+    @ConfigProperty(name = "vigile.ssf.push-private-networks", defaultValue = "false")
+    boolean privateNetworks;
 
     /** A refusal a receiver can act on: an HTTP status and why. */
     public static final class Refusal extends RuntimeException {
@@ -63,11 +61,10 @@ public class Transmitter {
 
     @Transactional
     public Streams.Stream create(CurrentCaller caller, Requested requested) {
-        if (streams.ofClient(caller.userId(), true).isPresent()) {
+        Streams.Stream stream = stream(UUID.randomUUID(), caller, requested);
+        if (!streams.insert(stream, clock.instant())) {
             throw new Refusal(409, "This service account already has a stream (one per service account).");
         }
-        Streams.Stream stream = stream(UUID.randomUUID(), caller, requested);
-        streams.insert(stream, clock.instant());
         return streams.find(stream.id()).orElseThrow();
     }
 
@@ -104,7 +101,12 @@ public class Transmitter {
         if (!List.of("enabled", "paused", "disabled").contains(status)) {
             throw new Refusal(400, "status must be enabled, paused or disabled.");
         }
-        streams.status(own(caller, streamId, true).id(), status, clock.instant());
+        UUID id = own(caller, streamId, true).id();
+        streams.status(id, status, clock.instant());
+        if ("disabled".equals(status)) {
+            // Disabled: the transmitter keeps nothing for it (SSF 1.0 section 8.1.2).
+            outbox.dropAll(id);
+        }
     }
 
     /** Queues the verification event (SSF 1.0 section 8.1.4), with the receiver's {@code state}. */
@@ -143,7 +145,6 @@ public class Transmitter {
             throw new Refusal(400, "This stream is delivered by push.");
         }
         outbox.acknowledge(stream.id(), acks);
-        outbox.expire(clock.instant().minus(retention));
         Map<String, String> sets = new LinkedHashMap<>();
         if (max == 0 || "disabled".equals(stream.status()) || "paused".equals(stream.status())) {
             return new Polled(sets, false);
@@ -200,22 +201,15 @@ public class Transmitter {
                 "enabled");
     }
 
-    /** A push endpoint: an absolute http(s) URL without user information or fragment. */
-    static String pushEndpoint(String raw) {
+    /** A push endpoint that {@link PushTargets} allows. */
+    String pushEndpoint(String raw) {
         if (raw == null || raw.length() > 2048) {
             throw new Refusal(400, "delivery.endpoint_url is required for push, at most 2048 characters.");
         }
-        try {
-            URI uri = new URI(raw);
-            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-                    || uri.getHost() == null
-                    || uri.getUserInfo() != null
-                    || uri.getFragment() != null) {
-                throw new Refusal(400, "delivery.endpoint_url must be an absolute http or https URL.");
-            }
-            return uri.toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new Refusal(400, "delivery.endpoint_url must be an absolute http or https URL.");
+        String refusal = PushTargets.refusal(raw, privateNetworks);
+        if (refusal != null) {
+            throw new Refusal(400, refusal);
         }
+        return raw;
     }
 }

@@ -73,11 +73,8 @@ public class IntrospectionEndpoint extends HttpServlet {
                         "Introspection needs a service account holding " + Permissions.TOKENS_INTROSPECT + ".",
                         Map.of());
             case YES -> {
-                Map<String, String> form;
-                try {
-                    form = OAuthResponses.form(req);
-                } catch (OAuthResponses.FormException e) {
-                    OAuthResponses.error(res, e.status, "invalid_request", e.getMessage(), Map.of());
+                Map<String, String> form = OAuthResponses.formOrRefusal(req, res);
+                if (form == null) {
                     return;
                 }
                 String token = form.get("token");

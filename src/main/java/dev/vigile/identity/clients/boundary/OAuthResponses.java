@@ -22,15 +22,10 @@ final class OAuthResponses {
 
     static void json(HttpServletResponse res, int status, JsonObject body, Map<String, String> headers)
             throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        res.setStatus(status);
-        res.setContentType("application/json");
-        res.setCharacterEncoding("UTF-8");
-        res.setHeader("Cache-Control", "no-store");
-        res.setHeader("Pragma", "no-cache");
-        headers.forEach(res::setHeader);
-        res.setContentLength(bytes.length);
-        res.getOutputStream().write(bytes);
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Cache-Control", "no-store");
+        all.put("Pragma", "no-cache");
+        dev.vigile.common.web.JsonResponses.write(res, status, body, all);
     }
 
     static void error(
@@ -107,6 +102,16 @@ final class OAuthResponses {
             }
         }
         return values;
+    }
+
+    /** The form, or null once the refusal ({@code invalid_request}, or 413) is written. */
+    static Map<String, String> formOrRefusal(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        try {
+            return form(req);
+        } catch (FormException e) {
+            error(res, e.status, "invalid_request", e.getMessage(), Map.of());
+            return null;
+        }
     }
 
     /** Client credentials of an HTTP Basic header (RFC 6749 section 2.3.1), or null for another scheme. */

@@ -30,11 +30,8 @@ public class TokenEndpoint extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        Map<String, String> form;
-        try {
-            form = OAuthResponses.form(req);
-        } catch (OAuthResponses.FormException e) {
-            OAuthResponses.error(res, e.status, "invalid_request", e.getMessage(), Map.of());
+        Map<String, String> form = OAuthResponses.formOrRefusal(req, res);
+        if (form == null) {
             return;
         }
         String grant = form.get("grant_type");

@@ -212,6 +212,18 @@ public class ClientRegistry {
                 new Grants(strings(row[1]), strings(row[2]), ((Number) row[0]).longValue(), instant(row[3])));
     }
 
+    /** Whether the client is enabled, unexpired and holds the permission through its roles, now. */
+    public boolean holds(UUID id, String permission, Instant now) {
+        return !em.createNativeQuery("select 1 from service_clients c join service_client_roles r on r.client_id = c.id"
+                        + " join role_permissions p on p.role_name = r.role_name where c.id = ?1 and c.enabled"
+                        + " and (c.expires_at is null or c.expires_at > ?3) and p.permission_name = ?2 limit 1")
+                .setParameter(1, id)
+                .setParameter(2, permission)
+                .setParameter(3, Timestamp.from(now))
+                .getResultList()
+                .isEmpty();
+    }
+
     public Optional<ServiceClient> find(UUID id) {
         List<ServiceClient> found = load(List.of(id));
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));

@@ -49,6 +49,9 @@ public class CutOffs {
     @Inject
     Event<UserTokensCutOff> tokensCutOff;
 
+    @Inject
+    Event<dev.vigile.identity.events.RoleHoldersCutOff> roleHolders;
+
     /** Revokes every session of the user and cuts off every access token issued until now. */
     public void revokeAll(UUID userId, String reason) {
         revokeAllBut(userId, null, reason);
@@ -113,6 +116,7 @@ public class CutOffs {
         List<UUID> ids = users.moveTokenGenerationOfRole(roleName);
         if (!ids.isEmpty()) {
             tokensCutOff.fire(new UserTokensCutOff(ids));
+            roleHolders.fire(new dev.vigile.identity.events.RoleHoldersCutOff(roleName, List.copyOf(ids)));
         }
     }
 
