@@ -78,6 +78,98 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Issue 35: both members push one stream's security events; each event reaches the receiver
+     * once (rows claimed with skip locked under a lease), whichever member wrote it.
+     */
+    @Test
+    @Order(0)
+    void twoMembersPushEachSecurityEventOnce() throws Exception {
+        String admin = apiA.adminToken();
+        String role = Api.uniqueRole("SSF");
+        assertEquals(
+                201,
+                apiA.post("/api/admin/roles", obj("name", role, "permissions", List.of("ssf:streams")), admin)
+                        .status());
+        Api.Res client =
+                apiA.post("/api/admin/clients", obj("name", "cluster receiver", "roles", List.of(role)), admin);
+        assertEquals(201, client.status(), client.toString());
+        String basic = "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((client.json().get("clientId").asText() + ":"
+                                        + client.json().get("clientSecret").asText())
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Api.Res token = apiB.send(apiB.request("/oauth2/token")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", basic)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")));
+        assertEquals(200, token.status(), token.toString());
+        java.util.Map<String, Integer> received = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Set<String> subjects = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        com.sun.net.httpserver.HttpServer receiver =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        receiver.createContext("/events", exchange -> {
+            String set = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            JsonNode claims = Api.claims(set);
+            received.merge(claims.get("jti").asText(), 1, Integer::sum);
+            subjects.add(claims.get("sub_id").path("sub").asText());
+            try {
+                // A slow receiver widens the window in which another member could take the same event.
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            Api.Res stream = apiA.post(
+                    "/ssf/streams",
+                    obj(
+                            "delivery",
+                            obj(
+                                    "method",
+                                    "urn:ietf:rfc:8935",
+                                    "endpoint_url",
+                                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/events"),
+                            "events_requested",
+                            List.of("https://schemas.openid.net/secevent/risc/event-type/account-disabled")),
+                    token.json().get("access_token").asText());
+            assertEquals(201, stream.status(), stream.toString());
+            List<String> users = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                Api.Res u = apiA.post(
+                        "/api/users",
+                        obj("email", Api.uniqueEmail(), "password", "a cluster push passphrase " + i),
+                        admin);
+                assertEquals(201, u.status(), u.toString());
+                users.add(u.json().get("id").asText());
+            }
+            for (int i = 0; i < users.size(); i++) {
+                Api api = i % 2 == 0 ? apiA : apiB;
+                assertEquals(
+                        200,
+                        api.patch("/api/users/" + users.get(i), obj("enabled", false), admin)
+                                .status());
+            }
+            await("every event pushed").atMost(Duration.ofSeconds(60)).until(() -> subjects.containsAll(users));
+            await("the outbox emptied").atMost(Duration.ofSeconds(30)).until(() -> {
+                try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.owner(), db.ownerPassword());
+                        var ps = c.prepareStatement("select count(*) from ssf_events");
+                        var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) == 0;
+                }
+            });
+            assertEquals(30, received.size(), received.toString());
+            assertTrue(received.values().stream().allMatch(n -> n == 1), "each event once: " + received);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     @Test
     @Order(0)
     void twoMembersDrainingOneOutboxSendEachMailOnce() throws Exception {
