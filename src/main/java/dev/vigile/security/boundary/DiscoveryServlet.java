@@ -1,6 +1,5 @@
 package dev.vigile.security.boundary;
 
-import dev.vigile.common.web.ClientAddressResolver;
 import dev.vigile.security.JwtSettings;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -10,10 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code GET /.well-known/oauth-authorization-server} (RFC 8414) and {@code GET
@@ -25,37 +21,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @WebServlet({"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"})
 public class DiscoveryServlet extends HttpServlet {
-    /** A Host header fit to build URLs from: a name or address and a port, nothing else. */
-    public static final Pattern HOST =
-            Pattern.compile("^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^\\[[0-9A-Fa-f:.]{2,45}](:[0-9]{1,5})?$");
-
     @Inject
     @ConfigProperties
     JwtSettings settings;
 
     @Inject
-    @ConfigProperty(name = "vigile.public-url")
-    Optional<String> publicUrl;
-
-    @Inject
-    ClientAddressResolver addresses;
+    dev.vigile.security.PublicBase bases;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        Optional<String> configured =
-                publicUrl.map(String::strip).filter(u -> !u.isEmpty()).map(u -> u.replaceAll("/+$", ""));
-        String base;
-        boolean shared = true;
-        if (configured.isPresent()) {
-            base = configured.get();
-        } else {
-            String host = req.getHeader("Host");
-            if (host == null || !HOST.matcher(host).matches()) {
-                host = req.getServerName() + ":" + req.getServerPort();
-            }
-            base = (addresses.secure(req) ? "https" : "http") + "://" + host + req.getContextPath();
+        String base = bases.of(req);
+        boolean shared = bases.configured();
+        if (!shared) {
             res.setHeader("Vary", "Host");
-            shared = false;
         }
         String issuer = settings.issuer();
         byte[] body = Json.createObjectBuilder()

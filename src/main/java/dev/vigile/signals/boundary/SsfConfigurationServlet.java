@@ -7,8 +7,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * {@code GET /.well-known/ssf-configuration} (SSF 1.0 section 7): the transmitter's metadata. The
@@ -19,9 +17,12 @@ public class SsfConfigurationServlet extends HttpServlet {
     @jakarta.inject.Inject
     dev.vigile.security.AccessTokenIssuer issuer;
 
+    @jakarta.inject.Inject
+    dev.vigile.security.PublicBase bases;
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String base = base(req);
+        String base = bases.of(req);
         var body = Json.createObjectBuilder()
                 .add("spec_version", "1_0")
                 .add("issuer", issuer.issuerName())
@@ -40,32 +41,10 @@ public class SsfConfigurationServlet extends HttpServlet {
                         Json.createArrayBuilder().add(Json.createObjectBuilder().add("spec_urn", "urn:ietf:rfc:6749")))
                 .build();
         res.setHeader("Cache-Control", "public, max-age=300");
-        if (publicUrl().isEmpty()) {
+        if (!bases.configured()) {
             res.setHeader("Cache-Control", "private, max-age=300");
             res.setHeader("Vary", "Host");
         }
         SsfServlet.json(res, 200, body);
-    }
-
-    static Optional<String> publicUrl() {
-        return ConfigProvider.getConfig()
-                .getOptionalValue("vigile.public-url", String.class)
-                .map(String::strip)
-                .filter(u -> !u.isEmpty())
-                .map(u -> u.replaceAll("/+$", ""));
-    }
-
-    /** The base of the transmitter's URLs: the public URL, else this request's origin and context. */
-    static String base(HttpServletRequest req) {
-        return publicUrl().orElseGet(() -> {
-            String host = req.getHeader("Host");
-            if (host == null
-                    || !dev.vigile.security.boundary.DiscoveryServlet.HOST
-                            .matcher(host)
-                            .matches()) {
-                host = req.getServerName() + ":" + req.getServerPort();
-            }
-            return req.getScheme() + "://" + host + req.getContextPath();
-        });
     }
 }

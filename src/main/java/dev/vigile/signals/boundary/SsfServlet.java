@@ -52,6 +52,9 @@ public class SsfServlet extends HttpServlet {
     @Inject
     dev.vigile.security.AccessTokenIssuer issuer;
 
+    @Inject
+    dev.vigile.security.PublicBase bases;
+
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
         res.setHeader("Cache-Control", "no-store");
@@ -206,7 +209,7 @@ public class SsfServlet extends HttpServlet {
     JsonObject config(HttpServletRequest req, Streams.Stream s) {
         var delivery = Json.createObjectBuilder().add("method", s.method());
         if (EventTypes.POLL.equals(s.method())) {
-            delivery.add("endpoint_url", SsfConfigurationServlet.base(req) + "/ssf/poll");
+            delivery.add("endpoint_url", bases.of(req) + "/ssf/poll");
         } else if (s.endpointUrl() != null) {
             delivery.add("endpoint_url", s.endpointUrl());
         }
