@@ -20,6 +20,10 @@ public final class AuditActions {
     public static final String USER_MFA_ENABLED = "user.mfa.enabled";
     public static final String USER_MFA_DISABLED = "user.mfa.disabled";
     public static final String USER_MFA_RECOVERY_CODES = "user.mfa.recovery_codes";
+    public static final String USER_PASSKEY_ADDED = "user.passkey.added";
+    public static final String USER_PASSKEY_REMOVED = "user.passkey.removed";
+    public static final String USER_PASSKEY_RENAMED = "user.passkey.renamed";
+    public static final String AUTH_PASSKEY_CLONED = "auth.passkey.cloned";
     public static final String USER_CREATED = "user.created";
     public static final String USER_UPDATED = "user.updated";
     public static final String USER_DELETED = "user.deleted";

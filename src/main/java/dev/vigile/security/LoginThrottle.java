@@ -51,6 +51,7 @@ public class LoginThrottle {
     private List<Bandwidth> resetAddressLimits;
     private List<Bandwidth> verifyLimits;
     private List<Bandwidth> mfaLimits;
+    private List<Bandwidth> passkeyOptionsLimits;
 
     /** Where buckets live: PostgreSQL in the server, memory in unit tests. */
     interface Buckets {
@@ -72,6 +73,7 @@ public class LoginThrottle {
         resetAddressLimits = parse(settings.resetAddress);
         verifyLimits = parse(settings.verify);
         mfaLimits = parse(settings.mfa);
+        passkeyOptionsLimits = parse(settings.passkeyOptions);
         if (buckets == null) {
             proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                     .primaryKeyMapper(PrimaryKeyMapper.STRING)
@@ -237,6 +239,26 @@ public class LoginThrottle {
     /** A right second-factor code clears the user's count. */
     public void mfaSucceeded(java.util.UUID userId) {
         buckets.remove("mfa:" + userId);
+    }
+
+    /** Takes one passkey sign-in challenge for this client address; the seconds to wait, or 0. */
+    public long passkeyOptions(String address) {
+        return take("passkey-options:" + address, passkeyOptionsLimits);
+    }
+
+    /**
+     * Takes one passkey sign-in attempt from this address, counted with the address's failed
+     * sign-ins (there is no account to count it against: the assertion names its user); a success
+     * gives it back ({@link #passkeySucceeded}).
+     *
+     * @return 0 when it may proceed, otherwise the seconds to wait
+     */
+    public long passkeyAttempt(String address) {
+        return take("address:" + address, addressLimits);
+    }
+
+    public void passkeySucceeded(String address) {
+        buckets.get("address:" + address, addressLimits).addTokens(1);
     }
 
     private long take(String key, List<Bandwidth> limits) {

@@ -20,6 +20,7 @@ public class ThrottleSettings {
     public static final String DEFAULT_RESET_ADDRESS = "10/PT15M,50/PT24H";
     public static final String DEFAULT_VERIFY = "3/PT15M,10/PT24H";
     public static final String DEFAULT_MFA = "10/PT15M,30/PT24H";
+    public static final String DEFAULT_PASSKEY_OPTIONS = "30/PT1M,300/PT1H";
 
     /** Sign-in failures of one account from devices it does not know. */
     @ConfigProperty(name = "login.throttle.account", defaultValue = DEFAULT_ACCOUNT)
@@ -52,4 +53,8 @@ public class ThrottleSettings {
     /** Wrong second-factor codes of one user. */
     @ConfigProperty(name = "mfa.throttle", defaultValue = DEFAULT_MFA)
     public String mfa = DEFAULT_MFA;
+
+    /** Passkey sign-in challenges asked for by one client address (each is a database row). */
+    @ConfigProperty(name = "passkey-options.throttle.address", defaultValue = DEFAULT_PASSKEY_OPTIONS)
+    public String passkeyOptions = DEFAULT_PASSKEY_OPTIONS;
 }

@@ -121,6 +121,37 @@ class AccessMatrixIT {
             }),
             new Endpoint(
                     "POST",
+                    "/api/auth/passkey/options",
+                    PUBLIC,
+                    200,
+                    a -> new Call("/api/auth/passkey/options", obj())),
+            new Endpoint("POST", "/api/auth/passkey", PUBLIC, 200, a -> {
+                Api.Account target = api.account(admin);
+                TestAuthenticator key = new TestAuthenticator(TestServer.get().webAuthnOrigin());
+                PasskeysIT.addPasskey(api, key, target.token(), target.password(), "matrix");
+                JsonNode options = PasskeysIT.signInOptions(api);
+                return new Call(
+                        "/api/auth/passkey",
+                        obj(
+                                "challengeId",
+                                options.get("challengeId").asText(),
+                                "credential",
+                                key.assertion(options.get("publicKey"))));
+            }),
+            new Endpoint("POST", "/api/auth/login/mfa/passkey-options", PUBLIC, 200, a -> {
+                Api.Account target = api.account(admin);
+                TestAuthenticator key = new TestAuthenticator(TestServer.get().webAuthnOrigin());
+                PasskeysIT.addPasskey(api, key, target.token(), target.password(), "matrix");
+                MfaIT.confirmEnrollment(
+                        api, target.token(), MfaIT.startEnrollment(api, target.token(), target.password()));
+                Api.Res first = api.login(target.email(), target.password());
+                assertEquals(202, first.status(), first.toString());
+                return new Call(
+                        "/api/auth/login/mfa/passkey-options",
+                        obj("mfaToken", first.json().get("mfa_token").asText()));
+            }),
+            new Endpoint(
+                    "POST",
                     "/api/auth/password-reset",
                     PUBLIC,
                     202,
@@ -283,6 +314,56 @@ class AccessMatrixIT {
                                     a == null ? "whatever it was" : a.password(),
                                     "code",
                                     enrolledCode(a)))),
+            new Endpoint(
+                    "POST",
+                    "/api/users/me/passkeys/options",
+                    SIGNED_IN,
+                    200,
+                    a -> new Call(
+                            "/api/users/me/passkeys/options",
+                            obj("currentPassword", a == null ? "whatever it was" : a.password()))),
+            new Endpoint("POST", "/api/users/me/passkeys", SIGNED_IN, 201, a -> {
+                if (a == null) {
+                    return new Call(
+                            "/api/users/me/passkeys",
+                            obj("challengeId", UUID.randomUUID().toString(), "credential", obj("type", "public-key")));
+                }
+                JsonNode options = PasskeysIT.creationOptions(api, a.token(), a.password());
+                TestAuthenticator key = new TestAuthenticator(TestServer.get().webAuthnOrigin());
+                return new Call(
+                        "/api/users/me/passkeys",
+                        obj(
+                                "challengeId",
+                                options.get("challengeId").asText(),
+                                "credential",
+                                key.register(options.get("publicKey"))));
+            }),
+            new Endpoint(
+                    "GET", "/api/users/me/passkeys", SIGNED_IN, 200, a -> new Call("/api/users/me/passkeys", null)),
+            new Endpoint(
+                    "PATCH",
+                    "/api/users/me/passkeys/{id}",
+                    SIGNED_IN,
+                    200,
+                    a -> new Call("/api/users/me/passkeys/" + ownPasskey(a), obj("name", "renamed"))),
+            new Endpoint(
+                    "DELETE",
+                    "/api/users/me/passkeys/{id}",
+                    SIGNED_IN,
+                    204,
+                    a -> new Call("/api/users/me/passkeys/" + ownPasskey(a), null)),
+            new Endpoint("GET", "/api/admin/users/{id}/passkeys", "users:read", 200, a -> {
+                Api.Account target = api.account(admin);
+                return new Call("/api/admin/users/" + target.id() + "/passkeys", null);
+            }),
+            new Endpoint("DELETE", "/api/admin/users/{id}/passkeys/{pid}", "users:write", 204, a -> {
+                Api.Account target = api.account(admin);
+                TestAuthenticator key = new TestAuthenticator(TestServer.get().webAuthnOrigin());
+                String id = PasskeysIT.addPasskey(api, key, target.token(), target.password(), "matrix")
+                        .get("id")
+                        .asText();
+                return new Call("/api/admin/users/" + target.id() + "/passkeys/" + id, null);
+            }),
             new Endpoint("GET", "/api/users", "users:read", 200, a -> new Call("/api/users?size=5", null)),
             new Endpoint(
                     "GET",
@@ -447,6 +528,17 @@ class AccessMatrixIT {
                 .asLong();
     }
 
+    /** A passkey of the caller's (a random id for an anonymous call, which is refused first). */
+    static String ownPasskey(Api.Account a) {
+        if (a == null) {
+            return UUID.randomUUID().toString();
+        }
+        TestAuthenticator key = new TestAuthenticator(TestServer.get().webAuthnOrigin());
+        return PasskeysIT.addPasskey(api, key, a.token(), a.password(), "matrix")
+                .get("id")
+                .asText();
+    }
+
     /** Endpoints served outside JAX-RS, which the class scan cannot see. */
     static final Set<String> SERVLETS = Set.of(
             "GET /.well-known/jwks.json",
@@ -551,6 +643,9 @@ class AccessMatrixIT {
             "DELETE /api/users/{id}", id -> new Call("/api/users/" + id, null),
             "DELETE /api/admin/users/{id}/sessions", id -> new Call("/api/admin/users/" + id + "/sessions", null),
             "DELETE /api/admin/users/{id}/mfa", id -> new Call("/api/admin/users/" + id + "/mfa", null),
+            // Refused before the passkey is looked for: PasskeysIT shows an ADMIN's real passkey surviving.
+            "DELETE /api/admin/users/{id}/passkeys/{pid}",
+                    id -> new Call("/api/admin/users/" + id + "/passkeys/" + UUID.randomUUID(), null),
             "PUT /api/admin/users/{id}/roles",
                     id -> new Call("/api/admin/users/" + id + "/roles", obj("roles", List.of("ADMIN", emptyRole))));
 

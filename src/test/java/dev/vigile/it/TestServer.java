@@ -124,6 +124,8 @@ public final class TestServer {
             environment.put("VIGILE_MAIL_SMTP_HOST", "127.0.0.1");
             environment.put("VIGILE_MAIL_SMTP_PORT", String.valueOf(smtp));
             environment.put("VIGILE_MAIL_SMTP_SECURITY", "none");
+            // Passkeys: browsers take localhost (never an address) as a relying party id.
+            environment.put("VIGILE_WEBAUTHN_ORIGINS", "http://localhost:" + port);
             for (Map.Entry<String, String> e : environment.entrySet()) {
                 String key = keys.get(e.getKey());
                 if (key == null) {
@@ -207,6 +209,11 @@ public final class TestServer {
 
     public String url(String path) {
         return baseUrl + path;
+    }
+
+    /** This server as a browser reaches it for passkeys: on localhost, the relying party id. */
+    public String webAuthnOrigin() {
+        return baseUrl.replace("://127.0.0.1:", "://localhost:");
     }
 
     /** A connection as the database's owner (a superuser): to look inside, or to play an intruder. */

@@ -66,6 +66,24 @@ public class AccountNotices {
                 Json.createObjectBuilder().add("change", e.change()).build());
     }
 
+    void on(@Observes @Priority(200) dev.vigile.identity.events.PasskeyChanged e) {
+        boolean added = "added".equals(e.change());
+        String body = added
+                ? "A passkey named \"" + e.name() + "\" was added to your account."
+                : "The passkey named \"" + e.name() + "\" was removed from your account"
+                        + (e.byAdmin() ? " by an administrator." : ".");
+        notifications.notifyUser(
+                e.userId(),
+                NotificationKinds.PASSKEY_CHANGED,
+                added ? "A passkey was added" : "A passkey was removed",
+                body,
+                Json.createObjectBuilder()
+                        .add("change", e.change())
+                        .add("passkey", e.passkeyId().toString())
+                        .add("name", e.name())
+                        .build());
+    }
+
     void on(@Observes @Priority(200) SignedOutByAdmin e) {
         notifications.notifyUser(
                 e.userId(),

@@ -8,6 +8,7 @@ public final class NotificationKinds {
     public static final String REFRESH_REUSE = "security.refresh_reuse";
     public static final String ADMIN_BROADCAST = "admin.broadcast";
     public static final String MFA_CHANGED = "mfa.changed";
+    public static final String PASSKEY_CHANGED = "passkey.changed";
     public static final String EMAIL_CHANGED = "email.changed";
 
     private NotificationKinds() {}

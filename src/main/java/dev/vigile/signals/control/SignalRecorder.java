@@ -80,6 +80,11 @@ public class SignalRecorder {
         credential(e.userId(), "app", change);
     }
 
+    /** A passkey added or removed: a FIDO2 credential of the user changed. */
+    void on(@Observes @Priority(300) dev.vigile.identity.events.PasskeyChanged e) {
+        credential(e.userId(), "fido2-platform", "added".equals(e.change()) ? "create" : "delete");
+    }
+
     /** The user's roles changed: {@code claims.roles} are the new ones (their permissions follow). */
     void on(@Observes @Priority(300) RolesChanged e) {
         Instant now = clock.instant();

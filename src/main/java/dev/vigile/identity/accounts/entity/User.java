@@ -59,6 +59,10 @@ public class User {
     @Column(name = "mfa_enabled", insertable = false)
     private boolean mfaEnabled;
 
+    /** How many passkeys the user holds (in step with {@code passkeys}, kept by the credentials component). */
+    @Column(name = "passkey_count", insertable = false)
+    private int passkeyCount;
+
     /** Moved by every cut-off of the user's access tokens ({@code TokenCutoffs}); written in SQL only. */
     @Column(name = "token_generation", insertable = false, updatable = false)
     private long tokenGeneration;
@@ -180,6 +184,15 @@ public class User {
     /** The address was proven: a mailed token sent to it came back. */
     public void markEmailVerified(Instant now) {
         this.emailVerified = true;
+        this.updatedAt = now;
+    }
+
+    public int passkeyCount() {
+        return passkeyCount;
+    }
+
+    public void setPasskeyCount(int count, Instant now) {
+        this.passkeyCount = count;
         this.updatedAt = now;
     }
 

@@ -85,6 +85,21 @@ public final class AuthRequests {
         @Size(max = 64)
         public String recoveryCode;
 
+        /** With {@code credential}: the passkey challenge ({@code /login/mfa/passkey-options}) answered. */
+        @Size(max = 64)
+        public String challengeId;
+
+        /** An {@code AuthenticationResponseJSON}, instead of a code. */
+        public jakarta.json.JsonObject credential;
+
+        public String challengeId() {
+            return challengeId;
+        }
+
+        public jakarta.json.JsonObject credential() {
+            return credential;
+        }
+
         public String mfaToken() {
             return mfaToken;
         }

@@ -4,9 +4,12 @@ import dev.vigile.common.Permissions;
 import dev.vigile.common.web.ClientInfoResolver;
 import dev.vigile.identity.accounts.boundary.UserResponse;
 import dev.vigile.identity.credentials.boundary.MfaResponses;
+import dev.vigile.identity.credentials.boundary.PasskeyRequests;
+import dev.vigile.identity.credentials.boundary.PasskeyResponses;
 import dev.vigile.identity.credentials.control.EmailVerification;
 import dev.vigile.identity.credentials.control.PasswordRecovery;
 import dev.vigile.identity.sessions.control.MfaSignIn;
+import dev.vigile.identity.sessions.control.PasskeySignIn;
 import dev.vigile.identity.sessions.control.PasswordSignIn;
 import dev.vigile.identity.sessions.control.Registration;
 import dev.vigile.identity.sessions.control.SignIn;
@@ -52,6 +55,9 @@ public class AuthResource {
 
     @Inject
     MfaSignIn mfaSignIn;
+
+    @Inject
+    PasskeySignIn passkeySignIn;
 
     @Inject
     TokenRefresh tokenRefresh;
@@ -110,8 +116,11 @@ public class AuthResource {
         String csrf = newCsrf(request);
         SignIn signIn = passwordSignIn.signIn(body.email(), body.password(), device, clients.of(request), csrf);
         if (signIn instanceof SignIn.MfaRequired challenge) {
-            return Response.accepted(new MfaResponses.Challenge(
-                            true, challenge.mfaToken(), challenge.expiresIn(), List.of("totp", "recovery_code")))
+            List<String> methods = challenge.passkey()
+                    ? List.of("totp", "recovery_code", "passkey")
+                    : List.of("totp", "recovery_code");
+            return Response.accepted(
+                            new MfaResponses.Challenge(true, challenge.mfaToken(), challenge.expiresIn(), methods))
                     .header("Cache-Control", "no-store")
                     .build();
         }
@@ -127,10 +136,70 @@ public class AuthResource {
     @PermitAll
     public Response loginMfa(AuthRequests.LoginMfa body) {
         bodies.check(body);
+        MfaSignIn.PasskeyProof passkey = null;
+        if (body.challengeId() != null || body.credential() != null) {
+            if (body.challengeId() == null || body.credential() == null) {
+                throw dev.vigile.common.problem.ApplicationException.invalid(
+                        "credential", "a passkey's answer needs both challengeId and credential");
+            }
+            passkey = new MfaSignIn.PasskeyProof(PasskeyRequests.challengeId(body.challengeId()), body.credential());
+        }
         String csrf = newCsrf(request);
         return tokenResponse(
                 Response.ok(),
-                mfaSignIn.complete(body.mfaToken(), body.code(), body.recoveryCode(), clients.of(request), csrf),
+                mfaSignIn.complete(
+                        body.mfaToken(), body.code(), body.recoveryCode(), passkey, clients.of(request), csrf),
+                csrf);
+    }
+
+    /**
+     * {@code POST /api/auth/login/mfa/passkey-options} : 200 {@code {challengeId, publicKey}}, request
+     * options listing the user's passkeys, bound to the MFA token; 401 unknown, expired or used-up
+     * MFA token; 409 the user has no passkey; 429 when throttled.
+     */
+    @POST
+    @Path("/login/mfa/passkey-options")
+    @PermitAll
+    public Response loginMfaPasskeyOptions(PasskeyRequests.SecondFactorOptions body) {
+        bodies.check(body);
+        return Response.ok(PasskeyResponses.Ceremony.from(mfaSignIn.passkeyOptions(body.mfaToken())))
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+
+    /**
+     * {@code POST /api/auth/passkey/options} : 200 {@code {challengeId, publicKey}}, request options
+     * with an empty allow list (discoverable credentials); 429 with {@code Retry-After} when throttled.
+     */
+    @POST
+    @Path("/passkey/options")
+    @PermitAll
+    public Response passkeyOptions(PasskeyRequests.SignInOptions body) {
+        return Response.ok(PasskeyResponses.Ceremony.from(passkeySignIn.options(clients.of(request))))
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+
+    /**
+     * {@code POST /api/auth/passkey} : 200 token response (as a login); 401 for every refusal (unknown
+     * credential, wrong user handle, disabled user, bad signature, replayed challenge), the same
+     * problem as a wrong password; 429 when the address's failed sign-ins are throttled.
+     */
+    @POST
+    @Path("/passkey")
+    @PermitAll
+    public Response passkey(PasskeyRequests.SignIn body) {
+        bodies.check(body);
+        String device = body.deviceToken() != null ? body.deviceToken() : BrowserSession.deviceTokenFromCookie(request);
+        String csrf = newCsrf(request);
+        return tokenResponse(
+                Response.ok(),
+                passkeySignIn.signIn(
+                        PasskeyRequests.challengeId(body.challengeId()),
+                        body.credential(),
+                        device,
+                        clients.of(request),
+                        csrf),
                 csrf);
     }
 

@@ -31,10 +31,12 @@ public class AccessTokens {
     SessionSettings settings;
 
     SignIn.Tokens issue(User user, Session session, String refreshToken, long refreshExpiresIn) {
-        return issue(user, session.id(), session.mfa(), refreshToken, refreshExpiresIn);
+        return issue(user, session.id(), session.mfa(), session.amr(), refreshToken, refreshExpiresIn);
     }
 
-    SignIn.Tokens issue(User user, UUID sessionId, boolean mfa, String refreshToken, long refreshExpiresIn) {
+    /** @param amr how the session was proven, space-separated; null for a session older than passkeys */
+    SignIn.Tokens issue(
+            User user, UUID sessionId, boolean mfa, String amr, String refreshToken, long refreshExpiresIn) {
         boolean enrollOnly = !mfa && requiresMfa(user);
         List<String> groups = new ArrayList<>();
         if (enrollOnly) {
@@ -43,9 +45,9 @@ public class AccessTokens {
             groups.addAll(user.roleNames());
             groups.addAll(user.permissionNames());
         }
-        List<String> amr = mfa ? List.of("pwd", "otp") : List.of("pwd");
+        List<String> methods = amr != null ? List.of(amr.split(" ")) : mfa ? List.of("pwd", "otp") : List.of("pwd");
         AccessTokenIssuer.AccessToken access =
-                issuer.issue(user.id(), user.email(), groups, sessionId, user.tokenGeneration(), amr);
+                issuer.issue(user.id(), user.email(), groups, sessionId, user.tokenGeneration(), methods);
         return new SignIn.Tokens(
                 access.value(), access.expiresIn(), refreshToken, refreshExpiresIn, user, null, sessionId, enrollOnly);
     }

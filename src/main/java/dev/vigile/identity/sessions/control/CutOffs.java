@@ -44,6 +44,9 @@ public class CutOffs {
     MfaFactors factors;
 
     @Inject
+    dev.vigile.identity.credentials.control.Passkeys passkeys;
+
+    @Inject
     Event<SessionsEnded> sessionsRevoked;
 
     @Inject
@@ -79,7 +82,8 @@ public class CutOffs {
     /**
      * Everything else a credential event voids (docs/security.md, "Revocation matrix"): the links
      * mailed until now (reset, verification, email change), the devices trusted until now, the
-     * sign-ins waiting for their second factor, and an enrollment not yet confirmed. Runs after the
+     * sign-ins waiting for their second factor, an enrollment not yet confirmed, and the passkey
+     * ceremonies bound to the user (a registration, a second step). Runs after the
      * user's row was updated, so that a concurrent issuer, which locks that row first, either
      * committed before (and its row is voided here) or sees the new epoch.
      */
@@ -88,6 +92,7 @@ public class CutOffs {
         devices.forgetAll(userId);
         challenges.deleteAll(userId);
         factors.dropUnconfirmed(userId);
+        passkeys.voidRegistrations(userId);
     }
 
     /**
@@ -117,6 +122,23 @@ public class CutOffs {
         if (!ids.isEmpty()) {
             tokensCutOff.fire(new UserTokensCutOff(ids));
             roleHolders.fire(new dev.vigile.identity.events.RoleHoldersCutOff(roleName, List.copyOf(ids)));
+        }
+    }
+
+    /**
+     * A removed passkey no longer signs anyone in, and the sessions it started end with it (but the
+     * one the removal was made from): whoever held a lost or stolen key keeps nothing it opened.
+     */
+    void onPasskeyChanged(
+            @jakarta.enterprise.event.Observes @jakarta.annotation.Priority(100)
+                    dev.vigile.identity.events.PasskeyChanged change) {
+        if (!"removed".equals(change.change())) {
+            return;
+        }
+        List<UUID> ids =
+                sessions.revokeStartedBy(change.passkeyId(), change.sessionId(), clock.instant(), "passkey removed");
+        if (!ids.isEmpty()) {
+            sessionsRevoked.fire(new SessionsEnded(ids));
         }
     }
 

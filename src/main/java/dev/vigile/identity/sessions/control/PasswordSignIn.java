@@ -106,10 +106,11 @@ public class PasswordSignIn {
         UUID userId = user.id();
         String checkedHash = user.passwordHash();
         long checkedEpoch = user.credentialEpoch();
+        boolean passkey = user.passkeyCount() > 0;
         SignIn result;
         try {
             result = work.call(() -> next instanceof SecondFactor
-                    ? challenge(userId, checkedHash, checkedEpoch, newHash, deviceId)
+                    ? challenge(userId, checkedHash, checkedEpoch, newHash, deviceId, passkey)
                     : start(userId, checkedHash, checkedEpoch, newHash, device, client, csrfToken));
         } catch (ApplicationException e) {
             if (e.status() == 401) {
@@ -187,10 +188,10 @@ public class PasswordSignIn {
 
     /** The password was right and the user has MFA: a challenge instead of a session. */
     private SignIn.MfaRequired challenge(
-            UUID userId, String checkedHash, long checkedEpoch, String newHash, UUID deviceId) {
+            UUID userId, String checkedHash, long checkedEpoch, String newHash, UUID deviceId, boolean passkey) {
         requireCredential(userId, checkedHash, checkedEpoch, newHash);
         String token = challenges.issue(userId, checkedEpoch, deviceId);
-        return new SignIn.MfaRequired(token, settings.challengeTtl().toSeconds());
+        return new SignIn.MfaRequired(token, settings.challengeTtl().toSeconds(), passkey);
     }
 
     /**

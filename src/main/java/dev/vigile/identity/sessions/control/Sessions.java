@@ -52,7 +52,7 @@ public class Sessions {
     public record Started(Session session, String refreshToken, long refreshExpiresIn) {}
 
     /** What a rotation reads back of its session, with the successor token. */
-    public record Rotated(UUID id, UUID userId, Instant expiresAt, boolean mfa, String refreshToken) {}
+    public record Rotated(UUID id, UUID userId, Instant expiresAt, boolean mfa, String amr, String refreshToken) {}
 
     /** The session and owner of a refresh token already rotated (a reuse), or of a live one. */
     public record Family(UUID sessionId, UUID userId, boolean rotated, boolean revoked) {}
@@ -64,9 +64,21 @@ public class Sessions {
      * @param mfa whether the sign-in passed a second factor
      */
     public Started start(UUID userId, ClientInfo client, boolean mfa, String csrfToken) {
+        return start(userId, client, mfa, null, null, csrfToken);
+    }
+
+    /**
+     * Starts a session proven as {@code amr} says (null: by the password, and a code when {@code
+     * mfa}), by the passkey {@code passkeyId} when one was used.
+     */
+    public Started start(
+            UUID userId, ClientInfo client, boolean mfa, List<String> amr, UUID passkeyId, String csrfToken) {
         Instant now = clock.instant();
         Session session = new Session(
                 UUID.randomUUID(), userId, now, settings.absoluteTtl(), client.ip(), client.userAgent(), mfa);
+        if (amr != null) {
+            session.provenBy(amr, passkeyId);
+        }
         if (csrfToken != null) {
             session.bindCsrf(OpaqueTokens.hash(csrfToken));
         }
@@ -112,6 +124,7 @@ public class Sessions {
                             rs.getObject(2, UUID.class),
                             rs.getObject(3, OffsetDateTime.class).toInstant(),
                             rs.getBoolean(4),
+                            rs.getString(5),
                             next);
                 }
             }
@@ -124,10 +137,10 @@ public class Sessions {
             + " returning t.session_id),"
             + " touched as (update sessions s set last_used_at = ?, ip = ?, user_agent = ?,"
             + " csrf_hash = coalesce(?, s.csrf_hash)"
-            + " from rotated r where s.id = r.session_id returning s.id, s.user_id, s.expires_at, s.mfa),"
+            + " from rotated r where s.id = r.session_id returning s.id, s.user_id, s.expires_at, s.mfa, s.amr),"
             + " issued as (insert into refresh_tokens (token_hash, session_id, issued_at)"
             + " select ?, id, ? from touched)"
-            + " select id, user_id, expires_at, mfa from touched";
+            + " select id, user_id, expires_at, mfa, amr from touched";
 
     /** The session a refresh token belongs to, whether rotated or revoked; null when unknown. */
     public Family familyOf(String token) {
@@ -179,6 +192,19 @@ public class Sessions {
                 .setParameter(1, now)
                 .setParameter(2, reason)
                 .setParameter(3, userId)
+                .setParameter(4, kept == null ? new UUID(0, 0) : kept)
+                .getResultList();
+        return ids.stream().map(UUID.class::cast).toList();
+    }
+
+    /** Revokes the live sessions the passkey started but {@code kept} (may be null); returns those revoked. */
+    List<UUID> revokeStartedBy(UUID passkeyId, UUID kept, Instant now, String reason) {
+        @SuppressWarnings("unchecked")
+        List<Object> ids = em.createNativeQuery("update sessions set revoked_at = ?1, revoked_reason = ?2"
+                        + " where passkey_id = ?3 and revoked_at is null and id <> ?4 returning id")
+                .setParameter(1, now)
+                .setParameter(2, reason)
+                .setParameter(3, passkeyId)
                 .setParameter(4, kept == null ? new UUID(0, 0) : kept)
                 .getResultList();
         return ids.stream().map(UUID.class::cast).toList();

@@ -9,8 +9,11 @@ public sealed interface SignIn permits SignIn.Tokens, SignIn.MfaRequired, SignIn
     /** A registration while verified addresses are required: the account, and no session yet. */
     record VerificationRequired(User user) implements SignIn {}
 
-    /** The password was right and the user has MFA: the second step's token (single-use, short-lived). */
-    record MfaRequired(String mfaToken, long expiresIn) implements SignIn {}
+    /**
+     * The password was right and the user has MFA: the second step's token (single-use,
+     * short-lived); {@code passkey}: the user holds a passkey, which the step accepts too.
+     */
+    record MfaRequired(String mfaToken, long expiresIn, boolean passkey) implements SignIn {}
 
     /**
      * What the token endpoints return: both tokens and the user. {@code mfaEnrollmentRequired}: the

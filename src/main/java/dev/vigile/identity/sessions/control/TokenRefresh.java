@@ -101,7 +101,8 @@ public class TokenRefresh {
             // Signed after the commit, as before the re-cut: the rotation's row locks are not held
             // while the token is signed.
             Sessions.Rotated rotated = r.rotated();
-            return tokens.issue(r.user(), rotated.id(), rotated.mfa(), rotated.refreshToken(), r.refreshExpiresIn());
+            return tokens.issue(
+                    r.user(), rotated.id(), rotated.mfa(), rotated.amr(), rotated.refreshToken(), r.refreshExpiresIn());
         }
         if (outcome instanceof Reused reuse) {
             metrics.refreshReused();

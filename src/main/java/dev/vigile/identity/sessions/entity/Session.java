@@ -46,6 +46,18 @@ public class Session {
     @Column(name = "user_agent")
     private String userAgent;
 
+    /**
+     * How the sign-in was proven, the {@code amr} of the session's access tokens, space-separated
+     * (RFC 8176: {@code pwd}, {@code otp}, {@code hwk}, {@code swk}, {@code user}); null for a
+     * session older than passkeys, whose {@code amr} follows {@link #mfa}.
+     */
+    @Column(name = "amr")
+    private String amr;
+
+    /** The passkey that started the session, if one did: removing it ends the session. */
+    @Column(name = "passkey_id")
+    private UUID passkeyId;
+
     /** The SHA-256 of the browser's CSRF token bound to this session, or null for an API client's. */
     @Column(name = "csrf_hash")
     private String csrfHash;
@@ -61,6 +73,16 @@ public class Session {
         this.expiresAt = now.plus(absoluteTtl);
         this.ip = ip;
         this.userAgent = userAgent;
+    }
+
+    /** Records how the sign-in was proven, and the passkey it used, if any. */
+    public void provenBy(java.util.List<String> amr, UUID passkeyId) {
+        this.amr = String.join(" ", amr);
+        this.passkeyId = passkeyId;
+    }
+
+    public String amr() {
+        return amr;
     }
 
     /** Binds a browser's CSRF token (its hash) to the session, as it starts. */
