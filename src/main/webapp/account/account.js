@@ -5,7 +5,7 @@
 
 import { BROWSER, refreshTokens, signOut } from "/web/session.js";
 
-const state = { token: null, expiresAt: 0, user: null, enrollOnly: false, mfaToken: null };
+const state = { token: null, expiresAt: 0, user: null, enrollOnly: false, mfaToken: null, autofill: null };
 const $ = (id) => document.getElementById(id);
 
 function say(text, ok = false) {
@@ -63,6 +63,47 @@ async function api(path, options = {}) {
   return r;
 }
 
+// Passkeys. Options arrive and credentials leave in WebAuthn Level 3's JSON forms; a browser
+// without parseCreationOptionsFromJSON / toJSON gets the same through the few conversions below.
+const passkeys = typeof window.PublicKeyCredential === "function" && !!navigator.credentials;
+const unb64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
+const b64 = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const ids = (list) => (list || []).map((c) => ({ ...c, id: unb64(c.id) }));
+
+function creationOptions(json) {
+  if (PublicKeyCredential.parseCreationOptionsFromJSON) return PublicKeyCredential.parseCreationOptionsFromJSON(json);
+  return { ...json, challenge: unb64(json.challenge), user: { ...json.user, id: unb64(json.user.id) }, excludeCredentials: ids(json.excludeCredentials) };
+}
+
+function requestOptions(json) {
+  if (PublicKeyCredential.parseRequestOptionsFromJSON) return PublicKeyCredential.parseRequestOptionsFromJSON(json);
+  return { ...json, challenge: unb64(json.challenge), allowCredentials: ids(json.allowCredentials) };
+}
+
+function credentialJSON(c) {
+  if (typeof c.toJSON === "function") return c.toJSON();
+  const r = c.response;
+  const response = { clientDataJSON: b64(r.clientDataJSON) };
+  if (r.attestationObject) {
+    response.attestationObject = b64(r.attestationObject);
+    response.transports = r.getTransports ? r.getTransports() : [];
+  } else {
+    Object.assign(response, { authenticatorData: b64(r.authenticatorData), signature: b64(r.signature) });
+    if (r.userHandle) response.userHandle = b64(r.userHandle);
+  }
+  return { id: c.id, rawId: b64(c.rawId), type: c.type, response, authenticatorAttachment: c.authenticatorAttachment, clientExtensionResults: c.getClientExtensionResults() };
+}
+
+/** Asks the browser for an assertion; null when the user cancelled (or another request replaced this one). */
+async function assertion(publicKey, extra = {}) {
+  try {
+    return await navigator.credentials.get({ publicKey: requestOptions(publicKey), ...extra });
+  } catch (e) {
+    if (e.name === "NotAllowedError" || e.name === "AbortError") return null;
+    throw e;
+  }
+}
+
 function el(tag, text, attrs = {}) {
   const e = document.createElement(tag);
   if (text !== undefined && text !== null) {
@@ -89,7 +130,49 @@ function showLogin() {
   $("who").textContent = "";
   $("mfa-form").hidden = true;
   $("login-form").hidden = false;
+  $("passkey-signin").hidden = !passkeys;
   only("login");
+  offerAutofill();
+}
+
+/** Conditional mediation: the browser offers the user's passkeys in the email field's autofill. */
+async function offerAutofill() {
+  if (!passkeys || !PublicKeyCredential.isConditionalMediationAvailable || state.autofill) return;
+  if (!(await PublicKeyCredential.isConditionalMediationAvailable())) return;
+  const controller = new AbortController();
+  state.autofill = controller;
+  try {
+    const r = await fetch("/api/auth/passkey/options", { method: "POST", headers: BROWSER, body: "{}" });
+    if (!r.ok) return;
+    const o = await r.json();
+    const c = await assertion(o.publicKey, { mediation: "conditional", signal: controller.signal });
+    if (c) await finishPasskeySignIn(o.challengeId, c);
+  } catch (e) {
+    // Autofill is a convenience: the button and the password remain.
+  } finally {
+    if (state.autofill === controller) state.autofill = null;
+  }
+}
+
+function stopAutofill() {
+  if (state.autofill) {
+    state.autofill.abort();
+    state.autofill = null;
+  }
+}
+
+async function finishPasskeySignIn(challengeId, credential) {
+  const r = await fetch("/api/auth/passkey", {
+    method: "POST", credentials: "same-origin", headers: BROWSER,
+    body: JSON.stringify({ challengeId, credential: credentialJSON(credential) }),
+  });
+  if (!r.ok) {
+    say(r.status === 429 ? "Too many attempts; wait a little." : "This passkey did not sign you in.");
+    return;
+  }
+  signedIn(await r.json());
+  say("");
+  await showApp();
 }
 
 async function showApp() {
@@ -101,6 +184,7 @@ async function showApp() {
   $("enroll-step").hidden = true;
   if (state.enrollOnly) {
     showMfa(false);
+    await loadPasskeys();
     return;
   }
   const me = await (await api("/api/users/me")).json();
@@ -111,7 +195,47 @@ async function showApp() {
   $("profile-name").value = me.displayName || "";
   $("profile-locale").value = me.locale || "";
   showMfa(me.mfaEnabled);
+  await loadPasskeys();
   await loadSessions();
+}
+
+async function loadPasskeys() {
+  $("passkeys-unsupported").hidden = passkeys;
+  $("passkey-add-form").hidden = !passkeys;
+  const list = await (await api("/api/users/me/passkeys")).json();
+  const body = $("passkeys-table").tBodies[0];
+  body.replaceChildren();
+  for (const p of list) {
+    const tr = el("tr", null, { "data-passkey": p.id });
+    tr.append(el("td", p.name, { class: "passkey-name" }));
+    [when(p.createdAt), when(p.lastUsedAt)].forEach((t) => { const td = el("td"); td.append(t); tr.append(td); });
+    tr.append(el("td", p.backedUp ? "synced" : "this device"));
+    const td = el("td");
+    const rename = el("button", "Rename", { type: "button", class: "passkey-rename" });
+    rename.addEventListener("click", async () => {
+      const name = prompt("New name of this passkey", p.name);
+      if (name === null) return;
+      await api(`/api/users/me/passkeys/${encodeURIComponent(p.id)}`, { method: "PATCH", body: JSON.stringify({ name }) });
+      say("Passkey renamed.", true);
+      await loadPasskeys();
+    });
+    const remove = el("button", "Remove", { type: "button", class: "passkey-remove" });
+    remove.addEventListener("click", async () => {
+      if (!confirm(`Remove the passkey "${p.name}"? It will no longer sign you in.`)) return;
+      await api(`/api/users/me/passkeys/${encodeURIComponent(p.id)}`, { method: "DELETE" });
+      say("Passkey removed; the sessions it opened were signed out.", true);
+      await loadPasskeys();
+      await loadSessions();
+    });
+    td.append(rename, " ", remove);
+    tr.append(td);
+    body.append(tr);
+  }
+  if (list.length === 0) {
+    const tr = el("tr");
+    tr.append(el("td", "No passkey yet.", { colspan: "5" }));
+    body.append(tr);
+  }
 }
 
 function showMfa(on) {
@@ -170,15 +294,19 @@ function onSubmit(id, handler) {
 
 function wire() {
   onSubmit("login-form", async () => {
+    stopAutofill();
     const r = await fetch("/api/auth/login", {
       method: "POST", credentials: "same-origin", headers: BROWSER,
       body: JSON.stringify({ email: $("login-email").value, password: $("login-password").value }),
     });
     $("login-password").value = "";
     if (r.status === 202) {
-      state.mfaToken = (await r.json()).mfa_token;
+      const challenge = await r.json();
+      state.mfaToken = challenge.mfa_token;
+      stopAutofill();
       $("login-form").hidden = true;
       $("mfa-form").hidden = false;
+      $("mfa-passkey").hidden = !(passkeys && challenge.methods.includes("passkey"));
       say("Enter the code from your authenticator app.", true);
       $("mfa-code").focus();
       return;
@@ -207,6 +335,68 @@ function wire() {
     signedIn(await r.json());
     say("");
     await showApp();
+  });
+  $("passkey-signin").addEventListener("click", async () => {
+    stopAutofill();
+    const r = await fetch("/api/auth/passkey/options", { method: "POST", headers: BROWSER, body: "{}" });
+    if (!r.ok) {
+      say(r.status === 429 ? "Too many attempts; wait a little." : await problem(r));
+      return;
+    }
+    const o = await r.json();
+    const c = await assertion(o.publicKey);
+    if (!c) {
+      say("No passkey was chosen.");
+      return;
+    }
+    await finishPasskeySignIn(o.challengeId, c);
+  });
+  $("mfa-passkey").addEventListener("click", async () => {
+    const r = await fetch("/api/auth/login/mfa/passkey-options", {
+      method: "POST", headers: BROWSER, body: JSON.stringify({ mfaToken: state.mfaToken }),
+    });
+    if (!r.ok) {
+      say(r.status === 429 ? "Too many attempts; wait a little." : "Sign in again.");
+      return;
+    }
+    const o = await r.json();
+    const c = await assertion(o.publicKey);
+    if (!c) {
+      say("No passkey was chosen.");
+      return;
+    }
+    const done = await fetch("/api/auth/login/mfa", {
+      method: "POST", credentials: "same-origin", headers: BROWSER,
+      body: JSON.stringify({ mfaToken: state.mfaToken, challengeId: o.challengeId, credential: credentialJSON(c) }),
+    });
+    if (!done.ok) {
+      say("This passkey was refused; try again, or sign in again.");
+      return;
+    }
+    signedIn(await done.json());
+    say("");
+    await showApp();
+  });
+  onSubmit("passkey-add-form", async () => {
+    const o = await (await api("/api/users/me/passkeys/options", {
+      method: "POST", body: JSON.stringify({ currentPassword: $("passkey-password").value }),
+    })).json();
+    $("passkey-password").value = "";
+    let created;
+    try {
+      created = await navigator.credentials.create({ publicKey: creationOptions(o.publicKey) });
+    } catch (e) {
+      say(e.name === "InvalidStateError" ? "This device already holds a passkey of yours." : "No passkey was made.");
+      return;
+    }
+    const name = $("passkey-name").value.trim();
+    await api("/api/users/me/passkeys", {
+      method: "POST",
+      body: JSON.stringify({ challengeId: o.challengeId, credential: credentialJSON(created), ...(name ? { name } : {}) }),
+    });
+    $("passkey-add-form").reset();
+    say("Passkey added: it can sign you in from now on.", true);
+    await loadPasskeys();
   });
   onSubmit("forgot-form", async () => {
     const email = $("login-email").value.trim();

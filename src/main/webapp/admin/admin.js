@@ -246,6 +246,7 @@ async function loadUser() {
   $("user-enabled").textContent = u.enabled ? "yes" : "no";
   $("user-verified").textContent = u.emailVerified ? "yes" : "no";
   $("user-mfa").textContent = u.mfaEnabled ? "on" : "off";
+  $("user-passkey-count").textContent = String(u.passkeyCount || 0);
   $("user-created").replaceChildren(...whenCell(u.createdAt).childNodes);
   $("user-last-login").replaceChildren(...(u.lastLoginAt ? whenCell(u.lastLoginAt).childNodes : [document.createTextNode("never")]));
   const actions = [
@@ -274,6 +275,23 @@ async function loadUser() {
     await show("users");
   }, { "data-action": "delete" }));
   $("user-actions").replaceChildren(...actions);
+  const passkeys = await json(`/api/admin/users/${u.id}/passkeys`);
+  $("user-passkeys").tBodies[0].replaceChildren(
+    ...passkeys.map((p) => {
+      const tr = el("tr", null, { "data-passkey": p.id });
+      tr.append(el("td", p.name), whenCell(p.createdAt), p.lastUsedAt ? whenCell(p.lastUsedAt) : el("td", "never"),
+        el("td", p.backedUp ? "synced" : "device-bound"));
+      const td = el("td");
+      td.append(button("Remove", async () => {
+        if (!confirm(`Remove the passkey "${p.name}" of ${u.email}? The sessions it opened end.`)) return;
+        await api(`/api/admin/users/${u.id}/passkeys/${p.id}`, { method: "DELETE" });
+        $("status").textContent = `The passkey "${p.name}" of ${u.email} was removed.`;
+        await loadUser();
+      }, { "data-action": "passkey-remove" }));
+      tr.append(td);
+      return tr;
+    })
+  );
   const sessions = await json(`/api/admin/users/${u.id}/sessions?size=50`);
   $("user-sessions").tBodies[0].replaceChildren(
     ...sessions.items.map((s) => {

@@ -713,6 +713,26 @@ class PasskeysIT {
                 200,
                 api.get("/api/users?size=1", refreshed.get("access_token").asText())
                         .status());
+
+        // The password alone now gives a token that may only enroll, and it may not add a factor
+        // over the passkey: whoever knows the password would add theirs and sign in with it.
+        Api.Res password = api.login(a.email(), a.password());
+        assertEquals(200, password.status(), password.toString());
+        String enrollOnly = password.json().get("access_token").asText();
+        assertEquals("[\"mfa:enroll\"]", Api.claims(enrollOnly).get("groups").toString());
+        Api.Res options = api.post("/api/users/me/passkeys/options", obj("currentPassword", a.password()), enrollOnly);
+        assertEquals(403, options.status(), options.toString());
+        Api.Res totp = api.post("/api/users/me/mfa/totp", obj("currentPassword", a.password()), enrollOnly);
+        assertEquals(403, totp.status(), totp.toString());
+        assertEquals(1, rows("select count(*) from passkeys where user_id = ?", UUID.fromString(a.id())));
+        assertEquals(0, rows("select count(*) from mfa_totp where user_id = ?", UUID.fromString(a.id())));
+        // With a session the passkey proved, a second passkey may be added.
+        addPasskey(
+                api,
+                new TestAuthenticator(server.webAuthnOrigin()),
+                refreshed.get("access_token").asText(),
+                a.password(),
+                "second");
     }
 
     /** Revocation matrix, passkey rows: a credential event voids a registration under way; a disabled user is refused. */

@@ -77,7 +77,10 @@ class RevocationMatrixIT {
             "email-change link",
             "MFA challenge",
             "pending TOTP enrollment",
-            "recovery codes");
+            "recovery codes",
+            "passkey",
+            "passkey session",
+            "passkey registration");
     static final List<String> COLUMNS = List.of(
             "password change",
             "password reset",
@@ -89,11 +92,20 @@ class RevocationMatrixIT {
             "MFA on",
             "MFA off",
             "MFA reset",
-            "role change");
+            "role change",
+            "passkey added",
+            "passkey removed");
 
-    /** The email-change link last: using it moves the address the other probes sign in with. */
-    static final List<String> PROBE_ORDER = Stream.concat(
-                    ROWS.stream().filter(r -> !r.equals("email-change link")), Stream.of("email-change link"))
+    /**
+     * The passkey rows first: the pending TOTP enrollment's probe may turn MFA on, after which a
+     * password sign-in asks for a second step. The email-change link last: using it moves the
+     * address the other probes sign in with.
+     */
+    static final List<String> PROBE_ORDER = Stream.of(
+                    ROWS.stream().filter(r -> r.startsWith("passkey")),
+                    ROWS.stream().filter(r -> !r.startsWith("passkey") && !r.equals("email-change link")),
+                    Stream.of("email-change link"))
+            .flatMap(x -> x)
             .toList();
 
     @Test
@@ -155,6 +167,11 @@ class RevocationMatrixIT {
         long enrolledStep;
         String secret;
         boolean deleted;
+        TestAuthenticator authenticator;
+        String passkeyId;
+        JsonNode passkeySession; // a session the passkey started
+        String pendingPasskeyChallenge; // a registration asked for, not yet finished
+        JsonNode pendingPasskeyCredential;
 
         private Holder(Api api, TestServer server, String email, String password, JsonNode registered) {
             this.api = api;
@@ -183,6 +200,7 @@ class RevocationMatrixIT {
             h.deviceToken = login.json().get("device_token").asText();
             h.mailedLinks();
             h.pendingSecret = MfaIT.startEnrollment(api, h.actor, h.password);
+            h.passkeys();
             return h;
         }
 
@@ -209,7 +227,33 @@ class RevocationMatrixIT {
             h.deviceToken = signedIn.json().get("device_token").asText();
             h.mfaToken = h.challenge();
             h.mailedLinks();
+            h.passkeys();
             return h;
+        }
+
+        /** A passkey, a session it started, and a second registration asked for and not finished. */
+        void passkeys() {
+            authenticator = new TestAuthenticator(server.webAuthnOrigin());
+            passkeyId = PasskeysIT.addPasskey(api, authenticator, actor, password, "matrix")
+                    .get("id")
+                    .asText();
+            passkeySession = PasskeysIT.signIn(api, authenticator);
+            JsonNode options = PasskeysIT.creationOptions(api, actor, password);
+            pendingPasskeyChallenge = options.get("challengeId").asText();
+            pendingPasskeyCredential =
+                    new TestAuthenticator(server.webAuthnOrigin()).register(options.get("publicKey"));
+        }
+
+        /** A new access token of this user, through the second step when it has one. */
+        String freshToken() {
+            Api.Res r = api.login(email, password);
+            if (r.status() == 202) {
+                r = api.post(
+                        "/api/auth/login/mfa",
+                        obj("mfaToken", r.json().get("mfa_token").asText(), "recoveryCode", spareCode()));
+            }
+            assertEquals(200, r.status(), r.toString());
+            return r.json().get("access_token").asText();
         }
 
         void mailedLinks() {
@@ -327,6 +371,17 @@ class RevocationMatrixIT {
                     expect(200, api.put("/api/admin/users/" + h.id + "/roles", obj("roles", List.of(role)), admin));
                 }
             }
+            case "passkey added" -> {
+                for (Holder h : List.of(plain, guarded)) {
+                    PasskeysIT.addPasskey(
+                            api, new TestAuthenticator(server.webAuthnOrigin()), h.actor, h.password, "another");
+                }
+            }
+            case "passkey removed" -> {
+                for (Holder h : List.of(plain, guarded)) {
+                    expect(204, api.delete("/api/users/me/passkeys/" + h.passkeyId, h.actor));
+                }
+            }
             default -> throw new AssertionError("No scenario for the event \"" + column + "\"");
         }
     }
@@ -405,6 +460,31 @@ class RevocationMatrixIT {
                                 obj("mfaToken", in.json().get("mfa_token").asText(), "recoveryCode", h.spareCode())),
                         200,
                         401);
+            }
+            case "passkey" -> {
+                if (h.deleted) {
+                    yield count("select count(*) from passkeys where id = ?", UUID.fromString(h.passkeyId)) > 0;
+                }
+                JsonNode options = PasskeysIT.signInOptions(api);
+                yield live(
+                        PasskeysIT.signIn(api, options, h.authenticator.assertion(options.get("publicKey"))), 200, 401);
+            }
+            case "passkey session" ->
+                live(api.refresh(h.passkeySession.get("refresh_token").asText()), 200, 401);
+            case "passkey registration" -> {
+                if (h.deleted) {
+                    yield count(
+                                    "select count(*) from passkey_challenges where id = ?",
+                                    UUID.fromString(h.pendingPasskeyChallenge))
+                            > 0;
+                }
+                yield live(
+                        api.post(
+                                "/api/users/me/passkeys",
+                                obj("challengeId", h.pendingPasskeyChallenge, "credential", h.pendingPasskeyCredential),
+                                h.freshToken()),
+                        201,
+                        400);
             }
             default -> throw new AssertionError("No probe for the credential \"" + row + "\"");
         };

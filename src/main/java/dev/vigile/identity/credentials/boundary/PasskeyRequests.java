@@ -93,9 +93,6 @@ public final class PasskeyRequests {
         }
     }
 
-    /** {@code POST /api/auth/passkey/options}: an empty object. */
-    public static final class SignInOptions {}
-
     /** {@code POST /api/auth/login/mfa/passkey-options}. */
     public static final class SecondFactorOptions {
         @NotNull

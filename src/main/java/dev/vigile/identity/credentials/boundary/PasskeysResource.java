@@ -26,9 +26,9 @@ import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * The signed-in user's passkeys. A user whose role requires MFA and who has none may add one
- * (a passkey is a second factor that satisfies the requirement): the enrollment-only token reaches
- * the options, the registration and the list.
+ * The signed-in user's passkeys. A user whose role requires MFA and who has no factor yet may add
+ * a passkey (it satisfies the requirement): the enrollment-only token reaches the options, the
+ * registration and the list; with a passkey already held it may add nothing (403: sign in with it).
  */
 @Path("/users/me/passkeys")
 @RequestScoped
@@ -63,8 +63,8 @@ public class PasskeysResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response options(PasskeyRequests.Options body) {
         bodies.check(body);
-        return noStore(PasskeyResponses.Ceremony.from(
-                registration.options(CurrentCaller.of(jwt), body.currentPassword(), clients.of(request))));
+        return noStore(PasskeyResponses.Ceremony.from(registration.options(
+                CurrentCaller.of(jwt), enrollOnly(), body.currentPassword(), clients.of(request))));
     }
 
     /**
@@ -78,6 +78,7 @@ public class PasskeysResource {
         bodies.check(body);
         var passkey = registration.register(
                 CurrentCaller.of(jwt),
+                enrollOnly(),
                 PasskeyRequests.challengeId(body.challengeId()),
                 body.credential(),
                 body.name(),
@@ -117,6 +118,11 @@ public class PasskeysResource {
         management.remove(
                 CurrentCaller.of(jwt), passkeyId(id), clients.of(request).acceptLanguage());
         return Response.noContent().build();
+    }
+
+    /** The token may only enroll: its role requires MFA and its session has none. */
+    private boolean enrollOnly() {
+        return jwt.getGroups() != null && jwt.getGroups().contains(Permissions.MFA_ENROLLMENT);
     }
 
     static UUID passkeyId(String raw) {

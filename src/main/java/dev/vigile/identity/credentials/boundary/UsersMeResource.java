@@ -162,7 +162,8 @@ public class UsersMeResource {
     public Response enroll(
             UserRequests.MfaEnroll body, @Context SecurityContext security, @Context HttpServletRequest request) {
         bodies.check(body);
-        return noStore(enrollment.start(caller(security), body.currentPassword(), clients.of(request)));
+        return noStore(
+                enrollment.start(caller(security), enrollOnly(security), body.currentPassword(), clients.of(request)));
     }
 
     /**
@@ -215,6 +216,12 @@ public class UsersMeResource {
     public Response disableMfaByPost(
             UserRequests.MfaDisable body, @Context SecurityContext security, @Context HttpServletRequest request) {
         return disableMfa(body, security, request);
+    }
+
+    /** The token may only enroll: its role requires MFA and its session has none. */
+    private static boolean enrollOnly(SecurityContext security) {
+        var groups = ((JsonWebToken) security.getUserPrincipal()).getGroups();
+        return groups != null && groups.contains(Permissions.MFA_ENROLLMENT);
     }
 
     private static Response noStore(Object entity) {

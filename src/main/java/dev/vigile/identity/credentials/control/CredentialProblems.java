@@ -21,4 +21,19 @@ final class CredentialProblems {
                 "Invalid token",
                 "The link is invalid, expired, already used, or replaced by a newer one.");
     }
+
+    /**
+     * 403 for a token that may only enroll, when the account already holds a passkey: the password
+     * alone must not add a factor to an account whose role requires one and which has one (whoever
+     * knows the password would add theirs, then sign in with it). The owner signs in with the passkey.
+     */
+    static void refuseEnrollmentOverAPasskey(boolean enrollOnly, dev.vigile.identity.accounts.entity.User user) {
+        if (enrollOnly && user.passkeyCount() > 0) {
+            throw overAPasskey();
+        }
+    }
+
+    static ApplicationException overAPasskey() {
+        return ApplicationException.forbidden("This account has a passkey: sign in with it to add another factor.");
+    }
 }

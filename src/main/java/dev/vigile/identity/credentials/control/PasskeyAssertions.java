@@ -135,7 +135,14 @@ public class PasskeyAssertions {
         }
         if (!passkeys.used(
                 stored.id(), stored.signCount(), asserted.signCount(), asserted.backedUp(), clock.instant())) {
-            return new Failed("passkey used concurrently or removed", false, stored.id());
+            // Another sign-in with this passkey moved its counter since it was read: if this
+            // assertion's counter is not above the new one, two authenticators hold the key.
+            long now = passkeys.signCount(stored.id()).orElse(-1L);
+            boolean cloned = now >= 0 && asserted.signCount() > 0 && asserted.signCount() <= now;
+            return new Failed(
+                    cloned ? "signature counter did not grow" : "passkey used concurrently or removed",
+                    cloned,
+                    stored.id());
         }
         return new Used(stored.id(), asserted.backedUp());
     }

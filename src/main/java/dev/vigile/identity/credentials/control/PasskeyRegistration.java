@@ -66,15 +66,26 @@ public class PasskeyRegistration {
     @Inject
     UnitOfWork work;
 
-    /** {@code POST /api/users/me/passkeys/options}. */
-    public PasskeyAssertions.Options options(CurrentCaller caller, String currentPassword, ClientInfo client) {
+    /**
+     * {@code POST /api/users/me/passkeys/options}: bound to the credential epoch the password was
+     * checked under, so a credential event between the check and the options voids them.
+     *
+     * @param enrollOnly the caller's token may only enroll (its role requires MFA, its session has none)
+     */
+    public PasskeyAssertions.Options options(
+            CurrentCaller caller, boolean enrollOnly, String currentPassword, ClientInfo client) {
         User user = accounts.get(caller.userId());
+        long checkedEpoch = user.credentialEpoch();
         reauthentication.require(user, currentPassword, client, AuditActions.USER_PASSKEY_ADDED);
         return work.call(() -> {
-            User locked = users.locked(caller.userId());
+            if (!users.lockCredential(user.id(), checkedEpoch)) {
+                throw CredentialProblems.credentialsChanged();
+            }
+            User locked = accounts.get(user.id());
+            CredentialProblems.refuseEnrollmentOverAPasskey(enrollOnly, locked);
             byte[] handle = passkeys.handleOf(locked.id());
             byte[] challenge = Passkeys.random(32);
-            UUID id = passkeys.issue(Passkeys.Purpose.REGISTER, challenge, locked.id(), locked.credentialEpoch(), null);
+            UUID id = passkeys.issue(Passkeys.Purpose.REGISTER, challenge, locked.id(), checkedEpoch, null);
             return new PasskeyAssertions.Options(
                     id,
                     ceremonies.creationOptions(
@@ -107,15 +118,25 @@ public class PasskeyRegistration {
 
     record Conflict(String message, String reason) implements Outcome {}
 
+    /** An enrollment-only token over an account that holds a passkey already. */
+    record OverAPasskey() implements Outcome {}
+
     /** {@code POST /api/users/me/passkeys}: 201 passkey; 400 a refused credential or challenge; 409 taken or too many. */
     public Passkeys.Passkey register(
-            CurrentCaller caller, UUID challengeId, JsonObject credential, String rawName, ClientInfo client) {
+            CurrentCaller caller,
+            boolean enrollOnly,
+            UUID challengeId,
+            JsonObject credential,
+            String rawName,
+            ClientInfo client) {
         String chosen = name(rawName, false);
-        Outcome outcome = work.call(() -> add(caller, challengeId, credential, chosen, client));
+        Outcome outcome = work.call(() -> add(caller, enrollOnly, challengeId, credential, chosen, client));
         if (outcome instanceof Added added) {
             return added.passkey();
         }
-        String reason = outcome instanceof Refused r ? r.reason() : ((Conflict) outcome).reason();
+        String reason = outcome instanceof Refused r
+                ? r.reason()
+                : outcome instanceof Conflict c ? c.reason() : "enrollment-only token over a passkey";
         audit.recordAlone(AuditEntry.failure(AuditActions.USER_PASSKEY_ADDED)
                 .actor(caller.userId(), caller.email())
                 .target("user", caller.userId())
@@ -123,13 +144,24 @@ public class PasskeyRegistration {
         if (outcome instanceof Refused r) {
             throw ApplicationException.invalid(r.field(), r.message());
         }
+        if (outcome instanceof OverAPasskey) {
+            throw CredentialProblems.overAPasskey();
+        }
         throw ApplicationException.conflict(((Conflict) outcome).message());
     }
 
     private Outcome add(
-            CurrentCaller caller, UUID challengeId, JsonObject credential, String chosen, ClientInfo client) {
+            CurrentCaller caller,
+            boolean enrollOnly,
+            UUID challengeId,
+            JsonObject credential,
+            String chosen,
+            ClientInfo client) {
         // The user's row first, then the challenge: a credential event locks them in that order.
         User user = users.locked(caller.userId());
+        if (enrollOnly && user.passkeyCount() > 0) {
+            return new OverAPasskey();
+        }
         Optional<Passkeys.Challenge> challenge =
                 challengeId == null ? Optional.empty() : passkeys.take(challengeId, Passkeys.Purpose.REGISTER);
         if (challenge.isEmpty() || !user.id().equals(challenge.get().userId())) {

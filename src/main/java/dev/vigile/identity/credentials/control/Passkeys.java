@@ -95,8 +95,10 @@ public class Passkeys {
     /** A new challenge; lapsed ones go first, a bounded batch at a time. */
     UUID issue(Purpose purpose, byte[] challenge, UUID userId, Long credentialEpoch, String mfaTokenHash) {
         Instant now = clock.instant();
-        em.createNativeQuery("delete from passkey_challenges where id in"
-                        + " (select id from passkey_challenges where expires_at <= ?1 limit 100)")
+        // Skip what others hold: a credential event deleting its user's challenges locks them in
+        // another order, and waiting on each other would deadlock.
+        em.createNativeQuery("delete from passkey_challenges where id in (select id from passkey_challenges"
+                        + " where expires_at <= ?1 limit 100 for update skip locked)")
                 .setParameter(1, now)
                 .executeUpdate();
         UUID id = UUID.randomUUID();
@@ -232,6 +234,15 @@ public class Passkeys {
                         .setParameter(5, expectedCount)
                         .executeUpdate()
                 == 1;
+    }
+
+    /** The passkey's signature counter as stored now; empty when it is gone. */
+    Optional<Long> signCount(UUID id) {
+        @SuppressWarnings("unchecked")
+        List<Number> rows = em.createNativeQuery("select sign_count from passkeys where id = ?1")
+                .setParameter(1, id)
+                .getResultList();
+        return rows.stream().findFirst().map(Number::longValue);
     }
 
     /** Renames the user's passkey; false when the user has no such passkey. */

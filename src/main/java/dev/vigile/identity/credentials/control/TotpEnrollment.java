@@ -63,8 +63,12 @@ public class TotpEnrollment {
     /** What an enrollment shows once: the secret, its URI and the URI's QR code. */
     public record Enrollment(String secret, String otpauthUri, String qrCodeSvg) {}
 
-    /** {@code POST /api/users/me/mfa/totp}: a new pending secret; nothing enforced until confirmed. */
-    public Enrollment start(CurrentCaller caller, String currentPassword, ClientInfo client) {
+    /**
+     * {@code POST /api/users/me/mfa/totp}: a new pending secret; nothing enforced until confirmed.
+     *
+     * @param enrollOnly the caller's token may only enroll (its role requires MFA, its session has none)
+     */
+    public Enrollment start(CurrentCaller caller, boolean enrollOnly, String currentPassword, ClientInfo client) {
         User user = accounts.get(caller.userId());
         reauthentication.require(user, currentPassword, client, AuditActions.USER_MFA_ENABLED);
         String secret = totp.newSecret();
@@ -75,6 +79,7 @@ public class TotpEnrollment {
                 throw CredentialProblems.credentialsChanged();
             }
             User current = accounts.get(user.id());
+            CredentialProblems.refuseEnrollmentOverAPasskey(enrollOnly, current);
             if (current.mfaEnabled()) {
                 throw ApplicationException.conflict(
                         "Two-step verification is already on; turn it off first to enroll again.");

@@ -170,11 +170,13 @@ public class AuthResource {
     /**
      * {@code POST /api/auth/passkey/options} : 200 {@code {challengeId, publicKey}}, request options
      * with an empty allow list (discoverable credentials); 429 with {@code Retry-After} when throttled.
+     * The body ({@code {}} in the contract) is not read: nothing in it could change the options.
      */
     @POST
     @Path("/passkey/options")
     @PermitAll
-    public Response passkeyOptions(PasskeyRequests.SignInOptions body) {
+    @Consumes(MediaType.WILDCARD)
+    public Response passkeyOptions() {
         return Response.ok(PasskeyResponses.Ceremony.from(passkeySignIn.options(clients.of(request))))
                 .header("Cache-Control", "no-store")
                 .build();

@@ -219,6 +219,7 @@ public class MfaSignIn {
                 .target("user", userId)
                 .detail("session", started.session().id())
                 .detail("mfa", method.get())
+                .detail("method", used != null ? "passkey" : "password")
                 .detail("knownDevice", device != null));
         if (device == null) {
             notices.newDevice(user, client);

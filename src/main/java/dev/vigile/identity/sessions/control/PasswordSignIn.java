@@ -214,6 +214,7 @@ public class PasswordSignIn {
         audit.record(AuditEntry.success(AuditActions.AUTH_LOGIN)
                 .actor(userId, user.email())
                 .target("user", userId)
+                .detail("method", "password")
                 .detail("session", started.session().id())
                 .detail("rehashed", newHash != null)
                 .detail("knownDevice", device != null));
