@@ -320,6 +320,41 @@ class AdminDashboardE2E {
     }
 
     @Test
+    void aUserPageListsTheUsersPasskeysAndAnAdminRemovesOne() throws Exception {
+        Api.Account user = api.account(api.adminToken());
+        TestAuthenticator key = new TestAuthenticator(TestServer.get().webAuthnOrigin());
+        String passkeyId = PasskeysIT.addPasskey(api, key, user.token(), user.password(), "Office key")
+                .get("id")
+                .asText();
+
+        id("app").findElement(By.cssSelector("nav button[data-view=users]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users-page"), "page 1 of"));
+        id("users-search").sendKeys(user.email());
+        id("users-filter").findElement(By.cssSelector("button[type=submit]")).click();
+        By row = By.cssSelector("#users-table tr[data-user-id='" + user.id() + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        browser.findElement(row)
+                .findElement(By.cssSelector("button[data-action=open]"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-title"), user.email()));
+        assertEquals("1", id("user-passkey-count").getText());
+        By passkey = By.cssSelector("#user-passkeys tr[data-passkey='" + passkeyId + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(passkey));
+        assertTrue(browser.findElement(passkey).getText().contains("Office key"));
+        assertTrue(browser.findElement(passkey).getText().contains("device-bound"));
+
+        browser.findElement(passkey)
+                .findElement(By.cssSelector("button[data-action=passkey-remove]"))
+                .click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-passkey-count"), "0"));
+        assertTrue(browser.findElements(passkey).isEmpty());
+        assertEquals(
+                0,
+                TestServer.get().number("select count(*) from passkeys where user_id = ?", UUID.fromString(user.id())));
+    }
+
+    @Test
     void aUserPageShowsTheUserAndAnAdminResetsTheirSecondFactor() {
         String email = Api.uniqueEmail();
         String password = "a dashboard mfa passphrase " + UUID.randomUUID();
