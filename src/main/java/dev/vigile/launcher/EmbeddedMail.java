@@ -89,9 +89,13 @@ final class EmbeddedMail implements AutoCloseable {
             recipient = recipient(m);
             Path file =
                     folder.resolve(String.format("%04d-%s.eml", number, recipient.replaceAll("[^A-Za-z0-9@._-]", "_")));
-            try (OutputStream out = Files.newOutputStream(file)) {
+            // Written aside, then moved in whole: a reader of the folder (a mail program, a test)
+            // never opens a mail half written. (StartupIT once read one that way.)
+            Path partial = folder.resolve("." + file.getFileName() + ".partial");
+            try (OutputStream out = Files.newOutputStream(partial)) {
                 m.writeTo(out);
             }
+            Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             System.out.println("Mail to " + recipient + ": \"" + m.getSubject() + "\" -> " + file);
         } catch (Exception e) {
             System.err.println("Mail " + number + " to " + recipient + " was not kept, and is skipped: "

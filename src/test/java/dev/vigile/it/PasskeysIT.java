@@ -307,6 +307,47 @@ class PasskeysIT {
         assertEquals("application/problem+json", nul.header("Content-Type"));
     }
 
+    /**
+     * Options are throttled per address (30 a minute by default), and failed passkey sign-ins count
+     * with the address's failed sign-ins (8 a minute on the suite's server): past them, even a right
+     * assertion from that address waits, while another address signs in.
+     */
+    @Test
+    void optionsAndFailuresAreThrottledPerAddress() throws Exception {
+        Api one = new Api();
+        Api.Res r = null;
+        for (int i = 0; i < 31; i++) {
+            r = one.post("/api/auth/passkey/options", obj());
+            if (r.status() == 429) {
+                break;
+            }
+            assertEquals(200, r.status(), r.toString());
+        }
+        assertEquals(429, r.status(), "the 31st options of a minute");
+        assertTrue(Long.parseLong(r.header("Retry-After")) >= 1);
+        assertEquals("application/problem+json", r.header("Content-Type"));
+        assertEquals(200, new Api().post("/api/auth/passkey/options", obj()).status(), "another address");
+
+        Holder h = holder();
+        Api guesser = new Api();
+        Api.Res refused = null;
+        for (int i = 0; i < 9; i++) {
+            JsonNode options = signInOptions(api);
+            TestAuthenticator.Assertion forged = new TestAuthenticator.Assertion();
+            forged.badSignature = true;
+            refused = signIn(guesser, options, h.authenticator().assertion(options.get("publicKey"), forged));
+            if (refused.status() == 429) {
+                break;
+            }
+            assertRefused(refused);
+        }
+        assertEquals(429, refused.status(), "failures past the address's limit");
+        JsonNode options = signInOptions(api);
+        Api.Res held = signIn(guesser, options, h.authenticator().assertion(options.get("publicKey")));
+        assertEquals(429, held.status(), held.toString());
+        signIn(new Api(), h.authenticator());
+    }
+
     /** A counter that does not grow refuses the sign-in and audits auth.passkey.cloned; 0 and 0 is no counter. */
     @Test
     void aSignatureCounterThatDoesNotGrowIsAClone() throws Exception {

@@ -272,8 +272,10 @@ class StartupIT {
                                 return null;
                             }
                             try (var files = Files.list(folder)) {
-                                return files.filter(
-                                                f -> f.getFileName().toString().contains(recipient))
+                                return files.filter(f -> f.getFileName()
+                                                        .toString()
+                                                        .contains(recipient)
+                                                && f.getFileName().toString().endsWith(".eml"))
                                         .findFirst()
                                         .orElse(null);
                             }

@@ -4,7 +4,6 @@ import dev.vigile.audit.AuditActions;
 import dev.vigile.audit.AuditEntry;
 import dev.vigile.audit.AuditLog;
 import dev.vigile.common.problem.ApplicationException;
-import dev.vigile.common.problem.ProblemTypes;
 import dev.vigile.common.web.ClientInfo;
 import dev.vigile.identity.accounts.control.UserRepository;
 import dev.vigile.identity.accounts.entity.User;
@@ -112,11 +111,7 @@ public class PasskeySignIn {
         }
         if (outcome instanceof VerifyAddressFirst) {
             failed(owner, email, new Failed("email not verified", false, null));
-            throw new ApplicationException(
-                    403,
-                    ProblemTypes.EMAIL_NOT_VERIFIED,
-                    "Email not verified",
-                    "Confirm your email address with the link mailed to it before signing in.");
+            throw PasswordSignIn.emailNotVerified();
         }
         failed(owner, email, (Failed) outcome);
         throw PasswordSignIn.invalidCredentials();

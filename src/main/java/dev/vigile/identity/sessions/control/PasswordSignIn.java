@@ -96,11 +96,7 @@ public class PasswordSignIn {
         if (next instanceof VerifyAddressFirst) {
             // After the password: only the account's owner learns that the address is unverified.
             failed(user.id(), email, "email not verified");
-            throw new ApplicationException(
-                    403,
-                    ProblemTypes.EMAIL_NOT_VERIFIED,
-                    "Email not verified",
-                    "Confirm your email address with the link mailed to it before signing in.");
+            throw emailNotVerified();
         }
         String newHash = v.needsRehash() ? hasher.hash(password) : null;
         UUID userId = user.id();
@@ -161,6 +157,15 @@ public class PasswordSignIn {
             return new VerifyAddressFirst();
         }
         return mfa ? new SecondFactor() : new Session();
+    }
+
+    /** 403 after the credential was proven, while verified addresses are required and this one is not. */
+    static ApplicationException emailNotVerified() {
+        return new ApplicationException(
+                403,
+                ProblemTypes.EMAIL_NOT_VERIFIED,
+                "Email not verified",
+                "Confirm your email address with the link mailed to it before signing in.");
     }
 
     static ApplicationException invalidCredentials() {
