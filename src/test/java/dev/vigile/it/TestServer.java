@@ -357,6 +357,8 @@ public final class TestServer {
         env.put("VIGILE_VERIFY_EMAIL_THROTTLE", "2/PT10M");
         env.put("VIGILE_MFA_THROTTLE", "12/PT10M");
         env.put("VIGILE_MFA_REQUIRED_ROLES", "MFA_GUARDED");
+        // Sweeps every 2 s, so that SweepIT sees lapsed rows go (live ones never do).
+        env.put("VIGILE_SWEEP_INTERVAL", "PT2S");
         return env;
     }
 }

@@ -1,0 +1,109 @@
+package dev.vigile.it;
+
+import static dev.vigile.it.Api.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 37, every table bounded: what lapsed goes on the next sweep (every 2 s on the suite's
+ * server), what lives stays. Rows are aged in the database, as time would age them.
+ */
+@SharedServer
+class SweepIT {
+    final TestServer server = TestServer.get();
+    final Api api = new Api();
+
+    void age(String sql, Object id) throws Exception {
+        try (var c = server.db();
+                var ps = c.prepareStatement(sql)) {
+            ps.setObject(1, id);
+            assertEquals(1, ps.executeUpdate(), sql);
+        }
+    }
+
+    long count(String sql, Object id) throws Exception {
+        return server.number(sql, id);
+    }
+
+    void awaitGone(String sql, Object id) {
+        Awaitility.await(sql + " for " + id)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> count(sql, id) == 0);
+    }
+
+    @Test
+    void lapsedRowsGoAndLiveOnesStay() throws Exception {
+        String admin = api.adminToken();
+        Api.Account a = api.account(admin);
+        JsonNode expiredLogin = api.login(a.email(), a.password()).json();
+        JsonNode revokedLogin = api.login(a.email(), a.password()).json();
+        JsonNode recentlyRevoked = api.login(a.email(), a.password()).json();
+        UUID expired = UUID.fromString(
+                Api.claims(expiredLogin.get("access_token").asText()).get("sid").asText());
+        UUID revoked = UUID.fromString(
+                Api.claims(revokedLogin.get("access_token").asText()).get("sid").asText());
+        UUID recent =
+                UUID.fromString(Api.claims(recentlyRevoked.get("access_token").asText())
+                        .get("sid")
+                        .asText());
+        UUID live = UUID.fromString(Api.claims(a.token()).get("sid").asText());
+        age("update sessions set expires_at = now() - interval '8 days' where id = ?", expired);
+        age("update sessions set revoked_at = now() - interval '8 days' where id = ?", revoked);
+        age("update sessions set revoked_at = now() - interval '1 hour' where id = ?", recent);
+        String device = expiredLogin.get("device_token").asText();
+        String deviceHash = dev.vigile.security.OpaqueTokens.hash(device);
+        age("update device_tokens set last_used_at = now() - interval '400 days' where token_hash = ?", deviceHash);
+        String keptDevice = dev.vigile.security.OpaqueTokens.hash(
+                a.tokens().get("device_token").asText());
+
+        assertEquals(
+                202,
+                api.post("/api/auth/password-reset", obj("email", a.email())).status());
+        TestMail.awaitSubject(a.email(), "Reset your password");
+        UUID user = UUID.fromString(a.id());
+        age(
+                "update email_tokens set expires_at = now() - interval '2 days' where user_id = ? and purpose = 'reset'",
+                user);
+        Awaitility.await("the reset mail marked sent")
+                .atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        count("select count(*) from mail_outbox where recipient = ? and sent_at is not null", a.email())
+                                > 0);
+        try (var c = server.db();
+                var ps = c.prepareStatement(
+                        "update mail_outbox set sent_at = now() - interval '8 days' where recipient = ?")) {
+            ps.setString(1, a.email());
+            ps.executeUpdate();
+        }
+
+        JsonNode options = PasskeysIT.signInOptions(api);
+        UUID challenge = UUID.fromString(options.get("challengeId").asText());
+        JsonNode liveOptions = PasskeysIT.signInOptions(api);
+        UUID liveChallenge = UUID.fromString(liveOptions.get("challengeId").asText());
+        age("update passkey_challenges set expires_at = now() - interval '1 second' where id = ?", challenge);
+
+        awaitGone("select count(*) from sessions where id = ?", expired);
+        awaitGone("select count(*) from sessions where id = ?", revoked);
+        awaitGone("select count(*) from refresh_tokens where session_id = ?", revoked);
+        awaitGone("select count(*) from device_tokens where token_hash = ?", deviceHash);
+        awaitGone("select count(*) from email_tokens where user_id = ? and purpose = 'reset'", user);
+        awaitGone("select count(*) from mail_outbox where recipient = ?", a.email());
+        awaitGone("select count(*) from passkey_challenges where id = ?", challenge);
+
+        assertEquals(1, count("select count(*) from sessions where id = ?", recent), "revoked within the retention");
+        assertEquals(1, count("select count(*) from sessions where id = ?", live));
+        assertEquals(1, count("select count(*) from device_tokens where token_hash = ?", keptDevice));
+        assertEquals(1, count("select count(*) from passkey_challenges where id = ?", liveChallenge));
+        assertEquals(200, api.refresh(a.refreshToken()).status(), "the live session still refreshes");
+        assertEquals(
+                401, api.refresh(revokedLogin.get("refresh_token").asText()).status());
+        assertEquals(
+                401, api.refresh(expiredLogin.get("refresh_token").asText()).status());
+    }
+}
