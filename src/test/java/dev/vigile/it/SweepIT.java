@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,82 @@ class SweepIT {
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> count(sql, id) == 0);
+    }
+
+    @Test
+    void oldNotificationsGoReadOnesSoonerAndTheUnreadCountFollows() throws Exception {
+        String admin = api.adminToken();
+        Api.Account a = api.account(admin);
+        for (String title : List.of("read long ago", "unread, recent", "unread, a year old", "read just now")) {
+            assertEquals(
+                    202,
+                    api.post(
+                                    "/api/admin/notifications",
+                                    obj("audience", obj("type", "user", "value", a.id()), "title", title, "body", "b"),
+                                    admin)
+                            .status());
+        }
+        JsonNode items = api.get("/api/notifications?size=10", a.token()).json().get("items");
+        java.util.Map<String, Long> ids = new java.util.HashMap<>();
+        items.forEach(n -> ids.put(n.get("title").asText(), n.get("id").asLong()));
+        for (String read : List.of("read long ago", "read just now")) {
+            assertEquals(
+                    204,
+                    api.post("/api/notifications/" + ids.get(read) + "/read", null, a.token())
+                            .status());
+        }
+        age("update notifications set read_at = now() - interval '91 days' where id = ?", ids.get("read long ago"));
+        age(
+                "update notification_messages set created_at = now() - interval '92 days'"
+                        + " where id = (select message_id from notifications where id = ?)",
+                ids.get("read long ago"));
+        age(
+                "update notification_messages set created_at = now() - interval '366 days'"
+                        + " where id = (select message_id from notifications where id = ?)",
+                ids.get("unread, a year old"));
+        // A broadcast to everyone, a year old: it goes with its reads.
+        Api.Res broadcast = api.post(
+                "/api/admin/notifications",
+                obj("audience", obj("type", "all"), "title", "old news", "body", "b"),
+                admin);
+        assertEquals(202, broadcast.status(), broadcast.toString());
+        long shared = api.get("/api/notifications?size=10", a.token())
+                .json()
+                .get("items")
+                .get(0)
+                .get("id")
+                .asLong();
+        assertEquals(
+                204,
+                api.post("/api/notifications/" + shared + "/read", null, a.token())
+                        .status());
+        age(
+                "update notification_messages set created_at = now() - interval '366 days'"
+                        + " where id = (select message_id from notification_shared where id = ?)",
+                shared);
+
+        awaitGone("select count(*) from notifications where id = ?", ids.get("read long ago"));
+        awaitGone("select count(*) from notifications where id = ?", ids.get("unread, a year old"));
+        awaitGone("select count(*) from notification_shared where id = ?", shared);
+        awaitGone("select count(*) from notification_shared_reads where shared_id = ?", shared);
+        List<String> left = new java.util.ArrayList<>();
+        api.get("/api/notifications?size=10", a.token())
+                .json()
+                .get("items")
+                .forEach(n -> left.add(n.get("title").asText()));
+        assertEquals(
+                List.of("read just now", "unread, recent"),
+                left.stream().sorted().toList());
+        assertEquals(
+                1,
+                api.get("/api/notifications/unread-count", a.token())
+                        .json()
+                        .get("count")
+                        .asInt());
+        // The message of the read-long-ago notification had no other row: it went too.
+        awaitGone(
+                "select count(*) from notification_messages where title = 'read long ago' and audience_value = ?",
+                a.id());
     }
 
     @Test
