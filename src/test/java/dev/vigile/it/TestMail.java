@@ -36,7 +36,7 @@ public final class TestMail {
         }
     }
 
-    static synchronized int start() throws java.io.IOException {
+    public static synchronized int start() throws java.io.IOException {
         port = TestServer.freePort();
         startOn(port);
         return port;
@@ -62,7 +62,7 @@ public final class TestMail {
         startOn(port);
     }
 
-    static synchronized void close() {
+    public static synchronized void close() {
         if (server != null) {
             server.stop();
         }

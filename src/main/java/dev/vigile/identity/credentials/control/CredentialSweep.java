@@ -11,19 +11,22 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Duration;
 
 /**
- * The credentials component's tables kept bounded: mailed links a day past their expiry (a used or
- * voided link expires too), and lapsed passkey ceremonies.
+ * The credentials component's tables kept bounded: mailed links past their expiry by {@code
+ * VIGILE_LINK_RETENTION} (a day by default; a used or voided link expires too, and one kept a while
+ * keeps its place in the audit's story), and lapsed passkey ceremonies.
  */
 @ApplicationScoped
 public class CredentialSweep {
-    /** How long a lapsed link is kept: a user who opens it late is told it expired, not that it is unknown. */
-    static final Duration LAPSED_LINKS = Duration.ofDays(1);
-
     @PersistenceContext
     EntityManager em;
 
     @Inject
     UnitOfWork work;
+
+    /** How long a lapsed link is kept ({@code VIGILE_LINK_RETENTION}). */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "vigile.link.retention", defaultValue = "P1D")
+    Duration lapsedLinks;
 
     void onSweep(@Observes SweepDue due) {
         Sweeps.repeat(
@@ -33,7 +36,7 @@ public class CredentialSweep {
                 () -> em.createNativeQuery(
                                 "delete from email_tokens where token_hash in (select token_hash from email_tokens"
                                         + " where expires_at < ?1 limit 1000 for update skip locked)")
-                        .setParameter(1, due.at().minus(LAPSED_LINKS))
+                        .setParameter(1, due.at().minus(lapsedLinks))
                         .executeUpdate());
         Sweeps.repeat(
                 work,
