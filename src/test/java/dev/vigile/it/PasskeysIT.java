@@ -286,23 +286,8 @@ class PasskeysIT {
         Api.Res malformed = api.post(
                 "/api/auth/passkey", obj("challengeId", "not-a-uuid", "credential", obj("type", "public-key")));
         assertEquals(400, malformed.status(), malformed.toString());
-        Api.Res garbage = new Api()
-                .post(
-                        "/api/auth/passkey",
-                        obj(
-                                "challengeId",
-                                UUID.randomUUID().toString(),
-                                "credential",
-                                obj("type", "public-key", "id", "AAAA")));
-        assertRefused(garbage);
-        Api.Res nul = new Api()
-                .post(
-                        "/api/auth/passkey",
-                        obj(
-                                "challengeId",
-                                UUID.randomUUID().toString(),
-                                "credential",
-                                obj("type", "public-key", "id", "\u0000")));
+        assertRefused(withCredentialId("AAAA"));
+        Api.Res nul = withCredentialId("\u0000");
         assertEquals(400, nul.status(), nul.toString());
         assertEquals("application/problem+json", nul.header("Content-Type"));
     }
@@ -346,6 +331,18 @@ class PasskeysIT {
         Api.Res held = signIn(guesser, options, h.authenticator().assertion(options.get("publicKey")));
         assertEquals(429, held.status(), held.toString());
         signIn(new Api(), h.authenticator());
+    }
+
+    /** A sign-in, from an address of its own, with a credential that is nothing but this id. */
+    static Api.Res withCredentialId(String id) {
+        return new Api()
+                .post(
+                        "/api/auth/passkey",
+                        obj(
+                                "challengeId",
+                                UUID.randomUUID().toString(),
+                                "credential",
+                                obj("type", "public-key", "id", id)));
     }
 
     /** A counter that does not grow refuses the sign-in and audits auth.passkey.cloned; 0 and 0 is no counter. */

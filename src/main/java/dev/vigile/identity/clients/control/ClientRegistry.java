@@ -2,12 +2,12 @@ package dev.vigile.identity.clients.control;
 
 import dev.vigile.common.pagination.Page;
 import dev.vigile.common.pagination.PageRequest;
+import dev.vigile.platform.persistence.NativeValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -175,12 +175,12 @@ public class ClientRegistry {
         List<StoredSecret> secrets = new ArrayList<>();
         for (Object[] r : rows) {
             if (r[3] != null) {
-                secrets.add(new StoredSecret((UUID) r[3], (byte[]) r[4], instant(r[5])));
+                secrets.add(new StoredSecret((UUID) r[3], (byte[]) r[4], NativeValues.instant(r[5])));
             }
         }
         Object[] first = rows.get(0);
         return Optional.of(new Credentials(
-                (UUID) first[0], clientId, (Boolean) first[1], instant(first[2]), List.copyOf(secrets)));
+                (UUID) first[0], clientId, (Boolean) first[1], NativeValues.instant(first[2]), List.copyOf(secrets)));
     }
 
     /**
@@ -208,8 +208,8 @@ public class ClientRegistry {
             return Optional.empty();
         }
         Object[] row = rows.get(0);
-        return Optional.of(
-                new Grants(strings(row[1]), strings(row[2]), ((Number) row[0]).longValue(), instant(row[3])));
+        return Optional.of(new Grants(
+                strings(row[1]), strings(row[2]), ((Number) row[0]).longValue(), NativeValues.instant(row[3])));
     }
 
     /** Whether the client is enabled, unexpired and holds the permission through its roles, now. */
@@ -276,7 +276,11 @@ public class ClientRegistry {
                 .getResultList();
         for (Object[] r : secretRows) {
             secrets.computeIfAbsent((UUID) r[0], k -> new ArrayList<>())
-                    .add(new ServiceClient.Secret((UUID) r[1], instant(r[2]), instant(r[3]), instant(r[4])));
+                    .add(new ServiceClient.Secret(
+                            (UUID) r[1],
+                            NativeValues.instant(r[2]),
+                            NativeValues.instant(r[3]),
+                            NativeValues.instant(r[4])));
         }
         List<ServiceClient> clients = new ArrayList<>();
         for (UUID id : ids) {
@@ -291,9 +295,9 @@ public class ClientRegistry {
                     List.copyOf(roles.getOrDefault(id, List.of())),
                     List.copyOf(new TreeSet<>(permissions.getOrDefault(id, List.of()))),
                     (Boolean) r[3],
-                    instant(r[4]),
-                    instant(r[5]),
-                    instant(r[6]),
+                    NativeValues.instant(r[4]),
+                    NativeValues.instant(r[5]),
+                    NativeValues.instant(r[6]),
                     List.copyOf(secrets.getOrDefault(id, List.of()))));
         }
         return clients;
@@ -304,18 +308,5 @@ public class ClientRegistry {
         return joined == null || joined.toString().isEmpty()
                 ? List.of()
                 : List.of(joined.toString().split(","));
-    }
-
-    static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return ((Timestamp) value).toInstant();
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigile.identity.credentials.control;
 
+import dev.vigile.platform.persistence.NativeValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -152,7 +153,9 @@ public class Passkeys {
                 .getResultList();
         List<Passkey> list = new ArrayList<>();
         for (Object[] r : rows) {
-            list.add(new Passkey((UUID) r[0], (String) r[1], instant(r[2]), instant(r[3]), (Boolean) r[4]));
+            list.add(new Passkey(
+                    (UUID) r[0], (String) r[1], NativeValues.instant(r[2]), NativeValues.instant(r[3]), (Boolean)
+                            r[4]));
         }
         return list;
     }
@@ -263,18 +266,5 @@ public class Passkeys {
                 .setParameter(2, userId)
                 .getResultList();
         return rows.stream().findFirst();
-    }
-
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return ((java.sql.Timestamp) value).toInstant();
     }
 }

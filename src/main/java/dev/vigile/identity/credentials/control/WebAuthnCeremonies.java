@@ -151,9 +151,18 @@ public class WebAuthnCeremonies {
         return list;
     }
 
+    private volatile Set<Origin> origins;
+
+    private Set<Origin> origins() {
+        if (origins == null) {
+            origins = settings.origins().stream().map(Origin::new).collect(Collectors.toUnmodifiableSet());
+        }
+        return origins;
+    }
+
     private ServerProperty server(byte[] challenge) {
         return ServerProperty.builder()
-                .origins(settings.origins().stream().map(Origin::new).collect(Collectors.toSet()))
+                .origins(origins())
                 .rpId(settings.rpId())
                 .challenge(new DefaultChallenge(challenge))
                 .build();

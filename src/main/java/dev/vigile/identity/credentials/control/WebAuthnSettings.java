@@ -30,12 +30,22 @@ public class WebAuthnSettings {
     @ConfigProperty(name = "vigile.public-url")
     Optional<String> publicUrl;
 
+    private String resolvedRpId;
+    private Set<String> resolvedOrigins;
+
+    /** Read once: every ceremony needs both, and the configuration does not change while running. */
+    @jakarta.annotation.PostConstruct
+    void resolve() {
+        resolvedRpId = rpId(rpId, publicUrl);
+        resolvedOrigins = origins(origins, publicUrl, System.getenv("VIGILE_PORT"));
+    }
+
     public String rpId() {
-        return rpId(rpId, publicUrl);
+        return resolvedRpId;
     }
 
     public Set<String> origins() {
-        return origins(origins, publicUrl, System.getenv("VIGILE_PORT"));
+        return resolvedOrigins;
     }
 
     static String rpId(Optional<String> configured, Optional<String> publicUrl) {

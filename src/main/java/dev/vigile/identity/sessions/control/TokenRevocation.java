@@ -10,6 +10,7 @@ import dev.vigile.identity.events.UserTokensCutOff;
 import dev.vigile.identity.events.UserTokensCutOffNotice;
 import dev.vigile.platform.cluster.ClusterBus;
 import dev.vigile.platform.cluster.ClusterMessage;
+import dev.vigile.platform.persistence.NativeValues;
 import dev.vigile.security.CurrentCaller;
 import dev.vigile.security.TokenCutoffs;
 import jakarta.annotation.PostConstruct;
@@ -258,21 +259,13 @@ public class TokenRevocation {
                 return UserState.UNKNOWN;
             }
             Object[] row = rows.get(0);
-            long expiresAt = row[2] == null ? Long.MAX_VALUE : instant(row[2]).toEpochMilli();
+            long expiresAt = row[2] == null
+                    ? Long.MAX_VALUE
+                    : NativeValues.instant(row[2]).toEpochMilli();
             return new UserState((Boolean) row[0], ((Number) row[1]).longValue(), expiresAt);
         } finally {
             em.close();
         }
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return ((java.sql.Timestamp) value).toInstant();
     }
 
     private Boolean loadSessionRevoked(UUID id) {
