@@ -2,6 +2,7 @@ package dev.vigile.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.vigile.platform.persistence.JoiningDataSource;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -15,6 +16,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +63,18 @@ public class LoginThrottle {
     }
 
     Buckets buckets;
+
+    /**
+     * The same buckets, read and written inside the caller's unit of work (a sign-in's), so that
+     * taking or giving back a token costs no commit of its own. In unit tests, the same as {@link
+     * #buckets}.
+     */
+    Buckets joined;
+
     private PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
 
     @PostConstruct
     void init() {
@@ -75,27 +88,39 @@ public class LoginThrottle {
         mfaLimits = parse(settings.mfa);
         passkeyOptionsLimits = parse(settings.passkeyOptions);
         if (buckets == null) {
-            proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
-                    .primaryKeyMapper(PrimaryKeyMapper.STRING)
-                    .table("throttle_buckets")
-                    .idColumn("id")
-                    .stateColumn("state")
-                    .expiresAtColumn("expires_at")
-                    .expirationAfterWrite(
-                            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
-                    .build();
-            buckets = new Buckets() {
-                @Override
-                public Bucket get(String key, List<Bandwidth> limits) {
-                    return proxies.builder().build(key, () -> config(limits));
-                }
-
-                @Override
-                public void remove(String key) {
-                    proxies.removeProxy(key);
-                }
-            };
+            proxies = proxies(dataSource);
+            buckets = inPostgreSQL(proxies);
+            joined = inPostgreSQL(proxies(new JoiningDataSource(dataSource, transactions)));
         }
+        if (joined == null) {
+            joined = buckets;
+        }
+    }
+
+    private static PostgreSQLSelectForUpdateBasedProxyManager<String> proxies(DataSource dataSource) {
+        return Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                .table("throttle_buckets")
+                .idColumn("id")
+                .stateColumn("state")
+                .expiresAtColumn("expires_at")
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+                .build();
+    }
+
+    private static Buckets inPostgreSQL(PostgreSQLSelectForUpdateBasedProxyManager<String> proxies) {
+        return new Buckets() {
+            @Override
+            public Bucket get(String key, List<Bandwidth> limits) {
+                return proxies.builder().build(key, () -> config(limits));
+            }
+
+            @Override
+            public void remove(String key) {
+                proxies.removeProxy(key);
+            }
+        };
     }
 
     /** Buckets in memory, for unit tests and single-process tools. */
@@ -156,10 +181,39 @@ public class LoginThrottle {
      */
     public long tryAttempt(String account, java.util.UUID device, String address) {
         return takeBoth(
+                buckets,
                 subject(account, device),
                 device == null ? accountLimits : deviceLimits,
                 "address:" + address,
                 addressLimits);
+    }
+
+    /**
+     * A sign-in's attempt ({@link #tryAttempt(String, java.util.UUID, String)}), taken inside the
+     * caller's unit of work: the bucket rows stay locked, and the take is kept, only once that unit
+     * commits. For the sign-in's first, short unit of work (the device and user read), never one
+     * that outlives the password check.
+     *
+     * @throws IllegalStateException outside a transaction
+     */
+    public long signInAttempt(String account, java.util.UUID device, String address) {
+        return takeBoth(
+                joined,
+                subject(account, device),
+                device == null ? accountLimits : deviceLimits,
+                "address:" + address,
+                addressLimits);
+    }
+
+    /**
+     * A sign-in succeeded ({@link #succeeded(String, java.util.UUID, String)}), inside the unit of
+     * work that starts its session: the failures are cleared only if the session commits.
+     *
+     * @throws IllegalStateException outside a transaction
+     */
+    public void signedIn(String account, java.util.UUID device, String address) {
+        joined.remove(subject(account, device));
+        joined.get("address:" + address, addressLimits).addTokens(1);
     }
 
     /** A successful login clears the account's failures and returns the address's token. */
@@ -219,7 +273,8 @@ public class LoginThrottle {
      * @return 0 when it may proceed, otherwise the seconds to wait (nothing is taken)
      */
     public long resetRequest(String email, String address) {
-        return takeBoth("reset-email:" + email, resetEmailLimits, "reset-address:" + address, resetAddressLimits);
+        return takeBoth(
+                buckets, "reset-email:" + email, resetEmailLimits, "reset-address:" + address, resetAddressLimits);
     }
 
     /** Takes one verification mail sent on the user's behalf; the seconds to wait, or 0. */
@@ -301,13 +356,14 @@ public class LoginThrottle {
         return "client:" + client + "@" + address;
     }
 
-    private long takeBoth(String first, List<Bandwidth> firstLimits, String second, List<Bandwidth> secondLimits) {
-        Bucket a = buckets.get(first, firstLimits);
+    private static long takeBoth(
+            Buckets store, String first, List<Bandwidth> firstLimits, String second, List<Bandwidth> secondLimits) {
+        Bucket a = store.get(first, firstLimits);
         ConsumptionProbe pa = a.tryConsumeAndReturnRemaining(1);
         if (!pa.isConsumed()) {
             return seconds(pa.getNanosToWaitForRefill());
         }
-        ConsumptionProbe pb = buckets.get(second, secondLimits).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe pb = store.get(second, secondLimits).tryConsumeAndReturnRemaining(1);
         if (!pb.isConsumed()) {
             a.addTokens(1);
             return seconds(pb.getNanosToWaitForRefill());

@@ -299,6 +299,68 @@ class AuditIT {
         assertFalse(everything.contains("$argon2"));
     }
 
+    /** Refreshes the session of {@code refresh[0]} with these headers; keeps its successor. */
+    private void refreshTraced(String[] refresh, Map<String, String> headers) {
+        rid = "it-" + UUID.randomUUID();
+        Map<String, String> h = new java.util.HashMap<>(headers);
+        h.put("X-Request-Id", rid);
+        Api.Res r = api.call("POST", "/api/auth/refresh", obj("refreshToken", refresh[0]), null, h);
+        assertEquals(200, r.status(), r.body());
+        refresh[0] = r.json().get("refresh_token").asText();
+    }
+
+    @Test
+    void aSessionsRefreshesAreAuditedAtTheFirstOnAChangeOfClientAndOnceAnHour() throws Exception {
+        String email = uniqueEmail();
+        Api.Res reg = api.register(email, "hourly passphrase " + UUID.randomUUID());
+        String userId = reg.json().get("user").get("id").asText();
+        String[] refresh = {reg.json().get("refresh_token").asText()};
+        String session = rows("select s.id::text as id from sessions s where s.user_id = ?::uuid", userId)
+                .get(0)
+                .get("id");
+
+        refreshTraced(refresh, Map.of());
+        one("auth.refresh", "success", userId, email, session);
+        String auditedAt = rows("select refresh_audited_at::text as at from sessions where id = ?::uuid", session)
+                .get(0)
+                .get("at");
+        assertNotNull(auditedAt);
+
+        // The same client within the hour: rotated, not audited, the mark unchanged.
+        for (int i = 0; i < 3; i++) {
+            refreshTraced(refresh, Map.of());
+            assertEquals(List.of(), rows(), "refresh " + (i + 2) + " of the same client");
+        }
+        assertEquals(
+                auditedAt,
+                rows("select refresh_audited_at::text as at from sessions where id = ?::uuid", session)
+                        .get(0)
+                        .get("at"));
+
+        // Another user agent presents the token: audited, with that agent; then quiet again.
+        refreshTraced(refresh, Map.of("User-Agent", "another-agent/1.0"));
+        List<Map<String, String>> moved = rows();
+        assertEquals(1, moved.size(), moved.toString());
+        assertEquals("auth.refresh", moved.get(0).get("action"));
+        assertEquals("another-agent/1.0", moved.get(0).get("user_agent"));
+        assertEquals(session, moved.get(0).get("target_id"));
+        refreshTraced(refresh, Map.of("User-Agent", "another-agent/1.0"));
+        assertEquals(List.of(), rows());
+
+        // An hour after the last audited refresh, the next is audited.
+        try (Connection c = server.db();
+                PreparedStatement ps = c.prepareStatement(
+                        "update sessions set refresh_audited_at = refresh_audited_at - interval '61 minutes'"
+                                + " where id = ?::uuid")) {
+            ps.setString(1, session);
+            assertEquals(1, ps.executeUpdate());
+        }
+        refreshTraced(refresh, Map.of("User-Agent", "another-agent/1.0"));
+        assertEquals(1, rows().size(), "the hour's first refresh");
+        JsonNode verify = api.get("/api/admin/audit/verify", api.adminToken()).json();
+        assertTrue(verify.get("valid").asBoolean(), verify.toString());
+    }
+
     @Test
     void aRolledBackChangeLeavesNoSuccessRow() throws Exception {
         JsonNode t = api.newUser();

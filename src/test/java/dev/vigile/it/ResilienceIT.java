@@ -54,7 +54,11 @@ class ResilienceIT {
         jdbcUrl = pg.ensureDatabase("vigile");
         TestServer.Database db = new TestServer.Database(
                 jdbcUrl, pg.ensureRole("vigile"), "embedded", EmbeddedDatabase.USER, "embedded", () -> {});
-        vigile = VigileUnderTest.named("resilience").database(db).start();
+        // Every refresh audited, so that every 2xx below can be matched to its row.
+        vigile = VigileUnderTest.named("resilience")
+                .database(db)
+                .set("VIGILE_AUDIT_REFRESH_INTERVAL", "PT0S")
+                .start();
         base = vigile.base;
     }
 

@@ -35,6 +35,53 @@ class ThrottleIT {
         assertEquals(200, new Api().login(email, PASSWORD).status(), "released after Retry-After");
     }
 
+    /**
+     * The take and the check are one statement under the bucket's row lock, in the sign-in's first
+     * unit of work: twelve wrong passwords released at once, each from its own address, get three
+     * 401s (a fourth if the burst spans the 2 s a token takes to come back) and 429s for the rest,
+     * and only the 401s reach the audit log. Taking without the lock lets all twelve through.
+     */
+    @Test
+    void concurrentFailuresTakeNoMoreThanTheAccountsLimit() throws Exception {
+        String email = Api.uniqueEmail();
+        new Api().register(email, PASSWORD);
+        int n = 12;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        java.util.List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Api client = new Api();
+                int guess = i;
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return client.login(email, "wrong guess " + guess).status();
+                }));
+            }
+            go.countDown();
+            int refused = 0;
+            int throttled = 0;
+            for (var status : statuses) {
+                int s = status.get();
+                refused += s == 401 ? 1 : 0;
+                throttled += s == 429 ? 1 : 0;
+            }
+            assertEquals(n, refused + throttled, "only 401 and 429");
+            assertTrue(refused >= 3 && refused <= 4, "wrong passwords checked: " + refused);
+            try (java.sql.Connection c = TestServer.get().db();
+                    java.sql.PreparedStatement ps = c.prepareStatement(
+                            "select count(*) from audit_events where action = 'auth.login.failed' and actor_email = ?")) {
+                ps.setString(1, email);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertEquals(refused, rs.getInt(1), "one audited failure per 401");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void unknownAccountsAreThrottledAlikeSoThrottlingRevealsNothing() {
         String unknown = Api.uniqueEmail();

@@ -72,14 +72,15 @@ public class PasswordSignIn {
     public SignIn signIn(String rawEmail, String password, String deviceToken, ClientInfo client, String csrfToken) {
         // What cannot be an email is refused before it is throttled or audited: 400, not 401.
         String email = Emails.forLookup("email", rawEmail);
-        DeviceTokens.Device device = deviceToken == null ? null : devices.trusted(deviceToken, email);
-        UUID deviceId = device == null ? null : device.id();
-        long wait = throttle.tryAttempt(email, deviceId, client.ip());
-        if (wait > 0) {
+        // First unit of work: the device, the throttle's attempt and the user, before the hash.
+        Attempt attempt = work.call(() -> attempt(email, deviceToken, client));
+        if (attempt.waitSeconds() > 0) {
             metrics.throttled();
-            throw ApplicationException.tooManyRequests(wait);
+            throw ApplicationException.tooManyRequests(attempt.waitSeconds());
         }
-        User user = users.findByEmail(email).orElse(null);
+        DeviceTokens.Device device = attempt.device();
+        UUID deviceId = device == null ? null : device.id();
+        User user = attempt.user();
         // Unknown email: check against a dummy hash, so both failures take the same time.
         PasswordHasher.Verification v = hasher.verify(password, user == null ? null : user.passwordHash());
         Next next = next(
@@ -105,9 +106,14 @@ public class PasswordSignIn {
         boolean passkey = user.passkeyCount() > 0;
         SignIn result;
         try {
-            result = work.call(() -> next instanceof SecondFactor
-                    ? challenge(userId, checkedHash, checkedEpoch, newHash, deviceId, passkey)
-                    : start(userId, checkedHash, checkedEpoch, newHash, device, client, csrfToken));
+            // Second and last: the session (or the challenge), and the throttle's failures cleared.
+            result = work.call(() -> {
+                SignIn started = next instanceof SecondFactor
+                        ? challenge(userId, checkedHash, checkedEpoch, newHash, deviceId, passkey)
+                        : start(userId, checkedHash, checkedEpoch, newHash, device, client, csrfToken);
+                throttle.signedIn(email, deviceId, client.ip());
+                return started;
+            });
         } catch (ApplicationException e) {
             if (e.status() == 401) {
                 // The password matched, but a password change, disable, delete or sign-out everywhere
@@ -116,9 +122,25 @@ public class PasswordSignIn {
             }
             throw e;
         }
-        throttle.succeeded(email, deviceId, client.ip());
         metrics.loginSucceeded();
         return result;
+    }
+
+    /** What the first unit of work read and took: the wait, or the device and the user (null if unknown). */
+    record Attempt(long waitSeconds, DeviceTokens.Device device, User user) {}
+
+    /**
+     * Counted for the device when the client presented a live device token of this account, else
+     * for the account; with the address either way. The take commits with this unit of work, before
+     * the password is checked, so a failure is counted even if the request dies during the hash.
+     */
+    private Attempt attempt(String email, String deviceToken, ClientInfo client) {
+        DeviceTokens.Device device = deviceToken == null ? null : devices.trusted(deviceToken, email);
+        long wait = throttle.signInAttempt(email, device == null ? null : device.id(), client.ip());
+        if (wait > 0) {
+            return new Attempt(wait, null, null);
+        }
+        return new Attempt(0, device, users.findByEmail(email).orElse(null));
     }
 
     /** What a sign-in leads to once the password was checked. */

@@ -29,6 +29,10 @@ public class SessionSettings {
     Duration deviceTtl;
 
     @Inject
+    @ConfigProperty(name = "vigile.audit.refresh-interval", defaultValue = "PT1H")
+    Duration refreshAuditInterval;
+
+    @Inject
     @ConfigProperty(name = "vigile.mfa.required-roles")
     Optional<String> mfaRequiredRolesList;
 
@@ -69,6 +73,15 @@ public class SessionSettings {
     /** A device token unused this long lapses ({@code VIGILE_LOGIN_DEVICE_TTL}). */
     public Duration deviceTtl() {
         return deviceTtl;
+    }
+
+    /**
+     * A session's refreshes are audited at its first, whenever its address or user agent changes,
+     * and otherwise at most once this long ({@code VIGILE_AUDIT_REFRESH_INTERVAL}; {@code PT0S}
+     * audits every refresh).
+     */
+    public Duration refreshAuditInterval() {
+        return refreshAuditInterval;
     }
 
     /** The roles named in {@code VIGILE_MFA_REQUIRED_ROLES}. */

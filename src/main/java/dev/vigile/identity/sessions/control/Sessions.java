@@ -52,7 +52,12 @@ public class Sessions {
     public record Started(Session session, String refreshToken, long refreshExpiresIn) {}
 
     /** What a rotation reads back of its session, with the successor token. */
-    public record Rotated(UUID id, UUID userId, Instant expiresAt, boolean mfa, String amr, String refreshToken) {}
+    /**
+     * A rotation. {@code audited}: this refresh is one the audit log records (the session's first,
+     * from a new address or user agent, or the first after {@link SessionSettings#refreshAuditInterval}).
+     */
+    public record Rotated(
+            UUID id, UUID userId, Instant expiresAt, boolean mfa, String amr, String refreshToken, boolean audited) {}
 
     /** The session and owner of a refresh token already rotated (a reuse), or of a live one. */
     public record Family(UUID sessionId, UUID userId, boolean rotated, boolean revoked) {}
@@ -113,8 +118,13 @@ public class Sessions {
                 ps.setString(6, client.ip());
                 ps.setString(7, client.userAgent());
                 ps.setString(8, csrfHash);
-                ps.setString(9, OpaqueTokens.hash(next));
-                ps.setObject(10, at);
+                ps.setObject(9, now.minus(settings.refreshAuditInterval()).atOffset(ZoneOffset.UTC));
+                ps.setString(10, client.ip());
+                ps.setString(11, client.userAgent());
+                ps.setObject(12, at);
+                ps.setObject(13, at);
+                ps.setString(14, OpaqueTokens.hash(next));
+                ps.setObject(15, at);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return null;
@@ -125,7 +135,8 @@ public class Sessions {
                             rs.getObject(3, OffsetDateTime.class).toInstant(),
                             rs.getBoolean(4),
                             rs.getString(5),
-                            next);
+                            next,
+                            rs.getBoolean(6));
                 }
             }
         });
@@ -135,12 +146,16 @@ public class Sessions {
             + " where t.token_hash = ? and t.rotated_at is null and s.id = t.session_id"
             + " and s.revoked_at is null and s.expires_at > ? and s.last_used_at > ?"
             + " returning t.session_id),"
+            // In SET, s.ip and s.user_agent are still the last use's: a change of either is audited.
             + " touched as (update sessions s set last_used_at = ?, ip = ?, user_agent = ?,"
-            + " csrf_hash = coalesce(?, s.csrf_hash)"
-            + " from rotated r where s.id = r.session_id returning s.id, s.user_id, s.expires_at, s.mfa, s.amr),"
+            + " csrf_hash = coalesce(?, s.csrf_hash),"
+            + " refresh_audited_at = case when s.refresh_audited_at is null or s.refresh_audited_at <= ?"
+            + " or s.ip is distinct from ? or s.user_agent is distinct from ? then ? else s.refresh_audited_at end"
+            + " from rotated r where s.id = r.session_id"
+            + " returning s.id, s.user_id, s.expires_at, s.mfa, s.amr, s.refresh_audited_at = ? audited),"
             + " issued as (insert into refresh_tokens (token_hash, session_id, issued_at)"
             + " select ?, id, ? from touched)"
-            + " select id, user_id, expires_at, mfa, amr from touched";
+            + " select id, user_id, expires_at, mfa, amr, audited from touched";
 
     /** The session a refresh token belongs to, whether rotated or revoked; null when unknown. */
     public Family familyOf(String token) {

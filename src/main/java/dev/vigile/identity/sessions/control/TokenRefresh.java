@@ -139,9 +139,12 @@ public class TokenRefresh {
             default:
                 break;
         }
-        audit.record(AuditEntry.success(AuditActions.AUTH_REFRESH)
-                .actor(user.id(), user.email())
-                .target("session", rotated.id()));
+        if (rotated.audited()) {
+            // The session's first refresh, a new address or user agent, or the hour's first.
+            audit.record(AuditEntry.success(AuditActions.AUTH_REFRESH)
+                    .actor(user.id(), user.email())
+                    .target("session", rotated.id()));
+        }
         // Touched just now: the session ends an idle lifetime from now, or at its absolute expiry.
         return new Refreshed(user, rotated, Sessions.refreshExpiresIn(rotated, now, settings.idleTtl()));
     }

@@ -61,13 +61,13 @@ class SignInDecisionsTest {
         Instant now = Instant.parse("2026-12-06T12:00:00Z");
         Duration idle = Duration.ofDays(7);
         Sessions.Rotated young = new Sessions.Rotated(
-                UUID.randomUUID(), UUID.randomUUID(), now.plus(Duration.ofDays(29)), false, null, "t");
+                UUID.randomUUID(), UUID.randomUUID(), now.plus(Duration.ofDays(29)), false, null, "t", false);
         assertEquals(idle.toSeconds(), Sessions.refreshExpiresIn(young, now, idle));
         Sessions.Rotated old = new Sessions.Rotated(
-                UUID.randomUUID(), UUID.randomUUID(), now.plus(Duration.ofHours(2)), false, null, "t");
+                UUID.randomUUID(), UUID.randomUUID(), now.plus(Duration.ofHours(2)), false, null, "t", false);
         assertEquals(Duration.ofHours(2).toSeconds(), Sessions.refreshExpiresIn(old, now, idle));
-        Sessions.Rotated past =
-                new Sessions.Rotated(UUID.randomUUID(), UUID.randomUUID(), now.minusSeconds(5), false, null, "t");
+        Sessions.Rotated past = new Sessions.Rotated(
+                UUID.randomUUID(), UUID.randomUUID(), now.minusSeconds(5), false, null, "t", false);
         assertEquals(0, Sessions.refreshExpiresIn(past, now, idle));
     }
 }
