@@ -40,6 +40,9 @@ public final class AuditActions {
     public static final String CLIENT_TOKEN_FAILED = "client.token.failed";
     public static final String ACCESS_DENIED = "access.denied";
     public static final String AUDIT_EXPORTED = "audit.exported";
+    /** Events older than the retention archived and removed (issue 37). */
+    public static final String AUDIT_ARCHIVED = "audit.archived";
+
     public static final String NOTIFICATION_SENT = "notification.sent";
 
     private AuditActions() {}

@@ -70,7 +70,7 @@ public final class AuditKey {
         return mac(ANCHOR_PREFIX + fromId);
     }
 
-    private String mac(String text) {
+    String mac(String text) {
         return HexFormat.of().formatHex(macs.get().doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -45,7 +45,11 @@ public class AuditQueries {
     }
 
     /** The result of verifying the chain. */
-    public record Verification(boolean valid, long checked, Long firstBrokenId) {}
+    /**
+     * The result of verifying the chain. {@code archivedThrough}: the last event retired to the
+     * archive, whose hash the first kept row must name (null while nothing was retired).
+     */
+    public record Verification(boolean valid, long checked, Long firstBrokenId, Long archivedThrough) {}
 
     /**
      * A page of matching events. The total of the unfiltered log, or of the log filtered by action
@@ -178,8 +182,23 @@ public class AuditQueries {
         Long[] first = {null};
         AuditKey key = chain.key();
         AuditChainGuard.Anchor anchor;
+        Long archivedThrough = null;
+        boolean checkpointSigned = true;
         try (Connection c = dataSource.getConnection()) {
             anchor = chain.anchor(c);
+            // Rows retired to the archive: the kept chain continues the checkpoint's row.
+            try (PreparedStatement ps = c.prepareStatement(
+                            "select upto_id, hash, link, mac from audit_checkpoints order by upto_id desc limit 1");
+                    ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    archivedThrough = rs.getLong(1);
+                    previous[0] = rs.getString(2);
+                    String link = rs.getString(3);
+                    previousLink[0] = link == null ? AuditChain.GENESIS : link;
+                    checkpointSigned = AuditArchive.sign(key, archivedThrough, previous[0], link)
+                            .equals(rs.getString(4));
+                }
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the audit log", e);
         }
@@ -210,10 +229,10 @@ public class AuditQueries {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (!anchor.signed()) {
+        if (!anchor.signed() || !checkpointSigned) {
             broken[0] = first[0] == null ? anchor.fromId() : first[0];
         }
-        return new Verification(broken[0] == null, checked[0], broken[0]);
+        return new Verification(broken[0] == null, checked[0], broken[0], archivedThrough);
     }
 
     @FunctionalInterface
