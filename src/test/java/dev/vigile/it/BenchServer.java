@@ -33,11 +33,20 @@ public final class BenchServer implements AutoCloseable {
     public final PayaraProcess payara;
     private final String adminUrl;
     private final String dbName;
+    /** Whether the database is this server's own, dropped at close (not a dataset's). */
+    private final boolean ownDatabase;
 
     private BenchServer(
-            String adminUrl, String dbName, String jdbcUrl, String dbUser, String base, PayaraProcess payara) {
+            String adminUrl,
+            String dbName,
+            boolean ownDatabase,
+            String jdbcUrl,
+            String dbUser,
+            String base,
+            PayaraProcess payara) {
         this.adminUrl = adminUrl;
         this.dbName = dbName;
+        this.ownDatabase = ownDatabase;
         this.jdbcUrl = jdbcUrl;
         this.dbUser = dbUser;
         this.base = base;
@@ -76,12 +85,39 @@ public final class BenchServer implements AutoCloseable {
     public static BenchServer start(
             String name, Map<String, String> settings, String defaultJavaOptions, PayaraProcess.Layout layout)
             throws Exception {
+        return start(name, null, settings, defaultJavaOptions, layout);
+    }
+
+    /**
+     * Starts Vigile on an existing database ({@code bench/dataset}'s), which it keeps at close.
+     */
+    public static BenchServer startOn(String existingDatabase, Map<String, String> settings, String defaultJavaOptions)
+            throws Exception {
+        return start(
+                existingDatabase,
+                existingDatabase,
+                settings,
+                defaultJavaOptions,
+                PayaraProcess.Layout.fromSystemProperties());
+    }
+
+    private static BenchServer start(
+            String name,
+            String existingDatabase,
+            Map<String, String> settings,
+            String defaultJavaOptions,
+            PayaraProcess.Layout layout)
+            throws Exception {
         String adminUrl = System.getenv().getOrDefault("BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
         String dbUser = System.getenv().getOrDefault("BENCH_DB_USER", "postgres");
-        String dbName = "vigile_bench_" + name + "_" + ProcessHandle.current().pid();
-        try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
-                Statement s = c.createStatement()) {
-            s.execute("create database " + dbName);
+        boolean own = existingDatabase == null;
+        String dbName =
+                own ? "vigile_bench_" + name + "_" + ProcessHandle.current().pid() : existingDatabase;
+        if (own) {
+            try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
+                    Statement s = c.createStatement()) {
+                s.execute("create database " + dbName);
+            }
         }
         String url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + dbName + "$1");
         // The bench's database is made and dropped here, as the superuser the bench connects as.
@@ -97,13 +133,15 @@ public final class BenchServer implements AutoCloseable {
                     .set("VIGILE_JAVA_MEMORY", System.getenv().getOrDefault("BENCH_JAVA_OPTIONS", defaultJavaOptions))
                     .start();
         } catch (Exception e) {
-            try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
-                    Statement s = c.createStatement()) {
-                s.execute("drop database if exists " + dbName + " with (force)");
+            if (own) {
+                try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
+                        Statement s = c.createStatement()) {
+                    s.execute("drop database if exists " + dbName + " with (force)");
+                }
             }
             throw e;
         }
-        return new BenchServer(adminUrl, dbName, url, dbUser, vigile.base, vigile.payara);
+        return new BenchServer(adminUrl, dbName, own, url, dbUser, vigile.base, vigile.payara);
     }
 
     public Connection db() throws Exception {
@@ -127,9 +165,11 @@ public final class BenchServer implements AutoCloseable {
         try {
             payara.close();
         } finally {
-            try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
-                    Statement s = c.createStatement()) {
-                s.execute("drop database if exists " + dbName + " with (force)");
+            if (ownDatabase) {
+                try (Connection c = DriverManager.getConnection(adminUrl, dbUser, "");
+                        Statement s = c.createStatement()) {
+                    s.execute("drop database if exists " + dbName + " with (force)");
+                }
             }
         }
     }

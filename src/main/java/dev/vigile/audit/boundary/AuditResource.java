@@ -85,7 +85,7 @@ public class AuditResource {
                 queries.page(filter, request).map(AuditEventResponse::from), request, uri, AuditEventResponse::id);
     }
 
-    /** {@code GET /api/admin/audit/verify} : 200 {@code {valid, checked, firstBrokenId}}. */
+    /** {@code GET /api/admin/audit/verify} : 200 {@code {valid, checked, firstBrokenId, archivedThrough}}. */
     @GET
     @Path("/verify")
     @RolesAllowed(Permissions.AUDIT_READ)

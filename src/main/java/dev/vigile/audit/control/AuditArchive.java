@@ -120,7 +120,7 @@ public final class AuditArchive {
         }
 
         /** The hash recomputed from the fields, as {@code audit_event_hash} does. */
-        String recomputedHash() {
+        public String recomputedHash() {
             StringBuilder s = new StringBuilder("[");
             s.append(jsonb(prevHash)).append(", ").append(id).append(", ").append(micros);
             for (String field :
