@@ -17,12 +17,14 @@ create table audit_checkpoints (
     mac          char(64)    not null
 );
 
--- Deletes are refused unless this function is the one deleting (and then only as the table's owner).
+-- Deletes are refused unless audit_retire below is the one deleting: its flag set, and the table's owner.
 create or replace function audit_events_append_only() returns trigger
     language plpgsql
 as $$
 begin
-    if tg_op = 'DELETE' and current_setting('vigile.audit_retiring', true) = 'on' then
+    -- Anyone may set a setting: the table's owner (the retiring function runs as it) is also required.
+    if tg_op = 'DELETE' and current_setting('vigile.audit_retiring', true) = 'on'
+       and current_user = (select pg_get_userbyid(c.relowner) from pg_class c where c.oid = tg_relid) then
         return old;
     end if;
     if tg_op = 'UPDATE' and old.hash is null and new.hash is not null and old.id < 0
@@ -50,6 +52,7 @@ create function audit_retire(p_upto bigint, p_mac text) returns bigint
 as $$
 declare
     last_row audit_events;
+    anchor audit_chain_keyed;
     expected text;
     removed bigint;
 begin
@@ -63,6 +66,14 @@ begin
     end if;
     if exists (select 1 from audit_checkpoints where upto_id >= p_upto) then
         raise exception 'audit rows up to % are already retired', p_upto using errcode = 'check_violation';
+    end if;
+    -- Any session may set vigile.audit_key to a key of its own and sign with it: the key must be the
+    -- one that signed the chain's anchor (written once, at the first start, under the real key).
+    select * into anchor from audit_chain_keyed;
+    if anchor.mac is null or anchor.mac <> encode(hmac(convert_to('vigile-audit-keyed-from:' || anchor.from_id,
+                                                                 'UTF8'), audit_chain_key(), 'sha256'), 'hex') then
+        raise exception 'not the audit key: audit rows are retired only under the key that signed the chain'
+            using errcode = 'insufficient_privilege';
     end if;
     expected := encode(hmac(convert_to('vigile-audit-checkpoint:' || p_upto || ':' || last_row.hash || ':'
                                        || coalesce(last_row.link, ''), 'UTF8'), audit_chain_key(), 'sha256'), 'hex');

@@ -135,6 +135,21 @@ class AuditRetentionIT {
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> scalar("select coalesce(max(upto_id), 0) from audit_checkpoints") >= lastId);
 
+        // What follows reads the table, verify and the archive while no retirement runs.
+        try (Connection owner = vigile.db();
+                Statement lock = owner.createStatement()) {
+            lock.execute("select pg_advisory_lock(" + RETENTION_LOCK + ")");
+            try {
+                checkWhileNoRetirementRuns(api, lastId);
+            } finally {
+                lock.execute("select pg_advisory_unlock(" + RETENTION_LOCK + ")");
+            }
+        }
+        // The retirement is itself audited.
+        assertTrue(scalar("select count(*) from audit_events where action = 'audit.archived'") >= 1);
+    }
+
+    private void checkWhileNoRetirementRuns(Api api, long lastId) throws Exception {
         // Removed from the table, the tallies following.
         long checkpoint = scalar("select max(upto_id) from audit_checkpoints");
         assertEquals(0, scalar("select count(*) from audit_events where id > 0 and id <= ?", checkpoint));
@@ -142,8 +157,7 @@ class AuditRetentionIT {
         long remaining = scalar("select count(*) from audit_events where id > 0");
         long total =
                 api.get("/api/admin/audit?size=1", admin).json().get("total").asLong();
-        // Rows may be sealed between the two reads: the total is at least what was counted, and
-        // the tally sums to the table's count once read under one snapshot.
+        // Rows may be sealed between the two reads (none retired: the lock is held).
         assertTrue(total >= remaining, total + " vs " + remaining);
         assertEquals(
                 0,
@@ -165,7 +179,7 @@ class AuditRetentionIT {
         }
 
         // The archive: every retired row once, in order, from the genesis, and the awkward row verbatim.
-        Path copy = snapshot();
+        Path copy = copy(archive);
         List<String> lines = lines(copy);
         assertTrue(lines.size() >= 6, lines.size() + " lines");
         assertTrue(lines.get(0).contains("\"prevHash\":\"" + "0".repeat(64) + "\""), lines.get(0));
@@ -189,9 +203,6 @@ class AuditRetentionIT {
         AuditArchive.Check check = AuditArchive.check(copy, key());
         assertTrue(check.valid(), check.toString());
         assertTrue(check.rows() >= lines.size() - 1, check.toString());
-
-        // The retirement is itself audited.
-        assertTrue(scalar("select count(*) from audit_events where action = 'audit.archived'") >= 1);
     }
 
     @Test
@@ -345,6 +356,26 @@ class AuditRetentionIT {
                 }
             });
             assertTrue(forged.getMessage().contains("not signed"), forged.getMessage());
+            c.rollback();
+            // A key of its own, and the checkpoint signed with it as the function computes it: the
+            // key is not the one that signed the chain's anchor.
+            String ownKey = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32));
+            try (PreparedStatement key = c.prepareStatement("select set_config('vigile.audit_key', ?, true)")) {
+                key.setString(1, ownKey);
+                key.executeQuery().close();
+            }
+            SQLException ownSigned = assertThrows(SQLException.class, () -> {
+                try (PreparedStatement ps = c.prepareStatement("select audit_retire(?, encode(hmac(convert_to("
+                        + "'vigile-audit-checkpoint:' || a.id || ':' || a.hash || ':' || coalesce(a.link, ''), 'UTF8'),"
+                        + " decode(?, 'hex'), 'sha256'), 'hex')) from audit_events a where a.id = ?")) {
+                    ps.setLong(1, id);
+                    ps.setString(2, ownKey);
+                    ps.setLong(3, id);
+                    ps.executeQuery();
+                }
+            });
+            assertEquals("42501", ownSigned.getSQLState(), ownSigned.getMessage());
+            assertTrue(ownSigned.getMessage().contains("not the audit key"), ownSigned.getMessage());
             c.rollback();
             c.setAutoCommit(true);
             SQLException delete = assertThrows(SQLException.class, () -> {

@@ -224,7 +224,15 @@ public final class AuditArchive {
         private final long alreadyArchived;
         private int written;
 
-        Appender(Path dir) throws IOException {
+        /** The hashes of archived rows after the database's last checkpoint (a crash's leftovers). */
+        private final Map<Long, String> pending = new HashMap<>();
+
+        /**
+         * Opens the archive for rows after {@code checkpointId}, the database's last retired row
+         * (0: none), refusing an archive that does not hold that row with {@code checkpointHash}:
+         * one lost, another member's, or of another database.
+         */
+        Appender(Path dir, long checkpointId, String checkpointHash) throws IOException {
             this.dir = dir;
             Files.createDirectories(dir);
             long newest = 0;
@@ -232,6 +240,38 @@ public final class AuditArchive {
                 newest = Math.max(newest, lastId(file));
             }
             this.alreadyArchived = newest;
+            if (checkpointId > 0 || newest > 0) {
+                // Only the archive's tail is read: from the newest file back, each backwards, down to
+                // the checkpoint's row.
+                String archived = null;
+                List<Path> files = new ArrayList<>(monthFiles(dir));
+                java.util.Collections.reverse(files);
+                boolean reached = false;
+                for (Path file : files) {
+                    try (ReverseLines lines = new ReverseLines(file)) {
+                        for (String line = lines.previous(); line != null; line = lines.previous()) {
+                            Row row = Row.fromJson(line);
+                            if (row.id() == checkpointId) {
+                                archived = row.hash();
+                            } else if (row.id() > checkpointId) {
+                                pending.put(row.id(), row.hash());
+                            }
+                            if (row.id() <= checkpointId) {
+                                reached = true;
+                                break;
+                            }
+                        }
+                    }
+                    if (reached) {
+                        break;
+                    }
+                }
+                if (checkpointId > 0 && !checkpointHash.equals(archived)) {
+                    throw new IllegalStateException("the audit archive in " + dir.toAbsolutePath()
+                            + " does not hold the last retired event (id " + checkpointId + ") as the database"
+                            + " recorded it: nothing more is retired until the archive it was written to is back");
+                }
+            }
         }
 
         /** The newest id the archive holds, 0 when empty. */
@@ -241,6 +281,11 @@ public final class AuditArchive {
 
         void append(Row row) throws IOException {
             if (row.id() <= alreadyArchived) {
+                // Written by a retirement that died before removing it: it must be this very row.
+                if (!row.hash().equals(pending.get(row.id()))) {
+                    throw new IllegalStateException("the audit archive in " + dir.toAbsolutePath()
+                            + " holds another event " + row.id() + " than the database: nothing is retired");
+                }
                 return;
             }
             FileChannel channel = open.get(row.month());
@@ -270,6 +315,9 @@ public final class AuditArchive {
             for (FileChannel c : open.values()) {
                 c.force(true);
                 c.close();
+            }
+            if (!open.isEmpty()) {
+                forceDirectory(dir);
             }
             open.clear();
         }
@@ -308,6 +356,55 @@ public final class AuditArchive {
         }
     }
 
+    /** A file's lines from the last to the first, read in blocks from its end. */
+    static final class ReverseLines implements AutoCloseable {
+        private final RandomAccessFile file;
+        private long position;
+        private final java.util.ArrayDeque<String> ready = new java.util.ArrayDeque<>();
+        private byte[] partial = new byte[0];
+
+        ReverseLines(Path path) throws IOException {
+            this.file = new RandomAccessFile(path.toFile(), "r");
+            this.position = file.length();
+        }
+
+        /** The previous line, or null at the start of the file. */
+        String previous() throws IOException {
+            while (ready.isEmpty()) {
+                if (position == 0) {
+                    if (partial.length == 0) {
+                        return null;
+                    }
+                    String first = new String(partial, StandardCharsets.UTF_8);
+                    partial = new byte[0];
+                    return first;
+                }
+                int size = (int) Math.min(64 * 1024, position);
+                position -= size;
+                byte[] block = new byte[size + partial.length];
+                file.seek(position);
+                file.readFully(block, 0, size);
+                System.arraycopy(partial, 0, block, size, partial.length);
+                int end = block.length;
+                for (int i = block.length - 1; i >= 0; i--) {
+                    if (block[i] == '\n') {
+                        if (end > i + 1) {
+                            ready.addLast(new String(block, i + 1, end - i - 1, StandardCharsets.UTF_8));
+                        }
+                        end = i;
+                    }
+                }
+                partial = java.util.Arrays.copyOf(block, end);
+            }
+            return ready.pollFirst();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
+    }
+
     static List<Path> monthFiles(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -328,6 +425,14 @@ public final class AuditArchive {
             c.force(true);
         }
         Files.move(tmp, dir.resolve(CHECKPOINT_FILE), StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(dir);
+    }
+
+    /** Forces a directory's entries to disk: a file created or renamed in it survives a crash. */
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
     }
 
     /** What an offline check found. */

@@ -184,48 +184,59 @@ public class AuditQueries {
         AuditChainGuard.Anchor anchor;
         Long archivedThrough = null;
         boolean checkpointSigned = true;
+        // One snapshot for the anchor, the checkpoint and the rows: a retirement committing meanwhile
+        // must not make the rows read start after the checkpoint read.
         try (Connection c = dataSource.getConnection()) {
-            anchor = chain.anchor(c);
-            // Rows retired to the archive: the kept chain continues the checkpoint's row.
-            try (PreparedStatement ps = c.prepareStatement(
-                            "select upto_id, hash, link, mac from audit_checkpoints order by upto_id desc limit 1");
-                    ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    archivedThrough = rs.getLong(1);
-                    previous[0] = rs.getString(2);
-                    String link = rs.getString(3);
-                    previousLink[0] = link == null ? AuditChain.GENESIS : link;
-                    checkpointSigned = AuditArchive.sign(key, archivedThrough, previous[0], link)
-                            .equals(rs.getString(4));
+            boolean autoCommit = c.getAutoCommit();
+            int isolation = c.getTransactionIsolation();
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                anchor = chain.anchor(c);
+                try (PreparedStatement ps = c.prepareStatement(
+                                "select upto_id, hash, link, mac from audit_checkpoints order by upto_id desc limit 1");
+                        ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        archivedThrough = rs.getLong(1);
+                        previous[0] = rs.getString(2);
+                        String link = rs.getString(3);
+                        previousLink[0] = link == null ? AuditChain.GENESIS : link;
+                        checkpointSigned = AuditArchive.sign(key, archivedThrough, previous[0], link)
+                                .equals(rs.getString(4));
+                    }
                 }
+                AuditChainGuard.Anchor anchored = anchor;
+                stream(
+                        c,
+                        "select a.id, a.prev_hash, a.hash, audit_event_hash(a.prev_hash, a), a.link from audit_events a"
+                                + " where a.id > 0 order by a.id",
+                        List.of(),
+                        rs -> {
+                            checked[0]++;
+                            long id = rs.getLong(1);
+                            String prev = rs.getString(2);
+                            String hash = rs.getString(3);
+                            String computed = rs.getString(4);
+                            String link = rs.getString(5);
+                            if (first[0] == null) {
+                                first[0] = id;
+                            }
+                            boolean plain = previous[0].equals(prev) && hash.equals(computed);
+                            boolean keyed = id < anchored.fromId()
+                                    || key.link(previousLink[0], hash).equals(link);
+                            if (broken[0] == null && !(plain && keyed)) {
+                                broken[0] = id;
+                            }
+                            previous[0] = hash;
+                            previousLink[0] = link == null ? AuditChain.GENESIS : link;
+                        });
+            } finally {
+                c.rollback();
+                c.setTransactionIsolation(isolation);
+                c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the audit log", e);
-        }
-        try {
-            stream(
-                    "select a.id, a.prev_hash, a.hash, audit_event_hash(a.prev_hash, a), a.link from audit_events a"
-                            + " order by a.id",
-                    List.of(),
-                    rs -> {
-                        checked[0]++;
-                        long id = rs.getLong(1);
-                        String prev = rs.getString(2);
-                        String hash = rs.getString(3);
-                        String computed = rs.getString(4);
-                        String link = rs.getString(5);
-                        if (first[0] == null) {
-                            first[0] = id;
-                        }
-                        boolean plain = previous[0].equals(prev) && hash.equals(computed);
-                        boolean keyed = id < anchor.fromId()
-                                || key.link(previousLink[0], hash).equals(link);
-                        if (broken[0] == null && !(plain && keyed)) {
-                            broken[0] = id;
-                        }
-                        previous[0] = hash;
-                        previousLink[0] = link == null ? AuditChain.GENESIS : link;
-                    });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -245,21 +256,29 @@ public class AuditQueries {
             boolean autoCommit = c.getAutoCommit();
             // PostgreSQL streams through a cursor only outside auto-commit.
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                planEachTime(ps);
-                ps.setFetchSize(FETCH_SIZE);
-                bind(ps, params);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        reader.read(rs);
-                    }
-                }
+            try {
+                stream(c, sql, params, reader);
             } finally {
                 c.rollback();
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the audit log", e);
+        }
+    }
+
+    /** Streams on a connection already in a transaction. */
+    private static void stream(Connection c, String sql, List<Object> params, RowReader reader)
+            throws SQLException, IOException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            planEachTime(ps);
+            ps.setFetchSize(FETCH_SIZE);
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reader.read(rs);
+                }
+            }
         }
     }
 

@@ -33,8 +33,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class AuditRetention {
     private static final Logger LOG = Logger.getLogger(AuditRetention.class.getName());
 
-    /** Rows retired per transaction. */
-    static final int BATCH = 20_000;
+    /** Rows retired per transaction (each holds the chain's lock while it deletes). */
+    static final int BATCH = 10_000;
+
+    /** Batches per sweep: a backlog is worked off over several sweeps, not in one. */
+    static final int BATCHES_PER_SWEEP = 100;
 
     /** The session lock one member holds while it retires. */
     private static final long LOCK = 7363102836530911014L;
@@ -60,17 +63,20 @@ public class AuditRetention {
         if (retention.isEmpty() || retention.get().isZero() || retention.get().isNegative()) {
             return;
         }
+        long[] removed = {0};
         try {
-            long removed = retire(cutoff(due.at(), retention.get()));
-            if (removed > 0) {
-                audit.recordAlone(AuditEntry.success(AuditActions.AUDIT_ARCHIVED)
-                        .detail("removed", removed)
-                        .detail("archive", Path.of(archiveDir).getFileName().toString())
-                        .detail("retention", retention.get().toString()));
-            }
+            retire(cutoff(due.at(), retention.get()), removed);
         } catch (IOException | SQLException | RuntimeException e) {
             // Nothing was removed that is not archived; the next sweep tries again.
             LOG.warning("Audit retention could not run: " + e);
+        } finally {
+            if (removed[0] > 0) {
+                // What was removed, even if a later batch failed.
+                audit.recordAlone(AuditEntry.success(AuditActions.AUDIT_ARCHIVED)
+                        .detail("removed", removed[0])
+                        .detail("archive", Path.of(archiveDir).getFileName().toString())
+                        .detail("retention", retention.get().toString()));
+            }
         }
     }
 
@@ -87,23 +93,22 @@ public class AuditRetention {
     }
 
     /** Archives and removes the events sealed before {@code cutoff}; the number removed. */
-    synchronized long retire(Instant cutoff) throws IOException, SQLException {
-        long removed = 0;
+    synchronized void retire(Instant cutoff, long[] removed) throws IOException, SQLException {
         try (Connection c = dataSource.getConnection()) {
             if (!lock(c, "select pg_try_advisory_lock(?)")) {
-                return 0;
+                return;
             }
             try {
                 long got;
+                int batches = 0;
                 do {
                     got = batch(c, cutoff);
-                    removed += got;
-                } while (got >= BATCH);
+                    removed[0] += got;
+                } while (got >= BATCH && ++batches < BATCHES_PER_SWEEP);
             } finally {
                 lock(c, "select pg_advisory_unlock(?)");
             }
         }
-        return removed;
     }
 
     private static boolean lock(Connection c, String sql) throws SQLException {
@@ -116,7 +121,16 @@ public class AuditRetention {
     }
 
     private long batch(Connection c, Instant cutoff) throws IOException, SQLException {
-        long after = lastCheckpoint(c);
+        long after = 0;
+        String afterHash = null;
+        try (PreparedStatement ps = c.prepareStatement(
+                        "select upto_id, hash from audit_checkpoints order by upto_id desc limit 1");
+                ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                after = rs.getLong(1);
+                afterHash = rs.getString(2);
+            }
+        }
         Long upto = null;
         // The next BATCH rows by id; of those, the newest sealed before the cutoff (times follow
         // ids, both set under the chain's lock), never the newest row of all.
@@ -140,7 +154,7 @@ public class AuditRetention {
         AuditArchive.Row last = null;
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
-        try (AuditArchive.Appender out = new AuditArchive.Appender(dir);
+        try (AuditArchive.Appender out = new AuditArchive.Appender(dir, after, afterHash);
                 PreparedStatement ps = c.prepareStatement("select a.id,"
                         + " to_char(a.occurred_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
                         + " (extract(epoch from a.occurred_at) * 1000000)::bigint, a.prev_hash, a.hash, a.link,"
@@ -207,14 +221,6 @@ public class AuditRetention {
             throw e;
         } finally {
             c.setAutoCommit(autoCommit);
-        }
-    }
-
-    private static long lastCheckpoint(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select coalesce(max(upto_id), 0) from audit_checkpoints");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }
