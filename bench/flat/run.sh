@@ -6,7 +6,8 @@
 # (default 8), alternating which side goes first; reports A ÷ B of requests per second (median and
 # range) and both p99s, and both start-up times. Prints Markdown for docs/performance.md.
 #   bench/flat/run.sh [SECONDS]      (default 10; 0: every path once on the dataset, as CI runs it;
-#                                     DATASET_DB as for the dataset; FLAT_ONLY=a,b)
+#                                     DATASET_DB as for the dataset; FLAT_ONLY=a,b;
+#                                     FLAT_VERIFY=false skips the audit verify at start)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./mvnw -q -B -DskipTests package
