@@ -24,18 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public class Flat {
     static final HttpClient HTTP = BenchServer.HTTP;
-    static final String[] DOMAINS = {
-        "example.com",
-        "example.org",
-        "example.net",
-        "mail.example.com",
-        "corp.example",
-        "univ.example",
-        "example.de",
-        "example.fr",
-        "example.co.uk",
-        "example.io"
-    };
     static final int CLIENTS = Integer.parseInt(System.getenv().getOrDefault("FLAT_CLIENTS", "8"));
     static final int PAIRS = Integer.parseInt(System.getenv().getOrDefault("FLAT_PAIRS", "3"));
 
@@ -184,16 +172,27 @@ public class Flat {
     }
 
     /**
-     * An admin's access token: on the dataset, one of its admins (user 11, see Dataset.java: the
-     * first admin exists, so the server makes no bench admin); on a fresh database, the bench's.
+     * An admin's access token: on the dataset, one of its own admins (they exist, so the server
+     * makes no bench admin); on a fresh database, the bench's.
      */
     static String admin(BenchServer server, boolean dataset) throws Exception {
         if (!dataset) {
             return server.login();
         }
-        Client c = new Client("user11@" + DOMAINS[11 % DOMAINS.length], "dataset passphrase");
+        String email;
+        try (var conn = server.db();
+                var st = conn.createStatement();
+                var rs = st.executeQuery("select u.email from users u join user_roles r on r.user_id = u.id"
+                        + " and r.role_name = 'ADMIN' where u.enabled and not u.mfa_enabled"
+                        + " and u.email like 'user%' order by u.email limit 1")) {
+            if (!rs.next()) {
+                throw new IllegalStateException("the dataset has no admin without MFA");
+            }
+            email = rs.getString(1);
+        }
+        Client c = new Client(email, "dataset passphrase");
         if (!login(new Side("dataset", server.base, new String[1], List.of(), server, true), c)) {
-            throw new IllegalStateException("the dataset's admin user11 could not sign in");
+            throw new IllegalStateException("the dataset's admin " + email + " could not sign in");
         }
         return c.access;
     }

@@ -180,12 +180,7 @@ public class LoginThrottle {
      * @return 0 when the attempt may proceed, otherwise the seconds to wait (nothing is taken)
      */
     public long tryAttempt(String account, java.util.UUID device, String address) {
-        return takeBoth(
-                buckets,
-                subject(account, device),
-                device == null ? accountLimits : deviceLimits,
-                "address:" + address,
-                addressLimits);
+        return attempt(buckets, account, device, address);
     }
 
     /**
@@ -197,8 +192,12 @@ public class LoginThrottle {
      * @throws IllegalStateException outside a transaction
      */
     public long signInAttempt(String account, java.util.UUID device, String address) {
+        return attempt(joined, account, device, address);
+    }
+
+    private long attempt(Buckets store, String account, java.util.UUID device, String address) {
         return takeBoth(
-                joined,
+                store,
                 subject(account, device),
                 device == null ? accountLimits : deviceLimits,
                 "address:" + address,
@@ -212,8 +211,7 @@ public class LoginThrottle {
      * @throws IllegalStateException outside a transaction
      */
     public void signedIn(String account, java.util.UUID device, String address) {
-        joined.remove(subject(account, device));
-        joined.get("address:" + address, addressLimits).addTokens(1);
+        giveBack(joined, account, device, address);
     }
 
     /** A successful login clears the account's failures and returns the address's token. */
@@ -226,8 +224,12 @@ public class LoginThrottle {
      * presented one, else the account) and returns the address's token.
      */
     public void succeeded(String account, java.util.UUID device, String address) {
-        buckets.remove(subject(account, device));
-        buckets.get("address:" + address, addressLimits).addTokens(1);
+        giveBack(buckets, account, device, address);
+    }
+
+    private void giveBack(Buckets store, String account, java.util.UUID device, String address) {
+        store.remove(subject(account, device));
+        store.get("address:" + address, addressLimits).addTokens(1);
     }
 
     private static String subject(String account, java.util.UUID device) {

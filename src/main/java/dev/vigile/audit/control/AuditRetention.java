@@ -137,7 +137,7 @@ public class AuditRetention {
         try (PreparedStatement ps = c.prepareStatement(
                 "select max(x.id) from (select id, occurred_at from audit_events where id > ? order by id limit ?) x"
                         + " where x.occurred_at < ? and x.id < (select max(id) from audit_events)")) {
-            ps.setLong(1, Math.max(after, 0));
+            ps.setLong(1, after);
             ps.setInt(2, BATCH);
             ps.setObject(3, OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
@@ -162,7 +162,7 @@ public class AuditRetention {
                         + " a.user_agent, a.request_id, a.details::text"
                         + " from audit_events a where a.id > ? and a.id <= ? order by a.id")) {
             ps.setFetchSize(1000);
-            ps.setLong(1, Math.max(after, 0));
+            ps.setLong(1, after);
             ps.setLong(2, upto);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
