@@ -242,7 +242,33 @@ public class Flat {
             clients.add(c);
         }
         if (!dataset) {
-            // Each fresh user gets a few notifications, as the dataset's have some.
+            // The fresh side answers pages as full as the dataset's, so that a ratio compares the
+            // cost of the data behind a page, not the size of the page: the user list gets more
+            // than its 50 rows (the clients and the admin are only nine), each inbox more
+            // than its 20 items, both kinds, as the dataset's users have both (8 of their own,
+            // broadcasts to everyone and to their role).
+            // Copies of the first client's row (registration is throttled), with the role USER.
+            try (var conn = server.db();
+                    var st = conn.createStatement()) {
+                st.executeUpdate("create temporary table filler as select * from users where email = '"
+                        + clients.get(0).email + "'");
+                st.executeUpdate("alter table filler drop column id, drop column email");
+                st.executeUpdate("insert into users select gen_random_uuid() as id, 'filler' || g || '@example.com'"
+                        + " as email, f.* from filler f, generate_series(1, 50) g");
+                st.executeUpdate("insert into user_roles (user_id, role_name) select id, 'USER' from users"
+                        + " where email like 'filler%'");
+            }
+            for (int k = 0; k < 16; k++) {
+                String audience = k % 2 == 0 ? "{\"type\":\"all\"}" : "{\"type\":\"role\",\"value\":\"USER\"}";
+                HttpResponse<String> r = post(
+                        server.base,
+                        "/api/admin/notifications",
+                        "{\"audience\":" + audience + ",\"title\":\"news " + k + "\",\"body\":\"b\"}",
+                        admin);
+                if (r.statusCode() != 202) {
+                    throw new IllegalStateException("broadcast: " + r.statusCode() + " " + r.body());
+                }
+            }
             for (Client c : clients) {
                 String id = Api.JSON
                         .readTree(getBody(server.base, "/api/users/me", c.access))

@@ -51,6 +51,8 @@ class TableOwnershipTest {
             Map.entry("notification_messages", "notifications"),
             Map.entry("notification_shared", "notifications"),
             Map.entry("notification_shared_reads", "notifications"),
+            Map.entry("notification_shared_version", "notifications"),
+            Map.entry("notification_read_marks", "notifications"),
             Map.entry("audit_events", "audit"),
             Map.entry("audit_chain_keyed", "audit"),
             Map.entry("audit_event_tally", "audit"),

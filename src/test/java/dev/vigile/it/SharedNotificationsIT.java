@@ -227,12 +227,160 @@ class SharedNotificationsIT {
                 for (Future<Integer> f : pool.invokeAll(calls)) {
                     assertEquals(204, f.get(), "round " + round);
                 }
+                // The reads wrote one row, the read-all a mark (or none, when one already covers
+                // it); never two rows for one reader.
                 assertEquals(
                         1, server.number("select count(*) from notification_shared_reads where shared_id = ?", id));
                 assertEquals(0, unread(a.token()));
+                assertTrue(item(a.token(), "race " + round).hasNonNull("readAt"));
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    String readAt(String token, String title) {
+        JsonNode n = item(token, title);
+        return n.get("readAt").isNull() ? null : n.get("readAt").asText();
+    }
+
+    /**
+     * Read-all writes one mark, not a read per broadcast: it covers what was sent so far to everyone
+     * or to the roles held then, keeps its time for them when read-all comes again, and a role gained
+     * later brings its earlier notifications in unread.
+     */
+    @Test
+    void readAllIsOneMarkThatCoversWhatReachedTheReaderThen() throws Exception {
+        String admin = api.adminToken();
+        String role = Api.uniqueRole("MARK");
+        assertEquals(
+                201,
+                api.post("/api/admin/roles", obj("name", role, "permissions", List.of()), admin)
+                        .status());
+        Api.Account a = api.account(admin);
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        long first = send(admin, "all", null, "first " + tag);
+        send(admin, "role", role, "for the role " + tag);
+        long before = unread(a.token());
+
+        assertEquals(
+                204, api.post("/api/notifications/read-all", null, a.token()).status());
+        assertEquals(0, unread(a.token()));
+        assertEquals(
+                1,
+                server.number(
+                        "select count(*) from notification_read_marks where user_id = ?", UUID.fromString(a.id())));
+        assertEquals(
+                0,
+                server.number(
+                        "select count(*) from notification_shared_reads r join notification_shared s on s.id = r.shared_id"
+                                + " where s.message_id = ?",
+                        first),
+                "no read row per broadcast");
+        String firstRead = readAt(a.token(), "first " + tag);
+        assertTrue(firstRead != null && before >= 1, before + " " + firstRead);
+
+        // Sent after the mark: unread, alone.
+        send(admin, "all", null, "second " + tag);
+        assertEquals(1, unread(a.token()));
+        assertEquals(
+                List.of("second " + tag),
+                titles(a.token(), "&unread=true").stream()
+                        .filter(t -> t.endsWith(tag))
+                        .toList());
+        assertEquals(
+                204, api.post("/api/notifications/read-all", null, a.token()).status());
+        assertEquals(
+                204, api.post("/api/notifications/read-all", null, a.token()).status(), "nothing new: no mark");
+        assertEquals(
+                2,
+                server.number(
+                        "select count(*) from notification_read_marks where user_id = ?", UUID.fromString(a.id())));
+        assertEquals(firstRead, readAt(a.token(), "first " + tag), "read-all again keeps when it was read");
+
+        // The role's notification was sent after a existed, but a did not hold the role when it read
+        // all: gaining the role brings it in, unread; the rest stays read.
+        assertEquals(
+                200,
+                api.put("/api/admin/users/" + a.id() + "/roles", obj("roles", List.of("USER", role)), admin)
+                        .status());
+        String promoted =
+                api.login(a.email(), a.password()).json().get("access_token").asText();
+        assertEquals(
+                List.of("for the role " + tag),
+                titles(promoted, "&unread=true").stream()
+                        .filter(t -> t.endsWith(tag))
+                        .toList());
+        String ownUnread = "select count(*) from notifications where user_id = ? and read_at is null";
+        UUID user = UUID.fromString(a.id());
+        assertEquals(server.number(ownUnread, user) + 1, unread(promoted), "the role's, and the role change's notice");
+        assertEquals(firstRead, readAt(promoted, "first " + tag));
+
+        // Deleting the role takes its notification away at once (the copy follows the cascade).
+        assertEquals(204, api.delete("/api/admin/roles/" + role, admin).status());
+        String after =
+                api.login(a.email(), a.password()).json().get("access_token").asText();
+        assertEquals(server.number(ownUnread, user), unread(after));
+        assertFalse(titles(after, "").contains("for the role " + tag));
+    }
+
+    /**
+     * A broadcast takes its id before it commits, and moves the copy's version only at the end of its
+     * insert: a later broadcast can land first. A read-all that marked past an id still in flight
+     * would leave that notification read before it could be seen; read-all waits for it instead.
+     */
+    @Test
+    void readAllWaitsForABroadcastInFlight() throws Exception {
+        String admin = api.adminToken();
+        Api.Account a = api.account(admin);
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (var inFlight = server.db()) {
+            inFlight.setAutoCommit(false);
+            long message;
+            // Its rows are in, its version update not yet (triggers off for these two statements).
+            try (var st = inFlight.createStatement()) {
+                st.execute("set local session_replication_role = replica");
+            }
+            try (var st = inFlight.prepareStatement(
+                    "insert into notification_messages (kind, title, body, audience_type, recipients, created_at)"
+                            + " values ('admin.broadcast', ?, 'b', 'all', 0, now()) returning id")) {
+                st.setString(1, "in flight " + tag);
+                var rs = st.executeQuery();
+                rs.next();
+                message = rs.getLong(1);
+            }
+            try (var st =
+                    inFlight.prepareStatement("insert into notification_shared (id, message_id, role_name, created_at)"
+                            + " values (nextval(pg_get_serial_sequence('notifications', 'id')), ?, null, now())")) {
+                st.setLong(1, message);
+                st.executeUpdate();
+            }
+            // A later broadcast lands: its id is above the one in flight.
+            send(admin, "all", null, "landed " + tag);
+            assertEquals(1, unread(a.token()));
+            Future<Integer> readAll = pool.submit(() ->
+                    api.post("/api/notifications/read-all", null, a.token()).status());
+            org.awaitility.Awaitility.await("read-all waiting for the broadcast in flight")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> server.number(
+                                    "select count(*) from pg_locks l join pg_class c on c.oid = l.relation"
+                                            + " where c.relname = 'notification_shared' and not l.granted and l.mode = ?",
+                                    "ShareLock")
+                            == 1);
+            assertFalse(readAll.isDone());
+            try (var st = inFlight.createStatement()) {
+                st.execute("set local session_replication_role = origin");
+                st.execute("update notification_shared_version set version = version + 1");
+            }
+            inFlight.commit();
+            assertEquals(204, readAll.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        // Both had landed when the mark was taken: both read, and nothing unread is left.
+        assertTrue(readAt(a.token(), "in flight " + tag) != null);
+        assertTrue(readAt(a.token(), "landed " + tag) != null);
+        assertEquals(0, unread(a.token()));
     }
 }

@@ -115,6 +115,39 @@ class SweepIT {
     }
 
     @Test
+    void aReadAllMarkGoesOnceEverythingItCoversIsGone() throws Exception {
+        String admin = api.adminToken();
+        Api.Account a = api.account(admin);
+        UUID user = UUID.fromString(a.id());
+        assertEquals(
+                202,
+                api.post(
+                                "/api/admin/notifications",
+                                obj("audience", obj("type", "all"), "title", "current news", "body", "b"),
+                                admin)
+                        .status());
+        assertEquals(
+                204, api.post("/api/notifications/read-all", null, a.token()).status());
+        assertEquals(1, count("select count(*) from notification_read_marks where user_id = ?", user));
+        // A mark from long ago, below every shared notification kept: it covers nothing.
+        age(
+                "insert into notification_read_marks (user_id, shared_through, roles, marked_at)"
+                        + " values (?, 0, '{}', now() - interval '2 years')",
+                user);
+        awaitGone("select count(*) from notification_read_marks where user_id = ? and shared_through = 0", user);
+        assertEquals(
+                1,
+                count("select count(*) from notification_read_marks where user_id = ?", user),
+                "the mark covering the current news stays");
+        assertEquals(
+                0,
+                api.get("/api/notifications/unread-count", a.token())
+                        .json()
+                        .get("count")
+                        .asInt());
+    }
+
+    @Test
     void lapsedRowsGoAndLiveOnesStay() throws Exception {
         String admin = api.adminToken();
         Api.Account a = api.account(admin);

@@ -146,21 +146,28 @@ public class NotificationService {
         return reaches.intValue() == 1;
     }
 
-    /** Marks every unread notification of the user read, of both kinds; returns how many. */
+    /**
+     * Marks every unread notification of the user read, of both kinds: their own rows, and a mark
+     * covering the shared ones sent so far to everyone or to a role they hold (one row, whatever the
+     * number of broadcasts; none when an earlier mark already covers them all).
+     */
     @Transactional
-    public int markAllRead(UUID userId) {
+    public void markAllRead(UUID userId) {
         java.time.Instant now = clock.instant();
-        int own = em.createNativeQuery("update notifications set read_at = ?1 where user_id = ?2 and read_at is null")
+        // A broadcast takes its id before it commits: wait for those in flight, so that no shared
+        // notification below the mark can still appear after it (and be read unseen).
+        em.createNativeQuery("lock table notification_shared in share mode").executeUpdate();
+        em.createNativeQuery("update notifications set read_at = ?1 where user_id = ?2 and read_at is null")
                 .setParameter(1, now)
                 .setParameter(2, userId)
                 .executeUpdate();
-        int shared = em.createNativeQuery(ME + "insert into notification_shared_reads (user_id, shared_id, read_at)"
-                        + " select me.id, s.id, ?2 from me join notification_shared s on " + InboxQueries.VISIBLE
-                        + " on conflict do nothing")
+        em.createNativeQuery(ME + "insert into notification_read_marks (user_id, shared_through, roles, marked_at)"
+                        + " select me.id, t.top, me.roles, ?2 from me, (select max(id) as top from notification_shared) t"
+                        + " where t.top is not null and not exists (select 1 from notification_read_marks k"
+                        + " where k.user_id = me.id and k.shared_through >= t.top and k.roles @> me.roles)")
                 .setParameter(1, userId)
                 .setParameter(2, now)
                 .executeUpdate();
-        return own + shared;
     }
 
     /** {@link InboxQueries#me} with a JPA positional parameter. */

@@ -70,5 +70,15 @@ public class NotificationSweep {
                                         + " limit 1000 for update skip locked)")
                         .setParameter(1, now.minus(ORPHAN_GRACE))
                         .executeUpdate());
+        // A read-all mark covers shared notifications up to its id: once they are all gone, it
+        // covers nothing (later ones have greater ids) and goes too.
+        Sweeps.repeat(
+                work,
+                "read-all marks",
+                100,
+                () -> em.createNativeQuery("delete from notification_read_marks where id in (select k.id from"
+                                + " notification_read_marks k where k.shared_through < coalesce((select min(s.id) from"
+                                + " notification_shared s), 9223372036854775807) limit 1000 for update skip locked)")
+                        .executeUpdate());
     }
 }
