@@ -170,6 +170,17 @@ class SharedNotificationsIT {
         assertEquals(
                 204, api.post("/api/notifications/read-all", null, a.token()).status(), "again is fine");
 
+        // A page far past the end is empty, with the total, and reads no rows for it.
+        Api.Res deep = api.get("/api/notifications?size=100&page=" + (Integer.MAX_VALUE / 100), a.token());
+        assertEquals(200, deep.status(), deep.toString());
+        assertEquals(0, deep.json().get("items").size());
+        assertEquals(
+                api.get("/api/notifications?size=1", a.token())
+                        .json()
+                        .get("total")
+                        .asLong(),
+                deep.json().get("total").asLong());
+
         // Resume replays both kinds after an id, in order.
         try (WsClient ws = WsClient.connect(server.url(""), a.token()).ok()) {
             ws.next();
@@ -239,9 +250,13 @@ class SharedNotificationsIT {
         }
     }
 
+    List<String> titlesOf(String token, String query, String tag) {
+        return titles(token, query).stream().filter(t -> t.endsWith(tag)).toList();
+    }
+
     String readAt(String token, String title) {
         JsonNode n = item(token, title);
-        return n.get("readAt").isNull() ? null : n.get("readAt").asText();
+        return n.hasNonNull("readAt") ? n.get("readAt").asText() : null;
     }
 
     /**
@@ -262,6 +277,7 @@ class SharedNotificationsIT {
         long first = send(admin, "all", null, "first " + tag);
         send(admin, "role", role, "for the role " + tag);
         long before = unread(a.token());
+        assertEquals(List.of("first " + tag), titlesOf(a.token(), "&unread=true", tag), "not the role's");
 
         assertEquals(
                 204, api.post("/api/notifications/read-all", null, a.token()).status());
@@ -325,12 +341,13 @@ class SharedNotificationsIT {
     }
 
     /**
-     * A broadcast takes its id before it commits, and moves the copy's version only at the end of its
-     * insert: a later broadcast can land first. A read-all that marked past an id still in flight
-     * would leave that notification read before it could be seen; read-all waits for it instead.
+     * A broadcast takes its id before it commits. Were a later one to land first, a read-all could
+     * mark through it and the earlier one would land read, unseen. Sendings of shared notifications
+     * therefore hold a lock from their id to their commit: the later one waits, and a read-all in
+     * between marks below the one in flight, which lands unread.
      */
     @Test
-    void readAllWaitsForABroadcastInFlight() throws Exception {
+    void aBroadcastInFlightLandsUnreadAfterAReadAll() throws Exception {
         String admin = api.adminToken();
         Api.Account a = api.account(admin);
         String tag = UUID.randomUUID().toString().substring(0, 8);
@@ -338,8 +355,11 @@ class SharedNotificationsIT {
         try (var inFlight = server.db()) {
             inFlight.setAutoCommit(false);
             long message;
-            // Its rows are in, its version update not yet (triggers off for these two statements).
+            // As a sending does: the lock, then its rows; the stamp's update not yet (triggers off
+            // for these two statements), so that nothing but the lock stands in the other's way.
             try (var st = inFlight.createStatement()) {
+                st.execute("select pg_advisory_xact_lock("
+                        + dev.vigile.notifications.control.NotificationService.SHARED_IDS_LOCK + ")");
                 st.execute("set local session_replication_role = replica");
             }
             try (var st = inFlight.prepareStatement(
@@ -356,31 +376,36 @@ class SharedNotificationsIT {
                 st.setLong(1, message);
                 st.executeUpdate();
             }
-            // A later broadcast lands: its id is above the one in flight.
-            send(admin, "all", null, "landed " + tag);
-            assertEquals(1, unread(a.token()));
-            Future<Integer> readAll = pool.submit(() ->
-                    api.post("/api/notifications/read-all", null, a.token()).status());
-            org.awaitility.Awaitility.await("read-all waiting for the broadcast in flight")
+            // A later broadcast waits for the one in flight...
+            Future<Integer> later = pool.submit(() -> api.post(
+                            "/api/admin/notifications",
+                            obj("audience", obj("type", "all"), "title", "later " + tag, "body", "b"),
+                            admin)
+                    .status());
+            org.awaitility.Awaitility.await("the later broadcast waiting for the one in flight")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> server.number(
-                                    "select count(*) from pg_locks l join pg_class c on c.oid = l.relation"
-                                            + " where c.relname = 'notification_shared' and not l.granted and l.mode = ?",
-                                    "ShareLock")
+                                    "select count(*) from pg_locks where locktype = 'advisory' and not granted"
+                                            + " and mode = ?",
+                                    "ExclusiveLock")
                             == 1);
-            assertFalse(readAll.isDone());
+            assertFalse(later.isDone());
+            // ... and a read-all meanwhile does not: it marks what has landed.
+            assertEquals(
+                    204,
+                    api.post("/api/notifications/read-all", null, a.token()).status());
             try (var st = inFlight.createStatement()) {
                 st.execute("set local session_replication_role = origin");
-                st.execute("update notification_shared_version set version = version + 1");
+                st.execute("update notification_shared_version set stamp = gen_random_uuid()");
             }
             inFlight.commit();
-            assertEquals(204, readAll.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(202, later.get(60, java.util.concurrent.TimeUnit.SECONDS));
         } finally {
             pool.shutdownNow();
         }
-        // Both had landed when the mark was taken: both read, and nothing unread is left.
-        assertTrue(readAt(a.token(), "in flight " + tag) != null);
-        assertTrue(readAt(a.token(), "landed " + tag) != null);
-        assertEquals(0, unread(a.token()));
+        assertEquals(null, readAt(a.token(), "in flight " + tag), "landed after the read-all: unread");
+        assertEquals(null, readAt(a.token(), "later " + tag));
+        assertEquals(List.of("later " + tag, "in flight " + tag), titlesOf(a.token(), "&unread=true", tag));
+        assertEquals(2, unread(a.token()));
     }
 }

@@ -44,33 +44,38 @@ public class InboxQueries {
             "s.created_at >= me.created_at and (s.role_name is null or s.role_name = any(me.roles))";
 
     /**
-     * The reader, in one statement: when it was created, its roles, the shared table's version, its
-     * own notifications (all, unread), its reads of shared ones and its marks ({@code
-     * through:ROLE,ROLE}; role names hold neither separator).
+     * The reader, in one statement: when it was created, its roles, the shared table's stamp, its
+     * own notifications (all, unread), its reads of shared ones, its marks ({@code through:ROLE,ROLE};
+     * role names hold neither separator) and, in {@code %s}, the ids of its own rows a page needs
+     * (or null). One statement, so that its own rows and the stamp are of one moment.
      */
     private static final String READER = "select r.created_at, array_to_string(r.roles, ','),"
-            + " (select v.version from notification_shared_version v),"
+            + " (select v.stamp from notification_shared_version v),"
             + " (select count(*) from notifications n where n.user_id = r.id),"
             + " (select count(*) from notifications n where n.user_id = r.id and n.read_at is null),"
             + " array(select x.shared_id from notification_shared_reads x where x.user_id = r.id),"
             + " array(select k.shared_through || ':' || array_to_string(k.roles, ',') from notification_read_marks k"
-            + " where k.user_id = r.id order by k.shared_through)"
+            + " where k.user_id = r.id), %s"
             + " from identity_inbox_readers r where r.id = ?";
 
-    /** The reader's own notifications, to which a page adds its bounds, order and limit. */
-    private static final String OWN = "select n.id, n.user_id, m.kind, m.title, m.body, m.data::text, m.created_at,"
-            + " n.read_at from notifications n join notification_messages m on m.id = n.message_id where n.user_id = ?";
-
     /**
-     * Shared notifications by id, as {@code ?} (a uuid) reads them: read when it read them one by
-     * one or by the first read-all that covered them, whichever came first.
+     * The notifications of a page by id, both kinds, as {@code ?} (a uuid) reads them: a shared one
+     * is read when it read it one by one or by the first read-all that covered it, whichever came
+     * first.
      */
-    private static final String SHARED = "select s.id, ?, m.kind, m.title, m.body, m.data::text, m.created_at,"
+    private static final String BODIES = "select n.id, n.user_id, m.kind, m.title, m.body, m.data::text, m.created_at,"
+            + " n.read_at from notifications n join notification_messages m on m.id = n.message_id"
+            + " where n.user_id = ? and n.id = any(?)"
+            + " union all"
+            + " select s.id, cast(? as uuid), m.kind, m.title, m.body, m.data::text, m.created_at,"
             + " least(x.read_at, (select min(k.marked_at) from notification_read_marks k where k.user_id = ?"
             + " and k.shared_through >= s.id and (s.role_name is null or s.role_name = any(k.roles))))"
             + " from notification_shared s join notification_messages m on m.id = s.message_id"
             + " left join notification_shared_reads x on x.shared_id = s.id and x.user_id = ?"
             + " where s.id = any(?)";
+
+    /** Reads of the reader before giving up on a copy of the shared table of the same moment. */
+    private static final int ATTEMPTS = 3;
 
     @Resource(lookup = "java:app/jdbc/vigile")
     DataSource dataSource;
@@ -78,41 +83,86 @@ public class InboxQueries {
     /** This member's copy of the shared notifications. */
     final SharedFeed shared = new SharedFeed();
 
-    /** A reader as the inbox sees it, with its own rows' counts and the shared table's copy. */
-    record Seen(SharedFeed.Reader reader, SharedFeed.Snapshot snapshot, long own, long ownUnread) {}
+    /**
+     * A reader as the inbox sees it: its own rows' counts and the ids a page asked for, and the
+     * copy of the shared table as of the same moment.
+     */
+    record Seen(SharedFeed.Reader reader, SharedFeed.Snapshot snapshot, long own, long ownUnread, long[] ownIds) {}
 
-    /** The reader with the copy of the shared table as of (at least) its read; empty when no such user. */
-    java.util.Optional<Seen> seen(Connection c, UUID userId) throws SQLException {
-        long version;
-        SharedFeed.Reader reader;
-        long own;
-        long ownUnread;
-        try (PreparedStatement ps = c.prepareStatement(READER)) {
-            ps.setObject(1, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return java.util.Optional.empty();
+    /** Which of the reader's own rows to list: in id order, strictly between two ids, at most limit. */
+    record OwnRows(boolean ascending, Long above, Long below, boolean unreadOnly, int limit) {}
+
+    /**
+     * The reader with the copy of the shared table stamped as its statement saw it (read again, up
+     * to {@link #ATTEMPTS} times, when the table changed in between); empty when no such user.
+     */
+    java.util.Optional<Seen> seen(Connection c, UUID userId, OwnRows rows) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String ownIds = "null::bigint[]";
+        if (rows != null) {
+            StringBuilder sub = new StringBuilder("array(select n.id from notifications n where n.user_id = r.id");
+            if (rows.unreadOnly()) {
+                sub.append(" and n.read_at is null");
+            }
+            if (rows.above() != null) {
+                sub.append(" and n.id > ?");
+                params.add(rows.above());
+            }
+            if (rows.below() != null) {
+                sub.append(" and n.id < ?");
+                params.add(rows.below());
+            }
+            ownIds = sub.append(" order by n.id ")
+                    .append(rows.ascending() ? "asc" : "desc")
+                    .append(" limit ")
+                    .append(rows.limit())
+                    .append(')')
+                    .toString();
+        }
+        params.add(userId);
+        String sql = String.format(READER, ownIds);
+        for (int attempt = 1; ; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
                 }
-                long created = SharedFeed.micros(rs.getObject(1, OffsetDateTime.class));
-                java.util.Set<String> roles = roles(rs.getString(2));
-                version = rs.getLong(3);
-                own = rs.getLong(4);
-                ownUnread = rs.getLong(5);
-                Long[] reads = (Long[]) rs.getArray(6).getArray();
-                long[] readIds = new long[reads.length];
-                for (int i = 0; i < reads.length; i++) {
-                    readIds[i] = reads[i];
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return java.util.Optional.empty();
+                    }
+                    long created = SharedFeed.micros(rs.getObject(1, OffsetDateTime.class));
+                    java.util.Set<String> roles = roles(rs.getString(2));
+                    UUID stamp = rs.getObject(3, UUID.class);
+                    List<SharedFeed.Mark> marks = new ArrayList<>();
+                    for (String mark : (String[]) rs.getArray(7).getArray()) {
+                        int colon = mark.indexOf(':');
+                        marks.add(new SharedFeed.Mark(
+                                Long.parseLong(mark.substring(0, colon)), roles(mark.substring(colon + 1))));
+                    }
+                    SharedFeed.Reader reader = new SharedFeed.Reader(created, roles, longs(rs.getArray(6)), marks);
+                    SharedFeed.Snapshot snapshot = shared.at(stamp, c);
+                    if (stamp.equals(snapshot.stamp()) || attempt == ATTEMPTS) {
+                        // After the last attempt the copy is newer than the rest by a moment, as a
+                        // read a moment later would be.
+                        return java.util.Optional.of(new Seen(
+                                reader,
+                                snapshot,
+                                rs.getLong(4),
+                                rs.getLong(5),
+                                rs.getArray(8) == null ? new long[0] : longs(rs.getArray(8))));
+                    }
                 }
-                List<SharedFeed.Mark> marks = new ArrayList<>();
-                for (String mark : (String[]) rs.getArray(7).getArray()) {
-                    int colon = mark.indexOf(':');
-                    marks.add(new SharedFeed.Mark(
-                            Long.parseLong(mark.substring(0, colon)), roles(mark.substring(colon + 1))));
-                }
-                reader = new SharedFeed.Reader(created, roles, readIds, marks);
             }
         }
-        return java.util.Optional.of(new Seen(reader, shared.at(version, c), own, ownUnread));
+    }
+
+    private static long[] longs(java.sql.Array array) throws SQLException {
+        Long[] boxed = (Long[]) array.getArray();
+        long[] out = new long[boxed.length];
+        for (int i = 0; i < boxed.length; i++) {
+            out[i] = boxed[i];
+        }
+        return out;
     }
 
     private static java.util.Set<String> roles(String joined) {
@@ -122,18 +172,25 @@ public class InboxQueries {
     /** The user's inbox, newest first (sort {@code id} or {@code createdAt}), or older than {@code before}. */
     public Page<Notification> page(UUID userId, boolean unreadOnly, PageRequest page) {
         try (Connection c = dataSource.getConnection()) {
-            var seen = seen(c, userId);
+            // The first offset + limit of each kind, in the page's order, hold the page.
+            long wanted = (long) page.offset() + page.limit();
+            int limit = (int) Math.min(Integer.MAX_VALUE, wanted);
+            var seen = seen(c, userId, new OwnRows(page.ascending(), null, page.before(), unreadOnly, limit));
             if (seen.isEmpty()) {
                 return Page.of(List.of(), page, 0);
             }
             Seen s = seen.get();
             SharedFeed.Counts counts = SharedFeed.count(s.snapshot(), s.reader());
             long total = unreadOnly ? s.ownUnread() + counts.unread() : s.own() + counts.total();
-            // The first offset + limit of each kind, in the page's order, hold the page.
-            int wanted = page.offset() + page.limit();
-            List<Notification> items = merged(c, userId, s, page.ascending(), null, page.before(), unreadOnly, wanted);
-            items = items.subList(Math.min(page.offset(), items.size()), items.size());
-            return Page.of(items.subList(0, Math.min(page.limit(), items.size())), page, total);
+            if (page.offset() >= total) {
+                return Page.of(List.of(), page, total);
+            }
+            long[] sharedIds = SharedFeed.first(
+                    s.snapshot(), s.reader(), page.ascending(), null, page.before(), unreadOnly, limit);
+            return Page.of(
+                    rows(c, userId, merge(s.ownIds(), sharedIds, page.ascending(), page.offset(), page.limit())),
+                    page,
+                    total);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the inbox", e);
         }
@@ -141,7 +198,7 @@ public class InboxQueries {
 
     public long unreadCount(UUID userId) {
         try (Connection c = dataSource.getConnection()) {
-            return seen(c, userId)
+            return seen(c, userId, null)
                     .map(s -> s.ownUnread()
                             + SharedFeed.count(s.snapshot(), s.reader()).unread())
                     .orElse(0L);
@@ -153,66 +210,75 @@ public class InboxQueries {
     /** The user's notifications after {@code afterId}, oldest first, at most {@code limit}. */
     public List<Notification> after(UUID userId, long afterId, int limit) {
         try (Connection c = dataSource.getConnection()) {
-            var seen = seen(c, userId);
+            var seen = seen(c, userId, new OwnRows(true, afterId, null, false, limit));
             if (seen.isEmpty()) {
                 return List.of();
             }
-            return merged(c, userId, seen.get(), true, afterId, null, false, limit);
+            Seen s = seen.get();
+            long[] sharedIds = SharedFeed.first(s.snapshot(), s.reader(), true, afterId, null, false, limit);
+            return rows(c, userId, merge(s.ownIds(), sharedIds, true, 0, limit));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the inbox", e);
         }
     }
 
     /**
-     * The first {@code limit} notifications of both kinds strictly between {@code above} and {@code
-     * below} (either null), in id order, unread ones only if {@code unreadOnly}.
+     * The ids of both kinds (each already in the page's order) merged in that order, from {@code
+     * offset}, at most {@code limit}; shared ids negated, so that the rows know their kind.
      */
-    private List<Notification> merged(
-            Connection c, UUID userId, Seen s, boolean ascending, Long above, Long below, boolean unreadOnly, int limit)
-            throws SQLException {
-        StringBuilder sql = new StringBuilder(OWN);
-        List<Object> params = new ArrayList<>(List.of(userId));
-        if (unreadOnly) {
-            sql.append(" and n.read_at is null");
+    static long[] merge(long[] own, long[] shared, boolean ascending, int offset, int limit) {
+        long[] out = new long[(int) Math.max(0, Math.min(limit, (long) own.length + shared.length - offset))];
+        if (out.length == 0) {
+            return out;
         }
-        if (above != null) {
-            sql.append(" and n.id > ?");
-            params.add(above);
+        int o = 0;
+        int s = 0;
+        for (int k = 0; k < offset + out.length; k++) {
+            boolean takeOwn =
+                    s >= shared.length || (o < own.length && (ascending ? own[o] < shared[s] : own[o] > shared[s]));
+            long id = takeOwn ? own[o++] : -shared[s++];
+            if (k >= offset) {
+                out[k - offset] = id;
+            }
         }
-        if (below != null) {
-            sql.append(" and n.id < ?");
-            params.add(below);
-        }
-        sql.append(" order by n.id ")
-                .append(ascending ? "asc" : "desc")
-                .append(" limit ")
-                .append(limit);
-        List<Notification> own = query(c, sql.toString(), params.toArray());
-        long[] sharedIds = SharedFeed.first(s.snapshot(), s.reader(), ascending, above, below, unreadOnly, limit);
-        List<Notification> shared = sharedIds.length == 0 ? List.of() : sharedRows(c, userId, sharedIds);
-        List<Notification> all = new ArrayList<>(own.size() + shared.size());
-        all.addAll(own);
-        all.addAll(shared);
-        java.util.Comparator<Notification> byId = java.util.Comparator.comparingLong(Notification::id);
-        all.sort(ascending ? byId : byId.reversed());
-        return all.subList(0, Math.min(limit, all.size()));
+        return out;
     }
 
-    /** Shared notifications by id as {@code userId} reads them (a row swept meanwhile is left out). */
-    private static List<Notification> sharedRows(Connection c, UUID userId, long[] ids) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SHARED)) {
+    /**
+     * The notifications of {@code merged} (shared ids negated), in that order; one removed
+     * meanwhile (swept, its role deleted) is left out.
+     */
+    private static List<Notification> rows(Connection c, UUID userId, long[] merged) throws SQLException {
+        if (merged.length == 0) {
+            return List.of();
+        }
+        List<Long> own = new ArrayList<>();
+        List<Long> sharedIds = new ArrayList<>();
+        for (long id : merged) {
+            (id > 0 ? own : sharedIds).add(Math.abs(id));
+        }
+        java.util.Map<Long, Notification> byId = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(BODIES)) {
             ps.setObject(1, userId);
-            ps.setObject(2, userId);
+            ps.setArray(2, c.createArrayOf("bigint", own.toArray()));
             ps.setObject(3, userId);
-            Long[] boxed = new Long[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                boxed[i] = ids[i];
-            }
-            ps.setArray(4, c.createArrayOf("bigint", boxed));
+            ps.setObject(4, userId);
+            ps.setObject(5, userId);
+            ps.setArray(6, c.createArrayOf("bigint", sharedIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                return read(rs);
+                for (Notification n : read(rs)) {
+                    byId.put(n.id(), n);
+                }
             }
         }
+        List<Notification> out = new ArrayList<>(merged.length);
+        for (long id : merged) {
+            Notification n = byId.get(Math.abs(id));
+            if (n != null) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     /**

@@ -39,6 +39,14 @@ public class NotificationService {
     @Inject
     dev.vigile.platform.observability.VigileMetrics metrics;
 
+    /**
+     * The transaction-level advisory lock a shared notification's sending holds from taking its id
+     * until it commits. Sendings of shared notifications thus commit in the order of their ids, and
+     * whatever the newest committed one is, every sending in flight has a greater id. Sendings are
+     * rare (admins' broadcasts); nothing else takes it.
+     */
+    public static final long SHARED_IDS_LOCK = 0x5669_6769_6C65_5349L;
+
     /** Fired when a notification is stored; announced once its transaction commits. */
     public record Stored(long messageId) {}
 
@@ -79,6 +87,11 @@ public class NotificationService {
                     .executeUpdate();
         } else {
             // Stored once, whatever the audience's size: each reader finds it in their inbox (InboxQueries).
+            // Its id is taken here and visible at commit: one sending at a time, so that shared ids
+            // land in their order and a read-all's mark never passes one still in flight.
+            em.createNativeQuery("select 1 from (select pg_advisory_xact_lock(?1)) l")
+                    .setParameter(1, SHARED_IDS_LOCK)
+                    .getSingleResult();
             em.createNativeQuery("insert into notification_shared (id, message_id, role_name, created_at)"
                             + " values (nextval(pg_get_serial_sequence('notifications', 'id')), ?1, ?2, ?3)")
                     .setParameter(1, messageId)
@@ -154,9 +167,8 @@ public class NotificationService {
     @Transactional
     public void markAllRead(UUID userId) {
         java.time.Instant now = clock.instant();
-        // A broadcast takes its id before it commits: wait for those in flight, so that no shared
-        // notification below the mark can still appear after it (and be read unseen).
-        em.createNativeQuery("lock table notification_shared in share mode").executeUpdate();
+        // The newest shared id committed: one in flight has a greater one (SHARED_IDS_LOCK), so the
+        // mark never covers a notification that lands after it.
         em.createNativeQuery("update notifications set read_at = ?1 where user_id = ?2 and read_at is null")
                 .setParameter(1, now)
                 .setParameter(2, userId)

@@ -7,21 +7,24 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The notifications shared with a role or with everyone, as this member last read them: their ids
  * in order, when they were sent and to which role (null: everyone). There are few of them (the
  * sweep removes them at {@code VIGILE_NOTIFICATION_MAX_AGE}: about two thousand in a year at five a
  * day), so which of them reach a reader, and which the reader has read, is worked out here, without
- * the database reading them for every request. The copy is read again when {@code
- * notification_shared_version} has moved (V23), which every change to the table does.
+ * the database reading them for every request. The copy is read again when the stamp in {@code
+ * notification_shared_version} differs from the copy's (V23): every row changed gives a new one.
  */
 public final class SharedFeed {
-    /** One copy of the table, as committed at {@code version}; ids ascending. */
-    public record Snapshot(long version, long[] ids, long[] sentMicros, String[] roles) {
-        static final Snapshot NONE = new Snapshot(Long.MIN_VALUE, new long[0], new long[0], new String[0]);
+    /** One copy of the table, as committed when its stamp was {@code stamp}; ids ascending. */
+    public record Snapshot(UUID stamp, long[] ids, long[] sentMicros, String[] roles) {
+        static final Snapshot NONE = new Snapshot(null, new long[0], new long[0], new String[0]);
 
         public int size() {
             return ids.length;
@@ -29,19 +32,37 @@ public final class SharedFeed {
     }
 
     /**
-     * A reader's marks: "read all" as of {@code through}, of what reached the {@code roles} held
-     * then; ordered by {@code through}.
+     * A reader's mark: "read all" as of {@code through}, of what reached the {@code roles} held
+     * then.
      */
     public record Mark(long through, Set<String> roles) {}
 
     /**
      * What the inbox needs of its reader: since when it exists (micros), its roles, which shared
-     * notifications it read one by one, and its marks.
+     * notifications it read one by one, and its marks, kept as the highest id they cover for
+     * everyone and for each role (a shared notification is covered by a mark when its id is at most
+     * the mark's and the mark held its role).
      */
-    public record Reader(long createdMicros, Set<String> roles, long[] readIds, List<Mark> marks) {
-        public Reader {
-            readIds = readIds.clone();
-            Arrays.sort(readIds);
+    public static final class Reader {
+        private final long createdMicros;
+        private final Set<String> roles;
+        private final long[] readIds;
+        private final long everyoneThrough;
+        private final Map<String, Long> roleThrough = new HashMap<>();
+
+        public Reader(long createdMicros, Set<String> roles, long[] readIds, List<Mark> marks) {
+            this.createdMicros = createdMicros;
+            this.roles = roles;
+            this.readIds = readIds.clone();
+            Arrays.sort(this.readIds);
+            long all = Long.MIN_VALUE;
+            for (Mark m : marks) {
+                all = Math.max(all, m.through());
+                for (String role : m.roles()) {
+                    roleThrough.merge(role, m.through(), Math::max);
+                }
+            }
+            this.everyoneThrough = all;
         }
 
         /** Whether the shared notification at {@code i} reaches this reader. */
@@ -52,16 +73,9 @@ public final class SharedFeed {
         /** Whether this reader has read the shared notification at {@code i} (one by one, or all). */
         boolean hasRead(Snapshot s, int i) {
             long id = s.ids()[i];
-            if (Arrays.binarySearch(readIds, id) >= 0) {
-                return true;
-            }
             String role = s.roles()[i];
-            for (int m = marks.size() - 1; m >= 0 && marks.get(m).through() >= id; m--) {
-                if (role == null || marks.get(m).roles().contains(role)) {
-                    return true;
-                }
-            }
-            return false;
+            long through = role == null ? everyoneThrough : roleThrough.getOrDefault(role, Long.MIN_VALUE);
+            return id <= through || Arrays.binarySearch(readIds, id) >= 0;
         }
     }
 
@@ -72,17 +86,18 @@ public final class SharedFeed {
     private volatile Snapshot current = Snapshot.NONE;
 
     /**
-     * The copy as of {@code version} or later: the one held, or the table read again (once, by one
-     * caller, while the others wait for it).
+     * The copy stamped {@code stamp}: the one held, or the table read again (by one caller while
+     * the others wait). The copy read may carry a newer stamp than asked for, when the table changed
+     * meanwhile; the caller then reads its side again.
      */
-    public Snapshot at(long version, Connection c) throws SQLException {
+    public Snapshot at(UUID stamp, Connection c) throws SQLException {
         Snapshot s = current;
-        if (s.version() >= version) {
+        if (stamp.equals(s.stamp())) {
             return s;
         }
         synchronized (loading) {
             s = current;
-            if (s.version() >= version) {
+            if (stamp.equals(s.stamp())) {
                 return s;
             }
             s = load(c);
@@ -91,17 +106,17 @@ public final class SharedFeed {
         }
     }
 
-    /** The version and the rows, in one statement: one snapshot of the database. */
+    /** The stamp and the rows, in one statement: one snapshot of the database. */
     static Snapshot load(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                        "select v.version, s.id, s.created_at, s.role_name from notification_shared_version v"
+                        "select v.stamp, s.id, s.created_at, s.role_name from notification_shared_version v"
                                 + " left join notification_shared s on true order by s.id");
                 ResultSet rs = ps.executeQuery()) {
-            long version = Long.MIN_VALUE;
+            UUID stamp = null;
             List<long[]> rows = new ArrayList<>();
             List<String> roles = new ArrayList<>();
             while (rs.next()) {
-                version = rs.getLong(1);
+                stamp = rs.getObject(1, UUID.class);
                 long id = rs.getLong(2);
                 if (rs.wasNull()) {
                     continue;
@@ -115,7 +130,7 @@ public final class SharedFeed {
                 ids[i] = rows.get(i)[0];
                 sent[i] = rows.get(i)[1];
             }
-            return new Snapshot(version, ids, sent, roles.toArray(String[]::new));
+            return new Snapshot(stamp, ids, sent, roles.toArray(String[]::new));
         }
     }
 

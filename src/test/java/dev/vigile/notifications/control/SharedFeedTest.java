@@ -15,9 +15,10 @@ class SharedFeedTest {
      * and to A at 500.
      */
     static final SharedFeed.Snapshot TABLE = new SharedFeed.Snapshot(
-            7, new long[] {10, 11, 12, 13, 14, 15}, new long[] {100, 200, 300, 400, 140, 500}, new String[] {
-                null, "A", null, "B", null, "A"
-            });
+            java.util.UUID.randomUUID(),
+            new long[] {10, 11, 12, 13, 14, 15},
+            new long[] {100, 200, 300, 400, 140, 500},
+            new String[] {null, "A", null, "B", null, "A"});
 
     static SharedFeed.Reader reader(long[] reads, SharedFeed.Mark... marks) {
         return new SharedFeed.Reader(150, Set.of("A"), reads, List.of(marks));
@@ -56,6 +57,13 @@ class SharedFeedTest {
                 reader(new long[0], new SharedFeed.Mark(12, Set.of()), new SharedFeed.Mark(13, Set.of("A")));
         assertEquals(new SharedFeed.Counts(3, 1), SharedFeed.count(TABLE, later));
         assertArrayEquals(new long[] {15}, SharedFeed.first(TABLE, later, true, null, null, true, 10));
+        // In any order: each role is covered through the highest mark that held it.
+        SharedFeed.Reader unordered = reader(
+                new long[0],
+                new SharedFeed.Mark(13, Set.of("A")),
+                new SharedFeed.Mark(10, Set.of("A", "B")),
+                new SharedFeed.Mark(12, Set.of()));
+        assertEquals(new SharedFeed.Counts(3, 1), SharedFeed.count(TABLE, unordered));
         SharedFeed.Reader all = reader(new long[0], new SharedFeed.Mark(15, Set.of("A", "B")));
         assertEquals(new SharedFeed.Counts(3, 0), SharedFeed.count(TABLE, all));
         assertArrayEquals(new long[0], SharedFeed.first(TABLE, all, false, null, null, true, 10));
@@ -63,7 +71,8 @@ class SharedFeedTest {
 
     @Test
     void anEmptyTableReachesNobody() {
-        SharedFeed.Snapshot empty = new SharedFeed.Snapshot(1, new long[0], new long[0], new String[0]);
+        SharedFeed.Snapshot empty =
+                new SharedFeed.Snapshot(java.util.UUID.randomUUID(), new long[0], new long[0], new String[0]);
         assertEquals(new SharedFeed.Counts(0, 0), SharedFeed.count(empty, reader(new long[] {3})));
         assertArrayEquals(new long[0], SharedFeed.first(empty, reader(new long[0]), false, null, null, false, 20));
     }
