@@ -28,6 +28,7 @@ public class Churn {
             "notification_messages",
             "notification_shared",
             "notification_shared_reads",
+            "notification_read_marks",
             "audit_events");
 
     static BenchServer server;
@@ -52,6 +53,16 @@ public class Churn {
         settings.put("VIGILE_MAIL_RETENTION", "PT1M");
         settings.put("VIGILE_NOTIFICATION_RETENTION", "PT1M");
         settings.put("VIGILE_NOTIFICATION_MAX_AGE", "PT4M");
+        // Audit events older than two minutes are archived (under target/) and removed, every two
+        // minutes: the audit log is bounded too.
+        settings.put("VIGILE_AUDIT_RETENTION", "PT2M");
+        settings.put(
+                "VIGILE_AUDIT_ARCHIVE_DIR",
+                java.nio.file.Path.of(
+                                "target",
+                                "churn-audit-archive-" + ProcessHandle.current().pid())
+                        .toAbsolutePath()
+                        .toString());
         settings.put("VIGILE_LOGIN_THROTTLE_ADDRESS", "1000000/PT1M");
         settings.put("VIGILE_PASSWORD_RESET_THROTTLE_EMAIL", "100000/PT1M");
         settings.put("VIGILE_PASSWORD_RESET_THROTTLE_ADDRESS", "1000000/PT1M");
