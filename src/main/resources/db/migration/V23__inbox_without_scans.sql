@@ -29,6 +29,8 @@ $$;
 
 create trigger notification_shared_versioned after insert or update or delete on notification_shared
     for each row execute function notification_shared_changed();
+create trigger notification_shared_truncated after truncate on notification_shared
+    for each statement execute function notification_shared_changed();
 
 -- "Read all" no longer writes a read per broadcast (users times broadcasts rows, and a reader whose
 -- count had to skip them all): it records a mark instead. A mark covers the shared notifications up

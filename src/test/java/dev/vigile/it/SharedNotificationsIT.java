@@ -386,8 +386,9 @@ class SharedNotificationsIT {
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> server.number(
                                     "select count(*) from pg_locks where locktype = 'advisory' and not granted"
-                                            + " and mode = ?",
-                                    "ExclusiveLock")
+                                            + " and mode = 'ExclusiveLock' and objsubid = 1"
+                                            + " and ((classid::bigint << 32) | objid::bigint) = ?",
+                                    dev.vigile.notifications.control.NotificationService.SHARED_IDS_LOCK)
                             == 1);
             assertFalse(later.isDone());
             // ... and a read-all meanwhile does not: it marks what has landed.

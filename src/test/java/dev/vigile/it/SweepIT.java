@@ -114,6 +114,40 @@ class SweepIT {
                 a.id());
     }
 
+    /** Sweeping personal notifications touches no shared row: the members' copies stay. */
+    @Test
+    void aSweptPersonalNotificationLeavesTheSharedTablesStampAlone() throws Exception {
+        String admin = api.adminToken();
+        Api.Account a = api.account(admin);
+        assertEquals(
+                202,
+                api.post(
+                                "/api/admin/notifications",
+                                obj("audience", obj("type", "user", "value", a.id()), "title", "to sweep", "body", "b"),
+                                admin)
+                        .status());
+        long id = server.number(
+                "select n.id from notifications n join notification_messages m on m.id = n.message_id"
+                        + " where n.user_id = ? and m.title = 'to sweep'",
+                UUID.fromString(a.id()));
+        String stamp = stamp();
+        age(
+                "update notification_messages set created_at = now() - interval '366 days'"
+                        + " where id = (select message_id from notifications where id = ?)",
+                id);
+        awaitGone("select count(*) from notifications where id = ?", id);
+        assertEquals(stamp, stamp(), "no shared row changed");
+    }
+
+    String stamp() throws Exception {
+        try (var c = server.db();
+                var st = c.createStatement();
+                var rs = st.executeQuery("select stamp::text from notification_shared_version")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     @Test
     void aReadAllMarkGoesOnceEverythingItCoversIsGone() throws Exception {
         String admin = api.adminToken();

@@ -172,28 +172,42 @@ public class InboxQueries {
     /** The user's inbox, newest first (sort {@code id} or {@code createdAt}), or older than {@code before}. */
     public Page<Notification> page(UUID userId, boolean unreadOnly, PageRequest page) {
         try (Connection c = dataSource.getConnection()) {
+            if (page.offset() > 0) {
+                // A page past the end is known from the counts: no ids are listed for it.
+                var counted = seen(c, userId, null);
+                if (counted.isEmpty() || page.offset() >= total(counted.get(), unreadOnly)) {
+                    return Page.of(
+                            List.of(),
+                            page,
+                            counted.map(s -> total(s, unreadOnly)).orElse(0L));
+                }
+            }
             // The first offset + limit of each kind, in the page's order, hold the page.
-            long wanted = (long) page.offset() + page.limit();
-            int limit = (int) Math.min(Integer.MAX_VALUE, wanted);
-            var seen = seen(c, userId, new OwnRows(page.ascending(), null, page.before(), unreadOnly, limit));
-            if (seen.isEmpty()) {
-                return Page.of(List.of(), page, 0);
+            int wanted = (int) Math.min(Integer.MAX_VALUE, (long) page.offset() + page.limit());
+            for (int attempt = 1; ; attempt++) {
+                var seen = seen(c, userId, new OwnRows(page.ascending(), null, page.before(), unreadOnly, wanted));
+                if (seen.isEmpty()) {
+                    return Page.of(List.of(), page, 0);
+                }
+                Seen s = seen.get();
+                long[] sharedIds = SharedFeed.first(
+                        s.snapshot(), s.reader(), page.ascending(), null, page.before(), unreadOnly, wanted);
+                long[] merged = merge(s.ownIds(), sharedIds, page.ascending(), page.offset(), page.limit());
+                List<Notification> items = rows(c, userId, merged);
+                // A row removed since the ids were read (swept, its role deleted) would leave the
+                // page short, as if it were the last: read again.
+                if (items.size() == merged.length || attempt == ATTEMPTS) {
+                    return Page.of(items, page, total(s, unreadOnly));
+                }
             }
-            Seen s = seen.get();
-            SharedFeed.Counts counts = SharedFeed.count(s.snapshot(), s.reader());
-            long total = unreadOnly ? s.ownUnread() + counts.unread() : s.own() + counts.total();
-            if (page.offset() >= total) {
-                return Page.of(List.of(), page, total);
-            }
-            long[] sharedIds = SharedFeed.first(
-                    s.snapshot(), s.reader(), page.ascending(), null, page.before(), unreadOnly, limit);
-            return Page.of(
-                    rows(c, userId, merge(s.ownIds(), sharedIds, page.ascending(), page.offset(), page.limit())),
-                    page,
-                    total);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the inbox", e);
         }
+    }
+
+    private static long total(Seen s, boolean unreadOnly) {
+        SharedFeed.Counts counts = SharedFeed.count(s.snapshot(), s.reader());
+        return unreadOnly ? s.ownUnread() + counts.unread() : s.own() + counts.total();
     }
 
     public long unreadCount(UUID userId) {
@@ -210,13 +224,20 @@ public class InboxQueries {
     /** The user's notifications after {@code afterId}, oldest first, at most {@code limit}. */
     public List<Notification> after(UUID userId, long afterId, int limit) {
         try (Connection c = dataSource.getConnection()) {
-            var seen = seen(c, userId, new OwnRows(true, afterId, null, false, limit));
-            if (seen.isEmpty()) {
-                return List.of();
+            for (int attempt = 1; ; attempt++) {
+                var seen = seen(c, userId, new OwnRows(true, afterId, null, false, limit));
+                if (seen.isEmpty()) {
+                    return List.of();
+                }
+                Seen s = seen.get();
+                long[] sharedIds = SharedFeed.first(s.snapshot(), s.reader(), true, afterId, null, false, limit);
+                long[] merged = merge(s.ownIds(), sharedIds, true, 0, limit);
+                List<Notification> items = rows(c, userId, merged);
+                // Short because a row went meanwhile, it would read as "nothing more": read again.
+                if (items.size() == merged.length || attempt == ATTEMPTS) {
+                    return items;
+                }
             }
-            Seen s = seen.get();
-            long[] sharedIds = SharedFeed.first(s.snapshot(), s.reader(), true, afterId, null, false, limit);
-            return rows(c, userId, merge(s.ownIds(), sharedIds, true, 0, limit));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the inbox", e);
         }

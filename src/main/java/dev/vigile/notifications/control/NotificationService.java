@@ -42,8 +42,9 @@ public class NotificationService {
     /**
      * The transaction-level advisory lock a shared notification's sending holds from taking its id
      * until it commits. Sendings of shared notifications thus commit in the order of their ids, and
-     * whatever the newest committed one is, every sending in flight has a greater id. Sendings are
-     * rare (admins' broadcasts); nothing else takes it.
+     * whatever the newest committed one is, every sending in flight has a greater id (the ids'
+     * sequence hands them out in order: it must keep its cache of 1). Sendings are rare (admins'
+     * broadcasts); nothing else takes it.
      */
     public static final long SHARED_IDS_LOCK = 0x5669_6769_6C65_5349L;
 
