@@ -111,8 +111,9 @@ public class Flat {
                 Side b = side("fresh", fresh, false);
                 Map<String, Op> ops = ops();
                 String only = System.getenv("FLAT_ONLY");
-                System.out.println("| path | A ÷ B (median) | range | A req/s | B req/s | A p99 ms | B p99 ms |");
-                System.out.println("|---|---|---|---:|---:|---:|---:|");
+                System.out.println(
+                        "| path | A ÷ B (median) | range | A req/s | B req/s | A p99 ms | B p99 ms | A / B failed |");
+                System.out.println("|---|---|---|---:|---:|---:|---:|---:|");
                 for (var op : ops.entrySet()) {
                     if (only != null && Arrays.stream(only.split(",")).noneMatch(op.getKey()::contains)) {
                         continue;
@@ -140,7 +141,7 @@ public class Flat {
                     }
                     List<Double> sorted = ratios.stream().sorted().toList();
                     System.out.printf(
-                            "| %s | %.2f | %.2f–%.2f | %,.0f | %,.0f | %.1f | %.1f |%n",
+                            "| %s | %.2f | %.2f–%.2f | %,.0f | %,.0f | %.1f | %.1f | %.0f / %.0f |%n",
                             op.getKey(),
                             sorted.get(sorted.size() / 2),
                             sorted.get(0),
@@ -148,7 +149,9 @@ public class Flat {
                             median(as, 0),
                             median(bs, 0),
                             median(as, 1),
-                            median(bs, 1));
+                            median(bs, 1),
+                            as.stream().mapToDouble(w -> w[2]).sum(),
+                            bs.stream().mapToDouble(w -> w[2]).sum());
                 }
             }
         }
@@ -357,6 +360,8 @@ public class Flat {
         List<Thread> threads = new ArrayList<>();
         List<long[]> latencies = new ArrayList<>();
         long[] failures = new long[CLIENTS];
+        // What failed, by kind, so that a window's rate is never read without its failures.
+        Map<String, Long> why = new java.util.concurrent.ConcurrentHashMap<>();
         for (int i = 0; i < CLIENTS; i++) {
             Client c = side.clients().get(i);
             long[] mine = new long[500_000];
@@ -367,13 +372,21 @@ public class Flat {
                 while (running.get()) {
                     long t0 = System.nanoTime();
                     boolean ok;
+                    String failure = "answered but not as expected";
                     try {
                         ok = op.run(side, c);
                     } catch (Exception e) {
                         ok = false;
+                        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                                ? e.getCause()
+                                : e;
+                        failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
                     }
                     if (!running.get()) {
                         break;
+                    }
+                    if (!ok) {
+                        why.merge(failure.length() > 120 ? failure.substring(0, 120) : failure, 1L, Long::sum);
                     }
                     if (ok && n < mine.length - 1) {
                         mine[++n] = System.nanoTime() - t0;
@@ -395,14 +408,14 @@ public class Flat {
         }
         long failed = Arrays.stream(failures).sum();
         if (failed > 0) {
-            System.err.println(side.name() + ": " + failed + " failed requests in a window");
+            System.err.println(side.name() + ": " + failed + " failed requests in a window: " + why);
         }
         long[] all = latencies.stream()
                 .flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1))
                 .sorted()
                 .toArray();
         double p99 = all.length == 0 ? 0 : all[(int) Math.min(all.length - 1, Math.floor(all.length * 0.99))] / 1e6;
-        return new double[] {all.length / elapsed, p99};
+        return new double[] {all.length / elapsed, p99, failed};
     }
 
     static boolean get(String base, String path, String token) throws Exception {

@@ -379,6 +379,80 @@ class UsersIT {
         return emails;
     }
 
+    /**
+     * The list reads its users in its own statement, not as the entities {@code GET
+     * /api/users/{id}} answers from: each listed user must be that same document, roles and
+     * permissions included (two roles granting one permission list it once; a user without a
+     * sign-in has no {@code lastLoginAt}; a display name may be absent), in the order asked.
+     */
+    @Test
+    void aListedUserIsTheSameDocumentAsTheUserItself() throws Exception {
+        String admin = api.adminToken();
+        String marker = "ls" + UUID.randomUUID().toString().substring(0, 8);
+        String both = Api.uniqueRole("LISTB");
+        String one = Api.uniqueRole("LISTA");
+        assertEquals(
+                201,
+                api.post(
+                                "/api/admin/roles",
+                                obj("name", both, "permissions", List.of("users:read", "audit:read")),
+                                admin)
+                        .status());
+        assertEquals(
+                201,
+                api.post("/api/admin/roles", obj("name", one, "permissions", List.of("users:read")), admin)
+                        .status());
+        Api.Res rich = api.post(
+                "/api/users",
+                obj(
+                        "email",
+                        marker + "-rich@example.com",
+                        "password",
+                        "listed with three roles " + marker,
+                        "displayName",
+                        "Zoë " + marker,
+                        "roles",
+                        List.of("USER", both, one)),
+                admin);
+        assertEquals(201, rich.status(), rich.toString());
+        Api.Res plain = api.post(
+                "/api/users", obj("email", marker + "-plain@example.com", "password", "listed as is " + marker), admin);
+        assertEquals(201, plain.status(), plain.toString());
+        assertEquals(
+                200,
+                api.login(marker + "-plain@example.com", "listed as is " + marker)
+                        .status());
+
+        Api.Res list = api.get("/api/users?q=" + marker + "&sort=email", admin);
+        assertEquals(200, list.status(), list.toString());
+        JsonNode items = list.json().get("items");
+        assertEquals(2, items.size(), list.body());
+        assertEquals(2, list.json().get("total").asLong());
+        JsonNode plainListed = items.get(0);
+        JsonNode richListed = items.get(1);
+        assertEquals(
+                api.get("/api/users/" + rich.json().get("id").asText(), admin).json(), richListed, list.body());
+        assertEquals(
+                api.get("/api/users/" + plain.json().get("id").asText(), admin).json(), plainListed, list.body());
+        assertEquals(sortedList(List.of(both, one, "USER")), sorted(richListed.get("roles")));
+        assertEquals(
+                "[\"audit:read\",\"users:read\"]", richListed.get("permissions").toString());
+        assertEquals("[]", plainListed.get("permissions").toString());
+        assertTrue(plainListed.hasNonNull("lastLoginAt"), plainListed.toString());
+        assertFalse(richListed.hasNonNull("lastLoginAt"), richListed.toString());
+
+        JsonNode byRole =
+                api.get("/api/users?q=" + marker + "&role=" + one, admin).json();
+        assertEquals(1, byRole.get("total").asLong(), byRole.toString());
+        assertEquals(richListed, byRole.get("items").get(0));
+    }
+
+    private static List<String> sortedList(List<String> names) {
+        List<String> out = new ArrayList<>(names);
+        out.sort(null);
+        return out;
+    }
+
     @Test
     void theUserListPagesFiltersAndSortsInTheDatabase() throws Exception {
         String admin = api.adminToken();

@@ -1,5 +1,6 @@
 package dev.vigile.identity.accounts.boundary;
 
+import dev.vigile.identity.accounts.control.UserQueries;
 import dev.vigile.identity.accounts.entity.User;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +29,24 @@ public record UserResponse(
                 u.displayName(),
                 List.copyOf(u.roleNames()),
                 List.copyOf(u.permissionNames()),
+                u.enabled(),
+                u.emailVerified(),
+                u.mfaEnabled(),
+                u.passkeyCount(),
+                u.locale(),
+                u.createdAt(),
+                u.updatedAt(),
+                u.lastLoginAt());
+    }
+
+    /** A user of the list, read as the page's statement gives it. */
+    public static UserResponse from(UserQueries.Listed u) {
+        return new UserResponse(
+                u.id(),
+                u.email(),
+                u.displayName(),
+                u.roles(),
+                u.permissions(),
                 u.enabled(),
                 u.emailVerified(),
                 u.mfaEnabled(),
