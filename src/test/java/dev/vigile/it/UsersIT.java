@@ -445,6 +445,17 @@ class UsersIT {
                 api.get("/api/users?q=" + marker + "&role=" + one, admin).json();
         assertEquals(1, byRole.get("total").asLong(), byRole.toString());
         assertEquals(richListed, byRole.get("items").get(0));
+
+        // A user left with no role at all (no route does this; the database may): empty lists, not null.
+        dbUpdate(
+                "delete from user_roles where user_id = ?",
+                plain.json().get("id").asText());
+        JsonNode bare = api.get("/api/users?q=" + marker + "-plain", admin)
+                .json()
+                .get("items")
+                .get(0);
+        assertEquals("[]", bare.get("roles").toString(), bare.toString());
+        assertEquals("[]", bare.get("permissions").toString(), bare.toString());
     }
 
     private static List<String> sortedList(List<String> names) {

@@ -23,23 +23,10 @@ public record UserResponse(
         Instant lastLoginAt) {
 
     public static UserResponse from(User u) {
-        return new UserResponse(
-                u.id(),
-                u.email(),
-                u.displayName(),
-                List.copyOf(u.roleNames()),
-                List.copyOf(u.permissionNames()),
-                u.enabled(),
-                u.emailVerified(),
-                u.mfaEnabled(),
-                u.passkeyCount(),
-                u.locale(),
-                u.createdAt(),
-                u.updatedAt(),
-                u.lastLoginAt());
+        return from(UserQueries.Listed.of(u));
     }
 
-    /** A user of the list, read as the page's statement gives it. */
+    /** A user as the list's statement reads it, or as {@link UserQueries.Listed#of} takes it from the entity. */
     public static UserResponse from(UserQueries.Listed u) {
         return new UserResponse(
                 u.id(),
