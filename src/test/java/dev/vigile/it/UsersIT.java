@@ -434,7 +434,7 @@ class UsersIT {
                 api.get("/api/users/" + rich.json().get("id").asText(), admin).json(), richListed, list.body());
         assertEquals(
                 api.get("/api/users/" + plain.json().get("id").asText(), admin).json(), plainListed, list.body());
-        assertEquals(sortedList(List.of(both, one, "USER")), sorted(richListed.get("roles")));
+        assertEquals(List.of(both, one, "USER").stream().sorted().toList(), sorted(richListed.get("roles")));
         assertEquals(
                 "[\"audit:read\",\"users:read\"]", richListed.get("permissions").toString());
         assertEquals("[]", plainListed.get("permissions").toString());
@@ -456,12 +456,6 @@ class UsersIT {
                 .get(0);
         assertEquals("[]", bare.get("roles").toString(), bare.toString());
         assertEquals("[]", bare.get("permissions").toString(), bare.toString());
-    }
-
-    private static List<String> sortedList(List<String> names) {
-        List<String> out = new ArrayList<>(names);
-        out.sort(null);
-        return out;
     }
 
     @Test

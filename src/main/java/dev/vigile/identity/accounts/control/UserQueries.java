@@ -5,6 +5,7 @@ import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.common.problem.Problem;
 import dev.vigile.identity.accounts.entity.User;
+import dev.vigile.platform.persistence.NativeValues;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
@@ -202,8 +203,7 @@ public class UserQueries {
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
+        return NativeValues.instant(rs.getObject(column, OffsetDateTime.class));
     }
 
     static String escapeLike(String s) {
