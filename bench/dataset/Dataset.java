@@ -24,7 +24,7 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * See run.sh. Loads a Vigile database of a given scale through COPY: users, roles, TOTP, sessions
- * and refresh tokens, device tokens, personal and shared notifications with their reads, throttle
+ * (each with its current refresh token's hash), device tokens, personal and shared notifications with their reads, throttle
  * buckets, and an audit log whose hash chain and keyed links are computed here exactly as the seal
  * computes them, so that verify passes; the per-action tallies and the user count to match.
  * Deterministic (fixed seed), so two loads of one scale are alike.
@@ -224,13 +224,13 @@ public class Dataset {
 
     void loadSessions(Connection conn, SplittableRandom r) throws Exception {
         long now = micros(NOW);
-        long refreshRows = 0;
+        // Each session holds its current refresh token's hash and its own key (V24): a rotation
+        // writes no row of its own, so refresh_tokens (tokens from before V24) stays empty.
         try (Copy s = new Copy(
-                        conn,
-                        "sessions",
-                        "id, user_id, created_at, last_used_at, expires_at, revoked_at,"
-                                + " revoked_reason, ip, user_agent, mfa, amr, refresh_audited_at");
-                Copy t = new Copy(conn, "refresh_tokens", "token_hash, session_id, issued_at, rotated_at")) {
+                conn,
+                "sessions",
+                "id, user_id, created_at, last_used_at, expires_at, revoked_at,"
+                        + " revoked_reason, ip, user_agent, mfa, amr, refresh_audited_at, refresh_hash, refresh_key")) {
             for (long k = 0; k < sessions; k++) {
                 int n = r.nextInt(users);
                 UUID id = new UUID(r.nextLong(), r.nextLong());
@@ -268,23 +268,13 @@ public class Dataset {
                         c(AGENTS[r.nextInt(AGENTS.length)]),
                         "f",
                         "\\N",
-                        ts(lastUsed));
-                t.row(randomHex(r), id.toString(), ts(lastUsed), "\\N");
-                refreshRows++;
-                if (kind == 0) {
-                    for (int j = 1; j <= 2; j++) {
-                        t.row(
-                                randomHex(r),
-                                id.toString(),
-                                ts(lastUsed - j * 300_000_000L),
-                                ts(lastUsed - (j - 1) * 300_000_000L));
-                        refreshRows++;
-                    }
-                }
+                        ts(lastUsed),
+                        randomHex(r),
+                        c("\\x" + randomHex(r)));
             }
         }
         conn.commit();
-        System.err.printf("  sessions: %,d, refresh tokens: %,d%n", sessions, refreshRows);
+        System.err.printf("  sessions: %,d%n", sessions);
     }
 
     void loadDevices(Connection conn, SplittableRandom r) throws Exception {

@@ -78,9 +78,16 @@ class ConcurrencyIT {
         assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 401), statuses.toString());
         String sid = Api.claims(a.token()).get("sid").asText();
         assertEquals(
-                2,
+                0,
                 count("select count(*) from refresh_tokens where session_id = ?::uuid", sid),
-                "the first token and one successor");
+                "a rotation writes no row of its own");
+        assertEquals(
+                0,
+                count(
+                        "select count(*) from sessions where id = ?::uuid and refresh_hash = '"
+                                + RefreshIT.storedHash(a.refreshToken()) + "'",
+                        sid),
+                "rotated once: the first token is no longer current");
         assertEquals(
                 1, count("select count(*) from audit_events where action = 'auth.refresh' and target_id = ?", sid));
     }

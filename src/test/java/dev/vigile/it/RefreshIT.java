@@ -80,33 +80,184 @@ class RefreshIT {
         int n = 12;
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> results = new ArrayList<>();
+        List<Future<Api.Res>> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             results.add(pool.submit(() -> {
                 start.await();
-                return api.refresh(refresh).status();
+                return api.refresh(refresh);
             }));
         }
         start.countDown();
-        int ok = 0;
+        List<String> successors = new ArrayList<>();
         int unauthorized = 0;
-        for (Future<Integer> f : results) {
-            int status = f.get();
-            assertTrue(status < 500, "no server error, got " + status);
-            ok += status == 200 ? 1 : 0;
-            unauthorized += status == 401 ? 1 : 0;
+        for (Future<Api.Res> f : results) {
+            Api.Res r = f.get();
+            assertTrue(r.status() < 500, "no server error, got " + r);
+            if (r.status() == 200) {
+                successors.add(r.json().get("refresh_token").asText());
+            }
+            unauthorized += r.status() == 401 ? 1 : 0;
         }
         pool.shutdown();
-        assertEquals(1, ok);
+        assertEquals(1, successors.size());
         assertEquals(n - 1, unauthorized);
         try (Connection c = server.db();
-                PreparedStatement ps = c.prepareStatement(
-                        "select count(*) from refresh_tokens t join sessions s on s.id = t.session_id"
-                                + " where s.user_id = ?::uuid")) {
+                PreparedStatement ps = c.prepareStatement("select s.refresh_hash, s.revoked_reason,"
+                        + " (select count(*) from refresh_tokens t where t.session_id = s.id)"
+                        + " from sessions s where s.user_id = ?::uuid")) {
             ps.setString(1, tokens.get("user").get("id").asText());
             ResultSet rs = ps.executeQuery();
-            rs.next();
-            assertEquals(2, rs.getInt(1), "one rotation: the original token and exactly one successor");
+            assertTrue(rs.next());
+            assertEquals(storedHash(successors.get(0)), rs.getString(1), "the one winner's successor is current");
+            // The losers presented a token that had just been rotated: a replay.
+            assertEquals("reuse", rs.getString(2));
+            assertEquals(0, rs.getInt(3), "a rotation writes no row of its own");
+            assertTrue(!rs.next(), "one session");
+        }
+    }
+
+    /**
+     * RFC 9700 section 4.14.2: a client that comes back with a token that was rotated long ago (by
+     * an attacker who kept refreshing) has its session revoked, although the session keeps no row
+     * per rotation.
+     */
+    @Test
+    void aTokenRotatedManyRefreshesAgoStillRevokesItsSession() throws Exception {
+        JsonNode tokens = api.newUser();
+        String stolen = tokens.get("refresh_token").asText();
+        String current = stolen;
+        for (int i = 0; i < 6; i++) {
+            Api.Res r = api.refresh(current);
+            assertEquals(200, r.status(), r.toString());
+            current = r.json().get("refresh_token").asText();
+            assertEquals(87, current.length(), current);
+        }
+        String sid = Api.claims(tokens.get("access_token").asText()).get("sid").asText();
+        assertEquals(0, count("select count(*) from refresh_tokens where session_id = ?::uuid", sid));
+        assertEquals(storedHash(current), text("select refresh_hash from sessions where id = ?::uuid", sid));
+
+        Api.Res replay = api.refresh(stolen);
+        assertEquals(401, replay.status());
+        assertEquals(
+                "https://vigile.dev/problems/invalid-refresh-token",
+                replay.json().get("type").asText());
+        assertEquals("reuse", text("select revoked_reason from sessions where id = ?::uuid", sid));
+        assertEquals(401, api.refresh(current).status(), "the whole family is revoked");
+    }
+
+    /**
+     * Knowing a session's id (it is the {@code sid} of every access token) must not be enough to have
+     * it revoked as a replay, nor a tag changed on a real token enough to be one or to refresh.
+     */
+    @Test
+    void aTokenWithATagItsSessionDidNotMakeIsUnknownAndRevokesNothing() throws Exception {
+        JsonNode tokens = api.newUser();
+        String first = tokens.get("refresh_token").asText();
+        Api.Res rotated = api.refresh(first);
+        assertEquals(200, rotated.status());
+        String current = rotated.json().get("refresh_token").asText();
+        String sid = Api.claims(tokens.get("access_token").asText()).get("sid").asText();
+
+        byte[] forged = new byte[65];
+        new java.security.SecureRandom().nextBytes(forged);
+        forged[0] = 1;
+        java.nio.ByteBuffer.wrap(forged, 1, 16)
+                .putLong(java.util.UUID.fromString(sid).getMostSignificantBits())
+                .putLong(java.util.UUID.fromString(sid).getLeastSignificantBits());
+        List<String> notOurs = List.of(
+                withTagChanged(first), // a rotated token, its tag changed: not a replay
+                withTagChanged(current), // the current secret with a tag of its own
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(forged),
+                otherSpelling(current)); // the same bytes spelt another way
+        for (String token : notOurs) {
+            Api.Res r = api.refresh(token);
+            assertEquals(401, r.status(), token + " " + r);
+            assertEquals("application/problem+json", r.header("Content-Type").split(";")[0]);
+            assertEquals(
+                    204,
+                    api.post("/api/auth/logout", Api.obj("refreshToken", token)).status());
+            assertEquals(
+                    null,
+                    text("select revoked_reason from sessions where id = ?::uuid", sid),
+                    "not revoked by " + token);
+        }
+        assertEquals(storedHash(current), text("select refresh_hash from sessions where id = ?::uuid", sid));
+        assertEquals(200, api.refresh(current).status(), "the current token still refreshes");
+    }
+
+    /**
+     * A token issued before V24 (43 characters, its hash in {@code refresh_tokens}) refreshes once
+     * into the new form, and presenting it again is a replay: an upgrade signs nobody out.
+     */
+    @Test
+    void aTokenIssuedBeforeTheUpgradeRefreshesOnceThenCountsAsAReplay() throws Exception {
+        JsonNode tokens = api.newUser();
+        String userId = tokens.get("user").get("id").asText();
+        String legacy = dev.vigile.security.OpaqueTokens.generate();
+        java.util.UUID sid = java.util.UUID.randomUUID();
+        try (Connection c = server.db();
+                PreparedStatement session = c.prepareStatement(
+                        "insert into sessions (id, user_id, created_at, last_used_at, expires_at, ip, user_agent, mfa)"
+                                + " values (?, ?::uuid, now(), now(), now() + interval '30 days', '203.0.113.9', 'old', false)");
+                PreparedStatement token = c.prepareStatement(
+                        "insert into refresh_tokens (token_hash, session_id, issued_at) values (?, ?, now())")) {
+            session.setObject(1, sid);
+            session.setString(2, userId);
+            session.executeUpdate();
+            token.setString(1, dev.vigile.security.OpaqueTokens.hash(legacy));
+            token.setObject(2, sid);
+            token.executeUpdate();
+        }
+        Api.Res r = api.refresh(legacy);
+        assertEquals(200, r.status(), r.toString());
+        String successor = r.json().get("refresh_token").asText();
+        assertEquals(87, successor.length());
+        assertEquals(
+                sid.toString(),
+                Api.claims(r.json().get("access_token").asText()).get("sid").asText());
+        assertEquals(
+                storedHash(successor), text("select refresh_hash from sessions where id = ?::uuid", sid.toString()));
+        Api.Res next = api.refresh(successor);
+        assertEquals(200, next.status(), next.toString());
+
+        assertEquals(401, api.refresh(legacy).status());
+        assertEquals("reuse", text("select revoked_reason from sessions where id = ?::uuid", sid.toString()));
+        assertEquals(401, api.refresh(next.json().get("refresh_token").asText()).status());
+    }
+
+    /** What a session stores of a token: the SHA-256 of its first 49 bytes (RefreshTokens). */
+    static String storedHash(String token) throws Exception {
+        byte[] bytes = java.util.Base64.getUrlDecoder().decode(token);
+        return java.util.HexFormat.of()
+                .formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(bytes, 49)));
+    }
+
+    /** The token with one bit of its tag flipped. */
+    private static String withTagChanged(String token) {
+        byte[] bytes = java.util.Base64.getUrlDecoder().decode(token);
+        bytes[60] ^= 1;
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The same 65 bytes with the last character's two unused bits set: decoders tolerate it. */
+    private static String otherSpelling(String token) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = token.charAt(token.length() - 1);
+        return token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) | 3);
+    }
+
+    private int count(String sql, String param) throws Exception {
+        return Integer.parseInt(text(sql, param));
+    }
+
+    private String text(String sql, String param) throws Exception {
+        try (Connection c = server.db();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            ResultSet rs = ps.executeQuery();
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
         }
     }
 
@@ -156,6 +307,13 @@ class RefreshIT {
     void garbageAndMissingRefreshTokensAre4xx() {
         assertEquals(401, api.refresh("not a token").status());
         assertEquals(401, api.refresh("A".repeat(43)).status());
+        // The new form's length: a wrong version, a NUL, an over-long one.
+        assertEquals(401, api.refresh("A".repeat(87)).status());
+        Api.Res nul = api.refresh("AQ" + "\u0000".repeat(85));
+        assertTrue(nul.status() == 400 || nul.status() == 401, nul.toString());
+        assertEquals("application/problem+json", nul.header("Content-Type").split(";")[0]);
+        Api.Res longOne = api.refresh("A".repeat(100_000));
+        assertTrue(longOne.status() == 400 || longOne.status() == 401 || longOne.status() == 413, longOne.toString());
         Api.Res missing = api.post("/api/auth/refresh", Api.obj());
         assertEquals(400, missing.status());
         assertNotNull(missing.json().get("errors"));

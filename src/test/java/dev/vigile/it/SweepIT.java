@@ -200,6 +200,11 @@ class SweepIT {
         age("update sessions set expires_at = now() - interval '8 days' where id = ?", expired);
         age("update sessions set revoked_at = now() - interval '8 days' where id = ?", revoked);
         age("update sessions set revoked_at = now() - interval '1 hour' where id = ?", recent);
+        // A token from before V24 still has a row of its own; it goes with its session.
+        age(
+                "insert into refresh_tokens (token_hash, session_id, issued_at)"
+                        + " select encode(sha256(convert_to(id::text, 'UTF8')), 'hex'), id, now() from sessions where id = ?",
+                revoked);
         String device = expiredLogin.get("device_token").asText();
         String deviceHash = dev.vigile.security.OpaqueTokens.hash(device);
         age("update device_tokens set last_used_at = now() - interval '400 days' where token_hash = ?", deviceHash);

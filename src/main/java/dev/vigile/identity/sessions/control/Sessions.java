@@ -3,6 +3,7 @@ package dev.vigile.identity.sessions.control;
 import dev.vigile.common.pagination.Page;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.problem.ApplicationException;
+import dev.vigile.common.problem.ProblemTypes;
 import dev.vigile.common.web.ClientInfo;
 import dev.vigile.identity.events.MfaChanged;
 import dev.vigile.identity.events.SecondFactorRemoved;
@@ -87,92 +88,192 @@ public class Sessions {
         if (csrfToken != null) {
             session.bindCsrf(OpaqueTokens.hash(csrfToken));
         }
+        byte[] key = RefreshTokens.newKey();
+        RefreshTokens.Successor first = RefreshTokens.successor(session.id());
+        session.holdRefresh(first.hash(), key);
         em.persist(session);
         em.flush();
-        String token = issueToken(session.id(), now);
-        return new Started(session, token, secondsUntil(session.endsAt(settings.idleTtl()), now));
+        return new Started(session, first.sealedUnder(key), secondsUntil(session.endsAt(settings.idleTtl()), now));
     }
 
     /**
      * Rotates the presented token if it is current and its session alive, touches the session,
-     * stores its successor and binds {@code csrfToken} when given; null when the token is not
-     * current. One round trip, read through JDBC: mapping the row to an entity made Hibernate resolve
-     * a result-set mapping on every refresh, a tenth of its CPU.
+     * stores the hash of its successor and binds {@code csrfToken} when given; null when the token
+     * is not current. One statement on the session's row, a heap-only update (no index covers what
+     * it writes), read through JDBC: mapping the row to an entity made Hibernate resolve a
+     * result-set mapping on every refresh, a tenth of its CPU. A token from before V24 is rotated
+     * through {@code refresh_tokens} once, and its successor has the new form.
+     *
+     * @throws ApplicationException 401 when the token has the current secret but a tag its session
+     *     did not make (nothing is rotated)
      */
     public Rotated rotate(String token, ClientInfo client, String csrfToken) {
-        if (!OpaqueTokens.plausible(token)) {
+        RefreshTokens.Presented presented = RefreshTokens.parse(token);
+        if (presented == null && !OpaqueTokens.plausible(token)) {
             return null;
         }
-        String hash = OpaqueTokens.hash(token);
         Instant now = clock.instant();
-        String next = OpaqueTokens.generate();
         String csrfHash = csrfToken == null ? null : OpaqueTokens.hash(csrfToken);
         return em.unwrap(org.hibernate.Session.class).doReturningWork(c -> {
+            if (presented == null) {
+                return rotateIssuedBeforeV24(c, OpaqueTokens.hash(token), now, client, csrfHash);
+            }
+            RefreshTokens.Successor next = RefreshTokens.successor(presented.sessionId());
             try (PreparedStatement ps = c.prepareStatement(ROTATE)) {
-                OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-                ps.setObject(1, at);
-                ps.setString(2, hash);
-                ps.setObject(3, at);
-                ps.setObject(4, now.minus(settings.idleTtl()).atOffset(ZoneOffset.UTC));
-                ps.setObject(5, at);
-                ps.setString(6, client.ip());
-                ps.setString(7, client.userAgent());
-                ps.setString(8, csrfHash);
-                ps.setObject(9, now.minus(settings.refreshAuditInterval()).atOffset(ZoneOffset.UTC));
-                ps.setString(10, client.ip());
-                ps.setString(11, client.userAgent());
-                ps.setObject(12, at);
-                ps.setObject(13, at);
-                ps.setString(14, OpaqueTokens.hash(next));
-                ps.setObject(15, at);
+                ps.setString(1, next.hash());
+                int i = bindTouch(ps, 2, now, client, csrfHash);
+                ps.setObject(i++, presented.sessionId());
+                ps.setString(i++, presented.hash());
+                i = bindAlive(ps, i, now);
+                ps.setObject(i, utc(now));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return null;
                     }
-                    return new Rotated(
-                            rs.getObject(1, UUID.class),
-                            rs.getObject(2, UUID.class),
-                            rs.getObject(3, OffsetDateTime.class).toInstant(),
-                            rs.getBoolean(4),
-                            rs.getString(5),
-                            next,
-                            rs.getBoolean(6));
+                    byte[] key = rs.getBytes(7);
+                    if (!presented.issuedUnder(key)) {
+                        // Whoever holds the secret changed the tag: not a token this session made.
+                        // Thrown, so that the rotation above rolls back.
+                        throw invalidRefreshToken();
+                    }
+                    return rotated(rs, next.sealedUnder(key));
                 }
             }
         });
     }
 
-    private static final String ROTATE = "with rotated as (update refresh_tokens t set rotated_at = ? from sessions s"
-            + " where t.token_hash = ? and t.rotated_at is null and s.id = t.session_id"
-            + " and s.revoked_at is null and s.expires_at > ? and s.last_used_at > ?"
-            + " returning t.session_id),"
-            // In SET, s.ip and s.user_agent are still the last use's: a change of either is audited.
-            + " touched as (update sessions s set last_used_at = ?, ip = ?, user_agent = ?,"
+    private Rotated rotateIssuedBeforeV24(
+            java.sql.Connection c, String hash, Instant now, ClientInfo client, String csrfHash)
+            throws java.sql.SQLException {
+        UUID sessionId;
+        try (PreparedStatement ps = c.prepareStatement("select session_id from refresh_tokens where token_hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                sessionId = rs.getObject(1, UUID.class);
+            }
+        }
+        RefreshTokens.Successor next = RefreshTokens.successor(sessionId);
+        try (PreparedStatement ps = c.prepareStatement(ROTATE_ISSUED_BEFORE_V24)) {
+            ps.setObject(1, utc(now));
+            ps.setString(2, hash);
+            int i = bindAlive(ps, 3, now);
+            ps.setString(i++, next.hash());
+            ps.setBytes(i++, RefreshTokens.newKey());
+            i = bindTouch(ps, i, now, client, csrfHash);
+            ps.setObject(i, utc(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rotated(rs, next.sealedUnder(rs.getBytes(7))) : null;
+            }
+        }
+    }
+
+    /** Binds {@link #TOUCH}'s eight parameters from {@code i}; returns the next index. */
+    private int bindTouch(PreparedStatement ps, int i, Instant now, ClientInfo client, String csrfHash)
+            throws java.sql.SQLException {
+        ps.setObject(i++, utc(now));
+        ps.setString(i++, client.ip());
+        ps.setString(i++, client.userAgent());
+        ps.setString(i++, csrfHash);
+        ps.setObject(i++, utc(now.minus(settings.refreshAuditInterval())));
+        ps.setString(i++, client.ip());
+        ps.setString(i++, client.userAgent());
+        ps.setObject(i++, utc(now));
+        return i;
+    }
+
+    /** Binds {@link #ALIVE}'s two parameters from {@code i}; returns the next index. */
+    private int bindAlive(PreparedStatement ps, int i, Instant now) throws java.sql.SQLException {
+        ps.setObject(i++, utc(now));
+        ps.setObject(i++, utc(now.minus(settings.idleTtl())));
+        return i;
+    }
+
+    private static Rotated rotated(ResultSet rs, String refreshToken) throws java.sql.SQLException {
+        return new Rotated(
+                rs.getObject(1, UUID.class),
+                rs.getObject(2, UUID.class),
+                rs.getObject(3, OffsetDateTime.class).toInstant(),
+                rs.getBoolean(4),
+                rs.getString(5),
+                refreshToken,
+                rs.getBoolean(6));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** The answer to a refresh token that is unknown, expired, revoked or not ours. */
+    static ApplicationException invalidRefreshToken() {
+        return ApplicationException.unauthorized(
+                ProblemTypes.INVALID_REFRESH_TOKEN,
+                "Invalid refresh token",
+                "The refresh token is unknown, expired or revoked.");
+    }
+
+    /** The session is alive: not revoked, before its absolute expiry, used within its idle lifetime. */
+    private static final String ALIVE = "s.revoked_at is null and s.expires_at > ? and s.last_used_at > ?";
+
+    /**
+     * The touch of a rotation. In SET, s.ip and s.user_agent are still the last use's: a change of
+     * either is audited.
+     */
+    private static final String TOUCH = "last_used_at = ?, ip = ?, user_agent = ?,"
             + " csrf_hash = coalesce(?, s.csrf_hash),"
             + " refresh_audited_at = case when s.refresh_audited_at is null or s.refresh_audited_at <= ?"
-            + " or s.ip is distinct from ? or s.user_agent is distinct from ? then ? else s.refresh_audited_at end"
-            + " from rotated r where s.id = r.session_id"
-            + " returning s.id, s.user_id, s.expires_at, s.mfa, s.amr, s.refresh_audited_at = ? audited),"
-            + " issued as (insert into refresh_tokens (token_hash, session_id, issued_at)"
-            + " select ?, id, ? from touched)"
-            + " select id, user_id, expires_at, mfa, amr, audited from touched";
+            + " or s.ip is distinct from ? or s.user_agent is distinct from ? then ? else s.refresh_audited_at end";
+
+    private static final String RETURNING =
+            " returning s.id, s.user_id, s.expires_at, s.mfa, s.amr, s.refresh_audited_at = ? audited, s.refresh_key";
+
+    private static final String ROTATE = "update sessions s set refresh_hash = ?, " + TOUCH
+            + " where s.id = ? and s.refresh_hash = ? and " + ALIVE + RETURNING;
+
+    private static final String ROTATE_ISSUED_BEFORE_V24 = "with rotated as (update refresh_tokens t set rotated_at = ?"
+            + " from sessions s where t.token_hash = ? and t.rotated_at is null and s.id = t.session_id and " + ALIVE
+            + " returning t.session_id)"
+            + " update sessions s set refresh_hash = ?, refresh_key = coalesce(s.refresh_key, ?), " + TOUCH
+            + " from rotated r where s.id = r.session_id" + RETURNING;
 
     /** The session a refresh token belongs to, whether rotated or revoked; null when unknown. */
     public Family familyOf(String token) {
-        if (!OpaqueTokens.plausible(token)) {
+        RefreshTokens.Presented presented = RefreshTokens.parse(token);
+        if (presented == null && !OpaqueTokens.plausible(token)) {
             return null;
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(
-                        "select s.id, s.user_id, t.rotated_at is not null, s.revoked_at is not null from refresh_tokens t"
-                                + " join sessions s on s.id = t.session_id where t.token_hash = ?1")
-                .setParameter(1, OpaqueTokens.hash(token))
-                .getResultList();
-        if (rows.isEmpty()) {
-            return null;
-        }
-        Object[] r = rows.get(0);
-        return new Family((UUID) r[0], (UUID) r[1], (Boolean) r[2], (Boolean) r[3]);
+        return em.unwrap(org.hibernate.Session.class).doReturningWork(c -> {
+            if (presented == null) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "select s.id, s.user_id, t.rotated_at is not null, s.revoked_at is not null"
+                                + " from refresh_tokens t join sessions s on s.id = t.session_id where t.token_hash = ?")) {
+                    ps.setString(1, OpaqueTokens.hash(token));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next()
+                                ? new Family(
+                                        rs.getObject(1, UUID.class),
+                                        rs.getObject(2, UUID.class),
+                                        rs.getBoolean(3),
+                                        rs.getBoolean(4))
+                                : null;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("select user_id, refresh_key,"
+                    + " refresh_hash is distinct from ?, revoked_at is not null from sessions where id = ?")) {
+                ps.setString(1, presented.hash());
+                ps.setObject(2, presented.sessionId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !presented.issuedUnder(rs.getBytes(2))) {
+                        return null;
+                    }
+                    return new Family(
+                            presented.sessionId(), rs.getObject(1, UUID.class), rs.getBoolean(3), rs.getBoolean(4));
+                }
+            }
+        });
     }
 
     /**
@@ -180,19 +281,33 @@ public class Sessions {
      * when the refresh token is unknown (the refresh or sign-out then answers for itself).
      */
     public void requireCsrf(String refreshToken, String csrfToken) {
-        if (!OpaqueTokens.plausible(refreshToken)) {
+        RefreshTokens.Presented presented = RefreshTokens.parse(refreshToken);
+        if (presented == null && !OpaqueTokens.plausible(refreshToken)) {
             return;
         }
-        @SuppressWarnings("unchecked")
-        List<Object> rows = em.createNativeQuery(
-                        "select coalesce(s.csrf_hash, '') from refresh_tokens t join sessions s on s.id = t.session_id"
-                                + " where t.token_hash = ?1")
-                .setParameter(1, OpaqueTokens.hash(refreshToken))
-                .getResultList();
-        if (rows.isEmpty()) {
+        String bound = em.unwrap(org.hibernate.Session.class).doReturningWork(c -> {
+            String sql = presented == null
+                    ? "select coalesce(s.csrf_hash, ''), null from refresh_tokens t join sessions s on s.id = t.session_id"
+                            + " where t.token_hash = ?"
+                    : "select coalesce(csrf_hash, ''), refresh_key from sessions where id = ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (presented == null) {
+                    ps.setString(1, OpaqueTokens.hash(refreshToken));
+                } else {
+                    ps.setObject(1, presented.sessionId());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || (presented != null && !presented.issuedUnder(rs.getBytes(2)))) {
+                        return null;
+                    }
+                    return rs.getString(1);
+                }
+            }
+        });
+        if (bound == null) {
             return;
         }
-        byte[] expected = ((String) rows.get(0)).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = bound.getBytes(StandardCharsets.US_ASCII);
         byte[] given = OpaqueTokens.hash(csrfToken == null ? "" : csrfToken).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, given)) {
             throw ApplicationException.forbidden("The CSRF token does not belong to this session.");
@@ -299,16 +414,6 @@ public class Sessions {
     /** The time left until a session touched {@code now} ends: an idle lifetime, or its absolute expiry. */
     static long refreshExpiresIn(Rotated rotated, Instant now, Duration idleTtl) {
         return secondsUntil(Session.endsAt(now, rotated.expiresAt(), idleTtl), now);
-    }
-
-    private String issueToken(UUID sessionId, Instant now) {
-        String token = OpaqueTokens.generate();
-        em.createNativeQuery("insert into refresh_tokens (token_hash, session_id, issued_at) values (?1, ?2, ?3)")
-                .setParameter(1, OpaqueTokens.hash(token))
-                .setParameter(2, sessionId)
-                .setParameter(3, now)
-                .executeUpdate();
-        return token;
     }
 
     private static long secondsUntil(Instant end, Instant now) {

@@ -3,8 +3,6 @@ package dev.vigile.identity.sessions.control;
 import dev.vigile.audit.AuditActions;
 import dev.vigile.audit.AuditEntry;
 import dev.vigile.audit.AuditLog;
-import dev.vigile.common.problem.ApplicationException;
-import dev.vigile.common.problem.ProblemTypes;
 import dev.vigile.common.web.ClientInfo;
 import dev.vigile.identity.accounts.control.UserRepository;
 import dev.vigile.identity.accounts.entity.User;
@@ -112,10 +110,7 @@ public class TokenRefresh {
                     .target("session", reuse.sessionId())
                     .detail("reaction", "session revoked"));
         }
-        throw ApplicationException.unauthorized(
-                ProblemTypes.INVALID_REFRESH_TOKEN,
-                "Invalid refresh token",
-                "The refresh token is unknown, expired or revoked.");
+        throw Sessions.invalidRefreshToken();
     }
 
     private Outcome rotate(String refreshToken, ClientInfo client, String presentedCsrf, String nextCsrf) {

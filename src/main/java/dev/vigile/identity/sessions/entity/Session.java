@@ -62,6 +62,21 @@ public class Session {
     @Column(name = "csrf_hash")
     private String csrfHash;
 
+    /**
+     * The SHA-256 of the current refresh token's signed part (never the token); null for a session
+     * started before V24, whose current token is still in {@code refresh_tokens}.
+     */
+    @Column(name = "refresh_hash", updatable = false)
+    private String refreshHash;
+
+    /**
+     * The session's own key, under which its refresh tokens are tagged. Both columns are written
+     * here only when the session starts; a rotation writes them in one statement ({@code
+     * Sessions.rotate}), never from a loaded entity.
+     */
+    @Column(name = "refresh_key", updatable = false)
+    private byte[] refreshKey;
+
     protected Session() {}
 
     public Session(UUID id, UUID userId, Instant now, Duration absoluteTtl, String ip, String userAgent, boolean mfa) {
@@ -83,6 +98,12 @@ public class Session {
 
     public String amr() {
         return amr;
+    }
+
+    /** Holds its first refresh token (the hash of its signed part) and the key that tags its tokens. */
+    public void holdRefresh(String hash, byte[] key) {
+        this.refreshHash = hash;
+        this.refreshKey = key.clone();
     }
 
     /** Binds a browser's CSRF token (its hash) to the session, as it starts. */
