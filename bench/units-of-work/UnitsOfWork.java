@@ -31,8 +31,10 @@ public class UnitsOfWork {
                 HttpResponse<String> firstBrowser = post("/api/auth/login", login(device), true, null);
                 String[] cookies = {cookies(firstBrowser, null)};
 
-                double idle = perSecond(stats, dbName);
-                System.out.printf("| operation | commits each (N = %d) |%n|---|---:|%n", n);
+                double[] idle = perSecond(stats, dbName);
+                System.out.printf(
+                        "| operation | commits each (N = %d) | rows written each | WAL bytes each |%n|---|---:|---:|---:|%n",
+                        n);
                 row(
                         stats,
                         dbName,
@@ -56,7 +58,9 @@ public class UnitsOfWork {
                     HttpResponse<String> r = send("/api/auth/refresh", "{}", true, cookies[0]);
                     cookies[0] = cookies(r, cookies[0]);
                 });
-                System.out.printf("%nidle server: %.2f commits/s (subtracted)%n", idle);
+                System.out.printf(
+                        "%nidle server: %.2f commits/s, %.2f rows written/s, %.0f WAL bytes/s (subtracted)%n",
+                        idle[0], idle[1], idle[2]);
             }
         }
     }
@@ -121,41 +125,52 @@ public class UnitsOfWork {
     }
 
     /**
-     * Commits of the database once every backend has reported its own: PostgreSQL backends flush
-     * their counts within ten seconds of going idle (PGSTAT_IDLE_INTERVAL), so the count is read 11 s
-     * after the last operation; what the idle server commits meanwhile is subtracted.
+     * Commits and rows written (inserted, updated, deleted) in the database, and WAL written by the
+     * whole cluster, once every backend has reported its own: PostgreSQL backends flush their
+     * counts within ten seconds of going idle (PGSTAT_IDLE_INTERVAL), so they are read 11 s after
+     * the last operation; what the idle server does meanwhile is subtracted.
      */
-    static long settled(Connection stats, String db) throws Exception {
+    static double[] settled(Connection stats, String db) throws Exception {
         Thread.sleep(11_000);
         try (var c = stats.createStatement()) {
             c.execute("select pg_stat_clear_snapshot()");
         }
         try (PreparedStatement s =
-                stats.prepareStatement("select xact_commit from pg_stat_database where datname = ?")) {
+                stats.prepareStatement("select xact_commit, tup_inserted + tup_updated + tup_deleted,"
+                        + " pg_current_wal_lsn() - '0/0'::pg_lsn from pg_stat_database where datname = ?")) {
             s.setString(1, db);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return new double[] {rs.getLong(1), rs.getLong(2), rs.getDouble(3)};
             }
         }
     }
 
-    static double perSecond(Connection stats, String db) throws Exception {
-        long before = settled(stats, db);
+    static double[] perSecond(Connection stats, String db) throws Exception {
+        double[] before = settled(stats, db);
         long t0 = System.nanoTime();
         Thread.sleep(60_000);
-        long after = settled(stats, db);
-        return (after - before) / ((System.nanoTime() - t0) / 1e9);
+        double[] after = settled(stats, db);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double[] rates = new double[3];
+        for (int k = 0; k < 3; k++) {
+            rates[k] = (after[k] - before[k]) / seconds;
+        }
+        return rates;
     }
 
-    static void row(Connection stats, String db, double idle, int n, String name, IntConsumer op) throws Exception {
-        long before = settled(stats, db);
+    static void row(Connection stats, String db, double[] idle, int n, String name, IntConsumer op) throws Exception {
+        double[] before = settled(stats, db);
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             op.accept(i);
         }
-        long after = settled(stats, db);
+        double[] after = settled(stats, db);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("| %s | %.2f |%n", name, (after - before - idle * seconds) / n);
+        double[] each = new double[3];
+        for (int k = 0; k < 3; k++) {
+            each[k] = (after[k] - before[k] - idle[k] * seconds) / n;
+        }
+        System.out.printf("| %s | %.2f | %.2f | %.0f |%n", name, each[0], each[1], each[2]);
     }
 }
