@@ -230,7 +230,8 @@ public class Dataset {
                 conn,
                 "sessions",
                 "id, user_id, created_at, last_used_at, expires_at, revoked_at,"
-                        + " revoked_reason, ip, user_agent, mfa, amr, refresh_audited_at, refresh_hash, refresh_key")) {
+                        + " revoked_reason, ip, user_agent, mfa, amr, refresh_audited_at, refresh_hash, refresh_rotation,"
+                        + " refresh_key")) {
             for (long k = 0; k < sessions; k++) {
                 int n = r.nextInt(users);
                 UUID id = new UUID(r.nextLong(), r.nextLong());
@@ -270,6 +271,7 @@ public class Dataset {
                         "\\N",
                         ts(lastUsed),
                         randomHex(r),
+                        Long.toString(kind == 0 ? 1 + r.nextInt(2000) : r.nextInt(8640)),
                         c("\\x" + randomHex(r)));
             }
         }

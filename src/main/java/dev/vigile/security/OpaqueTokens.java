@@ -8,8 +8,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Opaque refresh tokens: 256 bits from a CSPRNG, base64url. Only their SHA-256 is stored; a fast
- * hash suffices because the token has full entropy (nothing to guess from a dictionary).
+ * Opaque single-use secrets (mailed links, MFA challenges, device tokens, CSRF tokens, and refresh
+ * tokens issued before V24): 256 bits from a CSPRNG, base64url. Only their SHA-256 is stored; a
+ * fast hash suffices because the token has full entropy (nothing to guess from a dictionary).
  */
 public final class OpaqueTokens {
     private static final SecureRandom RANDOM = new SecureRandom();

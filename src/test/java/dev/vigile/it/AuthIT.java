@@ -34,8 +34,8 @@ class AuthIT {
         assertEquals("Bearer", body.get("token_type").asText());
         assertEquals(300, body.get("expires_in").asInt());
         assertEquals(3, body.get("access_token").asText().split("\\.").length);
-        // 65 bytes, base64url: the session, 256 random bits, a tag (RefreshTokens).
-        assertEquals(87, body.get("refresh_token").asText().length());
+        // 73 bytes, base64url: the session, its rotation, 256 random bits, a tag (RefreshTokens).
+        assertEquals(98, body.get("refresh_token").asText().length());
         assertTrue(body.get("refresh_token").asText().matches("[A-Za-z0-9_-]+"));
         assertTrue(body.get("refresh_expires_in").asLong() > 0);
         JsonNode user = body.get("user");

@@ -130,7 +130,7 @@ class RefreshIT {
             Api.Res r = api.refresh(current);
             assertEquals(200, r.status(), r.toString());
             current = r.json().get("refresh_token").asText();
-            assertEquals(87, current.length(), current);
+            assertEquals(98, current.length(), current);
         }
         String sid = Api.claims(tokens.get("access_token").asText()).get("sid").asText();
         assertEquals(0, count("select count(*) from refresh_tokens where session_id = ?::uuid", sid));
@@ -158,12 +158,14 @@ class RefreshIT {
         String current = rotated.json().get("refresh_token").asText();
         String sid = Api.claims(tokens.get("access_token").asText()).get("sid").asText();
 
-        byte[] forged = new byte[65];
+        // The session's first rotation, behind its current one, with a secret and tag of one's own.
+        byte[] forged = new byte[73];
         new java.security.SecureRandom().nextBytes(forged);
         forged[0] = 1;
-        java.nio.ByteBuffer.wrap(forged, 1, 16)
+        java.nio.ByteBuffer.wrap(forged, 1, 24)
                 .putLong(java.util.UUID.fromString(sid).getMostSignificantBits())
-                .putLong(java.util.UUID.fromString(sid).getLeastSignificantBits());
+                .putLong(java.util.UUID.fromString(sid).getLeastSignificantBits())
+                .putLong(0);
         List<String> notOurs = List.of(
                 withTagChanged(first), // a rotated token, its tag changed: not a replay
                 withTagChanged(current), // the current secret with a tag of its own
@@ -195,23 +197,11 @@ class RefreshIT {
         String userId = tokens.get("user").get("id").asText();
         String legacy = dev.vigile.security.OpaqueTokens.generate();
         java.util.UUID sid = java.util.UUID.randomUUID();
-        try (Connection c = server.db();
-                PreparedStatement session = c.prepareStatement(
-                        "insert into sessions (id, user_id, created_at, last_used_at, expires_at, ip, user_agent, mfa)"
-                                + " values (?, ?::uuid, now(), now(), now() + interval '30 days', '203.0.113.9', 'old', false)");
-                PreparedStatement token = c.prepareStatement(
-                        "insert into refresh_tokens (token_hash, session_id, issued_at) values (?, ?, now())")) {
-            session.setObject(1, sid);
-            session.setString(2, userId);
-            session.executeUpdate();
-            token.setString(1, dev.vigile.security.OpaqueTokens.hash(legacy));
-            token.setObject(2, sid);
-            token.executeUpdate();
-        }
+        insertSessionFromBeforeV24(userId, sid, legacy);
         Api.Res r = api.refresh(legacy);
         assertEquals(200, r.status(), r.toString());
         String successor = r.json().get("refresh_token").asText();
-        assertEquals(87, successor.length());
+        assertEquals(98, successor.length());
         assertEquals(
                 sid.toString(),
                 Api.claims(r.json().get("access_token").asText()).get("sid").asText());
@@ -225,12 +215,84 @@ class RefreshIT {
         assertEquals(401, api.refresh(next.json().get("refresh_token").asText()).status());
     }
 
-    /** What a session stores of a token: the SHA-256 of its first 49 bytes (RefreshTokens). */
+    /**
+     * A rotation the database lost (a restore, a failover to a replica that missed the commit): the
+     * client holds a token one ahead of the session's. That is not a replay, so nothing is revoked
+     * and no alarm goes out; the token is unknown, and the one the database holds still refreshes.
+     */
+    @Test
+    void aTokenAheadOfItsSessionIsUnknownNotAReplay() throws Exception {
+        JsonNode tokens = api.newUser();
+        String first = tokens.get("refresh_token").asText();
+        String sid = Api.claims(tokens.get("access_token").asText()).get("sid").asText();
+        Api.Res r = api.refresh(first);
+        assertEquals(200, r.status());
+        String lost = r.json().get("refresh_token").asText();
+        try (Connection c = server.db();
+                PreparedStatement ps = c.prepareStatement(
+                        "update sessions set refresh_hash = ?, refresh_rotation = 0 where id = ?::uuid")) {
+            ps.setString(1, storedHash(first));
+            ps.setString(2, sid);
+            assertEquals(1, ps.executeUpdate());
+        }
+        assertEquals(401, api.refresh(lost).status());
+        assertEquals(null, text("select revoked_reason from sessions where id = ?::uuid", sid));
+        assertEquals(200, api.refresh(first).status(), "the token the database holds is current");
+    }
+
+    /** A token from before V24 raced by eight refreshes still has exactly one winner. */
+    @Test
+    void aTokenIssuedBeforeTheUpgradeRotatesOnceUnderARace() throws Exception {
+        JsonNode tokens = api.newUser();
+        String legacy = dev.vigile.security.OpaqueTokens.generate();
+        java.util.UUID sid = java.util.UUID.randomUUID();
+        insertSessionFromBeforeV24(tokens.get("user").get("id").asText(), sid, legacy);
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Api.Res>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return api.refresh(legacy);
+            }));
+        }
+        start.countDown();
+        int ok = 0;
+        for (Future<Api.Res> f : results) {
+            Api.Res res = f.get();
+            assertTrue(res.status() == 200 || res.status() == 401, res.toString());
+            ok += res.status() == 200 ? 1 : 0;
+        }
+        pool.shutdown();
+        assertEquals(1, ok);
+        assertEquals(
+                "1", text("select refresh_rotation from sessions where id = ?::uuid", sid.toString()), "rotated once");
+    }
+
+    /** A session as a version before V24 left it: its current token a row of refresh_tokens. */
+    private void insertSessionFromBeforeV24(String userId, java.util.UUID sid, String legacy) throws Exception {
+        try (Connection c = server.db();
+                PreparedStatement session = c.prepareStatement(
+                        "insert into sessions (id, user_id, created_at, last_used_at, expires_at, ip, user_agent, mfa)"
+                                + " values (?, ?::uuid, now(), now(), now() + interval '30 days', '203.0.113.9', 'old', false)");
+                PreparedStatement token = c.prepareStatement(
+                        "insert into refresh_tokens (token_hash, session_id, issued_at) values (?, ?, now())")) {
+            session.setObject(1, sid);
+            session.setString(2, userId);
+            session.executeUpdate();
+            token.setString(1, dev.vigile.security.OpaqueTokens.hash(legacy));
+            token.setObject(2, sid);
+            token.executeUpdate();
+        }
+    }
+
+    /** What a session stores of a token: the SHA-256 of its first 57 bytes (RefreshTokens). */
     static String storedHash(String token) throws Exception {
         byte[] bytes = java.util.Base64.getUrlDecoder().decode(token);
         return java.util.HexFormat.of()
                 .formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(bytes, 49)));
+                        java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(bytes, 57)));
     }
 
     /** The token with one bit of its tag flipped. */
@@ -240,7 +302,7 @@ class RefreshIT {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** The same 65 bytes with the last character's two unused bits set: decoders tolerate it. */
+    /** The same 73 bytes with two of the last character's unused bits set: decoders tolerate it. */
     private static String otherSpelling(String token) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         char last = token.charAt(token.length() - 1);
@@ -308,8 +370,8 @@ class RefreshIT {
         assertEquals(401, api.refresh("not a token").status());
         assertEquals(401, api.refresh("A".repeat(43)).status());
         // The new form's length: a wrong version, a NUL, an over-long one.
-        assertEquals(401, api.refresh("A".repeat(87)).status());
-        Api.Res nul = api.refresh("AQ" + "\u0000".repeat(85));
+        assertEquals(401, api.refresh("A".repeat(98)).status());
+        Api.Res nul = api.refresh("AQ" + "\u0000".repeat(96));
         assertTrue(nul.status() == 400 || nul.status() == 401, nul.toString());
         assertEquals("application/problem+json", nul.header("Content-Type").split(";")[0]);
         Api.Res longOne = api.refresh("A".repeat(100_000));

@@ -14,26 +14,29 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Refresh tokens that name their session, so that a session keeps one row however often it
- * rotates (RFC 9700 section 4.14.2 without a stored row per rotation). A token is 65 bytes,
- * base64url without padding (87 characters):
+ * rotates (RFC 9700 section 4.14.2 without a stored row per rotation). A token is 73 bytes,
+ * base64url without padding (98 characters):
  *
  * <pre>
- *   0x01 | session id (16 bytes) | secret (32 bytes from a CSPRNG) | tag (16 bytes)
+ *   0x01 | session id (16 bytes) | rotation (8 bytes) | secret (32 bytes from a CSPRNG) | tag (16 bytes)
  * </pre>
  *
- * The session stores the SHA-256 of the first 49 bytes of its current token (never the token) and
- * a random key of its own; the tag is the first 16 bytes of HMAC-SHA256 under that key of the same
- * 49 bytes. The current token is recognised by its hash; a token whose tag holds under its
- * session's key but whose hash is not the current one is one the session issued and has since
- * rotated: a replay, which revokes the session, however many rotations ago it was issued. Without
- * the key nobody can make such a token, so knowing a session's id (it is in every access token)
- * is not enough to have that session revoked.
+ * The session stores the SHA-256 of the first 57 bytes of its current token (never the token), its
+ * rotation, and a random key of its own; the tag is the first 16 bytes of HMAC-SHA256 under that
+ * key of the same 57 bytes. The current token is recognised by its hash; a token whose tag holds
+ * under its session's key and whose rotation is behind the session's is one the session issued
+ * and has since rotated: a replay, which revokes the session, however many rotations ago it was
+ * issued. One ahead of the session's (its rotation was lost: a restore, a failover to a replica
+ * that missed the commit) is not a replay, only unknown. Without the key nobody can make a tagged
+ * token, so knowing a session's id (it is in every access token) is not enough to have that
+ * session revoked.
  */
 final class RefreshTokens {
-    static final int LENGTH = 87;
+    static final int LENGTH = 98;
     private static final byte VERSION = 1;
-    private static final int SIGNED = 1 + 16 + 32;
+    private static final int SIGNED = 1 + 16 + 8 + 32;
     private static final int TAG = 16;
+    private static final int KEY = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
         try {
@@ -47,21 +50,24 @@ final class RefreshTokens {
 
     /** A session's own key, stored with it. */
     static byte[] newKey() {
-        byte[] key = new byte[32];
+        byte[] key = new byte[KEY];
         RANDOM.nextBytes(key);
         return key;
     }
 
     /** A token presented by a client, taken apart; its tag is not checked yet. */
-    record Presented(UUID sessionId, String hash, byte[] signed, byte[] tag) {
+    record Presented(UUID sessionId, long rotation, String hash, byte[] signed, byte[] tag) {
         /** Whether the session whose key is {@code key} (null: it has none) issued this token. */
         boolean issuedUnder(byte[] key) {
-            return key != null && MessageDigest.isEqual(tag, tagOf(key, signed));
+            return key != null && key.length == KEY && MessageDigest.isEqual(tag, tagOf(key, signed));
         }
     }
 
-    /** The next token of a session, before its key is known: what is stored is {@link #hash}. */
-    record Successor(byte[] signed, String hash) {
+    /**
+     * The next token of a session, before its key is known: what is stored is {@link #hash} and
+     * {@link #rotation}.
+     */
+    record Successor(long rotation, byte[] signed, String hash) {
         /** The token as handed to the client. */
         String sealedUnder(byte[] key) {
             byte[] token = Arrays.copyOf(signed, SIGNED + TAG);
@@ -70,19 +76,21 @@ final class RefreshTokens {
         }
     }
 
-    static Successor successor(UUID sessionId) {
+    /** The session's token number {@code rotation} (its first is 0). */
+    static Successor successor(UUID sessionId, long rotation) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         byte[] signed = ByteBuffer.allocate(SIGNED)
                 .put(VERSION)
                 .putLong(sessionId.getMostSignificantBits())
                 .putLong(sessionId.getLeastSignificantBits())
+                .putLong(rotation)
                 .put(secret)
                 .array();
-        return new Successor(signed, hash(signed));
+        return new Successor(rotation, signed, hash(signed));
     }
 
-    /** Whether the token has this format (a token from before it is 43 characters). */
+    /** Whether the token has this format (a token from before V24 is 43 characters). */
     static boolean shaped(String token) {
         return token != null && token.length() == LENGTH;
     }
@@ -107,10 +115,15 @@ final class RefreshTokens {
                         .equals(token)) {
             return null;
         }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, 16);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, 24);
         UUID sessionId = new UUID(buffer.getLong(), buffer.getLong());
+        long rotation = buffer.getLong();
+        if (rotation < 0 || rotation == Long.MAX_VALUE) {
+            return null;
+        }
         byte[] signed = Arrays.copyOf(bytes, SIGNED);
-        return new Presented(sessionId, hash(signed), signed, Arrays.copyOfRange(bytes, SIGNED, SIGNED + TAG));
+        return new Presented(
+                sessionId, rotation, hash(signed), signed, Arrays.copyOfRange(bytes, SIGNED, SIGNED + TAG));
     }
 
     private static byte[] tagOf(byte[] key, byte[] signed) {

@@ -89,7 +89,7 @@ public class Sessions {
             session.bindCsrf(OpaqueTokens.hash(csrfToken));
         }
         byte[] key = RefreshTokens.newKey();
-        RefreshTokens.Successor first = RefreshTokens.successor(session.id());
+        RefreshTokens.Successor first = RefreshTokens.successor(session.id(), 0);
         session.holdRefresh(first.hash(), key);
         em.persist(session);
         em.flush();
@@ -118,10 +118,11 @@ public class Sessions {
             if (presented == null) {
                 return rotateIssuedBeforeV24(c, OpaqueTokens.hash(token), now, client, csrfHash);
             }
-            RefreshTokens.Successor next = RefreshTokens.successor(presented.sessionId());
+            RefreshTokens.Successor next = RefreshTokens.successor(presented.sessionId(), presented.rotation() + 1);
             try (PreparedStatement ps = c.prepareStatement(ROTATE)) {
                 ps.setString(1, next.hash());
-                int i = bindTouch(ps, 2, now, client, csrfHash);
+                ps.setLong(2, next.rotation());
+                int i = bindTouch(ps, 3, now, client, csrfHash);
                 ps.setObject(i++, presented.sessionId());
                 ps.setString(i++, presented.hash());
                 i = bindAlive(ps, i, now);
@@ -155,14 +156,16 @@ public class Sessions {
                 sessionId = rs.getObject(1, UUID.class);
             }
         }
-        RefreshTokens.Successor next = RefreshTokens.successor(sessionId);
+        RefreshTokens.Successor next = RefreshTokens.successor(sessionId, 1);
         try (PreparedStatement ps = c.prepareStatement(ROTATE_ISSUED_BEFORE_V24)) {
             ps.setObject(1, utc(now));
             ps.setString(2, hash);
             int i = bindAlive(ps, 3, now);
             ps.setString(i++, next.hash());
+            ps.setLong(i++, next.rotation());
             ps.setBytes(i++, RefreshTokens.newKey());
             i = bindTouch(ps, i, now, client, csrfHash);
+            i = bindAlive(ps, i, now);
             ps.setObject(i, utc(now));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rotated(rs, next.sealedUnder(rs.getBytes(7))) : null;
@@ -229,14 +232,16 @@ public class Sessions {
     private static final String RETURNING =
             " returning s.id, s.user_id, s.expires_at, s.mfa, s.amr, s.refresh_audited_at = ? audited, s.refresh_key";
 
-    private static final String ROTATE = "update sessions s set refresh_hash = ?, " + TOUCH
+    private static final String ROTATE = "update sessions s set refresh_hash = ?, refresh_rotation = ?, " + TOUCH
             + " where s.id = ? and s.refresh_hash = ? and " + ALIVE + RETURNING;
 
     private static final String ROTATE_ISSUED_BEFORE_V24 = "with rotated as (update refresh_tokens t set rotated_at = ?"
             + " from sessions s where t.token_hash = ? and t.rotated_at is null and s.id = t.session_id and " + ALIVE
             + " returning t.session_id)"
-            + " update sessions s set refresh_hash = ?, refresh_key = coalesce(s.refresh_key, ?), " + TOUCH
-            + " from rotated r where s.id = r.session_id" + RETURNING;
+            + " update sessions s set refresh_hash = ?, refresh_rotation = ?, refresh_key = coalesce(s.refresh_key, ?), "
+            + TOUCH
+            // Checked again on the row it updates: a revocation that committed meanwhile wins.
+            + " from rotated r where s.id = r.session_id and " + ALIVE + RETURNING;
 
     /** The session a refresh token belongs to, whether rotated or revoked; null when unknown. */
     public Family familyOf(String token) {
@@ -261,9 +266,11 @@ public class Sessions {
                     }
                 }
             }
+            // Rotated: issued by the session (its tag holds) and behind its rotation. A token ahead
+            // of it (a rotation the database lost) is not a replay.
             try (PreparedStatement ps = c.prepareStatement("select user_id, refresh_key,"
-                    + " refresh_hash is distinct from ?, revoked_at is not null from sessions where id = ?")) {
-                ps.setString(1, presented.hash());
+                    + " coalesce(refresh_rotation > ?, false), revoked_at is not null from sessions where id = ?")) {
+                ps.setLong(1, presented.rotation());
                 ps.setObject(2, presented.sessionId());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next() || !presented.issuedUnder(rs.getBytes(2))) {

@@ -69,6 +69,10 @@ public class Session {
     @Column(name = "refresh_hash", updatable = false)
     private String refreshHash;
 
+    /** The number of the current refresh token (the first is 0): older ones are replays. */
+    @Column(name = "refresh_rotation", updatable = false)
+    private Long refreshRotation;
+
     /**
      * The session's own key, under which its refresh tokens are tagged. Both columns are written
      * here only when the session starts; a rotation writes them in one statement ({@code
@@ -103,6 +107,7 @@ public class Session {
     /** Holds its first refresh token (the hash of its signed part) and the key that tags its tokens. */
     public void holdRefresh(String hash, byte[] key) {
         this.refreshHash = hash;
+        this.refreshRotation = 0L;
         this.refreshKey = key.clone();
     }
 
