@@ -1,5 +1,6 @@
 import dev.vigile.it.Api;
 import dev.vigile.it.BenchServer;
+import dev.vigile.launcher.PayaraProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,7 +104,16 @@ public class Flat {
                 return;
             }
             long t1 = System.nanoTime();
-            try (BenchServer fresh = BenchServer.start("flat_fresh", Map.of(), "-Xmx1g")) {
+            // FLAT_B_WAR: the fresh side runs another build's WAR, to compare two builds side by side
+            // (with a small dataset on the A side, a before-and-after of a change in one run).
+            PayaraProcess.Layout layout = PayaraProcess.Layout.fromSystemProperties();
+            String otherWar = System.getenv("FLAT_B_WAR");
+            if (otherWar != null) {
+                layout = new PayaraProcess.Layout(
+                        Path.of(otherWar), layout.payaraJar(), layout.payaraDir(), layout.classData());
+                System.out.println("B runs " + otherWar);
+            }
+            try (BenchServer fresh = BenchServer.start("flat_fresh", Map.of(), "-Xmx1g", layout)) {
                 double freshStart = (System.nanoTime() - t1) / 1e9;
                 System.out.printf(
                         "Start to ready: %.1f s on the dataset, %.1f s on a fresh database%n%n", bigStart, freshStart);

@@ -7,7 +7,8 @@
 # range) and both p99s, and both start-up times. Prints Markdown for docs/performance.md.
 #   bench/flat/run.sh [SECONDS]      (default 10; 0: every path once on the dataset, as CI runs it;
 #                                     DATASET_DB as for the dataset; FLAT_ONLY=a,b;
-#                                     FLAT_VERIFY=false skips the audit verify at start)
+#                                     FLAT_VERIFY=false skips the audit verify at start;
+#                                     FLAT_B_WAR=path: the fresh side runs that build's WAR)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./mvnw -q -B -DskipTests package
