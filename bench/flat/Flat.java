@@ -109,9 +109,12 @@ public class Flat {
             PayaraProcess.Layout layout = PayaraProcess.Layout.fromSystemProperties();
             String otherWar = System.getenv("FLAT_B_WAR");
             if (otherWar != null) {
-                layout = new PayaraProcess.Layout(
-                        Path.of(otherWar), layout.payaraJar(), layout.payaraDir(), layout.classData());
-                System.out.println("B runs " + otherWar);
+                Path war = Path.of(otherWar).toAbsolutePath();
+                if (!Files.isRegularFile(war)) {
+                    throw new IllegalArgumentException("FLAT_B_WAR: no such file " + war);
+                }
+                layout = new PayaraProcess.Layout(war, layout.payaraJar(), layout.payaraDir(), layout.classData());
+                System.out.println("B runs " + war);
             }
             try (BenchServer fresh = BenchServer.start("flat_fresh", Map.of(), "-Xmx1g", layout)) {
                 double freshStart = (System.nanoTime() - t1) / 1e9;

@@ -87,7 +87,11 @@ class ConcurrencyIT {
                         "select count(*) from sessions where id = ?::uuid and refresh_hash = '"
                                 + RefreshIT.storedHash(a.refreshToken()) + "'",
                         sid),
-                "rotated once: the first token is no longer current");
+                "rotated: the first token is no longer current");
+        assertEquals(
+                1,
+                count("select count(*) from sessions where id = ?::uuid and refresh_rotation = 1", sid),
+                "rotated once: the session holds its second token");
         assertEquals(
                 1, count("select count(*) from audit_events where action = 'auth.refresh' and target_id = ?", sid));
     }

@@ -78,27 +78,15 @@ class RefreshIT {
         JsonNode tokens = api.newUser();
         String refresh = tokens.get("refresh_token").asText();
         int n = 12;
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Api.Res>> results = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            results.add(pool.submit(() -> {
-                start.await();
-                return api.refresh(refresh);
-            }));
-        }
-        start.countDown();
         List<String> successors = new ArrayList<>();
         int unauthorized = 0;
-        for (Future<Api.Res> f : results) {
-            Api.Res r = f.get();
+        for (Api.Res r : race(refresh, n)) {
             assertTrue(r.status() < 500, "no server error, got " + r);
             if (r.status() == 200) {
                 successors.add(r.json().get("refresh_token").asText());
             }
             unauthorized += r.status() == 401 ? 1 : 0;
         }
-        pool.shutdown();
         assertEquals(1, successors.size());
         assertEquals(n - 1, unauthorized);
         try (Connection c = server.db();
@@ -247,27 +235,43 @@ class RefreshIT {
         String legacy = dev.vigile.security.OpaqueTokens.generate();
         java.util.UUID sid = java.util.UUID.randomUUID();
         insertSessionFromBeforeV24(tokens.get("user").get("id").asText(), sid, legacy);
-        int n = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Api.Res>> results = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            results.add(pool.submit(() -> {
-                start.await();
-                return api.refresh(legacy);
-            }));
-        }
-        start.countDown();
-        int ok = 0;
-        for (Future<Api.Res> f : results) {
-            Api.Res res = f.get();
+        List<String> successors = new ArrayList<>();
+        for (Api.Res res : race(legacy, 8)) {
             assertTrue(res.status() == 200 || res.status() == 401, res.toString());
-            ok += res.status() == 200 ? 1 : 0;
+            if (res.status() == 200) {
+                successors.add(res.json().get("refresh_token").asText());
+            }
         }
-        pool.shutdown();
-        assertEquals(1, ok);
+        assertEquals(1, successors.size());
+        assertEquals(
+                storedHash(successors.get(0)),
+                text("select refresh_hash from sessions where id = ?::uuid", sid.toString()),
+                "the one winner's successor is current");
         assertEquals(
                 "1", text("select refresh_rotation from sessions where id = ?::uuid", sid.toString()), "rotated once");
+    }
+
+    /** {@code n} refreshes of one token, released at once; their answers. */
+    private List<Api.Res> race(String token, int n) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Api.Res>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return api.refresh(token);
+                }));
+            }
+            start.countDown();
+            List<Api.Res> answers = new ArrayList<>();
+            for (Future<Api.Res> f : results) {
+                answers.add(f.get());
+            }
+            return answers;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /** A session as a version before V24 left it: its current token a row of refresh_tokens. */

@@ -197,14 +197,15 @@ class SweepIT {
                         .get("sid")
                         .asText());
         UUID live = UUID.fromString(Api.claims(a.token()).get("sid").asText());
-        age("update sessions set expires_at = now() - interval '8 days' where id = ?", expired);
-        age("update sessions set revoked_at = now() - interval '8 days' where id = ?", revoked);
-        age("update sessions set revoked_at = now() - interval '1 hour' where id = ?", recent);
-        // A token from before V24 still has a row of its own; it goes with its session.
+        // A token from before V24 still has a row of its own; it goes with its session. Written
+        // before the session is aged, so that no sweep can take the session first.
         age(
                 "insert into refresh_tokens (token_hash, session_id, issued_at)"
                         + " select encode(sha256(convert_to(id::text, 'UTF8')), 'hex'), id, now() from sessions where id = ?",
                 revoked);
+        age("update sessions set expires_at = now() - interval '8 days' where id = ?", expired);
+        age("update sessions set revoked_at = now() - interval '8 days' where id = ?", revoked);
+        age("update sessions set revoked_at = now() - interval '1 hour' where id = ?", recent);
         String device = expiredLogin.get("device_token").asText();
         String deviceHash = dev.vigile.security.OpaqueTokens.hash(device);
         age("update device_tokens set last_used_at = now() - interval '400 days' where token_hash = ?", deviceHash);
