@@ -124,13 +124,9 @@ class RefreshIT {
         assertEquals(0, count("select count(*) from refresh_tokens where session_id = ?::uuid", sid));
         assertEquals(storedHash(current), text("select refresh_hash from sessions where id = ?::uuid", sid));
 
-        Api.Res replay = api.refresh(stolen);
-        assertEquals(401, replay.status());
-        assertEquals(
-                "https://vigile.dev/problems/invalid-refresh-token",
-                replay.json().get("type").asText());
+        assertInvalid(api.refresh(stolen));
         assertEquals("reuse", text("select revoked_reason from sessions where id = ?::uuid", sid));
-        assertEquals(401, api.refresh(current).status(), "the whole family is revoked");
+        assertInvalid(api.refresh(current)); // the whole family is revoked
     }
 
     /**
@@ -160,9 +156,7 @@ class RefreshIT {
                 java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(forged),
                 otherSpelling(current)); // the same bytes spelt another way
         for (String token : notOurs) {
-            Api.Res r = api.refresh(token);
-            assertEquals(401, r.status(), token + " " + r);
-            assertEquals("application/problem+json", r.header("Content-Type").split(";")[0]);
+            assertInvalid(api.refresh(token));
             assertEquals(
                     204,
                     api.post("/api/auth/logout", Api.obj("refreshToken", token)).status());
@@ -198,9 +192,9 @@ class RefreshIT {
         Api.Res next = api.refresh(successor);
         assertEquals(200, next.status(), next.toString());
 
-        assertEquals(401, api.refresh(legacy).status());
+        assertInvalid(api.refresh(legacy));
         assertEquals("reuse", text("select revoked_reason from sessions where id = ?::uuid", sid.toString()));
-        assertEquals(401, api.refresh(next.json().get("refresh_token").asText()).status());
+        assertInvalid(api.refresh(next.json().get("refresh_token").asText()));
     }
 
     /**
@@ -223,7 +217,7 @@ class RefreshIT {
             ps.setString(2, sid);
             assertEquals(1, ps.executeUpdate());
         }
-        assertEquals(401, api.refresh(lost).status());
+        assertInvalid(api.refresh(lost));
         assertEquals(null, text("select revoked_reason from sessions where id = ?::uuid", sid));
         assertEquals(200, api.refresh(first).status(), "the token the database holds is current");
     }
@@ -289,6 +283,15 @@ class RefreshIT {
             token.setObject(2, sid);
             token.executeUpdate();
         }
+    }
+
+    /** The contract's answer to a refresh token that is not (or no longer) good: 401, its problem type. */
+    private static void assertInvalid(Api.Res r) {
+        assertEquals(401, r.status(), r.toString());
+        assertEquals("application/problem+json", r.header("Content-Type").split(";")[0]);
+        assertEquals(
+                "https://vigile.dev/problems/invalid-refresh-token",
+                r.json().get("type").asText());
     }
 
     /** What a session stores of a token: the SHA-256 of its first 57 bytes (RefreshTokens). */
@@ -374,7 +377,7 @@ class RefreshIT {
         assertEquals(401, api.refresh("not a token").status());
         assertEquals(401, api.refresh("A".repeat(43)).status());
         // The new form's length: a wrong version, a NUL, an over-long one.
-        assertEquals(401, api.refresh("A".repeat(98)).status());
+        assertInvalid(api.refresh("A".repeat(98)));
         Api.Res nul = api.refresh("AQ" + "\u0000".repeat(96));
         assertTrue(nul.status() == 400 || nul.status() == 401, nul.toString());
         assertEquals("application/problem+json", nul.header("Content-Type").split(";")[0]);

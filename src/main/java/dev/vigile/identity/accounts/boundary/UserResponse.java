@@ -23,24 +23,6 @@ public record UserResponse(
         Instant lastLoginAt) {
 
     public static UserResponse from(User u) {
-        return from(UserQueries.Listed.of(u));
-    }
-
-    /** A user as the list's statement reads it, or as {@link UserQueries.Listed#of} takes it from the entity. */
-    public static UserResponse from(UserQueries.Listed u) {
-        return new UserResponse(
-                u.id(),
-                u.email(),
-                u.displayName(),
-                u.roles(),
-                u.permissions(),
-                u.enabled(),
-                u.emailVerified(),
-                u.mfaEnabled(),
-                u.passkeyCount(),
-                u.locale(),
-                u.createdAt(),
-                u.updatedAt(),
-                u.lastLoginAt());
+        return UserQueries.of(u, UserResponse::new);
     }
 }

@@ -82,7 +82,7 @@ public class UsersResource {
             @QueryParam("q") String q, @QueryParam("role") String role, @QueryParam("enabled") String enabled) {
         UserQueries.Filter filter = UserQueries.Filter.parse(q, role, enabled);
         PageRequest request = PageParams.parse(uri, UserQueries.SORTS);
-        return PageResponses.ok(queries.page(filter, request).map(UserResponse::from), uri);
+        return PageResponses.ok(queries.page(filter, request, UserResponse::new), uri);
     }
 
     /** {@code GET /api/users/{id}} : 200 the user; 404 unknown. */

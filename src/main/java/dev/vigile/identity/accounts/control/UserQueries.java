@@ -71,40 +71,44 @@ public class UserQueries {
     }
 
     /**
-     * A user as the list shows it: what {@code UserResponse} needs, read in the page's own
-     * statement rather than as an entity (roles and permissions sorted, as {@link User} gives them).
+     * What the list makes of each user, {@code UserResponse::new} at the boundary; the list's rows
+     * and {@link #of} (the entity) are its two sources (roles and permissions sorted, as {@link
+     * User} gives them).
      */
-    public record Listed(
-            UUID id,
-            String email,
-            String displayName,
-            List<String> roles,
-            List<String> permissions,
-            boolean enabled,
-            boolean emailVerified,
-            boolean mfaEnabled,
-            int passkeyCount,
-            String locale,
-            Instant createdAt,
-            Instant updatedAt,
-            Instant lastLoginAt) {
-        /** The entity as the list shows it: one mapping to the response for both. */
-        public static Listed of(User u) {
-            return new Listed(
-                    u.id(),
-                    u.email(),
-                    u.displayName(),
-                    List.copyOf(u.roleNames()),
-                    List.copyOf(u.permissionNames()),
-                    u.enabled(),
-                    u.emailVerified(),
-                    u.mfaEnabled(),
-                    u.passkeyCount(),
-                    u.locale(),
-                    u.createdAt(),
-                    u.updatedAt(),
-                    u.lastLoginAt());
-        }
+    @FunctionalInterface
+    public interface View<T> {
+        T of(
+                UUID id,
+                String email,
+                String displayName,
+                List<String> roles,
+                List<String> permissions,
+                boolean enabled,
+                boolean emailVerified,
+                boolean mfaEnabled,
+                int passkeyCount,
+                String locale,
+                Instant createdAt,
+                Instant updatedAt,
+                Instant lastLoginAt);
+    }
+
+    /** The entity as the list shows it. */
+    public static <T> T of(User u, View<T> view) {
+        return view.of(
+                u.id(),
+                u.email(),
+                u.displayName(),
+                List.copyOf(u.roleNames()),
+                List.copyOf(u.permissionNames()),
+                u.enabled(),
+                u.emailVerified(),
+                u.mfaEnabled(),
+                u.passkeyCount(),
+                u.locale(),
+                u.createdAt(),
+                u.updatedAt(),
+                u.lastLoginAt());
     }
 
     /**
@@ -117,7 +121,7 @@ public class UserQueries {
      * buffers in two statements, now 223 in one (docs/performance.md, "Every hot path again, the
      * user list in one statement…").
      */
-    public Page<Listed> page(Filter filter, PageRequest page) {
+    public <T> Page<T> page(Filter filter, PageRequest page, View<T> view) {
         StringBuilder where = new StringBuilder(" from users u where true");
         List<Object> params = new ArrayList<>();
         if (filter.q() != null) {
@@ -147,12 +151,12 @@ public class UserQueries {
                 + " from role_permissions rp where rp.role_name = any(r.roles)) p on true"
                 + orderBy;
         try (Connection c = dataSource.getConnection()) {
-            List<Listed> items = new ArrayList<>();
+            List<T> items = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        items.add(listed(rs));
+                        items.add(row(rs, view));
                     }
                 }
             }
@@ -177,8 +181,8 @@ public class UserQueries {
         }
     }
 
-    private static Listed listed(ResultSet rs) throws SQLException {
-        return new Listed(
+    private static <T> T row(ResultSet rs, View<T> view) throws SQLException {
+        return view.of(
                 rs.getObject(1, UUID.class),
                 rs.getString(2),
                 rs.getString(3),

@@ -1,5 +1,6 @@
 package dev.vigile.identity.sessions.control;
 
+import dev.vigile.security.OpaqueTokens;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -7,7 +8,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -32,7 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
  * session revoked.
  */
 final class RefreshTokens {
-    static final int LENGTH = 98;
+    private static final int LENGTH = 98;
     private static final byte VERSION = 1;
     private static final int SIGNED = 1 + 16 + 8 + 32;
     private static final int TAG = 16;
@@ -87,17 +87,12 @@ final class RefreshTokens {
                 .putLong(rotation)
                 .put(secret)
                 .array();
-        return new Successor(rotation, signed, hash(signed));
+        return new Successor(rotation, signed, OpaqueTokens.hash(signed));
     }
 
-    /** Whether the token has this format (a token from before V24 is 43 characters). */
-    static boolean shaped(String token) {
-        return token != null && token.length() == LENGTH;
-    }
-
-    /** The token taken apart; null unless it has the shape and version of one. */
+    /** The token taken apart; null unless it has the shape and version of one (one from before V24 has 43 characters). */
     static Presented parse(String token) {
-        if (!shaped(token)) {
+        if (token == null || token.length() != LENGTH) {
             return null;
         }
         byte[] bytes;
@@ -123,7 +118,11 @@ final class RefreshTokens {
         }
         byte[] signed = Arrays.copyOf(bytes, SIGNED);
         return new Presented(
-                sessionId, rotation, hash(signed), signed, Arrays.copyOfRange(bytes, SIGNED, SIGNED + TAG));
+                sessionId,
+                rotation,
+                OpaqueTokens.hash(signed),
+                signed,
+                Arrays.copyOfRange(bytes, SIGNED, SIGNED + TAG));
     }
 
     private static byte[] tagOf(byte[] key, byte[] signed) {
@@ -134,13 +133,5 @@ final class RefreshTokens {
             throw new IllegalStateException("A session's refresh key does not fit HMAC-SHA256", e);
         }
         return Arrays.copyOf(mac.doFinal(signed), TAG);
-    }
-
-    private static String hash(byte[] signed) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(signed));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
