@@ -245,6 +245,65 @@ class RefreshIT {
                 "1", text("select refresh_rotation from sessions where id = ?::uuid", sid.toString()), "rotated once");
     }
 
+    /**
+     * A token from before V24 presented while its session is being revoked: the revocation holds
+     * the session's row when the refresh reaches it, and commits first. The refresh loses, and that
+     * is all: the token is not marked rotated, so neither this answer nor a later replay of it is
+     * reported as reuse of a session that was already signed out.
+     */
+    @Test
+    void aTokenIssuedBeforeTheUpgradeRacingItsRevocationIsNotAReplay() throws Exception {
+        JsonNode tokens = api.newUser();
+        String legacy = dev.vigile.security.OpaqueTokens.generate();
+        java.util.UUID sid = java.util.UUID.randomUUID();
+        insertSessionFromBeforeV24(tokens.get("user").get("id").asText(), sid, legacy);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection revoking = server.db();
+                Connection watch = server.db()) {
+            revoking.setAutoCommit(false);
+            try (PreparedStatement ps = revoking.prepareStatement(
+                    "update sessions set revoked_at = now(), revoked_reason = 'logout' where id = ?")) {
+                ps.setObject(1, sid);
+                assertEquals(1, ps.executeUpdate());
+            }
+            Future<Api.Res> refresh = pool.submit(() -> api.refresh(legacy));
+            // The refresh has read the session as alive and now waits for its row.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!waitingOnALock(watch)) {
+                assertTrue(System.nanoTime() < deadline, "the refresh never reached the session's row");
+                Thread.sleep(20);
+            }
+            revoking.commit();
+            assertInvalid(refresh.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            pool.shutdown();
+        }
+        assertInvalid(api.refresh(legacy));
+        assertEquals("logout", text("select revoked_reason from sessions where id = ?::uuid", sid.toString()));
+        assertEquals(
+                "0",
+                text(
+                        "select count(*) from refresh_tokens where session_id = ?::uuid and rotated_at is not null",
+                        sid.toString()),
+                "the losing refresh marked nothing rotated");
+        assertEquals(
+                "0",
+                text(
+                        "select count(*) from audit_events where action = 'auth.refresh.reuse' and target_id = ?",
+                        sid.toString()),
+                "no reuse was reported");
+    }
+
+    private static boolean waitingOnALock(Connection watch) throws Exception {
+        try (PreparedStatement ps = watch.prepareStatement(
+                        "select count(*) from pg_stat_activity"
+                                + " where datname = current_database() and wait_event_type = 'Lock' and query like '%refresh_tokens%'");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+
     /** {@code n} refreshes of one token, released at once; their answers. */
     private List<Api.Res> race(String token, int n) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);

@@ -158,15 +158,15 @@ public class Sessions {
         }
         RefreshTokens.Successor next = RefreshTokens.successor(sessionId, 1);
         try (PreparedStatement ps = c.prepareStatement(ROTATE_ISSUED_BEFORE_V24)) {
-            ps.setObject(1, utc(now));
-            ps.setString(2, hash);
-            int i = bindAlive(ps, 3, now);
-            ps.setString(i++, next.hash());
-            ps.setLong(i++, next.rotation());
-            ps.setBytes(i++, RefreshTokens.newKey());
-            i = bindTouch(ps, i, now, client, csrfHash);
+            ps.setString(1, next.hash());
+            ps.setLong(2, next.rotation());
+            ps.setBytes(3, RefreshTokens.newKey());
+            int i = bindTouch(ps, 4, now, client, csrfHash);
+            ps.setString(i++, hash);
             i = bindAlive(ps, i, now);
-            ps.setObject(i, utc(now));
+            ps.setObject(i++, utc(now));
+            ps.setObject(i++, utc(now));
+            ps.setString(i, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rotated(rs, next.sealedUnder(rs.getBytes(7))) : null;
             }
@@ -235,13 +235,21 @@ public class Sessions {
     private static final String ROTATE = "update sessions s set refresh_hash = ?, refresh_rotation = ?, " + TOUCH
             + " where s.id = ? and s.refresh_hash = ? and " + ALIVE + RETURNING;
 
-    private static final String ROTATE_ISSUED_BEFORE_V24 = "with rotated as (update refresh_tokens t set rotated_at = ?"
-            + " from sessions s where t.token_hash = ? and t.rotated_at is null and s.id = t.session_id and " + ALIVE
-            + " returning t.session_id)"
-            + " update sessions s set refresh_hash = ?, refresh_rotation = ?, refresh_key = coalesce(s.refresh_key, ?), "
-            + TOUCH
-            // Checked again on the row it updates: a revocation that committed meanwhile wins.
-            + " from rotated r where s.id = r.session_id and " + ALIVE + RETURNING;
+    /**
+     * The session's row first, and the token marked rotated only if that row was updated. The
+     * session must still have no token of the new form ({@code refresh_hash is null}): that, and
+     * {@link #ALIVE}, are checked again on the row's latest version when a concurrent rotation or
+     * revocation held it, so a racing refresh or a revocation that committed first wins, and the
+     * loser marks nothing rotated (a token marked by a refresh that lost to a sign-out was later
+     * reported as reuse of a session already signed out).
+     */
+    private static final String ROTATE_ISSUED_BEFORE_V24 = "with rotated as (update sessions s set refresh_hash = ?,"
+            + " refresh_rotation = ?, refresh_key = coalesce(s.refresh_key, ?), " + TOUCH
+            + " from refresh_tokens t where t.token_hash = ? and t.rotated_at is null and s.id = t.session_id"
+            + " and s.refresh_hash is null and " + ALIVE + RETURNING + "),"
+            + " marked as (update refresh_tokens t set rotated_at = ? from rotated r"
+            + " where t.token_hash = ? and t.session_id = r.id)"
+            + " select * from rotated";
 
     /** The session a refresh token belongs to, whether rotated or revoked; null when unknown. */
     public Family familyOf(String token) {
