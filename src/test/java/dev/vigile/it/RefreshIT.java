@@ -43,6 +43,51 @@ class RefreshIT {
         assertEquals(200, api.refresh(second.get("refresh_token").asText()).status());
     }
 
+    /**
+     * A refresh reads its user in one statement, not through the entity a sign-in holds: both
+     * must hand out the same user document and the same claims, and a refresh after a change of
+     * roles the new roles, permissions and token generation.
+     */
+    @Test
+    void aRefreshHandsOutTheSameUserAndClaimsAsTheSignIn() {
+        String root = api.adminToken();
+        Api.Account account = api.account(root, "ADMIN");
+        JsonNode signedIn = account.tokens();
+        Api.Res r = api.refresh(account.refreshToken());
+        assertEquals(200, r.status(), r.toString());
+        JsonNode refreshed = r.json();
+        assertTrue(refreshed.get("user").get("permissions").size() > 1, refreshed.toString());
+        assertEquals(signedIn.get("user"), refreshed.get("user"));
+        String access = refreshed.get("access_token").asText();
+        assertEquals(api.get("/api/users/me", access).json(), refreshed.get("user"));
+        JsonNode before = Api.claims(signedIn.get("access_token").asText());
+        JsonNode after = Api.claims(access);
+        for (String claim : List.of("sub", "upn", "groups", "vigile_gen", "sid", "amr")) {
+            assertNotNull(after.get(claim), claim);
+            assertEquals(before.get(claim), after.get(claim), claim);
+        }
+
+        // A change of roles cuts the access tokens off and keeps the session.
+        Api.Res demoted =
+                api.put("/api/admin/users/" + account.id() + "/roles", Api.obj("roles", List.of("USER")), root);
+        assertEquals(200, demoted.status(), demoted.toString());
+        assertEquals(401, api.get("/api/users/me", access).status());
+        Api.Res again = api.refresh(refreshed.get("refresh_token").asText());
+        assertEquals(200, again.status(), again.toString());
+        JsonNode user = again.json().get("user");
+        assertEquals(demoted.json(), user);
+        assertEquals("[\"USER\"]", user.get("roles").toString());
+        JsonNode claims = Api.claims(again.json().get("access_token").asText());
+        assertEquals(
+                user.get("roles").size() + user.get("permissions").size(),
+                claims.get("groups").size());
+        assertTrue(claims.get("vigile_gen").asLong() > after.get("vigile_gen").asLong(), claims.toString());
+        assertEquals(
+                200,
+                api.get("/api/users/me", again.json().get("access_token").asText())
+                        .status());
+    }
+
     @Test
     void reusingARotatedTokenRevokesItsFamilyOnly() throws Exception {
         String email = Api.uniqueEmail();

@@ -38,7 +38,7 @@ public record TokenResponse(
                 t.refreshExpiresIn(),
                 null,
                 enroll(t),
-                UserResponse.from(t.user()));
+                t.user().as(UserResponse::new));
     }
 
     public static TokenResponse from(SignIn.Tokens t) {
@@ -50,7 +50,7 @@ public record TokenResponse(
                 t.refreshExpiresIn(),
                 t.deviceToken(),
                 enroll(t),
-                UserResponse.from(t.user()));
+                t.user().as(UserResponse::new));
     }
 
     private static Boolean enroll(SignIn.Tokens t) {

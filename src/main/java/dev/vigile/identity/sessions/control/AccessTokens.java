@@ -2,6 +2,7 @@ package dev.vigile.identity.sessions.control;
 
 import dev.vigile.common.Permissions;
 import dev.vigile.identity.accounts.control.RoleRepository;
+import dev.vigile.identity.accounts.control.UserSnapshot;
 import dev.vigile.identity.accounts.entity.User;
 import dev.vigile.identity.sessions.entity.Session;
 import dev.vigile.security.AccessTokenIssuer;
@@ -31,19 +32,19 @@ public class AccessTokens {
     SessionSettings settings;
 
     SignIn.Tokens issue(User user, Session session, String refreshToken, long refreshExpiresIn) {
-        return issue(user, session.id(), session.mfa(), session.amr(), refreshToken, refreshExpiresIn);
+        return issue(UserSnapshot.of(user), session.id(), session.mfa(), session.amr(), refreshToken, refreshExpiresIn);
     }
 
     /** @param amr how the session was proven, space-separated; null for a session older than passkeys */
     SignIn.Tokens issue(
-            User user, UUID sessionId, boolean mfa, String amr, String refreshToken, long refreshExpiresIn) {
+            UserSnapshot user, UUID sessionId, boolean mfa, String amr, String refreshToken, long refreshExpiresIn) {
         boolean enrollOnly = !mfa && requiresMfa(user);
         List<String> groups = new ArrayList<>();
         if (enrollOnly) {
             groups.add(Permissions.MFA_ENROLLMENT);
         } else {
-            groups.addAll(user.roleNames());
-            groups.addAll(user.permissionNames());
+            groups.addAll(user.roles());
+            groups.addAll(user.permissions());
         }
         List<String> methods = amr != null ? List.of(amr.split(" ")) : mfa ? List.of("pwd", "otp") : List.of("pwd");
         AccessTokenIssuer.AccessToken access =
@@ -56,16 +57,16 @@ public class AccessTokens {
      * Whether the user must use MFA ({@link MfaRequirement}): a role named in
      * {@code VIGILE_MFA_REQUIRED_ROLES}, or every permission of one.
      */
-    boolean requiresMfa(User user) {
+    boolean requiresMfa(UserSnapshot user) {
         Set<String> mfaRoles = settings.mfaRequiredRoles();
         if (mfaRoles.isEmpty()) {
             return false;
         }
-        Set<String> held = user.roleNames();
+        Set<String> held = Set.copyOf(user.roles());
         if (held.stream().anyMatch(mfaRoles::contains)) {
             return true;
         }
-        Set<String> permissions = user.permissionNames();
+        Set<String> permissions = Set.copyOf(user.permissions());
         if (permissions.isEmpty()) {
             return false;
         }

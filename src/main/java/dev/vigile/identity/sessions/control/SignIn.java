@@ -1,5 +1,6 @@
 package dev.vigile.identity.sessions.control;
 
+import dev.vigile.identity.accounts.control.UserSnapshot;
 import dev.vigile.identity.accounts.entity.User;
 import java.util.UUID;
 
@@ -24,7 +25,7 @@ public sealed interface SignIn permits SignIn.Tokens, SignIn.MfaRequired, SignIn
             long expiresIn,
             String refreshToken,
             long refreshExpiresIn,
-            User user,
+            UserSnapshot user,
             String deviceToken,
             UUID sessionId,
             boolean mfaEnrollmentRequired)

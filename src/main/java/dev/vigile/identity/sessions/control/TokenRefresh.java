@@ -4,8 +4,9 @@ import dev.vigile.audit.AuditActions;
 import dev.vigile.audit.AuditEntry;
 import dev.vigile.audit.AuditLog;
 import dev.vigile.common.web.ClientInfo;
+import dev.vigile.identity.accounts.control.UserQueries;
 import dev.vigile.identity.accounts.control.UserRepository;
-import dev.vigile.identity.accounts.entity.User;
+import dev.vigile.identity.accounts.control.UserSnapshot;
 import dev.vigile.identity.events.RefreshTokenReused;
 import dev.vigile.platform.observability.VigileMetrics;
 import dev.vigile.platform.persistence.UnitOfWork;
@@ -30,6 +31,9 @@ public class TokenRefresh {
 
     @Inject
     UserRepository users;
+
+    @Inject
+    UserQueries userQueries;
 
     @Inject
     AccessTokens tokens;
@@ -59,7 +63,7 @@ public class TokenRefresh {
     sealed interface Outcome {}
 
     /** Rotated: the user as read in the unit of work, the session, and its refresh lifetime left. */
-    record Refreshed(User user, Sessions.Rotated rotated, long refreshExpiresIn) implements Outcome {}
+    record Refreshed(UserSnapshot user, Sessions.Rotated rotated, long refreshExpiresIn) implements Outcome {}
 
     /** Unknown, expired or revoked, or its user disabled. */
     record Invalid() implements Outcome {}
@@ -120,7 +124,8 @@ public class TokenRefresh {
         Instant now = clock.instant();
         Sessions.Rotated rotated = sessions.rotate(refreshToken, client, nextCsrf);
         Sessions.Family family = rotated == null ? sessions.familyOf(refreshToken) : null;
-        User user = rotated == null ? null : users.findById(rotated.userId()).orElse(null);
+        UserSnapshot user =
+                rotated == null ? null : userQueries.snapshot(rotated.userId()).orElse(null);
         switch (verdict(rotated != null, family, user != null && user.enabled())) {
             case UNKNOWN:
                 return new Invalid();
