@@ -125,8 +125,8 @@ public class Flat {
                 Map<String, Op> ops = ops();
                 String only = System.getenv("FLAT_ONLY");
                 System.out.println(
-                        "| path | A ÷ B (median) | range | A req/s | B req/s | A p99 ms | B p99 ms | A / B failed (all windows) |");
-                System.out.println("|---|---|---|---:|---:|---:|---:|---:|");
+                        "| path | A ÷ B (median) | range | A req/s | B req/s | A p99 ms | B p99 ms | A / B failed (all windows) | A / B server CPU ms per request |");
+                System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
                 for (var op : ops.entrySet()) {
                     if (only != null && Arrays.stream(only.split(",")).noneMatch(op.getKey()::contains)) {
                         continue;
@@ -154,7 +154,7 @@ public class Flat {
                     }
                     List<Double> sorted = ratios.stream().sorted().toList();
                     System.out.printf(
-                            "| %s | %.2f | %.2f–%.2f | %,.0f | %,.0f | %.1f | %.1f | %.0f / %.0f |%n",
+                            "| %s | %.2f | %.2f–%.2f | %,.0f | %,.0f | %.1f | %.1f | %.0f / %.0f | %.2f / %.2f |%n",
                             op.getKey(),
                             sorted.get(sorted.size() / 2),
                             sorted.get(0),
@@ -164,7 +164,9 @@ public class Flat {
                             median(as, 1),
                             median(bs, 1),
                             as.stream().mapToDouble(w -> w[2]).sum(),
-                            bs.stream().mapToDouble(w -> w[2]).sum());
+                            bs.stream().mapToDouble(w -> w[2]).sum(),
+                            median(as, 3),
+                            median(bs, 3));
                 }
             }
         }
@@ -380,6 +382,9 @@ public class Flat {
         List<Thread> threads = new ArrayList<>();
         List<long[]> latencies = new ArrayList<>();
         long[] failures = new long[CLIENTS];
+        // Every request a client finished, recorded or not (the last ends after the window): the
+        // server's CPU over the window is divided by these.
+        long[] finished = new long[CLIENTS];
         // What failed, by kind, so that a window's rate is never read without its failures.
         Map<String, Long> why = new java.util.concurrent.ConcurrentHashMap<>();
         for (int i = 0; i < CLIENTS; i++) {
@@ -402,6 +407,7 @@ public class Flat {
                                 : e;
                         failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
                     }
+                    finished[me]++;
                     if (!ok) {
                         // A failure is counted even when it ends after the window: a request that
                         // hung through the window's end is exactly the one to report.
@@ -419,6 +425,8 @@ public class Flat {
             });
             threads.add(t);
         }
+        ProcessHandle server = ProcessHandle.of(side.server().payara.pid()).orElseThrow();
+        long cpu0 = BenchServer.cpuNanos(server);
         long t0 = System.nanoTime();
         threads.forEach(Thread::start);
         Thread.sleep(seconds * 1000L);
@@ -427,6 +435,7 @@ public class Flat {
         for (Thread t : threads) {
             t.join();
         }
+        double cpuMs = (BenchServer.cpuNanos(server) - cpu0) / 1e6;
         long failed = Arrays.stream(failures).sum();
         if (failed > 0) {
             System.err.println(side.name() + ": " + failed + " failed requests in a window: " + why);
@@ -436,7 +445,10 @@ public class Flat {
                 .sorted()
                 .toArray();
         double p99 = all.length == 0 ? 0 : all[(int) Math.min(all.length - 1, Math.floor(all.length * 0.99))] / 1e6;
-        return new double[] {all.length / elapsed, p99, failed};
+        // The server's CPU (all its threads, from /proc) per request answered in the window: it
+        // drifts far less than the rate when the machine's speed does.
+        long answered = Arrays.stream(finished).sum();
+        return new double[] {all.length / elapsed, p99, failed, answered == 0 ? Double.NaN : cpuMs / answered};
     }
 
     static boolean get(String base, String path, String token) throws Exception {

@@ -554,6 +554,23 @@ class MfaIT {
         }
     }
 
+    /** A refresh reads the user apart from the sign-in (UserQueries.snapshot): it too leaves only enrollment. */
+    @Test
+    void aRefreshLeavesOnlyEnrollmentUntilMfaIsOn() {
+        String admin = api.adminToken();
+        ensureGuardedRole(api, admin);
+        Api.Account a = api.account(admin, "MFA_GUARDED");
+        Api.Res refreshed = api.refresh(a.refreshToken());
+        assertEquals(200, refreshed.status(), refreshed.toString());
+        assertTrue(refreshed.json().get("mfa_enrollment_required").asBoolean(), refreshed.body());
+        String access = refreshed.json().get("access_token").asText();
+        assertEquals("[\"mfa:enroll\"]", Api.claims(access).get("groups").toString());
+        assertEquals(
+                "[\"MFA_GUARDED\",\"USER\"]",
+                refreshed.json().get("user").get("roles").toString());
+        assertEquals(403, api.get("/api/users/me", access).status());
+    }
+
     @Test
     void aRoleThatRequiresMfaLeavesOnlyEnrollmentUntilItIsOn() {
         String admin = api.adminToken();

@@ -88,6 +88,21 @@ class RefreshIT {
                         .status());
     }
 
+    /** A session whose user was disabled (here behind the API's back) refreshes no more and ends. */
+    @Test
+    void aRefreshOfADisabledUsersSessionIsRefusedAndEndsIt() throws Exception {
+        JsonNode tokens = api.newUser();
+        String userId = tokens.get("user").get("id").asText();
+        String sid = Api.claims(tokens.get("access_token").asText()).get("sid").asText();
+        try (Connection c = server.db();
+                PreparedStatement ps = c.prepareStatement("update users set enabled = false where id = ?::uuid")) {
+            ps.setString(1, userId);
+            assertEquals(1, ps.executeUpdate());
+        }
+        assertInvalid(api.refresh(tokens.get("refresh_token").asText()));
+        assertEquals("disabled", text("select revoked_reason from sessions where id = ?::uuid", sid));
+    }
+
     @Test
     void reusingARotatedTokenRevokesItsFamilyOnly() throws Exception {
         String email = Api.uniqueEmail();
@@ -306,6 +321,7 @@ class RefreshIT {
         try (Connection revoking = server.db();
                 Connection watch = server.db()) {
             revoking.setAutoCommit(false);
+            int revoker = pid(revoking);
             try (PreparedStatement ps = revoking.prepareStatement(
                     "update sessions set revoked_at = now(), revoked_reason = 'logout' where id = ?")) {
                 ps.setObject(1, sid);
@@ -314,7 +330,7 @@ class RefreshIT {
             Future<Api.Res> refresh = pool.submit(() -> api.refresh(legacy));
             // The refresh has read the session as alive and now waits for its row.
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while (!waitingOnALock(watch)) {
+            while (!blockedBy(watch, revoker)) {
                 assertTrue(System.nanoTime() < deadline, "the refresh never reached the session's row");
                 Thread.sleep(20);
             }
@@ -339,13 +355,23 @@ class RefreshIT {
                 "no reuse was reported");
     }
 
-    private static boolean waitingOnALock(Connection watch) throws Exception {
-        try (PreparedStatement ps = watch.prepareStatement(
-                        "select count(*) from pg_stat_activity"
-                                + " where datname = current_database() and wait_event_type = 'Lock' and query like '%refresh_tokens%'");
+    private static int pid(Connection c) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("select pg_backend_pid()");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return rs.getInt(1) > 0;
+            return rs.getInt(1);
+        }
+    }
+
+    /** Whether some backend waits for a lock the backend {@code pid} holds. */
+    private static boolean blockedBy(Connection watch, int pid) throws Exception {
+        try (PreparedStatement ps = watch.prepareStatement(
+                "select count(*) from pg_stat_activity where pg_blocking_pids(pid) @> array[?]")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
         }
     }
 

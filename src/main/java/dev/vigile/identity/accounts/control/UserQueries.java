@@ -72,9 +72,9 @@ public class UserQueries {
     }
 
     /**
-     * What the list makes of each user, {@code UserResponse::new} at the boundary; the list's rows
-     * and {@link #of} (the entity) are its two sources (roles and permissions sorted, as {@link
-     * User} gives them).
+     * What the list makes of each user, {@code UserResponse::new} at the boundary; the list's rows,
+     * {@link #of} (the entity) and {@link UserSnapshot#as} are its sources (roles and permissions
+     * sorted, as {@link User} gives them).
      */
     @FunctionalInterface
     public interface View<T> {
@@ -185,36 +185,7 @@ public class UserQueries {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                long tokenGeneration = rs.getLong(14);
-                return Optional.of(row(
-                        rs,
-                        (uid,
-                                email,
-                                name,
-                                roles,
-                                permissions,
-                                enabled,
-                                verified,
-                                mfa,
-                                passkeys,
-                                locale,
-                                created,
-                                updated,
-                                lastLogin) -> new UserSnapshot(
-                                uid,
-                                email,
-                                name,
-                                roles,
-                                permissions,
-                                enabled,
-                                verified,
-                                mfa,
-                                passkeys,
-                                locale,
-                                created,
-                                updated,
-                                lastLogin,
-                                tokenGeneration)));
+                return Optional.of(row(rs, UserSnapshot.withGeneration(rs.getLong(14))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read a user", e);

@@ -28,21 +28,38 @@ public record UserSnapshot(
         long tokenGeneration) {
 
     public static UserSnapshot of(User u) {
-        return new UserSnapshot(
-                u.id(),
-                u.email(),
-                u.displayName(),
-                List.copyOf(u.roleNames()),
-                List.copyOf(u.permissionNames()),
-                u.enabled(),
-                u.emailVerified(),
-                u.mfaEnabled(),
-                u.passkeyCount(),
-                u.locale(),
-                u.createdAt(),
-                u.updatedAt(),
-                u.lastLoginAt(),
-                u.tokenGeneration());
+        return UserQueries.of(u, withGeneration(u.tokenGeneration()));
+    }
+
+    /** The view that makes a snapshot, the token generation read beside it. */
+    static UserQueries.View<UserSnapshot> withGeneration(long tokenGeneration) {
+        return (id,
+                email,
+                displayName,
+                roles,
+                permissions,
+                enabled,
+                verified,
+                mfa,
+                passkeys,
+                locale,
+                created,
+                updated,
+                lastLogin) -> new UserSnapshot(
+                id,
+                email,
+                displayName,
+                roles,
+                permissions,
+                enabled,
+                verified,
+                mfa,
+                passkeys,
+                locale,
+                created,
+                updated,
+                lastLogin,
+                tokenGeneration);
     }
 
     /** As the user list shows a user ({@code UserResponse::new} at the boundary). */

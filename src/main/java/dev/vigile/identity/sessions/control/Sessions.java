@@ -147,7 +147,10 @@ public class Sessions {
             java.sql.Connection c, String hash, Instant now, ClientInfo client, String csrfHash)
             throws java.sql.SQLException {
         UUID sessionId;
-        try (PreparedStatement ps = c.prepareStatement("select session_id from refresh_tokens where token_hash = ?")) {
+        // Its row locked first, then the session's (as earlier versions lock them: two instances
+        // of different versions during an upgrade neither deadlock nor both rotate it).
+        try (PreparedStatement ps = c.prepareStatement(
+                "select session_id from refresh_tokens where token_hash = ? and rotated_at is null for update")) {
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
