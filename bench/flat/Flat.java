@@ -92,6 +92,20 @@ public class Flat {
             System.out.printf(
                     "Audit verify on the dataset: valid, %,d events checked in %.1f s%n",
                     verify.get("checked").asLong(), (System.nanoTime() - tv) / 1e9);
+            if (verifyFirst) {
+                // Resumed where that one ended: only what was appended since (the admin's sign-in).
+                long tr = System.nanoTime();
+                var resumed =
+                        Api.JSON.readTree(getBody(big.base, "/api/admin/audit/verify?resume=true", admin(big, true)));
+                if (!resumed.get("valid").asBoolean()) {
+                    throw new IllegalStateException("the resumed verify failed: " + resumed);
+                }
+                System.out.printf(
+                        "Resumed verify after event %,d: valid, %,d events checked in %.3f s%n",
+                        resumed.get("resumedAfter").asLong(),
+                        resumed.get("checked").asLong(),
+                        (System.nanoTime() - tr) / 1e9);
+            }
             if (seconds == 0) {
                 // Smoke (CI): every path once on the dataset's server, no windows.
                 Side a = side("dataset", big, true);

@@ -57,6 +57,7 @@ class TableOwnershipTest {
             Map.entry("audit_chain_keyed", "audit"),
             Map.entry("audit_event_tally", "audit"),
             Map.entry("audit_checkpoints", "audit"),
+            Map.entry("audit_verified", "audit"),
             Map.entry("audit_event_count", "audit"),
             Map.entry("mail_outbox", "mail"),
             Map.entry("signing_keys", "security"),

@@ -665,6 +665,105 @@ class AuditIT {
         assertTrue(after.get("valid").asBoolean(), after.toString());
     }
 
+    /**
+     * A verify that passes signs where it ended; {@code ?resume=true} walks only what came after,
+     * once that event is found unchanged. A changed marked event or a forged mark is a break at the
+     * mark. What it does not prove, a row changed before the mark, a full verify still finds.
+     */
+    @Test
+    void aResumedVerifyWalksOnlyWhatWasAppendedSinceTheLastThatPassed() throws Exception {
+        String admin = api.adminToken();
+        JsonNode full = api.get("/api/admin/audit/verify", admin).json();
+        assertTrue(full.get("valid").asBoolean(), full.toString());
+        assertNull(full.get("resumedAfter"), full.toString());
+        long mark = server.number("select upto_id from audit_verified where only_row = ?", true);
+        assertTrue(mark > 0);
+        for (int i = 0; i < 3; i++) {
+            api.newUser();
+        }
+        Api.Res r = api.get("/api/admin/audit/verify?resume=true", admin);
+        assertEquals(200, r.status(), r.toString());
+        JsonNode resumed = r.json();
+        assertTrue(resumed.get("valid").asBoolean(), resumed.toString());
+        assertEquals(mark, resumed.get("resumedAfter").asLong());
+        long next = server.number("select upto_id from audit_verified where only_row = ?", true);
+        assertTrue(next > mark, "the mark moved on");
+        assertEquals(
+                server.number("select count(*) from audit_events where id > " + mark + " and id <= ?", next),
+                resumed.get("checked").asLong(),
+                "only the events after the mark were walked");
+        assertTrue(resumed.get("checked").asLong() >= 3, resumed.toString());
+        assertTrue(resumed.get("checked").asLong() < full.get("checked").asLong(), resumed.toString());
+
+        try (Connection c = server.db();
+                Statement s = c.createStatement()) {
+            String original = text(s, "select details::text from audit_events where id = " + next);
+            long earlier = number(s, "select coalesce(max(id), 0) from audit_events where id < " + mark);
+            s.execute("set session_replication_role = replica");
+            try {
+                // The marked event changed: the resumed walk cannot start from it.
+                s.executeUpdate("update audit_events set details = '{\"forged\": true}' where id = " + next);
+                JsonNode changed =
+                        api.get("/api/admin/audit/verify?resume=true", admin).json();
+                assertFalse(changed.get("valid").asBoolean(), changed.toString());
+                assertEquals(next, changed.get("firstBrokenId").asLong());
+                s.executeUpdate("update audit_events set details = '" + original + "'::jsonb where id = " + next);
+
+                // A mark moved without the key.
+                s.executeUpdate("update audit_verified set upto_id = " + mark + ", hash = (select hash from"
+                        + " audit_events where id = " + mark + "), link = (select link from audit_events where id = "
+                        + mark + ")");
+                JsonNode forged =
+                        api.get("/api/admin/audit/verify?resume=true", admin).json();
+                assertFalse(forged.get("valid").asBoolean(), forged.toString());
+                assertEquals(mark, forged.get("firstBrokenId").asLong());
+                assertEquals(
+                        mark,
+                        server.number("select upto_id from audit_verified where only_row = ?", true),
+                        "a failed verify moves no mark (the forged one stays until a verify passes, as below)");
+
+                // What a resumed verify does not prove: a row before the mark changed since.
+                JsonNode fullAgain = api.get("/api/admin/audit/verify", admin).json();
+                assertTrue(fullAgain.get("valid").asBoolean(), fullAgain.toString());
+                if (earlier > 0) {
+                    String before = text(s, "select details::text from audit_events where id = " + earlier);
+                    s.executeUpdate("update audit_events set details = '{\"forged\": true}' where id = " + earlier);
+                    assertTrue(api.get("/api/admin/audit/verify?resume=true", admin)
+                            .json()
+                            .get("valid")
+                            .asBoolean());
+                    JsonNode caught = api.get("/api/admin/audit/verify", admin).json();
+                    assertFalse(caught.get("valid").asBoolean(), caught.toString());
+                    assertEquals(earlier, caught.get("firstBrokenId").asLong());
+                    s.executeUpdate("update audit_events set details = '" + before + "'::jsonb where id = " + earlier);
+                }
+            } finally {
+                s.execute("set session_replication_role = origin");
+            }
+        }
+        assertTrue(api.get("/api/admin/audit/verify", admin).json().get("valid").asBoolean());
+        for (String bad : List.of("yes", "TRUE", "")) {
+            Api.Res refused = api.get("/api/admin/audit/verify?resume=" + bad, admin);
+            assertEquals(400, refused.status(), bad + ": " + refused);
+            assertEquals(
+                    "application/problem+json", refused.header("Content-Type").split(";")[0]);
+        }
+    }
+
+    private static String text(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
+        }
+    }
+
+    private static long number(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void verifyFindsAChangedOrRemovedRow() throws Exception {
         String admin = api.adminToken();

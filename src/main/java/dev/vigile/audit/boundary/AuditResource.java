@@ -9,6 +9,7 @@ import dev.vigile.common.Permissions;
 import dev.vigile.common.pagination.PageParams;
 import dev.vigile.common.pagination.PageRequest;
 import dev.vigile.common.pagination.PageResponses;
+import dev.vigile.common.problem.ApplicationException;
 import dev.vigile.security.CurrentCaller;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -27,6 +28,7 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -85,12 +87,25 @@ public class AuditResource {
                 queries.page(filter, request).map(AuditEventResponse::from), request, uri, AuditEventResponse::id);
     }
 
-    /** {@code GET /api/admin/audit/verify} : 200 {@code {valid, checked, firstBrokenId, archivedThrough}}. */
+    /**
+     * {@code GET /api/admin/audit/verify} : 200 {@code {valid, checked, firstBrokenId,
+     * archivedThrough}}; with {@code ?resume=true}, only what was appended since the last verify
+     * that passed, and {@code resumedAfter} names where that one ended.
+     */
     @GET
     @Path("/verify")
     @RolesAllowed(Permissions.AUDIT_READ)
     public AuditQueries.Verification verify() {
-        return queries.verify();
+        List<String> resume = uri.getQueryParameters().get("resume");
+        boolean resumed = false;
+        if (resume != null) {
+            if (resume.size() != 1
+                    || !(resume.get(0).equals("true") || resume.get(0).equals("false"))) {
+                throw ApplicationException.invalid("resume", "must be true or false");
+            }
+            resumed = resume.get(0).equals("true");
+        }
+        return queries.verify(resumed);
     }
 
     /**

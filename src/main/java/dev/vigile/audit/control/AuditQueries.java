@@ -44,12 +44,22 @@ public class AuditQueries {
         void accept(AuditEvent event) throws IOException;
     }
 
-    /** The result of verifying the chain. */
     /**
      * The result of verifying the chain. {@code archivedThrough}: the last event retired to the
-     * archive, whose hash the first kept row must name (null while nothing was retired).
+     * archive, whose hash the first kept row must name (null while nothing was retired). {@code
+     * resumedAfter}: the event a resumed verify started after, where the last verify that passed
+     * ended (null for a walk of the whole chain).
      */
-    public record Verification(boolean valid, long checked, Long firstBrokenId, Long archivedThrough) {}
+    public record Verification(
+            boolean valid, long checked, Long firstBrokenId, Long archivedThrough, Long resumedAfter) {}
+
+    /** Labels the signature of a verified mark: never the same text as a checkpoint's or a link's. */
+    static final String VERIFIED_PREFIX = "vigile-audit-verified:";
+
+    /** The signature of where a verify that passed ended. */
+    static String signVerified(AuditKey key, long uptoId, String hash, String link) {
+        return key.mac(VERIFIED_PREFIX + uptoId + ":" + hash + ":" + (link == null ? "" : link));
+    }
 
     /**
      * A page of matching events. The total of the unfiltered log, or of the log filtered by action
@@ -168,22 +178,39 @@ public class AuditQueries {
         stream(sql.toString(), params, rs -> sink.accept(read(rs)));
     }
 
+    /** Walks the whole chain: {@link #verify(boolean)}. */
+    public Verification verify() {
+        return verify(false);
+    }
+
     /**
      * Recomputes every row's hash and checks that each row names the previous row's hash; from the
      * anchored id on, also each row's keyed link. The first row that fails is reported. When the
      * anchor itself does not verify (moved or re-signed without the key), nothing after the first
      * row can be trusted to be keyed, so the first row is reported.
+     *
+     * <p>A verify that passes signs where it ended ({@code audit_verified}). With {@code resume},
+     * the walk starts after that mark once the mark's signature holds and its event still has the
+     * hash and link the mark names; a mark that fails either is reported as a break at its event. A
+     * resumed verify proves that what was appended since continues the chain a full verify proved,
+     * not that no earlier row was changed since (append-only triggers refuse that to the
+     * application's role; a full verify still finds it): at thirty million events, a full walk
+     * takes minutes (docs/performance.md).
      */
-    public Verification verify() {
+    public Verification verify(boolean resume) {
         long[] checked = {0};
         String[] previous = {AuditChain.GENESIS};
         String[] previousLink = {AuditChain.GENESIS};
         Long[] broken = {null};
         Long[] first = {null};
+        long[] last = {0};
         AuditKey key = chain.key();
         AuditChainGuard.Anchor anchor;
         Long archivedThrough = null;
+        Long resumedAfter = null;
         boolean checkpointSigned = true;
+        boolean markHolds = true;
+        long after = 0;
         // One snapshot for the anchor, the checkpoint and the rows: a retirement committing meanwhile
         // must not make the rows read start after the checkpoint read.
         try (Connection c = dataSource.getConnection()) {
@@ -205,12 +232,33 @@ public class AuditQueries {
                                 .equals(rs.getString(4));
                     }
                 }
+                if (resume) {
+                    // The marked event as it is now: its content still hashes to the mark's hash.
+                    try (PreparedStatement ps = c.prepareStatement("select v.upto_id, v.hash, v.link, v.mac,"
+                                    + " a.hash = v.hash and audit_event_hash(a.prev_hash, a) = v.hash"
+                                    + " and a.link is not distinct from v.link, a.id"
+                                    + " from audit_verified v left join audit_events a on a.id = v.upto_id");
+                            ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && (archivedThrough == null || rs.getLong(1) > archivedThrough)) {
+                            resumedAfter = rs.getLong(1);
+                            String hash = rs.getString(2);
+                            String link = rs.getString(3);
+                            markHolds =
+                                    signVerified(key, resumedAfter, hash, link).equals(rs.getString(4))
+                                            && rs.getBoolean(5)
+                                            && rs.getObject(6) != null;
+                            after = resumedAfter;
+                            previous[0] = hash;
+                            previousLink[0] = link == null ? AuditChain.GENESIS : link;
+                        }
+                    }
+                }
                 AuditChainGuard.Anchor anchored = anchor;
                 stream(
                         c,
                         "select a.id, a.prev_hash, a.hash, audit_event_hash(a.prev_hash, a), a.link from audit_events a"
-                                + " where a.id > 0 order by a.id",
-                        List.of(),
+                                + " where a.id > ? order by a.id",
+                        List.of(after),
                         rs -> {
                             checked[0]++;
                             long id = rs.getLong(1);
@@ -229,11 +277,17 @@ public class AuditQueries {
                             }
                             previous[0] = hash;
                             previousLink[0] = link == null ? AuditChain.GENESIS : link;
+                            last[0] = id;
                         });
             } finally {
                 c.rollback();
                 c.setTransactionIsolation(isolation);
                 c.setAutoCommit(autoCommit);
+            }
+            if (!markHolds) {
+                broken[0] = resumedAfter;
+            } else if (broken[0] == null && anchor.signed() && checkpointSigned && last[0] > 0) {
+                markVerified(c, key, last[0], previous[0], previousLink[0]);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the audit log", e);
@@ -243,7 +297,24 @@ public class AuditQueries {
         if (!anchor.signed() || !checkpointSigned) {
             broken[0] = first[0] == null ? anchor.fromId() : first[0];
         }
-        return new Verification(broken[0] == null, checked[0], broken[0], archivedThrough);
+        return new Verification(broken[0] == null, checked[0], broken[0], archivedThrough, resumedAfter);
+    }
+
+    /** Signs where a verify that passed ended, unless a mark further on is there already. */
+    private static void markVerified(Connection c, AuditKey key, long uptoId, String hash, String link)
+            throws SQLException {
+        String stored = AuditChain.GENESIS.equals(link) ? null : link;
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into audit_verified (upto_id, hash, link, mac, verified_at) values (?, ?, ?, ?, now())"
+                        + " on conflict (only_row) do update set upto_id = excluded.upto_id, hash = excluded.hash,"
+                        + " link = excluded.link, mac = excluded.mac, verified_at = excluded.verified_at"
+                        + " where audit_verified.upto_id <= excluded.upto_id")) {
+            ps.setLong(1, uptoId);
+            ps.setString(2, hash);
+            ps.setString(3, stored);
+            ps.setString(4, signVerified(key, uptoId, hash, stored));
+            ps.executeUpdate();
+        }
     }
 
     @FunctionalInterface
