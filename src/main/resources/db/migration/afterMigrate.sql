@@ -20,6 +20,8 @@ begin
     execute format('revoke insert, update, delete on audit_event_tally from %I', runtime);
     execute format('revoke insert, update, delete on audit_checkpoints from %I', runtime);
     execute format('grant execute on function audit_retire(bigint, text) to %I', runtime);
+    execute format('revoke insert, update, delete on audit_verified from %I', runtime);
+    execute format('grant execute on function audit_mark_verified(bigint, text) to %I', runtime);
     execute format('grant usage, select on all sequences in schema public to %I', runtime);
 end
 $grants$;

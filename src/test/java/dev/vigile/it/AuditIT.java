@@ -569,6 +569,9 @@ class AuditIT {
                     "truncate audit_events",
                     "update audit_chain_keyed set from_id = from_id + 1000000",
                     "delete from audit_chain_keyed",
+                    "delete from audit_verified",
+                    "update audit_verified set upto_id = 9223372036854775807",
+                    "insert into audit_verified (upto_id, hash, mac, verified_at) values (1, 'x', 'y', now())",
                     "select count(*) from flyway_schema_history",
                     "create table intruder (id int)")) {
                 SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
@@ -667,8 +670,9 @@ class AuditIT {
 
     /**
      * A verify that passes signs where it ended; {@code ?resume=true} walks only what came after,
-     * once that event is found unchanged. A changed marked event or a forged mark is a break at the
-     * mark. What it does not prove, a row changed before the mark, a full verify still finds.
+     * once that event is found unchanged. A changed marked event, a forged mark or a tail cut off
+     * with the marked event is a break at the mark, in either walk; a verify that fails moves no
+     * mark. What a resumed verify does not prove, a row changed before the mark, a full one finds.
      */
     @Test
     void aResumedVerifyWalksOnlyWhatWasAppendedSinceTheLastThatPassed() throws Exception {
@@ -676,7 +680,7 @@ class AuditIT {
         JsonNode full = api.get("/api/admin/audit/verify", admin).json();
         assertTrue(full.get("valid").asBoolean(), full.toString());
         assertNull(full.get("resumedAfter"), full.toString());
-        long mark = server.number("select upto_id from audit_verified where only_row = ?", true);
+        long mark = markedId();
         assertTrue(mark > 0);
         for (int i = 0; i < 3; i++) {
             api.newUser();
@@ -686,7 +690,7 @@ class AuditIT {
         JsonNode resumed = r.json();
         assertTrue(resumed.get("valid").asBoolean(), resumed.toString());
         assertEquals(mark, resumed.get("resumedAfter").asLong());
-        long next = server.number("select upto_id from audit_verified where only_row = ?", true);
+        long next = markedId();
         assertTrue(next > mark, "the mark moved on");
         assertEquals(
                 server.number("select count(*) from audit_events where id > " + mark + " and id <= ?", next),
@@ -694,60 +698,83 @@ class AuditIT {
                 "only the events after the mark were walked");
         assertTrue(resumed.get("checked").asLong() >= 3, resumed.toString());
         assertTrue(resumed.get("checked").asLong() < full.get("checked").asLong(), resumed.toString());
+        api.newUser();
 
         try (Connection c = server.db();
                 Statement s = c.createStatement()) {
-            String original = text(s, "select details::text from audit_events where id = " + next);
             long earlier = number(s, "select coalesce(max(id), 0) from audit_events where id < " + mark);
+            long after = number(s, "select min(id) from audit_events where id > " + next);
+            saveFrom(s, Math.max(earlier, 1));
+            s.execute("create temp table saved_rows as select * from audit_events where id >= " + next);
+            s.execute("create temp table saved_mark as select * from audit_verified");
             s.execute("set session_replication_role = replica");
             try {
-                // The marked event changed: the resumed walk cannot start from it.
+                // A row after the mark changed: the resumed walk finds it, and the failed verify,
+                // resumed or full, signs nothing.
+                s.executeUpdate("update audit_events set details = '{\"forged\": true}' where id = " + after);
+                assertBrokenAt(after, api.get("/api/admin/audit/verify?resume=true", admin));
+                assertBrokenAt(after, api.get("/api/admin/audit/verify", admin));
+                assertEquals(next, markedId(), "a verify that fails moves no mark");
+                restoreSaved(s);
+
+                // The marked event changed.
                 s.executeUpdate("update audit_events set details = '{\"forged\": true}' where id = " + next);
-                JsonNode changed =
-                        api.get("/api/admin/audit/verify?resume=true", admin).json();
-                assertFalse(changed.get("valid").asBoolean(), changed.toString());
-                assertEquals(next, changed.get("firstBrokenId").asLong());
-                s.executeUpdate("update audit_events set details = '" + original + "'::jsonb where id = " + next);
+                assertBrokenAt(next, api.get("/api/admin/audit/verify?resume=true", admin));
+                assertBrokenAt(next, api.get("/api/admin/audit/verify", admin));
+                restoreSaved(s);
+
+                // The tail cut off with the marked event: the rest verifies, the mark tells.
+                s.executeUpdate("delete from audit_events where id >= " + next);
+                assertBrokenAt(next, api.get("/api/admin/audit/verify", admin));
+                assertBrokenAt(next, api.get("/api/admin/audit/verify?resume=true", admin));
+                s.executeUpdate("insert into audit_events select * from saved_rows");
 
                 // A mark moved without the key.
                 s.executeUpdate("update audit_verified set upto_id = " + mark + ", hash = (select hash from"
                         + " audit_events where id = " + mark + "), link = (select link from audit_events where id = "
                         + mark + ")");
-                JsonNode forged =
-                        api.get("/api/admin/audit/verify?resume=true", admin).json();
-                assertFalse(forged.get("valid").asBoolean(), forged.toString());
-                assertEquals(mark, forged.get("firstBrokenId").asLong());
-                assertEquals(
-                        mark,
-                        server.number("select upto_id from audit_verified where only_row = ?", true),
-                        "a failed verify moves no mark (the forged one stays until a verify passes, as below)");
+                assertBrokenAt(mark, api.get("/api/admin/audit/verify?resume=true", admin));
+                assertBrokenAt(mark, api.get("/api/admin/audit/verify", admin));
+                s.executeUpdate("update audit_verified v set upto_id = m.upto_id, hash = m.hash, link = m.link,"
+                        + " mac = m.mac from saved_mark m");
 
                 // What a resumed verify does not prove: a row before the mark changed since.
-                JsonNode fullAgain = api.get("/api/admin/audit/verify", admin).json();
-                assertTrue(fullAgain.get("valid").asBoolean(), fullAgain.toString());
-                if (earlier > 0) {
-                    String before = text(s, "select details::text from audit_events where id = " + earlier);
-                    s.executeUpdate("update audit_events set details = '{\"forged\": true}' where id = " + earlier);
-                    assertTrue(api.get("/api/admin/audit/verify?resume=true", admin)
-                            .json()
-                            .get("valid")
-                            .asBoolean());
-                    JsonNode caught = api.get("/api/admin/audit/verify", admin).json();
-                    assertFalse(caught.get("valid").asBoolean(), caught.toString());
-                    assertEquals(earlier, caught.get("firstBrokenId").asLong());
-                    s.executeUpdate("update audit_events set details = '" + before + "'::jsonb where id = " + earlier);
-                }
+                s.executeUpdate("update audit_events set details = '{\"forged\": true}' where id = " + earlier);
+                JsonNode blind =
+                        api.get("/api/admin/audit/verify?resume=true", admin).json();
+                assertTrue(blind.get("valid").asBoolean(), blind.toString());
+                assertBrokenAt(earlier, api.get("/api/admin/audit/verify", admin));
             } finally {
+                restoreSaved(s);
+                s.executeUpdate("insert into audit_events select * from saved_rows on conflict (id) do nothing");
                 s.execute("set session_replication_role = origin");
             }
         }
         assertTrue(api.get("/api/admin/audit/verify", admin).json().get("valid").asBoolean());
-        for (String bad : List.of("yes", "TRUE", "")) {
+        for (String bad : List.of("yes", "TRUE", "", "true&resume=true")) {
             Api.Res refused = api.get("/api/admin/audit/verify?resume=" + bad, admin);
             assertEquals(400, refused.status(), bad + ": " + refused);
             assertEquals(
                     "application/problem+json", refused.header("Content-Type").split(";")[0]);
         }
+        // The application's role writes a mark only under the audit key.
+        try (Connection c = server.appDb();
+                Statement s = c.createStatement()) {
+            long before = markedId();
+            assertThrows(SQLException.class, () -> s.execute("select audit_mark_verified(" + before + ", 'x')"));
+            assertEquals(before, markedId());
+        }
+    }
+
+    private long markedId() throws SQLException {
+        return server.number("select upto_id from audit_verified where only_row = ?", true);
+    }
+
+    private static void assertBrokenAt(long id, Api.Res r) {
+        assertEquals(200, r.status(), r.toString());
+        JsonNode v = r.json();
+        assertFalse(v.get("valid").asBoolean(), v.toString());
+        assertEquals(id, v.get("firstBrokenId").asLong(), v.toString());
     }
 
     private static String text(Statement s, String sql) throws SQLException {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,6 +28,9 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class AuditQueries {
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(AuditQueries.class.getName());
+
     static final String COLUMNS =
             "a.id, a.occurred_at, a.actor_id, a.actor_email, a.action, a.target_type, a.target_id,"
                     + " a.outcome, a.ip, a.user_agent, a.request_id, a.details::text";
@@ -210,6 +214,7 @@ public class AuditQueries {
         Long resumedAfter = null;
         boolean checkpointSigned = true;
         boolean markHolds = true;
+        Long markedId = null;
         long after = 0;
         // One snapshot for the anchor, the checkpoint and the rows: a retirement committing meanwhile
         // must not make the rows read start after the checkpoint read.
@@ -232,22 +237,25 @@ public class AuditQueries {
                                 .equals(rs.getString(4));
                     }
                 }
-                if (resume) {
-                    // The marked event as it is now: its content still hashes to the mark's hash.
-                    try (PreparedStatement ps = c.prepareStatement("select v.upto_id, v.hash, v.link, v.mac,"
-                                    + " a.hash = v.hash and audit_event_hash(a.prev_hash, a) = v.hash"
-                                    + " and a.link is not distinct from v.link, a.id"
-                                    + " from audit_verified v left join audit_events a on a.id = v.upto_id");
-                            ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && (archivedThrough == null || rs.getLong(1) > archivedThrough)) {
-                            resumedAfter = rs.getLong(1);
-                            String hash = rs.getString(2);
-                            String link = rs.getString(3);
-                            markHolds =
-                                    signVerified(key, resumedAfter, hash, link).equals(rs.getString(4))
-                                            && rs.getBoolean(5)
-                                            && rs.getObject(6) != null;
-                            after = resumedAfter;
+                // The last passing verify's mark, unless retention has gone past it: checked by both
+                // walks (a full one finds a cut-off tail that took the marked event with it), and
+                // where a resumed one starts.
+                try (PreparedStatement ps = c.prepareStatement("select v.upto_id, v.hash, v.link, v.mac,"
+                                + " a.hash = v.hash and audit_event_hash(a.prev_hash, a) = v.hash"
+                                + " and a.link is not distinct from v.link"
+                                + " from audit_verified v left join audit_events a on a.id = v.upto_id");
+                        ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && (archivedThrough == null || rs.getLong(1) > archivedThrough)) {
+                        markedId = rs.getLong(1);
+                        String hash = rs.getString(2);
+                        String link = rs.getString(3);
+                        // The marked event as it is now: its content still hashes to the mark's hash.
+                        markHolds = MessageDigest.isEqual(
+                                        ascii(signVerified(key, markedId, hash, link)), ascii(rs.getString(4)))
+                                && rs.getBoolean(5);
+                        if (resume) {
+                            resumedAfter = markedId;
+                            after = markedId;
                             previous[0] = hash;
                             previousLink[0] = link == null ? AuditChain.GENESIS : link;
                         }
@@ -284,8 +292,8 @@ public class AuditQueries {
                 c.setTransactionIsolation(isolation);
                 c.setAutoCommit(autoCommit);
             }
-            if (!markHolds) {
-                broken[0] = resumedAfter;
+            if (!markHolds && (broken[0] == null || markedId < broken[0])) {
+                broken[0] = markedId;
             } else if (broken[0] == null && anchor.signed() && checkpointSigned && last[0] > 0) {
                 markVerified(c, key, last[0], previous[0], previousLink[0]);
             }
@@ -300,21 +308,42 @@ public class AuditQueries {
         return new Verification(broken[0] == null, checked[0], broken[0], archivedThrough, resumedAfter);
     }
 
-    /** Signs where a verify that passed ended, unless a mark further on is there already. */
-    private static void markVerified(Connection c, AuditKey key, long uptoId, String hash, String link)
-            throws SQLException {
+    /**
+     * Signs where a verify that passed ended, through {@code audit_mark_verified} (the only way the
+     * application's role may write the mark, and only under the audit key). A mark that cannot be
+     * written (a read-only replica, a timeout) leaves the last one in place and the answer as it was:
+     * the chain was verified either way.
+     */
+    private static void markVerified(Connection c, AuditKey key, long uptoId, String hash, String link) {
         String stored = AuditChain.GENESIS.equals(link) ? null : link;
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into audit_verified (upto_id, hash, link, mac, verified_at) values (?, ?, ?, ?, now())"
-                        + " on conflict (only_row) do update set upto_id = excluded.upto_id, hash = excluded.hash,"
-                        + " link = excluded.link, mac = excluded.mac, verified_at = excluded.verified_at"
-                        + " where audit_verified.upto_id <= excluded.upto_id")) {
-            ps.setLong(1, uptoId);
-            ps.setString(2, hash);
-            ps.setString(3, stored);
-            ps.setString(4, signVerified(key, uptoId, hash, stored));
-            ps.executeUpdate();
+        try {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("select set_config('vigile.audit_key', ?, true)")) {
+                    ps.setString(1, key.hex());
+                    ps.executeQuery().close();
+                }
+                try (PreparedStatement ps = c.prepareStatement("select audit_mark_verified(?, ?)")) {
+                    ps.setLong(1, uptoId);
+                    ps.setString(2, signVerified(key, uptoId, hash, stored));
+                    ps.executeQuery().close();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            LOG.warning("The audit chain verified, but where it ended could not be recorded (SQL state "
+                    + e.getSQLState() + "); the next resumed verify starts from the previous mark");
         }
+    }
+
+    private static byte[] ascii(String s) {
+        return s == null ? new byte[0] : s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @FunctionalInterface
