@@ -111,7 +111,7 @@ final class ApiCatalog {
             e("GET", "/api/admin/permissions", "roles", "Every permission", Permissions.ROLES_READ, 200, List.of(), null),
             e("GET", "/api/admin/dashboard", "admin", "Figures for the admin dashboard", Permissions.DASHBOARD_READ, 200, List.of(), null),
             e("GET", "/api/admin/audit", "audit", "Audit events, newest first (filters; paged, or before=<id>)", Permissions.AUDIT_READ, 200, List.of(400), null),
-            e("GET", "/api/admin/audit/verify", "audit", "Recompute the audit hash chain", Permissions.AUDIT_READ, 200, List.of(), null),
+            e("GET", "/api/admin/audit/verify", "audit", "Recompute the audit hash chain (resume=true: only what was appended since the last that passed)", Permissions.AUDIT_READ, 200, List.of(400), null),
             e("GET", "/api/admin/audit/export", "audit", "Audit events as CSV, oldest first (streamed)", Permissions.AUDIT_READ, 200, List.of(400), null),
             e("POST", "/api/admin/notifications", "notifications", "Send a notification to a user, a role or everyone", Permissions.NOTIFICATIONS_SEND, 202, List.of(400, 404),
                 "{\"audience\":{\"type\":\"role\",\"value\":\"SUPPORT\"},\"title\":\"Maintenance\",\"body\":\"Tonight at 22:00 UTC\",\"data\":{\"severity\":\"info\"}}"),
