@@ -166,7 +166,7 @@ public final class AuditArchive {
 
     /** The signature of a checkpoint under the audit key, as {@code audit_retire} checks it. */
     static String sign(AuditKey key, long uptoId, String hash, String link) {
-        return key.mac(CHECKPOINT_PREFIX + uptoId + ":" + hash + ":" + (link == null ? "" : link));
+        return key.signPosition(CHECKPOINT_PREFIX, uptoId, hash, link);
     }
 
     private static void put(JsonObjectBuilder b, String name, String value) {

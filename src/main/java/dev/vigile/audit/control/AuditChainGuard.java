@@ -64,7 +64,7 @@ public class AuditChainGuard {
                     ps.executeUpdate();
                 }
                 LOG.info(() -> "Audit rows from id " + stored.fromId() + " on are chained under VIGILE_AUDIT_KEY");
-            } else if (!stored.mac().equals(expected)) {
+            } else if (!AuditKey.matches(expected, stored.mac())) {
                 throw new IllegalStateException("VIGILE_AUDIT_KEY is not the key this database's audit chain was"
                         + " started under: give the key used until now (the chain cannot be verified, nor extended,"
                         + " under another)");
@@ -116,6 +116,6 @@ public class AuditChainGuard {
         Stored stored = read(c);
         return stored == null
                 ? new Anchor(1, false)
-                : new Anchor(stored.fromId(), key.anchor(stored.fromId()).equals(stored.mac()));
+                : new Anchor(stored.fromId(), AuditKey.matches(key.anchor(stored.fromId()), stored.mac()));
     }
 }

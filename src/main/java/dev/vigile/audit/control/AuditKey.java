@@ -2,6 +2,10 @@ package dev.vigile.audit.control;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -68,6 +72,34 @@ public final class AuditKey {
     /** What signs the id from which rows must carry a link. */
     String anchor(long fromId) {
         return mac(ANCHOR_PREFIX + fromId);
+    }
+
+    /**
+     * The signature of a position in the chain (the event {@code uptoId}, its hash and link) under
+     * {@code label}: a retention checkpoint's or a verified mark's, each with its own label, so one
+     * is never the other.
+     */
+    String signPosition(String label, long uptoId, String hash, String link) {
+        return mac(label + uptoId + ":" + hash + ":" + (link == null ? "" : link));
+    }
+
+    /** Whether a stored signature is {@code expected}, in constant time. */
+    static boolean matches(String expected, String stored) {
+        return stored != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.US_ASCII), stored.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Hands the key to the database for the connection's current transaction only, as the
+     * functions that check a signature under it ({@code audit_retire}, {@code audit_mark_verified})
+     * read it: bound as a parameter, gone at commit.
+     */
+    void lendTo(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select set_config('vigile.audit_key', ?, true)")) {
+            ps.setString(1, hex);
+            ps.executeQuery().close();
+        }
     }
 
     String mac(String text) {

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,7 +61,7 @@ public class AuditQueries {
 
     /** The signature of where a verify that passed ended. */
     static String signVerified(AuditKey key, long uptoId, String hash, String link) {
-        return key.mac(VERIFIED_PREFIX + uptoId + ":" + hash + ":" + (link == null ? "" : link));
+        return key.signPosition(VERIFIED_PREFIX, uptoId, hash, link);
     }
 
     /**
@@ -182,11 +181,6 @@ public class AuditQueries {
         stream(sql.toString(), params, rs -> sink.accept(read(rs)));
     }
 
-    /** Walks the whole chain: {@link #verify(boolean)}. */
-    public Verification verify() {
-        return verify(false);
-    }
-
     /**
      * Recomputes every row's hash and checks that each row names the previous row's hash; from the
      * anchored id on, also each row's keyed link. The first row that fails is reported. When the
@@ -233,8 +227,8 @@ public class AuditQueries {
                         previous[0] = rs.getString(2);
                         String link = rs.getString(3);
                         previousLink[0] = link == null ? AuditChain.GENESIS : link;
-                        checkpointSigned = AuditArchive.sign(key, archivedThrough, previous[0], link)
-                                .equals(rs.getString(4));
+                        checkpointSigned = AuditKey.matches(
+                                AuditArchive.sign(key, archivedThrough, previous[0], link), rs.getString(4));
                     }
                 }
                 // The last passing verify's mark, unless retention has gone past it: checked by both
@@ -250,8 +244,7 @@ public class AuditQueries {
                         String hash = rs.getString(2);
                         String link = rs.getString(3);
                         // The marked event as it is now: its content still hashes to the mark's hash.
-                        markHolds = MessageDigest.isEqual(
-                                        ascii(signVerified(key, markedId, hash, link)), ascii(rs.getString(4)))
+                        markHolds = AuditKey.matches(signVerified(key, markedId, hash, link), rs.getString(4))
                                 && rs.getBoolean(5);
                         if (resume) {
                             resumedAfter = markedId;
@@ -320,10 +313,7 @@ public class AuditQueries {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = c.prepareStatement("select set_config('vigile.audit_key', ?, true)")) {
-                    ps.setString(1, key.hex());
-                    ps.executeQuery().close();
-                }
+                key.lendTo(c);
                 try (PreparedStatement ps = c.prepareStatement("select audit_mark_verified(?, ?)")) {
                     ps.setLong(1, uptoId);
                     ps.setString(2, signVerified(key, uptoId, hash, stored));
@@ -340,10 +330,6 @@ public class AuditQueries {
             LOG.warning("The audit chain verified, but where it ended could not be recorded (SQL state "
                     + e.getSQLState() + "); the next resumed verify starts from the previous mark");
         }
-    }
-
-    private static byte[] ascii(String s) {
-        return s == null ? new byte[0] : s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @FunctionalInterface

@@ -200,10 +200,7 @@ public class AuditRetention {
         c.setAutoCommit(false);
         try {
             long removed;
-            try (PreparedStatement ps = c.prepareStatement("select set_config('vigile.audit_key', ?, true)")) {
-                ps.setString(1, key.hex());
-                ps.executeQuery().close();
-            }
+            key.lendTo(c);
             try (PreparedStatement ps = c.prepareStatement("select audit_retire(?, ?)")) {
                 ps.setLong(1, last.id());
                 ps.setString(2, mac);
