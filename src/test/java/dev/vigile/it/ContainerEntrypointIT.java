@@ -49,6 +49,7 @@ class ContainerEntrypointIT {
         int port = TestServer.freePort();
         int gridPort = TestServer.freePort();
         Map<String, String> env = TestServer.testEnvironment(db);
+        env.put("VIGILE_JAVA_MEMORY", VigileUnderTest.QUICK_START_JVM);
         env.put("VIGILE_HOME", home.toString());
         env.put("PAYARA_MICRO_JAR", layout.payaraJar().toAbsolutePath().toString());
         env.put("VIGILE_PORT", Integer.toString(port));

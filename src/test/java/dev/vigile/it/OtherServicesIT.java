@@ -76,6 +76,9 @@ class OtherServicesIT {
         vigile = VigileUnderTest.named("others")
                 .port(port)
                 .set("VIGILE_PUBLIC_URL", issuer + "/")
+                // The JVM's default compilers: this class reports introspections a second and the
+                // cut-off's latency, which C1-only code would understate.
+                .set("VIGILE_JAVA_MEMORY", "-Xmx512m")
                 .start();
         api = vigile.api();
         startExample();

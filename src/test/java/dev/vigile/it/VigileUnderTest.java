@@ -25,6 +25,16 @@ public final class VigileUnderTest implements AutoCloseable {
     /** How long a start may take before the test fails: generous, for a loaded machine. */
     public static final Duration BOOT = Duration.ofMinutes(3);
 
+    /**
+     * {@code VIGILE_JAVA_MEMORY} for the servers a test starts for itself: the default heap, and C1
+     * only. Such a server answers a few requests and stops, so C2 compiling Payara's deployment scan
+     * is CPU spent for nothing, taken from the tests running beside it: a start took 20.1 s with
+     * C2 and 16.5 s without, and the clean-clone run of the suite's test classes 825 s against 902
+     * (docs/performance.md, "The tests' own time"). The suite's server, which serves most classes,
+     * the launcher under {@code StartupIT} and the benchmarks keep the JVM's default compilers.
+     */
+    public static final String QUICK_START_JVM = "-Xmx512m -XX:TieredStopAtLevel=1";
+
     public final String name;
     public final PayaraProcess payara;
     /** {@code http://127.0.0.1:port}. */
@@ -165,6 +175,9 @@ public final class VigileUnderTest implements AutoCloseable {
                         : TestServer.baseEnvironment(db.jdbcUrl(), db.user(), db.password(), adminEmail, adminPassword);
                 env.put("VIGILE_ADMIN_EMAIL", adminEmail);
                 env.put("VIGILE_ADMIN_PASSWORD", adminPassword);
+                if (testSettings) {
+                    env.put("VIGILE_JAVA_MEMORY", QUICK_START_JVM);
+                }
                 env.putAll(settings);
                 int httpPort = port != null ? port : TestServer.freePort();
                 Path log = Path.of("target", "it-" + name + "-" + httpPort + ".log")
