@@ -1,5 +1,6 @@
 import dev.vigile.it.Api;
 import dev.vigile.it.BenchServer;
+import dev.vigile.it.TestAuthenticator;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +17,16 @@ public class UnitsOfWork {
 
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        try (BenchServer s = BenchServer.start("uow", Map.of(), "-Xmx512m")) {
+        // Passkey ceremonies come from this origin; a hundred sign-ins a minute from one address
+        // are more options than the production limit allows.
+        try (BenchServer s = BenchServer.start(
+                "uow",
+                Map.of(
+                        "VIGILE_WEBAUTHN_ORIGINS",
+                        PASSKEY_ORIGIN,
+                        "VIGILE_PASSKEY_OPTIONS_THROTTLE_ADDRESS",
+                        "100000/PT1M"),
+                "-Xmx512m")) {
             server = s;
             String dbName = s.jdbcUrl.replaceFirst(".*/([^/?]*)(\\?.*)?$", "$1");
             String statsUrl = s.jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/postgres$1");
@@ -58,11 +68,68 @@ public class UnitsOfWork {
                     HttpResponse<String> r = send("/api/auth/refresh", "{}", true, cookies[0]);
                     cookies[0] = cookies(r, cookies[0]);
                 });
+                // A returning user's passkey sign-in (API): the options, then the assertion with the
+                // device token of the first sign-in. The passkey is added before the counts start.
+                TestAuthenticator authenticator = new TestAuthenticator(PASSKEY_ORIGIN);
+                String access = field(first.body(), "access_token");
+                HttpResponse<String> creation = sendAs(
+                        "/api/users/me/passkeys/options",
+                        "{\"currentPassword\":\"" + BenchServer.ADMIN_PASSWORD + "\"}",
+                        access,
+                        200);
+                var creationOptions = Api.JSON.readTree(creation.body());
+                sendAs(
+                        "/api/users/me/passkeys",
+                        Api.JSON.writeValueAsString(Api.JSON
+                                .createObjectNode()
+                                .put(
+                                        "challengeId",
+                                        creationOptions.get("challengeId").asText())
+                                .put("name", "bench")
+                                .set("credential", authenticator.register(creationOptions.get("publicKey")))),
+                        access,
+                        201);
+                row(stats, dbName, idle, n, "passkey sign-in, known device (API: options and sign-in)", i -> {
+                    try {
+                        var options = Api.JSON.readTree(send("/api/auth/passkey/options", "{}", false, null)
+                                .body());
+                        send(
+                                "/api/auth/passkey",
+                                Api.JSON.writeValueAsString(Api.JSON
+                                        .createObjectNode()
+                                        .put(
+                                                "challengeId",
+                                                options.get("challengeId").asText())
+                                        .put("deviceToken", device)
+                                        .set("credential", authenticator.assertion(options.get("publicKey")))),
+                                false,
+                                null);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
                 System.out.printf(
                         "%nidle server: %.2f commits/s, %.2f rows written/s, %.0f WAL bytes/s (subtracted)%n",
                         idle[0], idle[1], idle[2]);
             }
         }
+    }
+
+    static final String PASSKEY_ORIGIN = "http://localhost:8080";
+
+    /** A POST as the holder of this access token, checked to answer {@code status}. */
+    static HttpResponse<String> sendAs(String path, String body, String token, int status) throws Exception {
+        HttpResponse<String> r = BenchServer.HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.base + path))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != status) {
+            throw new IllegalStateException(path + " " + r.statusCode() + " " + r.body());
+        }
+        return r;
     }
 
     static String login(String device) {

@@ -298,28 +298,45 @@ public class LoginThrottle {
         buckets.remove("mfa:" + userId);
     }
 
-    /** Takes one passkey sign-in challenge for this client address; the seconds to wait, or 0. */
+    /**
+     * Takes one passkey sign-in challenge for this client address, inside the unit of work that
+     * stores the challenge; the seconds to wait, or 0.
+     *
+     * @throws IllegalStateException outside a transaction
+     */
     public long passkeyOptions(String address) {
-        return take("passkey-options:" + address, passkeyOptionsLimits);
+        return take(joined, "passkey-options:" + address, passkeyOptionsLimits);
     }
 
     /**
      * Takes one passkey sign-in attempt from this address, counted with the address's failed
-     * sign-ins (there is no account to count it against: the assertion names its user); a success
+     * sign-ins (there is no account to count it against: the assertion names its user), inside the
+     * unit of work that reads the passkey and commits before the assertion is checked; a success
      * gives it back ({@link #passkeySucceeded}).
      *
      * @return 0 when it may proceed, otherwise the seconds to wait
+     * @throws IllegalStateException outside a transaction
      */
     public long passkeyAttempt(String address) {
-        return take("address:" + address, addressLimits);
+        return take(joined, "address:" + address, addressLimits);
     }
 
+    /**
+     * A passkey sign-in succeeded, inside the unit of work that starts its session: the attempt is
+     * given back only if the session commits.
+     *
+     * @throws IllegalStateException outside a transaction
+     */
     public void passkeySucceeded(String address) {
-        buckets.get("address:" + address, addressLimits).addTokens(1);
+        joined.get("address:" + address, addressLimits).addTokens(1);
     }
 
     private long take(String key, List<Bandwidth> limits) {
-        ConsumptionProbe probe = buckets.get(key, limits).tryConsumeAndReturnRemaining(1);
+        return take(buckets, key, limits);
+    }
+
+    private static long take(Buckets store, String key, List<Bandwidth> limits) {
+        ConsumptionProbe probe = store.get(key, limits).tryConsumeAndReturnRemaining(1);
         return probe.isConsumed() ? 0 : seconds(probe.getNanosToWaitForRefill());
     }
 

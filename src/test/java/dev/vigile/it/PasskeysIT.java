@@ -333,6 +333,41 @@ class PasskeysIT {
         signIn(new Api(), h.authenticator());
     }
 
+    /**
+     * A credential that cannot even be read is a failed sign-in of its address like any other: the
+     * attempt is taken and the credential read in one unit of work, and the refusal while reading
+     * must not roll the take back. Past the address's limit the answer is 429 and nothing more is
+     * audited; each refusal before it left one audited failure from that address.
+     */
+    @Test
+    void unreadableCredentialsCountWithTheAddresssFailures() throws Exception {
+        Api one = new Api();
+        ObjectNode unreadable =
+                obj("challengeId", UUID.randomUUID().toString(), "credential", obj("type", "public-key", "id", "AAAA"));
+        Api.Res r = null;
+        int refused = 0;
+        for (int i = 0; i < 20; i++) {
+            r = one.post("/api/auth/passkey", unreadable);
+            if (r.status() == 429) {
+                break;
+            }
+            assertRefused(r);
+            refused++;
+        }
+        assertEquals(429, r.status(), "unreadable credentials count with the address's failures: " + r);
+        assertEquals("application/problem+json", r.header("Content-Type"));
+        assertTrue(Long.parseLong(r.header("Retry-After")) >= 1);
+        // The suite's limit is 8 a minute, refilled one by one: a slow machine may get a ninth.
+        assertTrue(refused >= 8 && refused < 20, "refused before the 429: " + refused);
+        assertEquals(
+                refused,
+                rows(
+                        "select count(*) from audit_events where action = 'auth.login.failed' and ip = ?"
+                                + " and details ->> 'method' = 'passkey'",
+                        one.clientAddress()));
+        assertRefused(withCredentialId("AAAA"));
+    }
+
     /** A sign-in, from an address of its own, with a credential that is nothing but this id. */
     static Api.Res withCredentialId(String id) {
         return new Api()

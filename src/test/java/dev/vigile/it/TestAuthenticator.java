@@ -39,7 +39,7 @@ import java.util.Map;
  * that is otherwise right. (webauthn4j-test's emulator exists only for releases that need a newer
  * Jackson than Payara 6 can share; see the pom.)
  */
-final class TestAuthenticator {
+public final class TestAuthenticator {
     static final ObjectConverter CONVERTER = new ObjectConverter();
     static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
@@ -58,7 +58,7 @@ final class TestAuthenticator {
     /** The last credential registered here (base64url). */
     String lastCredentialId;
 
-    TestAuthenticator(String origin) {
+    public TestAuthenticator(String origin) {
         this.origin = origin;
     }
 
@@ -89,7 +89,7 @@ final class TestAuthenticator {
         String credentialId;
     }
 
-    ObjectNode register(JsonNode publicKey) {
+    public ObjectNode register(JsonNode publicKey) {
         return register(publicKey, new Registration());
     }
 
@@ -159,7 +159,7 @@ final class TestAuthenticator {
         return Api.JSON.writeValueAsBytes(clientData);
     }
 
-    ObjectNode assertion(JsonNode publicKey) {
+    public ObjectNode assertion(JsonNode publicKey) {
         return assertion(publicKey, new Assertion());
     }
 

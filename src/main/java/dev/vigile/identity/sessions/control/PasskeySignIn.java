@@ -64,15 +64,25 @@ public class PasskeySignIn {
     @Inject
     UnitOfWork work;
 
-    /** Request options: throttled per address (each is a row until it is used or lapses). */
+    /**
+     * Request options: throttled per address (each is a row until it is used or lapses). The take
+     * and the challenge are one unit of work: an options request that stores no challenge takes
+     * nothing.
+     */
     public PasskeyAssertions.Options options(ClientInfo client) {
-        long wait = throttle.passkeyOptions(client.ip());
-        if (wait > 0) {
+        Offered offered = work.call(() -> {
+            long wait = throttle.passkeyOptions(client.ip());
+            return wait > 0 ? new Offered(wait, null) : new Offered(0, assertions.signInOptions());
+        });
+        if (offered.waitSeconds() > 0) {
             metrics.throttled();
-            throw ApplicationException.tooManyRequests(wait);
+            throw ApplicationException.tooManyRequests(offered.waitSeconds());
         }
-        return work.call(assertions::signInOptions);
+        return offered.options();
     }
+
+    /** The options, or the seconds to wait for them. */
+    record Offered(long waitSeconds, PasskeyAssertions.Options options) {}
 
     sealed interface Outcome {}
 
@@ -83,38 +93,72 @@ public class PasskeySignIn {
     record VerifyAddressFirst() implements Outcome {}
 
     /**
+     * What the first unit of work took and read: the seconds to wait; or the credential's refusal
+     * as unreadable; or the assertion, the passkey it names, its owner's email and the trusted device.
+     */
+    record Attempt(
+            long waitSeconds,
+            String unreadable,
+            PasskeyAssertions.Presented presented,
+            UUID owner,
+            String email,
+            DeviceTokens.Device device) {}
+
+    /**
      * @param deviceToken a device token an earlier sign-in handed out, or null
      * @param csrfToken a browser's new CSRF token, bound to the session it starts; null for an API client
      */
     public SignIn.Tokens signIn(
             UUID challengeId, JsonObject credential, String deviceToken, ClientInfo client, String csrfToken) {
+        // First unit of work: the address's attempt taken (committed before the assertion is
+        // checked, so a failure counts even if the request dies after), the passkey the credential
+        // names, its owner's email and the device.
+        Attempt first = work.call(() -> read(credential, deviceToken, client));
+        if (first.waitSeconds() > 0) {
+            metrics.throttled();
+            throw ApplicationException.tooManyRequests(first.waitSeconds());
+        }
+        if (first.unreadable() != null) {
+            failed(null, null, new Failed(first.unreadable(), false, null));
+            throw PasswordSignIn.invalidCredentials();
+        }
+        UUID owner = first.owner();
+        // Second and last: the challenge, the assertion, the session, and the attempt given back.
+        Outcome outcome = work.call(() -> {
+            Outcome o = attempt(challengeId, first.presented(), owner, first.device(), client, csrfToken);
+            if (o instanceof Succeeded) {
+                throttle.passkeySucceeded(client.ip());
+            }
+            return o;
+        });
+        if (outcome instanceof Succeeded ok) {
+            metrics.loginSucceeded();
+            return ok.tokens();
+        }
+        if (outcome instanceof VerifyAddressFirst) {
+            failed(owner, first.email(), new Failed("email not verified", false, null));
+            throw PasswordSignIn.emailNotVerified();
+        }
+        failed(owner, first.email(), (Failed) outcome);
+        throw PasswordSignIn.invalidCredentials();
+    }
+
+    private Attempt read(JsonObject credential, String deviceToken, ClientInfo client) {
         long wait = throttle.passkeyAttempt(client.ip());
         if (wait > 0) {
-            metrics.throttled();
-            throw ApplicationException.tooManyRequests(wait);
+            return new Attempt(wait, null, null, null, null, null);
         }
         PasskeyAssertions.Presented presented;
         try {
             presented = assertions.read(credential);
         } catch (WebAuthnCeremonies.Refused e) {
-            failed(null, null, new Failed(e.reason(), false, null));
-            throw PasswordSignIn.invalidCredentials();
+            // Caught here, so that the take commits.
+            return new Attempt(0, e.reason(), null, null, null, null);
         }
         UUID owner = presented.userId().orElse(null);
         String email = owner == null ? null : users.emailOf(owner);
         DeviceTokens.Device device = deviceToken == null || email == null ? null : devices.trusted(deviceToken, email);
-        Outcome outcome = work.call(() -> attempt(challengeId, presented, owner, device, client, csrfToken));
-        if (outcome instanceof Succeeded ok) {
-            throttle.passkeySucceeded(client.ip());
-            metrics.loginSucceeded();
-            return ok.tokens();
-        }
-        if (outcome instanceof VerifyAddressFirst) {
-            failed(owner, email, new Failed("email not verified", false, null));
-            throw PasswordSignIn.emailNotVerified();
-        }
-        failed(owner, email, (Failed) outcome);
-        throw PasswordSignIn.invalidCredentials();
+        return new Attempt(0, null, presented, owner, email, device);
     }
 
     private Outcome attempt(
