@@ -65,6 +65,17 @@ class FullServerIT {
             }
         }
         assertTrue(base > 0, "no free port base for a domain");
+        // C1 only, as for every server a test starts for itself (VigileUnderTest.QUICK_START_JVM),
+        // written into the new domain's server-config (its first java-config) before it starts.
+        Path domainXml = domains.resolve(domain).resolve("config").resolve("domain.xml");
+        String xml = Files.readString(domainXml);
+        String server = "<jvm-options>-server</jvm-options>";
+        assertTrue(xml.contains(server), "the new domain's JVM options: " + domainXml);
+        Files.writeString(
+                domainXml,
+                xml.replaceFirst(
+                        java.util.regex.Pattern.quote(server),
+                        server + "<jvm-options>-XX:TieredStopAtLevel=1</jvm-options>"));
         http = base + 80;
         db = TestServer.newDatabase("vigile_full");
         Map<String, String> env = TestServer.testEnvironment(db);

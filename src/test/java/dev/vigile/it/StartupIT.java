@@ -257,6 +257,9 @@ class StartupIT {
         pb.redirectOutput(log.toFile());
         pb.environment().remove("VIGILE_DB_URL");
         pb.environment().put("VIGILE_PORT", Integer.toString(port));
+        // C1 only, as for every server a test starts for itself (VigileUnderTest.QUICK_START_JVM):
+        // the launcher adds these after its own options, as it does a user's.
+        pb.environment().put("VIGILE_JAVA_MEMORY", VigileUnderTest.QUICK_START_JVM);
         pb.environment().put("VIGILE_ADMIN_EMAIL", "admin@run.test");
         pb.environment().put("VIGILE_ADMIN_PASSWORD", "the first admin's passphrase");
         return pb.start();
