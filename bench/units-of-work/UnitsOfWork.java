@@ -80,13 +80,11 @@ public class UnitsOfWork {
                 var creationOptions = Api.JSON.readTree(creation.body());
                 sendAs(
                         "/api/users/me/passkeys",
-                        Api.JSON.writeValueAsString(Api.JSON
-                                .createObjectNode()
-                                .put(
-                                        "challengeId",
-                                        creationOptions.get("challengeId").asText())
-                                .put("name", "bench")
-                                .set("credential", authenticator.register(creationOptions.get("publicKey")))),
+                        finish(
+                                creationOptions,
+                                "name",
+                                "bench",
+                                authenticator.register(creationOptions.get("publicKey"))),
                         access,
                         201);
                 row(stats, dbName, idle, n, "passkey sign-in, known device (API: options and sign-in)", i -> {
@@ -95,13 +93,11 @@ public class UnitsOfWork {
                                 .body());
                         send(
                                 "/api/auth/passkey",
-                                Api.JSON.writeValueAsString(Api.JSON
-                                        .createObjectNode()
-                                        .put(
-                                                "challengeId",
-                                                options.get("challengeId").asText())
-                                        .put("deviceToken", device)
-                                        .set("credential", authenticator.assertion(options.get("publicKey")))),
+                                finish(
+                                        options,
+                                        "deviceToken",
+                                        device,
+                                        authenticator.assertion(options.get("publicKey"))),
                                 false,
                                 null);
                     } catch (java.io.IOException e) {
@@ -116,6 +112,20 @@ public class UnitsOfWork {
     }
 
     static final String PASSKEY_ORIGIN = "http://localhost:8080";
+
+    /** The body that finishes a passkey ceremony: its challenge, one more field, the credential. */
+    static String finish(
+            com.fasterxml.jackson.databind.JsonNode options,
+            String field,
+            String value,
+            com.fasterxml.jackson.databind.JsonNode credential)
+            throws java.io.IOException {
+        return Api.JSON.writeValueAsString(Api.JSON
+                .createObjectNode()
+                .put("challengeId", options.get("challengeId").asText())
+                .put(field, value)
+                .set("credential", credential));
+    }
 
     /** A POST as the holder of this access token, checked to answer {@code status}. */
     static HttpResponse<String> sendAs(String path, String body, String token, int status) throws Exception {
