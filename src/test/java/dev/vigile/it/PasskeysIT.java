@@ -334,13 +334,13 @@ class PasskeysIT {
     }
 
     /**
-     * A credential that cannot even be read is a failed sign-in of its address like any other: the
-     * attempt is taken and the credential read in one unit of work, and the refusal while reading
-     * must not roll the take back. Past the address's limit the answer is 429 and nothing more is
-     * audited; each refusal before it left one audited failure from that address.
+     * A credential that cannot even be read is a failed sign-in of its address like any other: its
+     * attempt is taken and committed although nothing is looked up for it. Past the address's
+     * limit the answer is 429; each refusal before it left one audited failure from that address,
+     * with the parse's reason.
      */
     @Test
-    void unreadableCredentialsCountWithTheAddresssFailures() throws Exception {
+    void unreadableCredentialsCountWithTheAddressFailures() throws Exception {
         Api one = new Api();
         ObjectNode unreadable =
                 obj("challengeId", UUID.randomUUID().toString(), "credential", obj("type", "public-key", "id", "AAAA"));
@@ -363,7 +363,8 @@ class PasskeysIT {
                 refused,
                 rows(
                         "select count(*) from audit_events where action = 'auth.login.failed' and ip = ?"
-                                + " and details ->> 'method' = 'passkey'",
+                                + " and details ->> 'method' = 'passkey'"
+                                + " and details ->> 'reason' like 'malformed assertion%'",
                         one.clientAddress()));
         assertRefused(withCredentialId("AAAA"));
     }

@@ -29,9 +29,10 @@ public final class VigileUnderTest implements AutoCloseable {
      * {@code VIGILE_JAVA_MEMORY} for the servers a test starts for itself: the default heap, and C1
      * only. Such a server answers a few requests and stops, so C2 compiling Payara's deployment scan
      * is CPU spent for nothing, taken from the tests running beside it: a start took 20.1 s with
-     * C2 and 16.5 s without, and the clean-clone run of the suite's test classes 825 s against 902
-     * (docs/performance.md, "The tests' own time"). The suite's server, which serves most classes,
-     * the launcher under {@code StartupIT} and the benchmarks keep the JVM's default compilers.
+     * C2 and 16.5 s without, and the test classes of a clean-clone run 859 s against 902
+     * (docs/performance.md, "The tests' own time"). {@code StartupIT}'s launcher and {@code
+     * FullServerIT}'s domain get it too; the suite's server, which serves most classes, {@code
+     * OtherServicesIT}'s measured server and the benchmarks keep the JVM's default compilers.
      */
     public static final String QUICK_START_JVM = "-Xmx512m -XX:TieredStopAtLevel=1";
 

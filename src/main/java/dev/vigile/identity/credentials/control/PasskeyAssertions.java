@@ -71,9 +71,22 @@ public class PasskeyAssertions {
         return new Options(id, ceremonies.requestOptions(challenge, ids));
     }
 
-    /** Reads an assertion and finds its passkey; a malformed one is refused (never a 500). */
+    /**
+     * Parses an assertion, with no database: a malformed one is refused ({@link
+     * WebAuthnCeremonies.Refused}, never a 500). Call it outside any unit of work, so that the
+     * refusal marks none for rollback.
+     */
+    public WebAuthnCeremonies.Assertion parse(JsonObject credential) {
+        return ceremonies.parseAssertion(credential);
+    }
+
+    /** {@link #parse} then {@link #find}: a malformed assertion is refused (never a 500). */
     public Presented read(JsonObject credential) {
-        WebAuthnCeremonies.Assertion assertion = ceremonies.parseAssertion(credential);
+        return find(parse(credential));
+    }
+
+    /** The assertion with the passkey its credential id names (empty when unknown). */
+    public Presented find(WebAuthnCeremonies.Assertion assertion) {
         return new Presented(assertion, passkeys.byCredentialId(assertion.credentialId()));
     }
 

@@ -93,12 +93,11 @@ public class PasskeySignIn {
     record VerifyAddressFirst() implements Outcome {}
 
     /**
-     * What the first unit of work took and read: the seconds to wait; or the credential's refusal
-     * as unreadable; or the assertion, the passkey it names, its owner's email and the trusted device.
+     * What the first unit of work took and read: the seconds to wait; or the assertion, the passkey
+     * it names, its owner's email and the trusted device.
      */
     record Attempt(
             long waitSeconds,
-            String unreadable,
             PasskeyAssertions.Presented presented,
             UUID owner,
             String email,
@@ -110,16 +109,27 @@ public class PasskeySignIn {
      */
     public SignIn.Tokens signIn(
             UUID challengeId, JsonObject credential, String deviceToken, ClientInfo client, String csrfToken) {
+        // Parsed first, with no database and outside any unit of work: the address's row is not
+        // locked during the parse of what the client sent, and a refusal marks no transaction.
+        WebAuthnCeremonies.Assertion assertion;
+        String unreadable = null;
+        try {
+            assertion = assertions.parse(credential);
+        } catch (WebAuthnCeremonies.Refused e) {
+            assertion = null;
+            unreadable = e.reason();
+        }
+        WebAuthnCeremonies.Assertion parsed = assertion;
         // First unit of work: the address's attempt taken (committed before the assertion is
-        // checked, so a failure counts even if the request dies after), the passkey the credential
-        // names, its owner's email and the device.
-        Attempt first = work.call(() -> read(credential, deviceToken, client));
+        // checked, so a failure counts even if the request dies after), then, for a readable
+        // credential, the passkey it names, its owner's email and the device.
+        Attempt first = work.call(() -> read(parsed, deviceToken, client));
         if (first.waitSeconds() > 0) {
             metrics.throttled();
             throw ApplicationException.tooManyRequests(first.waitSeconds());
         }
-        if (first.unreadable() != null) {
-            failed(null, null, new Failed(first.unreadable(), false, null));
+        if (unreadable != null) {
+            failed(null, null, new Failed(unreadable, false, null));
             throw PasswordSignIn.invalidCredentials();
         }
         UUID owner = first.owner();
@@ -143,22 +153,17 @@ public class PasskeySignIn {
         throw PasswordSignIn.invalidCredentials();
     }
 
-    private Attempt read(JsonObject credential, String deviceToken, ClientInfo client) {
+    /** Takes the attempt; then, if it may proceed and the assertion was readable, reads what it names. */
+    private Attempt read(WebAuthnCeremonies.Assertion assertion, String deviceToken, ClientInfo client) {
         long wait = throttle.passkeyAttempt(client.ip());
-        if (wait > 0) {
-            return new Attempt(wait, null, null, null, null, null);
+        if (wait > 0 || assertion == null) {
+            return new Attempt(wait, null, null, null, null);
         }
-        PasskeyAssertions.Presented presented;
-        try {
-            presented = assertions.read(credential);
-        } catch (WebAuthnCeremonies.Refused e) {
-            // Caught here, so that the take commits.
-            return new Attempt(0, e.reason(), null, null, null, null);
-        }
+        PasskeyAssertions.Presented presented = assertions.find(assertion);
         UUID owner = presented.userId().orElse(null);
         String email = owner == null ? null : users.emailOf(owner);
         DeviceTokens.Device device = deviceToken == null || email == null ? null : devices.trusted(deviceToken, email);
-        return new Attempt(0, null, presented, owner, email, device);
+        return new Attempt(0, presented, owner, email, device);
     }
 
     private Outcome attempt(
