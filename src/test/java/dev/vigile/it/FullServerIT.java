@@ -69,13 +69,15 @@ class FullServerIT {
         // written into the new domain's server-config (its first java-config) before it starts.
         Path domainXml = domains.resolve(domain).resolve("config").resolve("domain.xml");
         String xml = Files.readString(domainXml);
+        int config = xml.indexOf("<config name=\"server-config\"");
+        int end = xml.indexOf("</config>", config);
         String server = "<jvm-options>-server</jvm-options>";
-        assertTrue(xml.contains(server), "the new domain's JVM options: " + domainXml);
+        int at = xml.indexOf(server, config);
+        assertTrue(config >= 0 && at > config && at < end, "server-config's JVM options in " + domainXml);
+        at += server.length();
         Files.writeString(
                 domainXml,
-                xml.replaceFirst(
-                        java.util.regex.Pattern.quote(server),
-                        server + "<jvm-options>-XX:TieredStopAtLevel=1</jvm-options>"));
+                xml.substring(0, at) + "<jvm-options>-XX:TieredStopAtLevel=1</jvm-options>" + xml.substring(at));
         http = base + 80;
         db = TestServer.newDatabase("vigile_full");
         Map<String, String> env = TestServer.testEnvironment(db);

@@ -24,7 +24,8 @@ import java.util.UUID;
  * discoverable passkey, no email typed. The assertion names its user (the user handle); the
  * challenge is taken, the assertion checked, the passkey's counter moved and the session started
  * in one unit of work under the user's row lock, so that of two sign-ins with one assertion one
- * succeeds. Every refusal is the 401 of a wrong password, counted with the address's failed sign-ins.
+ * succeeds. Every refusal of the credential is the 401 of a wrong password, counted with the
+ * address's failed sign-ins (an unverified address's 403 comes only once the assertion holds).
  */
 @ApplicationScoped
 public class PasskeySignIn {
