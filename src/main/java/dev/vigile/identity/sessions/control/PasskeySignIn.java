@@ -124,7 +124,7 @@ public class PasskeySignIn {
         // First unit of work: the address's attempt taken (committed before the assertion is
         // checked, so a failure counts even if the request dies after), then, for a readable
         // credential, the passkey it names, its owner's email and the device.
-        Attempt first = work.call(() -> read(parsed, deviceToken, client));
+        Attempt first = work.call(() -> takeAndRead(parsed, deviceToken, client));
         if (first.waitSeconds() > 0) {
             metrics.throttled();
             throw ApplicationException.tooManyRequests(first.waitSeconds());
@@ -155,7 +155,7 @@ public class PasskeySignIn {
     }
 
     /** Takes the attempt; then, if it may proceed and the assertion was readable, reads what it names. */
-    private Attempt read(WebAuthnCeremonies.Assertion assertion, String deviceToken, ClientInfo client) {
+    private Attempt takeAndRead(WebAuthnCeremonies.Assertion assertion, String deviceToken, ClientInfo client) {
         long wait = throttle.passkeyAttempt(client.ip());
         if (wait > 0 || assertion == null) {
             return new Attempt(wait, null, null, null, null);
