@@ -47,7 +47,10 @@ class AccountPageE2E {
 
     @BeforeEach
     void fresh() {
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // The page re-renders what a condition reads (a table row, say): an element gone stale
+        // between finding it and reading it is "not yet", and the next poll finds it again.
+        wait = (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         browser.manage().deleteAllCookies();
     }
 

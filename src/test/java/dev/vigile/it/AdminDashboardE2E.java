@@ -62,7 +62,10 @@ class AdminDashboardE2E {
 
     @BeforeEach
     void signIn() {
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        // The page re-renders what a condition reads (a table row, say): an element gone stale
+        // between finding it and reading it is "not yet", and the next poll finds it again.
+        wait = (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         browser.manage().deleteAllCookies();
         browser.get(server.url("/admin/"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));

@@ -40,7 +40,10 @@ class PasskeysE2E {
     @BeforeEach
     void start() {
         browser = Browsers.chromium(1100, 1600);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // The page re-renders what a condition reads (a table row, say): an element gone stale
+        // between finding it and reading it is "not yet", and the next poll finds it again.
+        wait = (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         authenticator = ((HasVirtualAuthenticator) browser)
                 .addVirtualAuthenticator(new VirtualAuthenticatorOptions()
                         .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
