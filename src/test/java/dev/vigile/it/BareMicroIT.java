@@ -106,6 +106,9 @@ class BareMicroIT {
                 base + "/oauth2/token", metadata.json().get("token_endpoint").asText(), metadata.toString());
         assertEquals(
                 base + "/.well-known/jwks.json", metadata.json().get("jwks_uri").asText());
+        // "Cached publicly for a short time" (API.md), keyed by the Host its URLs came from.
+        assertEquals("public, max-age=300", metadata.header("Cache-Control"), metadata.toString());
+        assertEquals("Host", metadata.header("Vary"), metadata.toString());
         assertEquals(200, api.get("/api/users/me", api.adminToken()).status());
     }
 }

@@ -238,6 +238,78 @@ class CutoffRaceIT {
         assertEquals(0, survivors, "sessions made with the old credential that survived: " + seen);
     }
 
+    /**
+     * A password change keeps its caller's session, access token included, and ends every other
+     * (API.md): the other sessions' access tokens end with them (their {@code sid}), not through
+     * the user's token generation. Each round, refreshes of three other sessions race the change,
+     * each token used once as it comes (so the server holds an answer for its session): once the
+     * change has answered, no refresh succeeds and none of the tokens they were given is accepted,
+     * while the caller's own token still is.
+     */
+    @Test
+    void noRefreshOfAnotherSessionOutlivesAPasswordChange() throws Exception {
+        String admin = api.adminToken();
+        int survivors = 0;
+        List<String> seen = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            Api.Account account = api.account(admin);
+            AtomicBoolean answered = new AtomicBoolean();
+            List<String> minted = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger refreshed = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(REFRESHERS);
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < REFRESHERS; i++) {
+                Api.Res login = api.login(account.email(), account.password());
+                assertEquals(200, login.status(), login.toString());
+                String first = login.json().get("refresh_token").asText();
+                running.add(pool.submit(() -> {
+                    Api client = new Api();
+                    String refreshToken = first;
+                    // Until a refresh is refused, which must come once the change has answered.
+                    while (true) {
+                        boolean past = answered.get();
+                        Api.Res r = client.refresh(refreshToken);
+                        if (r.status() == 401) {
+                            return null;
+                        }
+                        assertEquals(200, r.status(), r.toString());
+                        assertTrue(!past, "a refresh begun after the change answered succeeded");
+                        refreshToken = r.json().get("refresh_token").asText();
+                        String token = r.json().get("access_token").asText();
+                        minted.add(token);
+                        refreshed.incrementAndGet();
+                        client.get("/api/users/me", token);
+                    }
+                }));
+            }
+            while (refreshed.get() < 2 * REFRESHERS) {
+                Thread.onSpinWait();
+            }
+            String next = "the next passphrase of round " + round + " " + java.util.UUID.randomUUID();
+            Api.Res change = api.put(
+                    "/api/users/me/password",
+                    obj("currentPassword", account.password(), "newPassword", next),
+                    account.token());
+            assertEquals(204, change.status(), change.toString());
+            answered.set(true);
+            for (Future<?> f : running) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+            for (String token : minted) {
+                Api.Res me = api.get("/api/users/me", token);
+                if (me.status() != 401) {
+                    if (survivors++ < 10) {
+                        seen.add("round " + round + ": /me " + me.status());
+                    }
+                }
+            }
+            assertEquals(200, api.get("/api/users/me", account.token()).status(), "the caller's own token");
+            assertEquals(1, activeSessions(account.id()), "only the caller's session is left");
+        }
+        assertEquals(0, survivors, "tokens of other sessions accepted after the change (the first ten): " + seen);
+    }
+
     long activeSessions(String userId) throws Exception {
         return server.number("select count(*) from sessions where user_id = ?::uuid and revoked_at is null", userId);
     }

@@ -252,6 +252,54 @@ class MfaIT {
     }
 
     /**
+     * Every successful login hands the client a device token (API.md), a second step's too: a
+     * device recognised at the first step gets a new token in place of the one it presented (the
+     * step kept only that token's hash), so the device stays one row and the next login that
+     * presents the new token is recognised. Before, the answer had no {@code device_token}.
+     */
+    @Test
+    void aSecondStepFromAKnownDeviceHandsOutANewTokenForThatDevice() throws Exception {
+        Enrolled u = enrolled();
+        Api.Res first = second(challenge(u), "recoveryCode", u.recoveryCodes.get(0));
+        assertEquals(200, first.status(), first.toString());
+        String device = first.json().get("device_token").asText();
+        long rows = server.number("select count(*) from device_tokens where user_id = ?::uuid", u.id);
+
+        Api.Res step =
+                api.post("/api/auth/login", obj("email", u.email, "password", u.password, "deviceToken", device));
+        assertEquals(202, step.status(), step.toString());
+        Api.Res in = second(step.json().get("mfa_token").asText(), "recoveryCode", u.recoveryCodes.get(1));
+        assertEquals(200, in.status(), in.toString());
+        assertTrue(in.json().hasNonNull("device_token"), "a device token in the second step's answer: " + in);
+        String renewed = in.json().get("device_token").asText();
+        assertFalse(renewed.equals(device), "a new token, not the one presented");
+        assertEquals(
+                rows,
+                server.number("select count(*) from device_tokens where user_id = ?::uuid", u.id),
+                "the same device: no row added");
+        assertEquals(
+                1,
+                server.number(
+                        "select count(*) from device_tokens where token_hash = ?",
+                        dev.vigile.security.OpaqueTokens.hash(renewed)));
+        assertEquals(
+                0,
+                server.number(
+                        "select count(*) from device_tokens where token_hash = ?",
+                        dev.vigile.security.OpaqueTokens.hash(device)),
+                "the token it replaced is void");
+
+        // The next login presents the new token and is recognised: its second step renews it again.
+        Api.Res again =
+                api.post("/api/auth/login", obj("email", u.email, "password", u.password, "deviceToken", renewed));
+        assertEquals(202, again.status(), again.toString());
+        Api.Res in2 = second(again.json().get("mfa_token").asText(), "recoveryCode", u.recoveryCodes.get(2));
+        assertEquals(200, in2.status(), in2.toString());
+        assertFalse(renewed.equals(in2.json().get("device_token").asText()));
+        assertEquals(rows, server.number("select count(*) from device_tokens where user_id = ?::uuid", u.id));
+    }
+
+    /**
      * The body-free form of turning MFA off (issue 35: a DELETE with a body is refused by some
      * servers and proxies): the same checks and effects as {@code DELETE /api/users/me/mfa}.
      */

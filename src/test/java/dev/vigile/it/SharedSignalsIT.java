@@ -208,13 +208,19 @@ class SharedSignalsIT {
         Api.Res anonymous = api.get("/ssf/streams", null);
         assertEquals(401, anonymous.status(), anonymous.toString());
         assertNotNull(anonymous.header("WWW-Authenticate"));
+        assertProblem(anonymous, 401);
         assertEquals(401, api.get("/ssf/streams", "not.a.token").status());
-        assertEquals(403, api.get("/ssf/streams", admin).status(), "a person, even an admin, has no stream");
+        Api.Res person = api.get("/ssf/streams", admin);
+        assertEquals(403, person.status(), "a person, even an admin, has no stream");
+        assertProblem(person, 403);
         Receiver without = receiver(admin, List.of("users:read"));
         assertEquals(
                 403, api.post("/ssf/streams", pollStream(ALL), without.token()).status());
         assertEquals(403, api.post("/ssf/poll", obj(), without.token()).status());
-        assertEquals(404, api.get("/ssf/nothing", without.token()).status());
+        Api.Res nothing = api.get("/ssf/nothing", without.token());
+        assertEquals(404, nothing.status());
+        assertProblem(nothing, 404);
+        assertProblem(api.call("PUT", "/ssf/poll", obj(), without.token()), 405);
     }
 
     @Test
@@ -280,6 +286,12 @@ class SharedSignalsIT {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{not json")));
         assertEquals(400, notJson.status(), notJson.toString());
+        assertProblem(notJson, 400);
+        Api.Res form = api.send(api.request("/ssf/streams")
+                .header("Authorization", "Bearer " + r.token())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("delivery=poll")));
+        assertProblem(form, 415);
         assertEquals(
                 204,
                 api.call("DELETE", "/ssf/streams?stream_id=" + id, null, r.token())
@@ -719,5 +731,14 @@ class SharedSignalsIT {
             receiverServer.stop(0);
             dropStreams();
         }
+    }
+
+    /** Every error is problem+json (API.md), the transmitter's too: its status, type and path. */
+    static void assertProblem(Api.Res r, int status) {
+        assertEquals(status, r.status(), r.toString());
+        assertTrue(r.header("Content-Type").startsWith("application/problem+json"), r.toString());
+        assertEquals(status, r.json().get("status").asInt(), r.toString());
+        assertTrue(r.json().hasNonNull("type") && r.json().hasNonNull("title"), r.toString());
+        assertTrue(r.json().get("instance").asText().startsWith("/ssf/"), r.toString());
     }
 }

@@ -237,14 +237,23 @@ class UsersIT {
                 "newPassword", weak.json().get("errors").get(0).get("field").asText());
         assertEquals(200, api.login(a.email(), a.password()).status(), "nothing changed yet");
 
+        // The other session's token used once before: what the server remembers of it must go too.
+        assertEquals(
+                200,
+                api.get("/api/users/me", other.json().get("access_token").asText())
+                        .status());
         Api.Res ok = api.put(
                 "/api/users/me/password", obj("currentPassword", a.password(), "newPassword", newPassword), a.token());
         assertEquals(204, ok.status(), ok.toString());
-        assertEquals(401, api.get("/api/users/me", a.token()).status(), "older access tokens are cut off");
+        // "Revokes all other sessions (the caller's own session survives)": its access token too.
+        Api.Res stillIn = api.get("/api/users/me", a.token());
+        assertEquals(200, stillIn.status(), "the caller's own access token survives: " + stillIn);
+        assertEquals(a.id(), stillIn.json().get("id").asText());
         assertEquals(
                 401,
                 api.get("/api/users/me", other.json().get("access_token").asText())
-                        .status());
+                        .status(),
+                "another session's access token ends with its session");
         assertEquals(
                 401, api.refresh(other.json().get("refresh_token").asText()).status(), "other sessions revoked");
         Api.Res mine = api.refresh(a.refreshToken());
@@ -475,6 +484,23 @@ class UsersIT {
         assertEquals("57", p1.header("X-Total-Count"));
         // Default sort: newest first; seeded user i is i seconds old.
         assertEquals(emails.get(0), body.get("items").get(0).get("email").asText());
+        // "sort createdAt (default desc)": named alone, still newest first; asc turns it round.
+        assertEquals(
+                emails.get(0),
+                api.get("/api/users?q=" + marker + "&sort=createdAt&size=1", admin)
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("email")
+                        .asText());
+        assertEquals(
+                emails.get(56),
+                api.get("/api/users?q=" + marker + "&sort=createdAt,asc&size=1", admin)
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("email")
+                        .asText());
         String link = p1.header("Link");
         assertTrue(
                 link.contains("rel=\"first\"") && link.contains("rel=\"next\"") && link.contains("rel=\"last\""), link);

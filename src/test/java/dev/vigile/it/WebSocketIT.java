@@ -425,6 +425,25 @@ class WebSocketIT {
                 api.put("/api/admin/users/" + c.id() + "/roles", obj("roles", List.of(role)), admin)
                         .status());
         assertEquals(4011, wc.awaitClose(SHORT), "roles changed: re-authenticate");
+
+        // A password change ends the other sessions' connections, not its caller's.
+        Api.Account d = api.account(admin);
+        String elsewhere =
+                api.login(d.email(), d.password()).json().get("access_token").asText();
+        WsClient mine = WsClient.connect(base, d.token()).ok();
+        mine.next();
+        WsClient other = WsClient.connect(base, elsewhere).ok();
+        other.next();
+        assertEquals(
+                204,
+                api.put(
+                                "/api/users/me/password",
+                                obj("currentPassword", d.password(), "newPassword", "a changed passphrase 4011"),
+                                d.token())
+                        .status());
+        assertEquals(4011, other.awaitClose(SHORT), "another session's connection");
+        mine.ping();
+        assertEquals("pong", mine.nextOfType("pong", SHORT).get("type").asText(), "the changer's stays open");
     }
 
     /**

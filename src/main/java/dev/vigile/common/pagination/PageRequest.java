@@ -68,7 +68,10 @@ public record PageRequest(
                 }
                 ascending = dir.equals("asc");
             } else {
-                ascending = true;
+                // A field named alone sorts in its own default order: the list's default field as
+                // the list sorts it by default ("createdAt (default desc)", API.md), any other
+                // ascending.
+                ascending = field.equals(sorts.defaultField()) ? sorts.defaultAscending() : true;
             }
         }
         boolean keyset = !ascending && sorts.keysetFields().contains(field);

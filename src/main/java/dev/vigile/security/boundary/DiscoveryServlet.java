@@ -31,8 +31,7 @@ public class DiscoveryServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String base = bases.of(req);
-        boolean shared = bases.configured();
-        if (!shared) {
+        if (!bases.configured()) {
             res.setHeader("Vary", "Host");
         }
         String issuer = settings.issuer();
@@ -54,9 +53,10 @@ public class DiscoveryServlet extends HttpServlet {
                 .getBytes(StandardCharsets.UTF_8);
         res.setContentType("application/json");
         res.setCharacterEncoding("UTF-8");
-        // The same for everyone: caches may keep it for a few minutes; shared caches only when its
-        // URLs come from the configuration, not from a request's Host.
-        res.setHeader("Cache-Control", (shared ? "public" : "private") + ", max-age=300");
+        // The same for everyone, so cached publicly for a few minutes (API.md); when its URLs come
+        // from the request's Host, Vary: Host keeps a shared cache from serving one host's
+        // document for another.
+        res.setHeader("Cache-Control", "public, max-age=300");
         res.setContentLength(body.length);
         res.getOutputStream().write(body);
     }

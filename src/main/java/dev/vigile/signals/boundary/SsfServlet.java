@@ -30,10 +30,11 @@ import java.util.UUID;
  * The transmitter's endpoints (SSF 1.0 section 8, RFC 8936), for a service account holding {@code
  * ssf:streams} with its bearer token: {@code /ssf/streams} (POST create, GET read, PATCH or PUT
  * change, DELETE), {@code /ssf/status} (GET, POST), {@code /ssf/verify} (POST), {@code
- * /ssf/subjects:add} and {@code :remove} (POST) and {@code /ssf/poll} (POST). Errors are JSON
- * {@code {"error", "error_description"}}: 400 a bad request, 401 no valid token (with a Bearer
- * challenge), 403 not a service account holding the permission, 404 no such stream (another
- * account's included), 409 a second stream. Nothing here is cached.
+ * /ssf/subjects:add} and {@code :remove} (POST) and {@code /ssf/poll} (POST). Errors are
+ * problem+json, as everywhere in Vigile's API (SSF names only their statuses): 400 a bad request,
+ * 401 no valid token (with a Bearer challenge), 403 not a service account holding the
+ * permission, 404 no such stream (another account's included), 409 a second stream, 413 a body
+ * over the limit, 415 a body that is not JSON. Nothing here is cached.
  */
 @WebServlet("/ssf/*")
 public class SsfServlet extends HttpServlet {
@@ -68,9 +69,9 @@ public class SsfServlet extends HttpServlet {
         };
         if (!known) {
             error(
+                    req,
                     res,
                     path.matches("/(streams|status|verify|subjects:add|subjects:remove|poll)") ? 405 : 404,
-                    "invalid_request",
                     "No such endpoint or method.");
             return;
         }
@@ -98,11 +99,7 @@ public class SsfServlet extends HttpServlet {
                 default -> poll(res, caller, body);
             }
         } catch (Transmitter.Refusal r) {
-            error(
-                    res,
-                    r.status,
-                    r.status == 404 ? "not_found" : r.status == 409 ? "conflict" : "invalid_request",
-                    r.getMessage());
+            error(req, res, r.status, r.getMessage());
         }
     }
 
@@ -301,7 +298,7 @@ public class SsfServlet extends HttpServlet {
     private static JsonObject body(HttpServletRequest req) throws IOException {
         String type = req.getContentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new Transmitter.Refusal(400, "The body must be application/json.");
+            throw new Transmitter.Refusal(415, "The body must be application/json.");
         }
         byte[] bytes;
         try {
@@ -332,15 +329,11 @@ public class SsfServlet extends HttpServlet {
                 || !(verifier.verify(token) instanceof AccessTokenVerifier.Valid valid)
                 || directory.cutOff(valid.caller())) {
             res.setHeader("WWW-Authenticate", "Bearer realm=\"vigile\"");
-            error(res, 401, "invalid_token", "A valid access token of a service account is required.");
+            error(req, res, 401, "A valid access token of a service account is required.");
             return null;
         }
         if (!valid.caller().isClient() || !valid.groups().contains(Permissions.SSF_STREAMS)) {
-            error(
-                    res,
-                    403,
-                    "insufficient_scope",
-                    "Streams belong to service accounts holding " + Permissions.SSF_STREAMS + ".");
+            error(req, res, 403, "Streams belong to service accounts holding " + Permissions.SSF_STREAMS + ".");
             return null;
         }
         return valid.caller();
@@ -350,13 +343,8 @@ public class SsfServlet extends HttpServlet {
         dev.vigile.common.web.JsonResponses.write(res, status, body, java.util.Map.of());
     }
 
-    static void error(HttpServletResponse res, int status, String error, String description) throws IOException {
-        json(
-                res,
-                status,
-                Json.createObjectBuilder()
-                        .add("error", error)
-                        .add("error_description", description)
-                        .build());
+    /** A problem+json answer (headers set before, such as the Bearer challenge, are kept). */
+    static void error(HttpServletRequest req, HttpServletResponse res, int status, String detail) throws IOException {
+        dev.vigile.common.web.ErrorWriter.write(req, res, status, detail, null);
     }
 }

@@ -29,6 +29,23 @@ class PageRequestTest {
         assertEquals(50, PageRequest.parse("2", "50", "email", SORTS).offset());
     }
 
+    /** "sort createdAt (default desc)": the default field named alone keeps the default order. */
+    @Test
+    void theDefaultFieldNamedAloneKeepsItsDefaultDirection() {
+        assertEquals(
+                "createdAt,desc",
+                PageRequest.parse(null, null, "createdAt", SORTS).sort());
+        assertEquals(
+                " order by u.createdAt desc, u.id desc",
+                PageRequest.parse(null, null, " createdAt ", SORTS).orderBy("u", "id"));
+        assertEquals(
+                "createdAt,asc",
+                PageRequest.parse(null, null, "createdAt,asc", SORTS).sort());
+        // On a keyset list, the default field alone is the keyset order: before is accepted with it.
+        assertEquals(true, PageRequest.parse(null, null, "id", null, KEYSET).keyset());
+        assertEquals(42L, PageRequest.parse(null, null, "id", "42", KEYSET).before());
+    }
+
     @Test
     void outOfRangeAndUnknownAre400WithFieldErrors() {
         for (String[] bad : new String[][] {

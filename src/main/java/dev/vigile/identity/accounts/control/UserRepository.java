@@ -146,11 +146,13 @@ public class UserRepository {
 
     /**
      * A credential event: the user's credential epoch moves (sign-ins, links and challenges checked
-     * under the old one fail) and every access token issued until now is cut off. Locks the row.
+     * under the old one fail) and, with {@code cutTokens}, every access token issued until now is
+     * cut off. Locks the row.
      */
-    public void moveCredentialEpoch(UUID id) {
-        em.createNativeQuery("update users set token_generation = token_generation + 1,"
-                        + " credential_epoch = credential_epoch + 1 where id = ?1")
+    public void moveCredentialEpoch(UUID id, boolean cutTokens) {
+        em.createNativeQuery("update users set credential_epoch = credential_epoch + 1"
+                        + (cutTokens ? ", token_generation = token_generation + 1" : "")
+                        + " where id = ?1")
                 .setParameter(1, id)
                 .executeUpdate();
     }

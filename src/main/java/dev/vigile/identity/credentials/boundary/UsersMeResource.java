@@ -106,9 +106,8 @@ public class UsersMeResource {
 
     /**
      * {@code PUT /api/users/me/password} : 204. 400 wrong current password or a new one that breaks
-     * the rules; 429 after repeated wrong tries. Every other session is revoked and every access
-     * token issued until now is cut off, the caller's included: its session's refresh token stays
-     * valid and gives a fresh access token.
+     * the rules; 429 after repeated wrong tries. Every other session is revoked, and their access
+     * tokens with them; the caller's session survives, its access tokens included (API.md).
      */
     @PUT
     @Path("/password")

@@ -61,22 +61,27 @@ public class CutOffs {
     }
 
     /**
-     * Revokes every session of the user but {@code kept} (which may be null), and cuts off every
-     * access token issued until now, the caller's included: the kept session's next refresh gives
-     * a fresh one.
+     * Revokes every session of the user but {@code kept} (which may be null). The access tokens of
+     * the sessions it ends end with them (each names its session, {@code sid}, refused once the
+     * session is revoked); those of {@code kept} live on, so that a password change leaves its
+     * caller signed in as API.md says. Without a kept session, every access token issued until
+     * now is cut off as well (the token generation moves).
      */
     public void revokeAllBut(UUID userId, UUID kept, String reason) {
         Instant now = clock.instant();
         // The user's row first: this waits for a sign-in holding it to commit its session, so the
         // statement below sees that session and ends it; a sign-in that comes later finds the epoch
-        // moved and fails (PasswordSignIn).
-        users.moveCredentialEpoch(userId);
+        // moved and fails (PasswordSignIn). A refresh of another session that commits first is
+        // ended here too; one that comes later finds its session revoked.
+        users.moveCredentialEpoch(userId, kept == null);
         List<UUID> ids = sessions.revokeAllOf(userId, kept, now, reason);
         voidIssuedTrust(userId);
         if (!ids.isEmpty()) {
             sessionsRevoked.fire(new SessionsEnded(ids));
         }
-        tokensCutOff.fire(new UserTokensCutOff(userId));
+        if (kept == null) {
+            tokensCutOff.fire(new UserTokensCutOff(userId));
+        }
     }
 
     /**

@@ -59,19 +59,27 @@ public class DeviceTokens {
 
     /**
      * At a successful login, in its transaction: the device presented is touched and kept (its
-     * token stays the same), or a new one is made.
+     * token stays the same), or a new one is made. A device known by its id alone (a second step,
+     * which kept the hash of the token presented at the first, never the token) gets a new token
+     * in place of its old one, so that every successful login hands one out (API.md) and the
+     * device stays one row.
      */
     public String afterLogin(UUID userId, Device presented) {
         Instant now = clock.instant();
         if (presented != null) {
-            int touched = em.createNativeQuery(
-                            "update device_tokens set last_used_at = ?1 where id = ?2 and user_id = ?3")
+            boolean renew = presented.token() == null;
+            String token = renew ? OpaqueTokens.generate() : presented.token();
+            jakarta.persistence.Query touch = em.createNativeQuery("update device_tokens set last_used_at = ?1"
+                            + (renew ? ", token_hash = ?4" : "") + " where id = ?2 and user_id = ?3")
                     .setParameter(1, now)
                     .setParameter(2, presented.id())
-                    .setParameter(3, userId)
-                    .executeUpdate();
+                    .setParameter(3, userId);
+            if (renew) {
+                touch.setParameter(4, OpaqueTokens.hash(token));
+            }
+            int touched = touch.executeUpdate();
             if (touched == 1) {
-                return presented.token();
+                return token;
             }
         }
         String token = OpaqueTokens.generate();
