@@ -113,7 +113,12 @@ public class WsFanoutBench {
                     + "-' || g || '@bench.test', 'not-a-hash', true, now(), now()"
                     + " from generate_series(1, " + count + ") g");
             s.execute("insert into user_roles select id, 'USER' from users where email like 'b" + marker + "-%'");
-            rs = s.executeQuery("select id, email from users where email like 'b" + marker + "-%'");
+            // Every user token names its session (a token without one is refused): one each.
+            s.execute("insert into sessions (id, user_id, created_at, last_used_at, expires_at)"
+                    + " select gen_random_uuid(), id, now(), now(), now() + interval '1 day' from users"
+                    + " where email like 'b" + marker + "-%'");
+            rs = s.executeQuery("select u.id, u.email, s.id from users u join sessions s on s.user_id = u.id"
+                    + " where u.email like 'b" + marker + "-%'");
             while (rs.next()) {
                 JwtClaims claims = new JwtClaims();
                 claims.setIssuer("vigile");
@@ -122,6 +127,7 @@ public class WsFanoutBench {
                 claims.setStringListClaim("amr", List.of("pwd"));
                 claims.setSubject(rs.getString(1));
                 claims.setClaim("upn", rs.getString(2));
+                claims.setClaim("sid", rs.getString(3));
                 claims.setStringListClaim("groups", List.of("USER"));
                 claims.setIssuedAtToNow();
                 claims.setExpirationTimeMinutesInTheFuture(60);

@@ -249,9 +249,13 @@ public class AccessTokenVerifier {
             caller = new CurrentCaller(UUID.fromString(internal), subject, null, generation, clientId);
         } else {
             UUID user = UUID.fromString(subject);
-            Object sid = claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM);
+            // Every user token is a session's: a password change ends the other sessions' tokens
+            // by their sid alone (CutOffs), so a token without one is not Vigile's.
+            if (!(claims.getClaimValue(AccessTokenIssuer.SESSION_CLAIM) instanceof String sid)) {
+                throw new IllegalArgumentException("A user token without its session");
+            }
             String email = claims.getClaimValue("upn") instanceof String s ? s : null;
-            caller = new CurrentCaller(user, email, sid == null ? null : UUID.fromString(sid.toString()), generation);
+            caller = new CurrentCaller(user, email, UUID.fromString(sid), generation);
         }
         Set<String> frozen = Set.copyOf(groups);
         return new Valid(

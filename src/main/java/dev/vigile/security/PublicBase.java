@@ -4,6 +4,7 @@ import dev.vigile.common.web.ClientAddressResolver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -40,6 +41,19 @@ public class PublicBase {
             }
             return (addresses.secure(req) ? "https" : "http") + "://" + host + req.getContextPath();
         });
+    }
+
+    /**
+     * A metadata document's caching (API.md: "cached publicly for a short time"): public for five
+     * minutes; when its URLs come from the request, it varies with what they were built from (the
+     * {@code Host}, and the scheme a trusted proxy names), so that a shared cache never serves one
+     * origin's document for another.
+     */
+    public void cacheHeaders(HttpServletResponse res) {
+        res.setHeader("Cache-Control", "public, max-age=300");
+        if (!configured()) {
+            res.setHeader("Vary", "Host, X-Forwarded-Proto");
+        }
     }
 
     private Optional<String> configuredUrl() {

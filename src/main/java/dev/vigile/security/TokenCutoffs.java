@@ -3,8 +3,9 @@ package dev.vigile.security;
 /**
  * The arithmetic of per-user cut-offs. Every access token carries the user's token generation
  * ({@value #CLAIM}) read in the same statement as the roles and permissions it lists. Each
- * cut-off (roles or a role's permissions changed, password changed, logout-all, disabled) adds one
- * to the generation in the changing transaction, so a token is refused when its generation is
+ * cut-off (roles or a role's permissions changed, password reset, logout-all, disabled) adds one
+ * to the generation in the changing transaction (a password change does not: it ends the other
+ * sessions, whose tokens are refused by their {@code sid}, and keeps the caller's), so a token is refused when its generation is
  * older than the user's: no clock is compared, and a token minted from the state just before a
  * change carries the old generation.
  */

@@ -108,7 +108,10 @@ class BareMicroIT {
                 base + "/.well-known/jwks.json", metadata.json().get("jwks_uri").asText());
         // "Cached publicly for a short time" (API.md), keyed by the Host its URLs came from.
         assertEquals("public, max-age=300", metadata.header("Cache-Control"), metadata.toString());
-        assertEquals("Host", metadata.header("Vary"), metadata.toString());
+        assertEquals("Host, X-Forwarded-Proto", metadata.header("Vary"), metadata.toString());
+        Api.Res signals = api.get("/.well-known/ssf-configuration", null);
+        assertEquals("public, max-age=300", signals.header("Cache-Control"), signals.toString());
+        assertEquals("Host, X-Forwarded-Proto", signals.header("Vary"), signals.toString());
         assertEquals(200, api.get("/api/users/me", api.adminToken()).status());
     }
 }

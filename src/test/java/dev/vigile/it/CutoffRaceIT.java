@@ -282,7 +282,14 @@ class CutoffRaceIT {
                     }
                 }));
             }
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (refreshed.get() < 2 * REFRESHERS) {
+                for (Future<?> f : running) {
+                    if (f.isDone()) {
+                        f.get(); // a refresher that failed before the change: its failure, not a hang
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "refreshers started: " + refreshed.get());
                 Thread.onSpinWait();
             }
             String next = "the next passphrase of round " + round + " " + java.util.UUID.randomUUID();

@@ -38,12 +38,22 @@ class TokenForgeryIT {
 
     @BeforeEach
     void loadServerKey() throws Exception {
-        user = api.newUser();
+        String email = Api.uniqueEmail();
+        String password = "a long enough passphrase " + UUID.randomUUID();
+        Api.Res registered = api.register(email, password);
+        assertEquals(201, registered.status(), registered.toString());
+        user = registered.json();
+        revokedSession =
+                Api.claims(user.get("access_token").asText()).get("sid").asText();
         // One cut-off, so that generation 0 is a real, past generation of this user.
         assertEquals(
                 204,
                 api.post("/api/auth/logout-all", null, user.get("access_token").asText())
                         .status());
+        // Every user token names a session: the forged ones name a live one.
+        Api.Res in = api.login(email, password);
+        assertEquals(200, in.status(), in.toString());
+        session = Api.claims(in.json().get("access_token").asText()).get("sid").asText();
         generation = Tokens.generation(server, user.get("user").get("id").asText());
         assertEquals(1, generation);
         Tokens.ServerKey serverKey = Tokens.serverKey(server);
@@ -55,12 +65,17 @@ class TokenForgeryIT {
 
     Tokens.ServerKey serverKeyRef;
     long generation;
+    /** A live session of the user, and the one logout-all revoked. */
+    String session;
+
+    String revokedSession;
 
     JwtClaims claims() {
         JwtClaims c = new JwtClaims();
         c.setIssuer("vigile");
         c.setSubject(user.get("user").get("id").asText());
         c.setClaim("upn", user.get("user").get("email").asText());
+        c.setClaim("sid", session);
         c.setAudience("vigile");
         c.setClaim("vigile_gen", generation);
         c.setStringListClaim("groups", List.of("USER"));
@@ -158,7 +173,13 @@ class TokenForgeryIT {
         JwtClaims fractionalGeneration = claims();
         fractionalGeneration.setClaim("vigile_gen", generation + 0.5);
         assertRefused(sign(fractionalGeneration, j -> {}), "a generation that is not an integer");
-        for (String claim : List.of("iss", "sub", "exp", "iat", "jti", "aud", "vigile_gen")) {
+        JwtClaims revoked = claims();
+        revoked.setClaim("sid", revokedSession);
+        assertRefused(sign(revoked, j -> {}), "a session that was revoked");
+        JwtClaims strangersSession = claims();
+        strangersSession.setClaim("sid", UUID.randomUUID().toString());
+        assertRefused(sign(strangersSession, j -> {}), "a session that never was");
+        for (String claim : List.of("iss", "sub", "exp", "iat", "jti", "aud", "vigile_gen", "sid")) {
             JwtClaims missing = claims();
             missing.unsetClaim(claim);
             assertRefused(sign(missing, j -> {}), "missing " + claim);

@@ -55,6 +55,7 @@ final class Tokens {
         claims.setIssuer("vigile");
         claims.setSubject(userId);
         claims.setClaim("upn", email);
+        claims.setClaim("sid", liveSession(server, userId));
         claims.setAudience("vigile");
         claims.setClaim("vigile_gen", generation(server, userId));
         claims.setStringListClaim("groups", List.of("USER"));
@@ -63,6 +64,21 @@ final class Tokens {
         claims.setExpirationTime(NumericDate.fromSeconds(now + seconds));
         claims.setJwtId(UUID.randomUUID().toString());
         return sign(serverKey(server), claims, j -> {});
+    }
+
+    /** A live session of the user, as every user token names one. */
+    static String liveSession(TestServer server, String userId) throws Exception {
+        try (java.sql.Connection c = server.db();
+                java.sql.PreparedStatement ps = c.prepareStatement("select id::text from sessions"
+                        + " where user_id = ?::uuid and revoked_at is null order by created_at desc limit 1")) {
+            ps.setString(1, userId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new AssertionError("no live session of " + userId);
+                }
+                return rs.getString(1);
+            }
+        }
     }
 
     /** The user's token generation now: what the server would put in a token it minted. */

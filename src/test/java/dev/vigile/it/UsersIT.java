@@ -242,6 +242,8 @@ class UsersIT {
                 200,
                 api.get("/api/users/me", other.json().get("access_token").asText())
                         .status());
+        String updatedBefore =
+                api.get("/api/users/me", a.token()).json().get("updatedAt").asText();
         Api.Res ok = api.put(
                 "/api/users/me/password", obj("currentPassword", a.password(), "newPassword", newPassword), a.token());
         assertEquals(204, ok.status(), ok.toString());
@@ -249,6 +251,10 @@ class UsersIT {
         Api.Res stillIn = api.get("/api/users/me", a.token());
         assertEquals(200, stillIn.status(), "the caller's own access token survives: " + stillIn);
         assertEquals(a.id(), stillIn.json().get("id").asText());
+        assertTrue(
+                java.time.Instant.parse(stillIn.json().get("updatedAt").asText())
+                        .isAfter(java.time.Instant.parse(updatedBefore)),
+                "the change shows at once, not the document read before it: " + stillIn);
         assertEquals(
                 401,
                 api.get("/api/users/me", other.json().get("access_token").asText())

@@ -61,12 +61,19 @@ class AccessTokenVerifierTest {
     }
 
     String token(KeyPair signer, long expiresAt) throws Exception {
+        return token(signer, expiresAt, session.toString());
+    }
+
+    /** A user's token; {@code sid} null leaves the claim out. */
+    String token(KeyPair signer, long expiresAt, Object sid) throws Exception {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer("vigile");
         claims.setAudience("vigile");
         claims.setSubject(user.toString());
         claims.setClaim("upn", "ada@example.com");
-        claims.setClaim("sid", session.toString());
+        if (sid != null) {
+            claims.setClaim("sid", sid);
+        }
         claims.setClaim("vigile_gen", 3);
         claims.setStringListClaim("groups", List.of("USER", "users:read"));
         claims.setIssuedAt(NumericDate.fromSeconds(START));
@@ -102,6 +109,19 @@ class AccessTokenVerifierTest {
                 AccessTokenVerifier.Invalid.class,
                 verifier.verify(token.substring(0, token.length() - 1) + twin),
                 "a spare-bit twin of the signature");
+    }
+
+    /**
+     * Every user token names its session: a password change ends the other sessions' tokens by
+     * their {@code sid} alone, so a signed user token without one (or with one that is not a
+     * session id) is refused, never taken for a session-less caller.
+     */
+    @Test
+    void aUserTokenWithoutItsSessionIsRefused() throws Exception {
+        assertInstanceOf(AccessTokenVerifier.Valid.class, verifier.verify(token(key, START + 300)));
+        assertInstanceOf(AccessTokenVerifier.Invalid.class, verifier.verify(token(key, START + 300, null)));
+        assertInstanceOf(AccessTokenVerifier.Invalid.class, verifier.verify(token(key, START + 300, 42)));
+        assertInstanceOf(AccessTokenVerifier.Invalid.class, verifier.verify(token(key, START + 300, "not-a-session")));
     }
 
     @Test

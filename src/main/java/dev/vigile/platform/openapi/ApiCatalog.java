@@ -163,16 +163,16 @@ final class ApiCatalog {
             new Served("POST", "/ssf/streams", "signals", "Create the caller's stream (one per service account)",
                 "{delivery: {method, endpoint_url?, authorization_header?}, events_requested, description?}", JSON, true, List.of(201, 400, 401, 403, 409)),
             new Served("GET", "/ssf/streams", "signals", "The caller's stream (stream_id=...) or its list", null, null, true, List.of(200, 401, 403, 404)),
-            new Served("PATCH", "/ssf/streams", "signals", "Change the stream's delivery, events or description", "{stream_id, ...}", JSON, true, List.of(200, 400, 401, 403, 404)),
-            new Served("PUT", "/ssf/streams", "signals", "Replace the stream's delivery, events or description", "{stream_id, ...}", JSON, true, List.of(200, 400, 401, 403, 404)),
+            new Served("PATCH", "/ssf/streams", "signals", "Change the stream's delivery, events or description", "{stream_id, ...}", JSON, true, List.of(200, 400, 401, 403, 404, 413, 415)),
+            new Served("PUT", "/ssf/streams", "signals", "Replace the stream's delivery, events or description", "{stream_id, ...}", JSON, true, List.of(200, 400, 401, 403, 404, 413, 415)),
             new Served("DELETE", "/ssf/streams", "signals", "Delete the stream and its undelivered events (stream_id=...)", null, null, true, List.of(204, 401, 403, 404)),
             new Served("GET", "/ssf/status", "signals", "The stream's status (stream_id=...)", null, null, true, List.of(200, 401, 403, 404)),
-            new Served("POST", "/ssf/status", "signals", "Set the stream's status: enabled, paused or disabled", "{stream_id, status}", JSON, true, List.of(200, 400, 401, 403, 404)),
-            new Served("POST", "/ssf/verify", "signals", "Queue a verification event", "{stream_id, state?}", JSON, true, List.of(204, 400, 401, 403, 404, 409)),
-            new Served("POST", "/ssf/subjects:add", "signals", "Hear about a user again", "{stream_id, subject: {format: iss_sub, iss, sub}}", JSON, true, List.of(200, 400, 401, 403, 404)),
-            new Served("POST", "/ssf/subjects:remove", "signals", "Stop hearing about a user", "{stream_id, subject: {format: iss_sub, iss, sub}}", JSON, true, List.of(200, 400, 401, 403, 404)),
+            new Served("POST", "/ssf/status", "signals", "Set the stream's status: enabled, paused or disabled", "{stream_id, status}", JSON, true, List.of(200, 400, 401, 403, 404, 413, 415)),
+            new Served("POST", "/ssf/verify", "signals", "Queue a verification event", "{stream_id, state?}", JSON, true, List.of(204, 400, 401, 403, 404, 409, 413, 415)),
+            new Served("POST", "/ssf/subjects:add", "signals", "Hear about a user again", "{stream_id, subject: {format: iss_sub, iss, sub}}", JSON, true, List.of(200, 400, 401, 403, 404, 413, 415)),
+            new Served("POST", "/ssf/subjects:remove", "signals", "Stop hearing about a user", "{stream_id, subject: {format: iss_sub, iss, sub}}", JSON, true, List.of(200, 400, 401, 403, 404, 413, 415)),
             new Served("POST", "/ssf/poll", "signals", "Poll the stream (RFC 8936): acknowledge, then take the oldest events",
-                "{maxEvents?, returnImmediately?, ack?: [jti], setErrs?: {jti: {err, description}}} -> {sets: {jti: SET}, moreAvailable}", JSON, true, List.of(200, 400, 401, 403, 404)));
+                "{maxEvents?, returnImmediately?, ack?: [jti], setErrs?: {jti: {err, description}}} -> {sets: {jti: SET}, moreAvailable}", JSON, true, List.of(200, 400, 401, 403, 404, 413, 415)));
     // spotless:on
 
     private ApiCatalog() {}

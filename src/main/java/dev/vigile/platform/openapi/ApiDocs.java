@@ -73,8 +73,9 @@ public class ApiDocs implements OASFilter {
 
     /**
      * The routes served by servlets (discovery, OAuth 2.0, shared signals), which the scan of the
-     * JAX-RS resources cannot see. Their bodies follow their RFCs (forms, SSF JSON) and their errors
-     * are OAuth's {@code {"error", "error_description"}}, so no schema of properties is given.
+     * JAX-RS resources cannot see. Their bodies follow their RFCs (forms, SSF JSON); the OAuth
+     * endpoints' errors are OAuth's {@code {"error", "error_description"}} and the shared-signals
+     * endpoints' problem+json, so no schema of properties is given.
      */
     static void addServedOutsideJaxRs(OpenAPI api) {
         for (ApiCatalog.Served served : ApiCatalog.SERVED) {

@@ -31,9 +31,6 @@ public class DiscoveryServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String base = bases.of(req);
-        if (!bases.configured()) {
-            res.setHeader("Vary", "Host");
-        }
         String issuer = settings.issuer();
         byte[] body = Json.createObjectBuilder()
                 .add("issuer", issuer)
@@ -53,10 +50,7 @@ public class DiscoveryServlet extends HttpServlet {
                 .getBytes(StandardCharsets.UTF_8);
         res.setContentType("application/json");
         res.setCharacterEncoding("UTF-8");
-        // The same for everyone, so cached publicly for a few minutes (API.md); when its URLs come
-        // from the request's Host, Vary: Host keeps a shared cache from serving one host's
-        // document for another.
-        res.setHeader("Cache-Control", "public, max-age=300");
+        bases.cacheHeaders(res);
         res.setContentLength(body.length);
         res.getOutputStream().write(body);
     }

@@ -40,11 +40,7 @@ public class SsfConfigurationServlet extends HttpServlet {
                         "authorization_schemes",
                         Json.createArrayBuilder().add(Json.createObjectBuilder().add("spec_urn", "urn:ietf:rfc:6749")))
                 .build();
-        res.setHeader("Cache-Control", "public, max-age=300");
-        if (!bases.configured()) {
-            res.setHeader("Cache-Control", "private, max-age=300");
-            res.setHeader("Vary", "Host");
-        }
+        bases.cacheHeaders(res);
         SsfServlet.json(res, 200, body);
     }
 }

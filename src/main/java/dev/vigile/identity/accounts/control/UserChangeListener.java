@@ -92,6 +92,19 @@ public class UserChangeListener implements Integrator {
         });
     }
 
+    /**
+     * A user changed by a bulk statement, which raises no entity event: announced as the listener
+     * announces an entity's change, once the transaction has committed.
+     */
+    public static void changedInBulk(jakarta.persistence.EntityManager em, UUID id) {
+        UsersChanged change = new UsersChanged(Set.of(id), false);
+        em.unwrap(EventSource.class).getActionQueue().registerProcess((success, s) -> {
+            if (success) {
+                announce(change);
+            }
+        });
+    }
+
     private static void announce(UsersChanged change) {
         try {
             CDI.current().getBeanManager().getEvent().select(UsersChanged.class).fire(change);

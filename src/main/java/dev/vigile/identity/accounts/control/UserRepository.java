@@ -68,17 +68,23 @@ public class UserRepository {
 
     /**
      * Replaces the password hash if it is still {@code expected}, so that two concurrent changes
-     * cannot both succeed.
+     * cannot both succeed. The user's document changed ({@code updatedAt}): announced after commit,
+     * as an entity's change is, so that no member serves the one it cached.
      */
     public boolean replacePasswordHash(UUID id, String expected, String newHash, Instant now) {
-        return em.createQuery("update User u set u.passwordHash = :hash, u.updatedAt = :now, u.version = u.version + 1"
-                                + " where u.id = :id and u.passwordHash = :expected")
-                        .setParameter("hash", newHash)
-                        .setParameter("now", now)
-                        .setParameter("id", id)
-                        .setParameter("expected", expected)
-                        .executeUpdate()
-                == 1;
+        boolean replaced =
+                em.createQuery("update User u set u.passwordHash = :hash, u.updatedAt = :now, u.version = u.version + 1"
+                                        + " where u.id = :id and u.passwordHash = :expected")
+                                .setParameter("hash", newHash)
+                                .setParameter("now", now)
+                                .setParameter("id", id)
+                                .setParameter("expected", expected)
+                                .executeUpdate()
+                        == 1;
+        if (replaced) {
+            UserChangeListener.changedInBulk(em, id);
+        }
+        return replaced;
     }
 
     /**

@@ -24,7 +24,8 @@ import java.util.List;
 
 /**
  * {@code PUT /api/users/me/password}: the current password must be right (tries are throttled
- * like sign-ins); every other session is revoked and every access token issued so far is cut off.
+ * like sign-ins); every other session is revoked with its access tokens, and the caller's session
+ * survives with its own (API.md).
  * Both hashes are computed outside the unit of work.
  */
 @ApplicationScoped

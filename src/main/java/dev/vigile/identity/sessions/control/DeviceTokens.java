@@ -60,7 +60,7 @@ public class DeviceTokens {
     /**
      * At a successful login, in its transaction: the device presented is touched and kept (its
      * token stays the same), or a new one is made. A device known by its id alone (a second step,
-     * which kept the hash of the token presented at the first, never the token) gets a new token
+     * whose challenge kept the id of the device presented at the first, never its token) gets a new token
      * in place of its old one, so that every successful login hands one out (API.md) and the
      * device stays one row.
      */

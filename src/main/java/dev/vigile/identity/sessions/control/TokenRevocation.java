@@ -42,7 +42,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Decides whether a signature-valid access token has been cut off: its user's "not before" time
- * (logout-all and later password change, disabling, role change), its session's revocation, or
+ * (logout-all, password reset, disabling, role change), its session's revocation, or
  * its user's deletion or disabling. The database is the source of truth; this instance caches
  * answers and drops them after each committed change. The cache entries also expire, which bounds
  * how stale another instance can be; a cluster-wide store can replace the caches behind the same
