@@ -202,7 +202,11 @@ class ThrottleIT {
                 .findFirst()
                 .orElseThrow();
         assertTrue(cookie.contains("HttpOnly"), cookie);
-        assertTrue(cookie.contains("Path=/api/auth/login"), cookie);
+        // Sent with both sign-ins: a cookie's path must prefix the request's (RFC 6265 5.1.4).
+        String path = cookie.replaceAll(".*Path=([^;]*).*", "$1");
+        assertTrue(
+                "/api/auth/login".startsWith(path + "/") && "/api/auth/passkey".startsWith(path + "/"),
+                "the device cookie reaches /api/auth/login and /api/auth/passkey: " + cookie);
         assertTrue(cookie.toLowerCase(java.util.Locale.ROOT).contains("samesite=strict"), cookie);
         String value = cookie.substring("vigile_device=".length(), cookie.indexOf(';'));
         for (int i = 0; i < 3; i++) {

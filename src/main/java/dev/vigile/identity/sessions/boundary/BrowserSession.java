@@ -25,8 +25,13 @@ final class BrowserSession {
 
     static final String COOKIE_PATH = "/api/auth";
     static final String DEVICE_COOKIE = "vigile_device";
-    /** The device cookie goes to the login alone. */
-    static final String DEVICE_COOKIE_PATH = "/api/auth/login";
+    /**
+     * The device cookie goes to the sign-ins: {@code /api/auth/login} and {@code /api/auth/passkey}
+     * (whose common parent this is). Scoped to {@code /api/auth/login}, as until 2026-12-08, a
+     * browser never sent it with a passkey sign-in, which was then always a new device (a
+     * new-device mail at each one).
+     */
+    static final String DEVICE_COOKIE_PATH = "/api/auth";
 
     static final int DEVICE_COOKIE_AGE = 365 * 24 * 3600;
 
