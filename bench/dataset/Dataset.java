@@ -533,9 +533,15 @@ public class Dataset {
     static void checkTheSpreadOfTimes() {
         for (long n : new long[] {1_000, 1_000_000, 10_000_000, 300_000_001}) {
             for (long span : new long[] {360 * DAY_US, 365 * DAY_US, 3 * 365 * DAY_US}) {
-                long last = share(span, n - 1, n);
-                if (share(span, 0, n) != 0 || last >= span || last <= share(span, n - 2, n)) {
-                    throw new IllegalStateException("times of " + n + " rows over " + span + " µs do not increase");
+                for (long i : new long[] {0, 1, n / 3, n / 2, n - 2, n - 1}) {
+                    long exact = java.math.BigInteger.valueOf(span)
+                            .multiply(java.math.BigInteger.valueOf(i))
+                            .divide(java.math.BigInteger.valueOf(n))
+                            .longValueExact();
+                    if (share(span, i, n) != exact) {
+                        throw new IllegalStateException("row " + i + " of " + n + " over " + span + " µs: "
+                                + share(span, i, n) + ", not " + exact);
+                    }
                 }
             }
         }

@@ -87,9 +87,11 @@ public class AccessTokenIssuer {
         claims.setJwtId(UUID.randomUUID().toString());
         claims.setClaim(TokenCutoffs.CLAIM, generation);
         claims.setStringListClaim("amr", List.copyOf(amr));
-        if (sessionId != null) {
-            claims.setClaim(SESSION_CLAIM, sessionId.toString());
-        }
+        // Every user token is a session's (AccessTokenVerifier refuses one without sid).
+        claims.setClaim(
+                SESSION_CLAIM,
+                java.util.Objects.requireNonNull(sessionId, "a user token names its session")
+                        .toString());
         return sign(claims, ttl);
     }
 

@@ -254,7 +254,7 @@ class MfaIT {
     /**
      * Every successful login hands the client a device token (API.md), a second step's too: a
      * device recognised at the first step gets a new token in place of the one it presented (the
-     * step kept only that token's hash), so the device stays one row and the next login that
+     * step's challenge kept only the device's id), so the device stays one row and the next login that
      * presents the new token is recognised. Before, the answer had no {@code device_token}.
      */
     @Test

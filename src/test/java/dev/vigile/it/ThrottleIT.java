@@ -197,10 +197,21 @@ class ThrottleIT {
                 login.json().path("device_token").isMissingNode()
                         || login.json().get("device_token").isNull(),
                 "no device token in a browser's body: " + login.body());
-        String cookie = login.raw().headers().allValues("Set-Cookie").stream()
+        java.util.List<String> deviceCookies = login.raw().headers().allValues("Set-Cookie").stream()
                 .filter(c -> c.startsWith("vigile_device="))
+                .toList();
+        String cookie = deviceCookies.stream()
+                .filter(c -> !c.startsWith("vigile_device=;"))
                 .findFirst()
                 .orElseThrow();
+        // The cookie of the old path (before 2026-12-08) is expired: sent first by a browser that
+        // still holds it, a void one would hide this one from every password sign-in.
+        assertTrue(
+                deviceCookies.stream()
+                        .anyMatch(c -> c.startsWith("vigile_device=;")
+                                && c.contains("Path=/api/auth/login")
+                                && c.contains("Max-Age=0")),
+                deviceCookies.toString());
         assertTrue(cookie.contains("HttpOnly"), cookie);
         // Sent with both sign-ins: a cookie's path must prefix the request's (RFC 6265 5.1.4).
         String path = cookie.replaceAll(".*Path=([^;]*).*", "$1");
@@ -221,6 +232,25 @@ class ThrottleIT {
                         null,
                         java.util.Map.of("X-Vigile-Client", "browser", "Cookie", "vigile_device=" + value));
         assertEquals(200, again.status(), "the browser with its device cookie gets in: " + again);
+
+        // A browser that still holds a void cookie at the old path sends it first: the one at the
+        // current path, sent last, is the device's (no new device, so no other token handed out).
+        Api.Res both = new Api()
+                .call(
+                        "POST",
+                        "/api/auth/login",
+                        Api.obj("email", email, "password", PASSWORD),
+                        null,
+                        java.util.Map.of(
+                                "X-Vigile-Client",
+                                "browser",
+                                "Cookie",
+                                "vigile_device=" + "0".repeat(43) + "; vigile_device=" + value));
+        assertEquals(200, both.status(), both.toString());
+        assertTrue(
+                both.raw().headers().allValues("Set-Cookie").stream()
+                        .anyMatch(c -> c.startsWith("vigile_device=" + value + ";")),
+                "the device kept its token: " + both.raw().headers().allValues("Set-Cookie"));
     }
 
     @Test

@@ -28,8 +28,8 @@ import org.hibernate.service.spi.SessionFactoryServiceRegistry;
 /**
  * Sees every change Hibernate writes to a user (profile, state, last login, roles) or to a role
  * (its permissions), and once the transaction has committed fires {@link UsersChanged}, so that
- * what is cached of users is dropped. Changes made with native SQL are announced by their own
- * events ({@code UserTokensCutOff}).
+ * what is cached of users is dropped. Changes made by bulk statements are announced by their own
+ * events ({@code UserTokensCutOff}) or, where none is fired, by {@link #changedInBulk}.
  */
 public class UserChangeListener implements Integrator {
     private static final Logger LOG = Logger.getLogger(UserChangeListener.class.getName());

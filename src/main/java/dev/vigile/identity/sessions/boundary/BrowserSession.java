@@ -33,6 +33,9 @@ final class BrowserSession {
      */
     static final String DEVICE_COOKIE_PATH = "/api/auth";
 
+    /** Where the device cookie lived before: expired whenever the cookie is set at its new path. */
+    static final String OLD_DEVICE_COOKIE_PATH = "/api/auth/login";
+
     static final int DEVICE_COOKIE_AGE = 365 * 24 * 3600;
 
     private BrowserSession() {}
@@ -65,22 +68,46 @@ final class BrowserSession {
                         .build());
     }
 
-    /** Sets the device cookie (HttpOnly, sent to the login only) on a login response. */
+    /**
+     * Sets the device cookie (HttpOnly, sent to the sign-ins only) on a sign-in's response, and
+     * expires the one a browser may still hold at the old path: sent first (the longer path), a
+     * void one there would hide this one from every password sign-in.
+     */
     static Response.ResponseBuilder withDeviceCookie(
             Response.ResponseBuilder builder, String deviceToken, boolean secure) {
-        return builder.cookie(new NewCookie.Builder(DEVICE_COOKIE)
-                .value(deviceToken)
-                .path(DEVICE_COOKIE_PATH)
-                .maxAge(DEVICE_COOKIE_AGE)
-                .httpOnly(true)
-                .secure(secure)
-                .sameSite(NewCookie.SameSite.STRICT)
-                .build());
+        return builder.cookie(
+                new NewCookie.Builder(DEVICE_COOKIE)
+                        .value("")
+                        .path(OLD_DEVICE_COOKIE_PATH)
+                        .maxAge(0)
+                        .httpOnly(true)
+                        .secure(secure)
+                        .sameSite(NewCookie.SameSite.STRICT)
+                        .build(),
+                new NewCookie.Builder(DEVICE_COOKIE)
+                        .value(deviceToken)
+                        .path(DEVICE_COOKIE_PATH)
+                        .maxAge(DEVICE_COOKIE_AGE)
+                        .httpOnly(true)
+                        .secure(secure)
+                        .sameSite(NewCookie.SameSite.STRICT)
+                        .build());
     }
 
-    /** The device token a browser's cookie carries, or null. */
+    /**
+     * The device token a browser's cookie carries, or null. With two (one still at the old path,
+     * which browsers send first), the last: the one set at the current path.
+     */
     static String deviceTokenFromCookie(HttpServletRequest request) {
-        return cookie(request, DEVICE_COOKIE);
+        String last = null;
+        if (request.getCookies() != null) {
+            for (jakarta.servlet.http.Cookie c : request.getCookies()) {
+                if (c.getName().equals(DEVICE_COOKIE)) {
+                    last = c.getValue();
+                }
+            }
+        }
+        return last;
     }
 
     /** Expires both cookies (logout). */
