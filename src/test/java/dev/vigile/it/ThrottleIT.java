@@ -224,33 +224,28 @@ class ThrottleIT {
             assertEquals(401, new Api().login(email, "wrong " + i).status());
         }
         assertEquals(429, new Api().login(email, PASSWORD).status());
-        Api.Res again = new Api()
-                .call(
-                        "POST",
-                        "/api/auth/login",
-                        Api.obj("email", email, "password", PASSWORD),
-                        null,
-                        java.util.Map.of("X-Vigile-Client", "browser", "Cookie", "vigile_device=" + value));
+        Api.Res again = browserLogin(email, "vigile_device=" + value);
         assertEquals(200, again.status(), "the browser with its device cookie gets in: " + again);
 
         // A browser that still holds a void cookie at the old path sends it first: the one at the
         // current path, sent last, is the device's (no new device, so no other token handed out).
-        Api.Res both = new Api()
-                .call(
-                        "POST",
-                        "/api/auth/login",
-                        Api.obj("email", email, "password", PASSWORD),
-                        null,
-                        java.util.Map.of(
-                                "X-Vigile-Client",
-                                "browser",
-                                "Cookie",
-                                "vigile_device=" + "0".repeat(43) + "; vigile_device=" + value));
+        Api.Res both = browserLogin(email, "vigile_device=" + "0".repeat(43) + "; vigile_device=" + value);
         assertEquals(200, both.status(), both.toString());
         assertTrue(
                 both.raw().headers().allValues("Set-Cookie").stream()
                         .anyMatch(c -> c.startsWith("vigile_device=" + value + ";")),
                 "the device kept its token: " + both.raw().headers().allValues("Set-Cookie"));
+    }
+
+    /** A browser's sign-in with the right password, sending this {@code Cookie} header. */
+    static Api.Res browserLogin(String email, String cookies) {
+        return new Api()
+                .call(
+                        "POST",
+                        "/api/auth/login",
+                        Api.obj("email", email, "password", PASSWORD),
+                        null,
+                        java.util.Map.of("X-Vigile-Client", "browser", "Cookie", cookies));
     }
 
     @Test

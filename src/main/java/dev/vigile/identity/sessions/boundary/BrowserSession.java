@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 
 /**
  * The browser form of the token endpoints, for the admin dashboard (OWASP Session Management and
@@ -76,22 +77,19 @@ final class BrowserSession {
     static Response.ResponseBuilder withDeviceCookie(
             Response.ResponseBuilder builder, String deviceToken, boolean secure) {
         return builder.cookie(
-                new NewCookie.Builder(DEVICE_COOKIE)
-                        .value("")
-                        .path(OLD_DEVICE_COOKIE_PATH)
-                        .maxAge(0)
-                        .httpOnly(true)
-                        .secure(secure)
-                        .sameSite(NewCookie.SameSite.STRICT)
-                        .build(),
-                new NewCookie.Builder(DEVICE_COOKIE)
-                        .value(deviceToken)
-                        .path(DEVICE_COOKIE_PATH)
-                        .maxAge(DEVICE_COOKIE_AGE)
-                        .httpOnly(true)
-                        .secure(secure)
-                        .sameSite(NewCookie.SameSite.STRICT)
-                        .build());
+                deviceCookie("", OLD_DEVICE_COOKIE_PATH, 0, secure),
+                deviceCookie(deviceToken, DEVICE_COOKIE_PATH, DEVICE_COOKIE_AGE, secure));
+    }
+
+    private static NewCookie deviceCookie(String value, String path, int maxAge, boolean secure) {
+        return new NewCookie.Builder(DEVICE_COOKIE)
+                .value(value)
+                .path(path)
+                .maxAge(maxAge)
+                .httpOnly(true)
+                .secure(secure)
+                .sameSite(NewCookie.SameSite.STRICT)
+                .build();
     }
 
     /**
@@ -99,15 +97,8 @@ final class BrowserSession {
      * which browsers send first), the last: the one set at the current path.
      */
     static String deviceTokenFromCookie(HttpServletRequest request) {
-        String last = null;
-        if (request.getCookies() != null) {
-            for (jakarta.servlet.http.Cookie c : request.getCookies()) {
-                if (c.getName().equals(DEVICE_COOKIE)) {
-                    last = c.getValue();
-                }
-            }
-        }
-        return last;
+        List<String> values = cookies(request, DEVICE_COOKIE);
+        return values.isEmpty() ? null : values.get(values.size() - 1);
     }
 
     /** Expires both cookies (logout). */
@@ -166,15 +157,20 @@ final class BrowserSession {
         return request.getHeader(CSRF_HEADER);
     }
 
+    /** The first value of the cookie {@code name}, or null. */
     private static String cookie(HttpServletRequest request, String name) {
+        List<String> values = cookies(request, name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Every value of the cookie {@code name}, in the order the request sent them. */
+    private static List<String> cookies(HttpServletRequest request, String name) {
         if (request.getCookies() == null) {
-            return null;
+            return List.of();
         }
-        for (jakarta.servlet.http.Cookie c : request.getCookies()) {
-            if (c.getName().equals(name)) {
-                return c.getValue();
-            }
-        }
-        return null;
+        return java.util.Arrays.stream(request.getCookies())
+                .filter(c -> c.getName().equals(name))
+                .map(jakarta.servlet.http.Cookie::getValue)
+                .toList();
     }
 }
